@@ -1,0 +1,10 @@
+export { stewardPaths } from './paths.ts'
+export {
+  defaultPort,
+  defaultRedisUrl,
+  type Environment,
+  parseRedisUrl,
+  readSettings,
+  type Settings,
+  type SettingsErrorCode,
+} from './settings.ts'

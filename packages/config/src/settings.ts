@@ -1,0 +1,69 @@
+import { isAbsolute, resolve } from 'node:path'
+import { StewardError } from '@steward/db'
+
+/** Everything Steward reads from its environment. Packages take these as arguments, never from `process.env`. */
+export interface Settings {
+  /** Folder for local state: the embedded database, a local Redis's data, generated secrets. */
+  home: string
+  /** PostgreSQL URL, or undefined for the embedded PGlite under `home`. */
+  databaseUrl: string | undefined
+  redisUrl: string
+  /** Port of the web UI and HTTP API. */
+  port: number
+  /** Fixed port for the embedded database server (0: any free port). */
+  embeddedDbPort: number
+}
+
+export type SettingsErrorCode = 'SETTING_INVALID'
+
+export type Environment = Record<string, string | undefined>
+
+export const defaultRedisUrl = 'redis://127.0.0.1:6379'
+export const defaultPort = 3000
+
+/**
+ * Reads and checks the settings; a bad value throws one line naming the setting and what to do.
+ * `cwd` anchors a relative STEWARD_HOME.
+ */
+export function readSettings(env: Environment, cwd: string = process.cwd()): Settings {
+  const home = env.STEWARD_HOME?.trim() || '.steward'
+  return {
+    home: isAbsolute(home) ? home : resolve(cwd, home),
+    databaseUrl: env.DATABASE_URL?.trim() || undefined,
+    redisUrl: parseRedisUrl(env.REDIS_URL?.trim() || defaultRedisUrl),
+    port: parsePort(env.PORT, 'PORT', defaultPort),
+    embeddedDbPort: parsePort(env.STEWARD_DB_PORT, 'STEWARD_DB_PORT', 0),
+  }
+}
+
+export function parseRedisUrl(value: string, setting = 'REDIS_URL'): string {
+  const hint = `set ${setting} to redis://host:6379 (or rediss:// for TLS), or unset it for a local Redis`
+  let url: URL
+  try {
+    url = new URL(value)
+  } catch {
+    throw new StewardError<SettingsErrorCode>('SETTING_INVALID', `${setting} is not a valid URL: ${hint}`)
+  }
+  if (url.protocol !== 'redis:' && url.protocol !== 'rediss:') {
+    throw new StewardError<SettingsErrorCode>(
+      'SETTING_INVALID',
+      `${setting} must start with redis:// (got ${url.protocol}//…): ${hint}`,
+    )
+  }
+  if (url.hostname === '') {
+    throw new StewardError<SettingsErrorCode>('SETTING_INVALID', `${setting} names no host: ${hint}`)
+  }
+  return value
+}
+
+function parsePort(value: string | undefined, setting: string, fallback: number): number {
+  if (value === undefined || value.trim() === '') return fallback
+  const port = Number(value)
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new StewardError<SettingsErrorCode>(
+      'SETTING_INVALID',
+      `${setting} must be a port number between 1 and 65535 (got "${value}")`,
+    )
+  }
+  return port
+}

@@ -1,0 +1,51 @@
+import { type Kysely, type MigrationResultSet, Migrator, sql } from 'kysely'
+import { StewardError } from './errors.ts'
+import { migrationProvider, migrations } from './migrations/index.ts'
+
+export interface MigrationReport {
+  /** Migrations this call applied, in order (empty when the database was current). */
+  applied: string[]
+  /** Every migration the database has now. */
+  current: string[]
+}
+
+/**
+ * Brings the database to the newest schema this code knows. Safe to call on every start and from
+ * several processes at once (Kysely's migration lock). A database that has migrations this code
+ * does not know is left untouched: that means an older Steward is pointed at a newer database.
+ */
+export async function migrateToLatest(db: Kysely<unknown>): Promise<MigrationReport> {
+  await refuseNewerDatabase(db)
+  const migrator = new Migrator({ db, provider: migrationProvider })
+  const result = await migrator.migrateToLatest()
+  if (result.error) throw migrationError(result)
+  const applied = (result.results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName)
+  const current = (await migrator.getMigrations()).filter((m) => m.executedAt).map((m) => m.name)
+  return { applied, current }
+}
+
+async function refuseNewerDatabase(db: Kysely<unknown>): Promise<void> {
+  const table = await sql<{
+    exists: boolean
+  }>`select to_regclass('kysely_migration') is not null as exists`.execute(db)
+  if (!table.rows[0]?.exists) return
+  const executed = await sql<{ name: string }>`select name from kysely_migration order by name`.execute(db)
+  const unknown = executed.rows.map((r) => r.name).filter((name) => !(name in migrations))
+  if (unknown.length > 0) {
+    throw new StewardError(
+      'DATABASE_NEWER_THAN_CODE',
+      `the database has migrations this version of Steward does not know (${unknown.join(', ')}): ` +
+        'upgrade Steward, or point DATABASE_URL at another database; nothing was changed',
+    )
+  }
+}
+
+function migrationError(result: MigrationResultSet): StewardError {
+  const failed = result.results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown'
+  const cause = result.error
+  return new StewardError(
+    'DATABASE_MIGRATION_FAILED',
+    `migration ${failed} failed and was rolled back: ${(cause as Error)?.message ?? String(cause)}`,
+    { cause },
+  )
+}

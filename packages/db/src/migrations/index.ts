@@ -1,0 +1,15 @@
+import type { Migration, MigrationProvider } from 'kysely'
+import { catalogAndRuntime } from './0001-catalog-and-runtime.ts'
+
+/**
+ * Every migration, in order. Listed by hand (not read from the file system) so that bundlers,
+ * Next.js included, see them. Names sort in the order they run; never rename or edit a landed
+ * one: add the next file instead.
+ */
+export const migrations: Record<string, Migration> = {
+  '0001_catalog_and_runtime': catalogAndRuntime,
+}
+
+export const migrationProvider: MigrationProvider = {
+  getMigrations: async () => migrations,
+}

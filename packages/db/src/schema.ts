@@ -1,0 +1,237 @@
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely'
+
+/**
+ * The one description of Steward's SQL schema as TypeScript sees it. Column names are the SQL
+ * names (snake_case); migrations in ./migrations create exactly these tables.
+ */
+
+/** A jsonb column: read as T, written as a JSON string (see `json()`), because `pg` would send arrays as SQL arrays. */
+export type Json<T> = ColumnType<T, string, string>
+/** A jsonb column that may be null. */
+export type NullableJson<T> = ColumnType<T | null, string | null | undefined, string | null>
+/** `numeric` comes back from `pg` as a string to keep its precision. */
+export type Numeric = ColumnType<string, string | number, string | number>
+export type NullableNumeric = ColumnType<
+  string | null,
+  string | number | null | undefined,
+  string | number | null
+>
+/** A timestamptz with a database default. */
+export type CreatedAt = ColumnType<Date, Date | string | undefined, Date | string>
+export type Timestamp = ColumnType<Date, Date | string, Date | string>
+export type NullableTimestamp = ColumnType<
+  Date | null,
+  Date | string | null | undefined,
+  Date | string | null
+>
+
+/** Who answers for a product: a team or a person, and where Slack reaches them. */
+export interface OwnerRef {
+  team?: string
+  name?: string
+  /** `#channel`, a channel id (`C…`) or a user id (`U…`). */
+  slack: string
+}
+
+export interface StakeholderRef {
+  name: string
+  slack?: string
+}
+
+export interface DocLink {
+  title: string
+  url: string
+}
+
+export interface StepSpec {
+  id: string
+  needs: string[]
+  retries: number
+  backoffMs: number
+  timeoutMs: number | null
+}
+
+export interface ErrorInfo {
+  message: string
+  code?: string
+  stack?: string
+}
+
+export type RunStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled'
+export type RunTrigger = 'schedule' | 'manual' | 'event' | 'upstream' | 'backfill'
+export type StepRunStatus =
+  | 'pending'
+  | 'queued'
+  | 'running'
+  | 'succeeded'
+  | 'failed'
+  | 'cancelled'
+  | 'skipped'
+export type AttemptStatus = 'running' | 'succeeded' | 'failed' | 'timed_out' | 'cancelled'
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error'
+export type CostKind = 'compute' | 'reported'
+
+export interface ProductsTable {
+  id: string
+  name: string
+  description: Generated<string>
+  owners: Json<OwnerRef[]>
+  stakeholders: Json<StakeholderRef[]>
+  docs_path: string | null
+  /** The markdown as deployed, so the web app renders docs without reading the data team's repo. */
+  docs_markdown: string | null
+  links: Json<DocLink[]>
+  tier: string | null
+  tags: ColumnType<string[], string[] | undefined, string[]>
+  freshness_max_age_seconds: number | null
+  budget_monthly_usd: NullableNumeric
+  definition_hash: string
+  source_file: string | null
+  created_at: CreatedAt
+  updated_at: CreatedAt
+  /** Set when the product disappears from code; its history stays. */
+  archived_at: NullableTimestamp
+}
+
+export interface PipelinesTable {
+  id: string
+  product_id: string
+  name: string
+  description: Generated<string>
+  definition_hash: string
+  version: number
+  schedule_cron: string | null
+  schedule_timezone: string | null
+  triggers: Json<unknown[]>
+  /** JSON Schema of the params, for the UI's run form and event validation. */
+  params_schema: Json<Record<string, unknown>>
+  steps: Json<StepSpec[]>
+  max_concurrent_runs: number | null
+  alert_rules: Json<unknown[]>
+  source_file: string | null
+  created_at: CreatedAt
+  updated_at: CreatedAt
+  archived_at: NullableTimestamp
+}
+
+export interface PipelineVersionsTable {
+  pipeline_id: string
+  version: number
+  definition_hash: string
+  definition: Json<Record<string, unknown>>
+  deployed_at: CreatedAt
+}
+
+export interface RunsTable {
+  id: string
+  pipeline_id: string
+  product_id: string
+  pipeline_version: number
+  status: RunStatus
+  trigger: RunTrigger
+  trigger_detail: NullableJson<Record<string, unknown>>
+  params: Json<Record<string, unknown>>
+  partition_key: string | null
+  error: NullableJson<ErrorInfo>
+  /** Total cost, stored when the run ends (compute + reported). */
+  cost_usd: NullableNumeric
+  created_at: CreatedAt
+  started_at: NullableTimestamp
+  finished_at: NullableTimestamp
+  cancel_requested_at: NullableTimestamp
+}
+
+export interface StepRunsTable {
+  id: string
+  run_id: string
+  step_id: string
+  status: StepRunStatus
+  needs: ColumnType<string[], string[] | undefined, string[]>
+  attempt_count: Generated<number>
+  max_attempts: number
+  output: NullableJson<unknown>
+  error: NullableJson<ErrorInfo>
+  queued_at: NullableTimestamp
+  started_at: NullableTimestamp
+  finished_at: NullableTimestamp
+}
+
+export interface AttemptsTable {
+  id: string
+  step_run_id: string
+  run_id: string
+  number: number
+  status: AttemptStatus
+  worker_id: string | null
+  started_at: CreatedAt
+  finished_at: NullableTimestamp
+  error: NullableJson<ErrorInfo>
+}
+
+export interface MetricsTable {
+  id: Generated<string>
+  run_id: string
+  step_run_id: string | null
+  attempt_id: string | null
+  pipeline_id: string
+  product_id: string
+  name: string
+  value: number
+  labels: Json<Record<string, string>>
+  recorded_at: CreatedAt
+}
+
+export interface LogsTable {
+  id: Generated<string>
+  run_id: string
+  step_run_id: string | null
+  attempt_id: string | null
+  level: LogLevel
+  message: string
+  fields: NullableJson<Record<string, unknown>>
+  at: CreatedAt
+}
+
+export interface CostEntriesTable {
+  id: Generated<string>
+  run_id: string | null
+  step_run_id: string | null
+  pipeline_id: string | null
+  product_id: string
+  kind: CostKind
+  item: string
+  usd: Numeric
+  quantity: number | null
+  unit: string | null
+  at: CreatedAt
+}
+
+export interface Database {
+  products: ProductsTable
+  pipelines: PipelinesTable
+  pipeline_versions: PipelineVersionsTable
+  runs: RunsTable
+  step_runs: StepRunsTable
+  attempts: AttemptsTable
+  metrics: MetricsTable
+  logs: LogsTable
+  cost_entries: CostEntriesTable
+}
+
+export type Product = Selectable<ProductsTable>
+export type NewProduct = Insertable<ProductsTable>
+export type ProductUpdate = Updateable<ProductsTable>
+export type Pipeline = Selectable<PipelinesTable>
+export type NewPipeline = Insertable<PipelinesTable>
+export type Run = Selectable<RunsTable>
+export type NewRun = Insertable<RunsTable>
+export type StepRun = Selectable<StepRunsTable>
+export type Attempt = Selectable<AttemptsTable>
+export type Metric = Selectable<MetricsTable>
+export type LogLine = Selectable<LogsTable>
+export type CostEntry = Selectable<CostEntriesTable>
+
+/** Serialise a value for a jsonb column. */
+export function json<T>(value: T): string {
+  return JSON.stringify(value)
+}
