@@ -1,6 +1,7 @@
 import { type Kysely, type MigrationResultSet, Migrator, sql } from 'kysely'
 import { StewardError } from './errors.ts'
 import { migrationProvider, migrations } from './migrations/index.ts'
+import type { Database } from './schema.ts'
 
 export interface MigrationReport {
   /** Migrations this call applied, in order (empty when the database was current). */
@@ -14,7 +15,7 @@ export interface MigrationReport {
  * several processes at once (Kysely's migration lock). A database that has migrations this code
  * does not know is left untouched: that means an older Steward is pointed at a newer database.
  */
-export async function migrateToLatest(db: Kysely<unknown>): Promise<MigrationReport> {
+export async function migrateToLatest(db: Kysely<Database>): Promise<MigrationReport> {
   await refuseNewerDatabase(db)
   const migrator = new Migrator({ db, provider: migrationProvider })
   const result = await migrator.migrateToLatest()
@@ -24,7 +25,7 @@ export async function migrateToLatest(db: Kysely<unknown>): Promise<MigrationRep
   return { applied, current }
 }
 
-async function refuseNewerDatabase(db: Kysely<unknown>): Promise<void> {
+async function refuseNewerDatabase(db: Kysely<Database>): Promise<void> {
   const table = await sql<{
     exists: boolean
   }>`select to_regclass('kysely_migration') is not null as exists`.execute(db)

@@ -2,12 +2,12 @@ import { mkdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { createConnection } from 'node:net'
 import { dirname, join } from 'node:path'
 import { PGlite } from '@electric-sql/pglite'
-import { PGLiteSocketServer } from '@electric-sql/pglite-socket'
 import { StewardError } from '../errors.ts'
+import { PgliteWireServer } from './wire-server.ts'
 
 /**
  * The embedded default: a PGlite database kept in a folder and served on a loopback port by
- * pglite-socket, so every process (CLI, worker, web app) talks to it through the ordinary `pg`
+ * pglite-socket's protocol handler, so every process (CLI, worker, web app) talks to it through the ordinary `pg`
  * driver, exactly as to PostgreSQL. PGlite must be opened by one process only: the process that
  * starts the server writes `server.json` beside the data and the others connect to the URL in it.
  */
@@ -90,13 +90,14 @@ async function startEmbeddedPostgres(dataDir: string, options: { port?: number }
   }
 
   let db: PGlite | undefined
-  let server: PGLiteSocketServer | undefined
+  let server: PgliteWireServer | undefined
+  let port: number
   try {
     db = await PGlite.create(join(dataDir, 'pgdata'))
-    server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: options.port ?? 0, maxConnections: 100 })
-    await server.start()
+    server = new PgliteWireServer(db)
+    port = await server.listen(options.port ?? 0)
   } catch (error) {
-    await server?.stop().catch(() => {})
+    await server?.close().catch(() => {})
     await db?.close().catch(() => {})
     await rm(file, { force: true })
     const inUse = (error as NodeJS.ErrnoException).code === 'EADDRINUSE'
@@ -108,14 +109,13 @@ async function startEmbeddedPostgres(dataDir: string, options: { port?: number }
       { cause: error },
     )
   }
-  const port = Number(server.getServerConn().split(':').pop())
   const url = `postgres://postgres@127.0.0.1:${port}/postgres?sslmode=disable`
   await writeFile(file, JSON.stringify({ ...claim, port, url } satisfies ServerFile))
 
   let stopped: Promise<void> | undefined
   const stop = () => {
     stopped ??= (async () => {
-      await server.stop()
+      await server.close()
       await db.close()
       await rm(file, { force: true })
     })()
