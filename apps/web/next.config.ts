@@ -1,0 +1,22 @@
+import path from 'node:path'
+import type { NextConfig } from 'next'
+
+// Node 20 loads this file as CommonJS (SWC turns `import.meta.dirname` into `__dirname`); Node ≥ 22
+// imports it as ESM, where `import.meta.dirname` is native. Either way: the folder of this file.
+const repoRoot = path.resolve(import.meta.dirname, '../..')
+
+const nextConfig: NextConfig = {
+  // The monorepo root, so a stray lockfile in a parent folder cannot move Turbopack's root and
+  // the workspace packages under packages/* stay inside it.
+  turbopack: { root: repoRoot },
+  // Workspace packages export TypeScript source (`exports` → src/index.ts) and import each other
+  // with `.ts` extensions; Next compiles them as part of the app.
+  transpilePackages: ['@steward/config', '@steward/db'],
+  // Loaded with Node's own `require` at run time: pg's optional native binding, PGlite's WASM and
+  // data files beside its module, and ioredis's lazily required internals do not survive bundling.
+  serverExternalPackages: ['pg', '@electric-sql/pglite', '@electric-sql/pglite-socket', 'ioredis'],
+  poweredByHeader: false,
+  typedRoutes: true,
+}
+
+export default nextConfig

@@ -1,0 +1,16 @@
+import { readSettings, type Settings } from '@steward/config'
+
+/**
+ * The only module of the web app that reads `process.env` (biome's `noProcessEnv` keeps it so).
+ * Read lazily, on first use, so `next build` does not need the runtime settings and a bad value
+ * fails the request that needs it with a one-line message instead of the whole server at import.
+ *
+ * STEWARD_HOME, when relative, is resolved against the server's working directory (apps/web
+ * under `next start`): launchers should pass an absolute path.
+ */
+let cached: Settings | undefined
+
+export function settings(): Settings {
+  cached ??= readSettings(process.env)
+  return cached
+}

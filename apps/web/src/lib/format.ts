@@ -1,0 +1,48 @@
+const units = [
+  { seconds: 86_400, one: 'day', many: 'days' },
+  { seconds: 3_600, one: 'hour', many: 'hours' },
+  { seconds: 60, one: 'minute', many: 'minutes' },
+  { seconds: 1, one: 'second', many: 'seconds' },
+] as const
+
+/**
+ * A duration as people say it: 691200 → "8 days", 129600 → "1 day 12 hours", 5400 → "1 hour
+ * 30 minutes". At most two units, the smaller one rounded, so a promise reads at a glance.
+ */
+export function humaniseDuration(totalSeconds: number): string {
+  const seconds = Math.max(0, Math.round(totalSeconds))
+  const index = units.findIndex((unit) => seconds >= unit.seconds)
+  const unit = units[index]
+  if (unit === undefined) return '0 seconds'
+  const whole = Math.floor(seconds / unit.seconds)
+  const next = units[index + 1]
+  const rest = next ? Math.round((seconds - whole * unit.seconds) / next.seconds) : 0
+  // Rounding the smaller unit can reach a whole larger one (23 h 59 min 50 s → "23 hours 60
+  // minutes"): carry it, and start again in case that makes a larger unit still ("1 day").
+  if (next && rest * next.seconds >= unit.seconds) return humaniseDuration((whole + 1) * unit.seconds)
+  return next && rest > 0 ? `${count(whole, unit)} ${count(rest, next)}` : count(whole, unit)
+}
+
+function count(n: number, unit: { one: string; many: string }): string {
+  return `${n} ${n === 1 ? unit.one : unit.many}`
+}
+
+/**
+ * US dollars from a `numeric` string as the database returns it: "200.00" → "$200",
+ * "1234.5" → "$1,234.50". Cents only when there are some.
+ */
+export function formatUsd(amount: string | number): string {
+  const value = Number(amount)
+  const hasCents = Math.round(value * 100) % 100 !== 0
+  return new Intl.NumberFormat('en-US', {
+    style: 'currency',
+    currency: 'USD',
+    minimumFractionDigits: hasCents ? 2 : 0,
+    maximumFractionDigits: 2,
+  }).format(value)
+}
+
+/** The noun for a count: (1, 'pipeline') → "pipeline", (3, 'pipeline') → "pipelines". */
+export function noun(n: number, one: string, many = `${one}s`): string {
+  return n === 1 ? one : many
+}
