@@ -73,7 +73,17 @@ describe.each(testBackends)('migrations on $name', (backend) => {
         schedule_timezone: 'Asia/Seoul',
         triggers: json([{ kind: 'manual' }]),
         params_schema: json({ type: 'object', properties: {} }),
-        steps: json([{ id: 'extract', needs: [], retries: 3, backoffMs: 1000, timeoutMs: 600_000 }]),
+        steps: json([
+          {
+            id: 'extract',
+            needs: [],
+            retries: 3,
+            backoffType: 'fixed',
+            backoffMs: 1000,
+            timeoutMs: 600_000,
+            codeHash: 'c1',
+          },
+        ]),
         alert_rules: json([]),
         max_concurrent_runs: 1,
         source_file: 'pipelines.ts',

@@ -43,12 +43,16 @@ export interface DocLink {
   url: string
 }
 
+/** A step as deployed: what the runtime needs to schedule it, without its code. */
 export interface StepSpec {
   id: string
   needs: string[]
   retries: number
+  backoffType: 'fixed' | 'exponential'
   backoffMs: number
   timeoutMs: number | null
+  /** sha256 of the step's `run` source: a code change makes a new pipeline version. */
+  codeHash: string
 }
 
 export interface ErrorInfo {

@@ -1,0 +1,30 @@
+import type { Command } from 'commander'
+import { runDev } from '../dev/run-dev.ts'
+import { readCliSettings } from '../env.ts'
+import { err, out } from '../output/print.ts'
+
+export function registerDevCommand(program: Command): void {
+  program
+    .command('dev')
+    .description('run everything on this machine: database, Redis, the web UI and the worker')
+    .option('--no-web', 'do not start the web UI (headless, or for tests)')
+    .option(
+      '-c, --config <file>',
+      'the project file naming the definitions, for the worker',
+      'steward.config.ts',
+    )
+    .addHelpText(
+      'after',
+      `
+Without DATABASE_URL, an embedded PostgreSQL (PGlite) kept in STEWARD_HOME/db is served on a
+loopback port, and migrations run before anything else. If nothing answers at REDIS_URL on this
+machine, redis-server is started with its data in STEWARD_HOME/redis (and installed with apt-get
+when missing and running as root). Ctrl-C stops everything this command started.
+
+Settings: DATABASE_URL, REDIS_URL (default redis://127.0.0.1:6379), PORT (default 3000),
+STEWARD_HOME (default ./.steward), STEWARD_DB_PORT (embedded database port, default any).`,
+    )
+    .action(async (options: { web: boolean; config: string }) => {
+      await runDev(readCliSettings(), { web: options.web, configFile: options.config }, { out, err })
+    })
+}

@@ -1,0 +1,24 @@
+export interface BannerInfo {
+  /** http://localhost:PORT, or undefined with --no-web. */
+  webUrl: string | undefined
+  database: string
+  redis: string
+  worker: string
+}
+
+/** What `steward dev` prints once everything answers. */
+export function banner(info: BannerInfo): string[] {
+  const headline = info.webUrl
+    ? `Steward is running: ${info.webUrl}`
+    : 'Steward is running without the web UI (--no-web)'
+  return [
+    '',
+    `  ${headline}`,
+    '',
+    `  database  ${info.database}`,
+    `  redis     ${info.redis}`,
+    `  worker    ${info.worker}`,
+    '  stop      press Ctrl-C',
+    '',
+  ]
+}

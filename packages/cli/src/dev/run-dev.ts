@@ -1,0 +1,150 @@
+import { type Settings, stewardPaths } from '@steward/config'
+import { redactUrl } from '@steward/db'
+import { migrateDatabase, openDatabase } from '../database/open-database.ts'
+import { inheritedEnvironment } from '../env.ts'
+import { cliError } from '../errors.ts'
+import { ensureHome } from '../home/ensure-home.ts'
+import { assertPortFree } from '../net/port-free.ts'
+import { visibleText } from '../output/visible-text.ts'
+import { ensureRedis } from '../redis/ensure-redis.ts'
+import { CleanupStack } from '../services/cleanup-stack.ts'
+import { startDevWorker } from '../services/dev-worker.ts'
+import type { Service } from '../services/service.ts'
+import { onShutdownSignals } from '../services/shutdown-signals.ts'
+import { startWebApp } from '../services/web-app.ts'
+import { banner } from './banner.ts'
+import { waitForWebApp, webExited } from './wait-for-web-app.ts'
+
+export interface DevOptions {
+  /** Start the web UI (`--no-web` turns it off). */
+  web: boolean
+  /** The project file naming the definitions (`--config`), for the worker. */
+  configFile: string
+}
+
+export interface DevOutput {
+  out: (line: string) => void
+  err: (line: string) => void
+}
+
+/**
+ * Everything on one machine: the database (embedded unless DATABASE_URL is set), Redis (started
+ * if none answers locally), the web UI and, once it exists, the worker. Resolves after a
+ * SIGINT/SIGTERM stopped it all; throws if startup fails or a service dies on its own.
+ */
+export async function runDev(settings: Settings, options: DevOptions, output: DevOutput): Promise<void> {
+  const { out, err } = output
+  const cleanup = new CleanupStack()
+  // What a second Ctrl-C kills at once; children sit in process groups of their own, so the
+  // terminal's signal does not reach them.
+  const forceStops: (() => void)[] = []
+  const stopRequested = new AbortController()
+  const signalsDone = onShutdownSignals(
+    (signal) => {
+      out(
+        `\nsteward: ${signal}, stopping ${cleanup.names.join(', ') || 'what has started'} (Ctrl-C again to force)`,
+      )
+      stopRequested.abort()
+    },
+    () => {
+      err('steward: stopping at once')
+      for (const kill of forceStops) kill()
+      process.exit(130)
+    },
+  )
+  const stopped = new Promise<'stop'>((resolve) =>
+    stopRequested.signal.addEventListener('abort', () => resolve('stop')),
+  )
+
+  try {
+    // Before anything starts: a taken port is then one line and nothing to undo.
+    if (options.web) await assertPortFree(settings.port)
+
+    const db = await openDatabase(settings)
+    cleanup.push('database', () => db.close())
+    out(`database: ${db.displayUrl}${db.embedded ? ` served at ${new URL(db.url).host}` : ''}`)
+    await migrateDatabase(db, out)
+    if (stopRequested.signal.aborted) return
+
+    await ensureHome(settings.home)
+    const redisDir = stewardPaths(settings.home).redis
+    const redis = await ensureRedis(settings.redisUrl, redisDir, out)
+    if (redis.startedHere) cleanup.push('redis-server', () => redis.stop())
+    forceStops.push(() => redis.kill())
+    const watched: Service[] = []
+    if (redis.startedHere) watched.push({ name: 'redis-server', exited: redis.exited, lastLines: () => [] })
+    if (stopRequested.signal.aborted) return
+
+    let webUrl: string | undefined
+    if (options.web) {
+      await assertPortFree(settings.port)
+      const web = startWebApp({
+        port: settings.port,
+        env: {
+          ...inheritedEnvironment(),
+          DATABASE_URL: db.url,
+          REDIS_URL: redis.url,
+          PORT: String(settings.port),
+          STEWARD_HOME: settings.home,
+          NEXT_TELEMETRY_DISABLED: '1',
+        },
+        onLine: (line, stream) => {
+          // Next spaces its output with blank lines and resets the cursor on exit: noise here.
+          if (visibleText(line) !== '') (stream === 'stdout' ? out : err)(`web │ ${line}`)
+        },
+      })
+      out(`web: starting next dev on port ${settings.port} (pid ${web.pid})`)
+      forceStops.push(() => web.kill())
+      cleanup.push('web', () => web.stop())
+      watched.push(web)
+      if (!(await waitForWebApp(web, settings.port, stopRequested.signal))) return
+      webUrl = `http://localhost:${settings.port}`
+    }
+
+    const worker = await startDevWorker({
+      configFile: options.configFile,
+      databaseUrl: db.url,
+      redisUrl: redis.url,
+      home: settings.home,
+      log: out,
+    })
+    if (worker.service) watched.push(worker.service)
+
+    const redisNote = redis.startedHere ? ` (started by steward dev, data in ${redisDir})` : ''
+    for (const line of banner({
+      webUrl,
+      database: db.displayUrl,
+      redis: `${redactUrl(redis.url)}${redisNote}`,
+      worker: worker.status,
+    })) {
+      out(line)
+    }
+
+    const outcome = await Promise.race([
+      stopped,
+      ...watched.map((service) => service.exited.then(() => service)),
+    ])
+    if (outcome !== 'stop') throw await serviceDied(outcome, err)
+  } catch (error) {
+    // Interrupted during startup (an aborted apt-get, a half-started child): a stop, not a failure.
+    if (!stopRequested.signal.aborted) throw error
+  } finally {
+    await cleanup.run(err)
+    signalsDone()
+    if (stopRequested.signal.aborted) out('steward: stopped')
+  }
+}
+
+async function serviceDied(service: Service, err: (line: string) => void): Promise<Error> {
+  const lines = service.lastLines().filter((line) => visibleText(line) !== '')
+  if (lines.length > 0) {
+    err(`${service.name}: exited on its own; its last lines:`)
+    for (const line of lines.slice(-20)) err(`${service.name} │ ${line}`)
+  }
+  if (service.name === 'web') return webExited(service)
+  const status = await service.exited
+  return cliError(
+    'SERVICE_EXITED',
+    `${service.name} exited on its own (${status.signal ?? `code ${status.code}`}): everything else was stopped`,
+  )
+}

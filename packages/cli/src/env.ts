@@ -1,0 +1,32 @@
+import { type Environment, readSettings, type Settings } from '@steward/config'
+
+/*
+ * The only module that reads `process.env` (biome's noProcessEnv enforces it). Everything else
+ * takes settings as arguments, so commands and helpers stay testable without the environment.
+ */
+
+/** Steward's settings from the environment; a bad value throws one line naming the setting. */
+export function readCliSettings(): Settings {
+  return readSettings(process.env)
+}
+
+/** STEWARD_DEBUG=1 prints stacks of unexpected errors. */
+export function debugEnabled(): boolean {
+  const value = process.env.STEWARD_DEBUG?.trim().toLowerCase()
+  return value === '1' || value === 'true'
+}
+
+/** A copy of this process's environment, the base of a child process's. */
+export function inheritedEnvironment(): Environment {
+  return { ...process.env }
+}
+
+/** PATH, for finding executables such as redis-server and apt-get. */
+export function executableSearchPath(): string {
+  return process.env.PATH ?? ''
+}
+
+/** Running as root: allowed to install system packages. */
+export function runningAsRoot(): boolean {
+  return process.getuid?.() === 0
+}

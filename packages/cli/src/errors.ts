@@ -1,0 +1,24 @@
+import { StewardError } from '@steward/db'
+
+/** Codes of the failures raised by the CLI itself (settings and database codes come from their packages). */
+export type CliErrorCode =
+  | 'ENGINE_NOT_BUILT'
+  | 'PORT_IN_USE'
+  | 'PORT_INVALID'
+  | 'REDIS_UNREACHABLE'
+  | 'REDIS_REFUSED'
+  | 'REDIS_NOT_INSTALLED'
+  | 'REDIS_INSTALL_FAILED'
+  | 'REDIS_START_FAILED'
+  | 'WEB_APP_MISSING'
+  | 'WEB_NOT_READY'
+  | 'WEB_EXITED'
+  | 'SERVICE_EXITED'
+
+export const cliError = (code: CliErrorCode, message: string, options?: { cause?: unknown }) =>
+  new StewardError<CliErrorCode>(code, message, options)
+
+/** Exit code 2 says "not available in this version", distinct from a failure (1). */
+export function exitCodeFor(code: string): number {
+  return code === 'ENGINE_NOT_BUILT' ? 2 : 1
+}

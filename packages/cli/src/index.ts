@@ -1,0 +1,9 @@
+/*
+ * Helpers other scripts reuse (scripts/test.mjs starts Redis the way `steward dev` does).
+ * The CLI itself starts at main.ts.
+ */
+
+export { assertPortFree } from './net/port-free.ts'
+export { waitForHttp } from './net/wait-for-http.ts'
+export { type EnsuredRedis, type EnsureRedisOptions, ensureRedis } from './redis/ensure-redis.ts'
+export { type PingResult, pingRedis } from './redis/ping-redis.ts'

@@ -1,0 +1,46 @@
+import { Command } from 'commander'
+import packageJson from '../package.json' with { type: 'json' }
+import { registerDeployCommand } from './commands/deploy.ts'
+import { registerDevCommand } from './commands/dev.ts'
+import { registerListCommand } from './commands/list.ts'
+import { registerMigrateCommand } from './commands/migrate.ts'
+import { registerRunCommand } from './commands/run.ts'
+import { registerValidateCommand } from './commands/validate.ts'
+import { registerWorkerCommand } from './commands/worker.ts'
+
+/**
+ * The `steward` command and its subcommands. Subcommands are added with `program.command()` so
+ * they inherit `exitOverride` and the one-line error output.
+ */
+export function createProgram(): Command {
+  const program = new Command('steward')
+    .description('Steward: data products with pipelines in TypeScript, alerts in Slack, usage and cost.')
+    .version(packageJson.version, '-v, --version')
+    .exitOverride()
+    .configureOutput({
+      // Commander's own errors (unknown command, missing argument) follow our one-line format.
+      outputError: (text, write) => write(`steward: ${commanderMessage(text)}\n`),
+    })
+    .addHelpText(
+      'after',
+      '\nSettings come from the environment: DATABASE_URL, REDIS_URL, PORT, STEWARD_HOME.\nSet STEWARD_DEBUG=1 to see stack traces of unexpected errors.',
+    )
+
+  registerDevCommand(program)
+  registerWorkerCommand(program)
+  registerValidateCommand(program)
+  registerDeployCommand(program)
+  registerRunCommand(program)
+  registerListCommand(program)
+  registerMigrateCommand(program)
+  return program
+}
+
+/** "error: unknown command 'x'\n" → "unknown command 'x'" */
+function commanderMessage(text: string): string {
+  return text
+    .replace(/^error: /, '')
+    .trim()
+    .split('\n')
+    .join(' ')
+}

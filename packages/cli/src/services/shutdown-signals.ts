@@ -1,0 +1,27 @@
+// SIGHUP: the terminal closed; our children would otherwise outlive it in their own groups.
+const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const
+
+/**
+ * The first SIGINT/SIGTERM/SIGHUP asks for an orderly stop; a second one means "now". Installing
+ * a listener also disables Node's default (exit at once), which would leave children running.
+ * Returns `done`: later signals are then ignored, so an impatient second Ctrl-C that lands after
+ * everything stopped does not turn a clean exit into death by SIGINT. The process is about to
+ * exit; the listeners stay.
+ */
+export function onShutdownSignals(
+  stop: (signal: NodeJS.Signals) => void,
+  forceStop: (signal: NodeJS.Signals) => void,
+): () => void {
+  let received = 0
+  let finished = false
+  const listener = (signal: NodeJS.Signals) => {
+    if (finished) return
+    received += 1
+    if (received === 1) stop(signal)
+    else forceStop(signal)
+  }
+  for (const signal of signals) process.on(signal, listener)
+  return () => {
+    finished = true
+  }
+}

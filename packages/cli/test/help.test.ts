@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest'
+import { lines, runSteward, stackLine } from './support/steward-process.ts'
+
+describe('steward --help', () => {
+  it('lists every command', async () => {
+    const result = await runSteward(['--help'], {})
+    expect(result.code).toBe(0)
+    for (const command of ['dev', 'worker', 'validate', 'deploy', 'run', 'list', 'migrate']) {
+      expect(result.stdout).toMatch(new RegExp(`^  ${command}\\b`, 'm'))
+    }
+  })
+
+  it('describes run, with its repeatable --param and --wait', async () => {
+    const result = await runSteward(['run', '--help'], {})
+    expect(result.code).toBe(0)
+    expect(result.stdout).toContain('--param <key=value>')
+    expect(result.stdout).toContain('--wait')
+  })
+
+  it('answers an unknown command with one line', async () => {
+    const result = await runSteward(['deplyo'], {})
+    expect(result.code).not.toBe(0)
+    expect(lines(result.stderr)).toEqual([expect.stringMatching(/^steward: unknown command 'deplyo'/)])
+  })
+})
+
+describe('commands waiting for the pipelines engine', () => {
+  for (const args of [
+    ['worker'],
+    ['validate'],
+    ['deploy'],
+    ['run', 'some.pipeline', '--param', 'week=47', '--wait'],
+    ['list'],
+  ]) {
+    it(`steward ${args[0]} says so in one line and exits with 2`, async () => {
+      const result = await runSteward(args, {})
+      expect(result.code).toBe(2)
+      expect(result.stdout).toBe('')
+      expect(lines(result.stderr)).toEqual([
+        `steward: '${args[0]}' is not available yet: the pipelines engine (@steward/pipelines) is not built yet`,
+      ])
+      expect(result.stderr).not.toMatch(stackLine)
+    })
+  }
+})

@@ -1,0 +1,120 @@
+import { type ChildProcess, spawn } from 'node:child_process'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { createServer } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+/** The real binary, run the way a user runs it (through Node, tsx registered by the bin). */
+export const stewardBin = fileURLToPath(new URL('../../bin/steward.mjs', import.meta.url))
+
+export interface StewardResult {
+  code: number | null
+  signal: NodeJS.Signals | null
+  stdout: string
+  stderr: string
+}
+
+/** The environment of a steward under test: this one minus every setting, plus `env`. */
+export function stewardEnv(env: Record<string, string>): NodeJS.ProcessEnv {
+  const base = { ...process.env }
+  for (const name of [
+    'DATABASE_URL',
+    'REDIS_URL',
+    'PORT',
+    'STEWARD_HOME',
+    'STEWARD_DB_PORT',
+    'STEWARD_DEBUG',
+  ]) {
+    delete base[name]
+  }
+  return { ...base, ...env }
+}
+
+/** Starts `steward <args>`; the caller reads its output and ends it. */
+export function startSteward(args: string[], env: Record<string, string>): RunningSteward {
+  const child = spawn(process.execPath, [stewardBin, ...args], {
+    env: stewardEnv(env),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  return new RunningSteward(child)
+}
+
+/** Runs `steward <args>` to the end. */
+export function runSteward(args: string[], env: Record<string, string>): Promise<StewardResult> {
+  return startSteward(args, env).result
+}
+
+export class RunningSteward {
+  stdout = ''
+  stderr = ''
+  readonly result: Promise<StewardResult>
+  readonly #child: ChildProcess
+
+  constructor(child: ChildProcess) {
+    this.#child = child
+    child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
+      this.stdout += chunk
+    })
+    child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
+      this.stderr += chunk
+    })
+    this.result = new Promise((resolve) => {
+      child.once('close', (code, signal) =>
+        resolve({ code, signal, stdout: this.stdout, stderr: this.stderr }),
+      )
+    })
+  }
+
+  /** Resolves once stdout contains `text`; rejects if the process ends first or `timeoutMs` passes. */
+  async waitForOutput(text: string, timeoutMs = 60_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs
+    let ended = false
+    void this.result.then(() => {
+      ended = true
+    })
+    while (!this.stdout.includes(text)) {
+      if (ended || Date.now() > deadline) {
+        throw new Error(
+          `steward did not print "${text}" (${ended ? 'it exited' : 'timed out'})\nstdout:\n${this.stdout}\nstderr:\n${this.stderr}`,
+        )
+      }
+      await new Promise((resolve) => setTimeout(resolve, 100))
+    }
+  }
+
+  signal(signal: NodeJS.Signals): void {
+    this.#child.kill(signal)
+  }
+
+  /** For cleanup after a failed test: make sure it is gone. */
+  async kill(): Promise<void> {
+    if (this.#child.exitCode === null && this.#child.signalCode === null) this.#child.kill('SIGKILL')
+    await this.result
+  }
+}
+
+/** A temporary STEWARD_HOME; `dispose` deletes it. */
+export async function tempHome(): Promise<{ path: string; dispose(): Promise<void> }> {
+  const path = await mkdtemp(join(tmpdir(), 'steward-cli-test-'))
+  return { path, dispose: () => rm(path, { recursive: true, force: true }) }
+}
+
+/** A port nothing listens on right now (the kernel's pick, then released). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer()
+    server.once('error', reject)
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address()
+      const port = typeof address === 'object' && address ? address.port : 0
+      server.close(() => resolve(port))
+    })
+  })
+}
+
+/** The lines of a stream's output, without the empty ones. */
+export const lines = (text: string) => text.split('\n').filter((line) => line.trim() !== '')
+
+/** A stack trace line, which users must never see. */
+export const stackLine = /^\s+at /m

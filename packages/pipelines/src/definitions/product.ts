@@ -1,0 +1,107 @@
+import { z } from 'zod'
+import { type Branded, brand, isDefinitionOf } from './brand.ts'
+import { callerFile } from './caller-file.ts'
+import type { Duration } from './duration.ts'
+import { check, duration, id, nonEmptyText, slackDestination, text } from './option-schemas.ts'
+
+export type Tier = 'gold' | 'silver' | 'bronze'
+
+/** Who answers for a product, and where Slack reaches them. */
+export interface Owner {
+  team?: string
+  name?: string
+  /** `#channel`, a channel id (`C…`), a user id (`U…`) or `@handle`: where alerts about the product go. */
+  slack: string
+}
+
+/** Who must hear about problems with a product without owning it. */
+export interface Stakeholder {
+  name: string
+  slack?: string
+}
+
+export interface Link {
+  title: string
+  url: string
+}
+
+export interface ProductOptions {
+  /** Stable id: lowercase words joined by `-`, `.` or `_`. Renaming it makes a new product. */
+  id: string
+  name: string
+  description?: string
+  /** At least one, each with a Slack destination. */
+  owners: readonly Owner[]
+  stakeholders?: readonly Stakeholder[]
+  /** Markdown file, relative to the file that defines the product (`./docs/funnel.md`); deployed with the catalog. */
+  docs?: string
+  links?: readonly Link[]
+  tier?: Tier
+  tags?: readonly string[]
+  /** The promise: data is never older than `maxAge` (a freshness alert fires when it is). */
+  freshness?: { maxAge: Duration }
+  budget?: { monthlyUsd: number }
+}
+
+export interface Product extends Readonly<ProductOptions>, Branded<'product'> {}
+
+const productOptionsSchema = z.strictObject({
+  id: id(),
+  name: nonEmptyText(),
+  description: text().optional(),
+  owners: z
+    .array(
+      z.strictObject({
+        team: text().optional(),
+        name: text().optional(),
+        slack: slackDestination(),
+      }),
+      { error: 'must be a list of owners, e.g. [{ team: "growth-data", slack: "#growth-data" }]' },
+    )
+    .min(1, {
+      error:
+        'needs at least one owner with a Slack destination, e.g. { team: "growth-data", slack: "#growth-data" }',
+    }),
+  stakeholders: z
+    .array(z.strictObject({ name: nonEmptyText(), slack: slackDestination().optional() }))
+    .optional(),
+  docs: text('a path to a markdown file, e.g. "./docs/funnel.md"')
+    .regex(/\.(md|markdown)$/i, { error: 'must name a markdown file (.md), e.g. "./docs/funnel.md"' })
+    .optional(),
+  links: z
+    .array(z.strictObject({ title: nonEmptyText(), url: z.url({ error: 'must be a URL' }) }))
+    .optional(),
+  tier: z.enum(['gold', 'silver', 'bronze'], { error: 'must be "gold", "silver" or "bronze"' }).optional(),
+  tags: z.array(nonEmptyText()).optional(),
+  freshness: z.strictObject({ maxAge: duration({ positive: true }) }).optional(),
+  budget: z
+    .strictObject({ monthlyUsd: z.number({ error: 'must be a number of US dollars' }).nonnegative() })
+    .optional(),
+})
+
+/**
+ * Declares a data product: what it is, who owns it, who depends on it, and what it promises.
+ * Inert data: the options are checked here, and problems are reported by `steward validate`
+ * with this file named.
+ *
+ * @example
+ * export const funnel = defineProduct({
+ *   id: 'weekly-signup-funnel',
+ *   name: 'Weekly signup funnel',
+ *   owners: [{ team: 'growth-data', slack: '#growth-data' }],
+ *   stakeholders: [{ name: 'Growth PMs', slack: '#growth' }],
+ *   docs: './docs/weekly-signup-funnel.md',
+ *   tier: 'gold',
+ *   freshness: { maxAge: '8d' },
+ *   budget: { monthlyUsd: 200 },
+ * })
+ */
+export function defineProduct(options: ProductOptions): Product {
+  const definedIn = callerFile(defineProduct)
+  const issues = check(productOptionsSchema, options)
+  return brand({ ...options }, { kind: 'product', issues, definedIn })
+}
+
+export function isProduct(value: unknown): value is Product {
+  return isDefinitionOf(value, 'product')
+}

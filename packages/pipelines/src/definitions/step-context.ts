@@ -1,0 +1,38 @@
+/**
+ * What a step's `run` receives. Declared here, implemented by the worker runtime: a definition
+ * only describes the contract.
+ */
+export interface StepContext<P = Record<string, unknown>> {
+  /** The run's params, already checked against the pipeline's `params` schema. */
+  readonly params: P
+  readonly runId: string
+  readonly pipelineId: string
+  readonly stepId: string
+  /** 1 on the first try, 2 on the first retry, and so on. */
+  readonly attempt: number
+  /** Lines are stored per attempt and shown beside the run. */
+  readonly log: StepLogger
+  /** Records a number about this step (`rows`, `bytes`, `lag_seconds`…); volume alerts watch these. */
+  metric(name: string, value: number, labels?: Record<string, string>): void
+  /** Attributes money to this run beyond compute time, e.g. `{ usd: 0.42, item: 'warehouse scan' }`. */
+  cost(entry: CostReport): void
+  /** Fires when the step times out or the run is cancelled: pass it on to fetch, streams, child processes. */
+  readonly signal: AbortSignal
+}
+
+export type LogFields = Record<string, unknown>
+
+export interface StepLogger {
+  debug(message: string, fields?: LogFields): void
+  info(message: string, fields?: LogFields): void
+  warn(message: string, fields?: LogFields): void
+  error(message: string, fields?: LogFields): void
+}
+
+export interface CostReport {
+  usd: number
+  /** What the money paid for, e.g. `'warehouse scan'`. */
+  item: string
+  quantity?: number
+  unit?: string
+}

@@ -1,0 +1,58 @@
+import type { DocLink, OwnerRef, StakeholderRef, StepSpec } from '@steward/db'
+
+/**
+ * The catalog as deploy writes it: one object per row of `products` and `pipelines`, with column
+ * names as in SQL and jsonb columns as plain values (deploy serialises them).
+ */
+export interface Catalog {
+  products: CatalogProduct[]
+  pipelines: CatalogPipeline[]
+}
+
+export interface CatalogProduct {
+  id: string
+  name: string
+  description: string
+  owners: OwnerRef[]
+  stakeholders: StakeholderRef[]
+  /** Relative to the project root. */
+  docs_path: string | null
+  docs_markdown: string | null
+  links: DocLink[]
+  tier: string | null
+  tags: string[]
+  freshness_max_age_seconds: number | null
+  budget_monthly_usd: number | null
+  source_file: string
+  /** sha256 of the canonical JSON of every column above except `source_file`. */
+  definition_hash: string
+}
+
+/** A step as the runtime reads it: the `StepSpec` stored in the pipelines row. */
+export type CatalogStep = StepSpec
+
+/** A trigger with the pipeline it follows as an id. */
+export type TriggerSpec =
+  | { kind: 'upstream'; pipeline: string }
+  | { kind: 'event'; name: string | null }
+  | { kind: 'manual' }
+
+export interface CatalogPipeline {
+  id: string
+  product_id: string
+  name: string
+  description: string
+  schedule_cron: string | null
+  schedule_timezone: string | null
+  triggers: TriggerSpec[]
+  /** JSON Schema of the params as callers send them. */
+  params_schema: Record<string, unknown>
+  steps: CatalogStep[]
+  max_concurrent_runs: number | null
+  alert_rules: unknown[]
+  source_file: string
+  /** sha256 of `definition`'s canonical JSON. */
+  definition_hash: string
+  /** Every column above except `source_file`: what a version is, stored in `pipeline_versions.definition`. */
+  definition: Record<string, unknown>
+}

@@ -1,0 +1,86 @@
+import type { DurationErrorCode } from './definitions/duration.ts'
+import type { LoaderErrorCode } from './loader/load-project.ts'
+import type { ValidationErrorCode } from './validation/definition-error.ts'
+
+// Definitions: what data teams write.
+export type { AlertRule } from './definitions/alert-rule.ts'
+export { type DefinitionIssue, type DefinitionKind, definitionMeta } from './definitions/brand.ts'
+export {
+  type ConfigOptions,
+  type CostRates,
+  defineConfig,
+  isConfig,
+  type StepDefaults,
+  type StewardConfig,
+  type UsageSettings,
+} from './definitions/config.ts'
+export { type Duration, type DurationUnit, parseDuration } from './definitions/duration.ts'
+export {
+  definePipeline,
+  isPipeline,
+  isZodObject,
+  type ParamsOf,
+  type ParamsSchema,
+  type Pipeline,
+  type PipelineOptions,
+  type Schedule,
+  type StepRecord,
+} from './definitions/pipeline.ts'
+export {
+  defineProduct,
+  isProduct,
+  type Link,
+  type Owner,
+  type Product,
+  type ProductOptions,
+  type Stakeholder,
+  type Tier,
+} from './definitions/product.ts'
+export {
+  type Backoff,
+  isStep,
+  type Step,
+  type StepOptions,
+  type StepOutputs,
+  step,
+  type UpstreamOf,
+} from './definitions/step.ts'
+export type { CostReport, LogFields, StepContext, StepLogger } from './definitions/step-context.ts'
+export type { StepsBuilder } from './definitions/steps-builder.ts'
+export {
+  afterSuccessOf,
+  type EventTrigger,
+  type ManualTrigger,
+  manual,
+  onEvent,
+  type PipelineRef,
+  type Trigger,
+  type UpstreamTrigger,
+} from './definitions/triggers.ts'
+// Deploy: the catalog in SQL.
+export type { Catalog, CatalogPipeline, CatalogProduct, CatalogStep, TriggerSpec } from './deploy/catalog.ts'
+export { compileCatalog, stepDefaults } from './deploy/compile-catalog.ts'
+export {
+  type DeployChanges,
+  type DeployResult,
+  deployCatalog,
+  type ScheduleSpec,
+} from './deploy/deploy-catalog.ts'
+// Loading a project from its files.
+export { type CreateProjectOptions, createProject } from './loader/create-project.ts'
+export { loadProject } from './loader/load-project.ts'
+export type { LoadedPipeline, LoadedProduct, Project } from './loader/project.ts'
+// Validation: every problem, with file, definition and field.
+export { paramsJsonSchema } from './validation/check-params.ts'
+export { cronProblem, timeZoneProblem } from './validation/check-schedule.ts'
+export { DefinitionError, isDefinitionError } from './validation/definition-error.ts'
+export { type DefinitionProblem, formatProblem } from './validation/definition-problem.ts'
+export {
+  assertValidProject,
+  type Located,
+  type ProjectDefinitions,
+  validateProject,
+} from './validation/validate-project.ts'
+
+/** Every code a `StewardError` thrown by this package can carry. */
+export type PipelinesErrorCode = DurationErrorCode | LoaderErrorCode | ValidationErrorCode
