@@ -10,7 +10,7 @@ export function registerDevCommand(program: Command): void {
     .option('--no-web', 'do not start the web UI (headless, or for tests)')
     .option(
       '-c, --config <file>',
-      'the project file naming the definitions, for the worker',
+      'the project file naming the definitions: deployed on start when it exists',
       'steward.config.ts',
     )
     .addHelpText(
@@ -24,7 +24,12 @@ when missing and running as root). Ctrl-C stops everything this command started.
 Settings: DATABASE_URL, REDIS_URL (default redis://127.0.0.1:6379), PORT (default 3000),
 STEWARD_HOME (default ./.steward), STEWARD_DB_PORT (embedded database port, default any).`,
     )
-    .action(async (options: { web: boolean; config: string }) => {
-      await runDev(readCliSettings(), { web: options.web, configFile: options.config }, { out, err })
+    .action(async (options: { web: boolean; config: string }, command: Command) => {
+      const configGiven = command.getOptionValueSource('config') === 'cli'
+      await runDev(
+        readCliSettings(),
+        { web: options.web, configFile: options.config, configGiven },
+        { out, err },
+      )
     })
 }

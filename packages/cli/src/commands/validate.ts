@@ -1,5 +1,6 @@
 import type { Command } from 'commander'
-import { notBuiltNote, pipelinesEngineNotBuilt } from './not-built.ts'
+import { out } from '../output/print.ts'
+import { loadAndValidate } from '../project/deploy-project.ts'
 
 export function registerValidateCommand(program: Command): void {
   program
@@ -11,7 +12,14 @@ export function registerValidateCommand(program: Command): void {
       `
 Loads the definitions and checks them: unique ids, steps that exist, no cycles, valid cron and
 timezone, owners with a Slack destination, serialisable params. Each problem names the file, the
-definition and the field; the exit code is non-zero if there is one.${notBuiltNote}`,
+definition and the field; the exit code is non-zero if there is one. Needs no database.`,
     )
-    .action(() => pipelinesEngineNotBuilt('validate'))
+    .action(async (options: { config: string }) => {
+      const project = await loadAndValidate(options.config)
+      const steps = project.pipelines.reduce((n, p) => n + Object.keys(p.definition.steps).length, 0)
+      out(
+        `valid: ${project.products.length} products, ${project.pipelines.length} pipelines, ${steps} steps ` +
+          `in ${project.files.length} files (${project.configFile})`,
+      )
+    })
 }

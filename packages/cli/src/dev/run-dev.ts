@@ -6,6 +6,7 @@ import { cliError } from '../errors.ts'
 import { ensureHome } from '../home/ensure-home.ts'
 import { assertPortFree } from '../net/port-free.ts'
 import { visibleText } from '../output/visible-text.ts'
+import { deployProject, projectExists } from '../project/deploy-project.ts'
 import { ensureRedis } from '../redis/ensure-redis.ts'
 import { CleanupStack } from '../services/cleanup-stack.ts'
 import { startDevWorker } from '../services/dev-worker.ts'
@@ -20,6 +21,8 @@ export interface DevOptions {
   web: boolean
   /** The project file naming the definitions (`--config`), for the worker. */
   configFile: string
+  /** True when --config was given: then a missing file is an error, not a note. */
+  configGiven: boolean
 }
 
 export interface DevOutput {
@@ -64,6 +67,11 @@ export async function runDev(settings: Settings, options: DevOptions, output: De
     cleanup.push('database', () => db.close())
     out(`database: ${db.displayUrl}${db.embedded ? ` served at ${new URL(db.url).host}` : ''}`)
     await migrateDatabase(db, out)
+    if (projectExists(options.configFile) || options.configGiven) {
+      await deployProject(db, options.configFile, out)
+    } else {
+      out(`deploy: no ${options.configFile} here, nothing deployed (npm start deploys the examples)`)
+    }
     if (stopRequested.signal.aborted) return
 
     await ensureHome(settings.home)

@@ -8,6 +8,13 @@ import { exitCodeFor } from '../errors.ts'
  */
 export function reportError(error: unknown, debug: boolean, write: (line: string) => void): number {
   const known = isStewardError(error)
+  if (known && error.code === 'DEFINITION_INVALID') {
+    // The one error that lists several problems: one line each, every line naming file, definition and field.
+    const [first = '', ...rest] = error.message.split('\n')
+    write(`steward: ${first}`)
+    for (const line of rest) write(line)
+    return exitCodeFor(error.code)
+  }
   const message = oneLine(error instanceof Error ? error.message : String(error)) || 'unknown error'
   // A StewardError's message was written for people, URLs already redacted; anything else may
   // quote a URL with its password.

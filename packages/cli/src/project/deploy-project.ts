@@ -1,0 +1,53 @@
+import { existsSync } from 'node:fs'
+import { resolve } from 'node:path'
+import type { StewardDb } from '@steward/db'
+import {
+  compileCatalog,
+  type DeployChanges,
+  deployCatalog,
+  loadProject,
+  type Project,
+} from '@steward/pipelines'
+
+/** The config file to load: `--config`, resolved against the working directory. */
+export function configPath(option: string): string {
+  return resolve(option)
+}
+
+/** Loads and validates the project; a DefinitionError lists every problem with file, definition and field. */
+export async function loadAndValidate(file: string): Promise<Project> {
+  return loadProject(configPath(file))
+}
+
+/** True when the config file exists (dev deploys the project only then, unless --config was given). */
+export function projectExists(file: string): boolean {
+  return existsSync(configPath(file))
+}
+
+/**
+ * Validates, then syncs the catalog into SQL and says what changed. Schedules are recorded with
+ * each pipeline; turning them into BullMQ job schedulers is the runtime's half.
+ */
+export async function deployProject(
+  db: StewardDb,
+  file: string,
+  log: (line: string) => void,
+): Promise<Project> {
+  const project = await loadAndValidate(file)
+  const result = await deployCatalog(db.db, compileCatalog(project))
+  log(`deploy: products ${describeChanges(result.products)}`)
+  log(`deploy: pipelines ${describeChanges(result.pipelines)}`)
+  for (const { id, version } of result.pipelines.versions) log(`deploy: ${id} is now version ${version}`)
+  return project
+}
+
+function describeChanges(changes: DeployChanges): string {
+  const named = (label: string, ids: string[]) => (ids.length > 0 ? `${label} ${ids.join(', ')}` : '')
+  const parts = [
+    named('created', changes.created),
+    named('updated', changes.updated),
+    named('archived', changes.archived),
+    changes.unchanged.length > 0 ? `${changes.unchanged.length} unchanged` : '',
+  ].filter((part) => part !== '')
+  return parts.length > 0 ? parts.join('; ') : 'none defined'
+}
