@@ -5,8 +5,8 @@ import { spawn } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { childEnv } from './lib/env.mjs'
 import { ensureInstall } from './lib/ensure-install.mjs'
+import { childEnv } from './lib/env.mjs'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 ensureInstall(root)

@@ -5,9 +5,9 @@ import { spawn } from 'node:child_process'
 import { mkdirSync, readFileSync, rmSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { childEnv } from './lib/env.mjs'
 import { ensureChromium } from './lib/ensure-chromium.mjs'
 import { ensureInstall } from './lib/ensure-install.mjs'
+import { childEnv } from './lib/env.mjs'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 process.chdir(root)
@@ -31,8 +31,11 @@ let failed = false
 const bin = (name) => join(root, 'node_modules', '.bin', name)
 
 console.log('\n› lint (biome) and typecheck (tsc, every workspace)')
-if ((await run(bin('biome'), ['ci', '.'])) !== 0) failed = true
+const colors = process.stdout.isTTY ? [] : ['--colors=off']
+if ((await run(bin('biome'), ['ci', ...colors, '.'])) !== 0) failed = true
 if ((await run(bin('turbo'), ['run', 'typecheck', '--output-logs=errors-only'])) !== 0) failed = true
+// The root's own TypeScript (scripts, vitest config) is no workspace of turbo's.
+if ((await run(bin('tsc'), ['-p', 'tsconfig.json'])) !== 0) failed = true
 
 console.log('\n› tests (vitest: PostgreSQL and PGlite, real Redis, Chromium)')
 const resultsDir = join(root, '.steward', 'test-results')

@@ -22,7 +22,9 @@ export async function run() {
   t = performance.now()
   const reopened = await createDb(undefined, { embeddedDataDir: dir })
   const reopenMs = performance.now() - t
-  console.log(`embedded: first open (initdb) ${ms(freshMs)}, migrate ${ms(migrateMs)}, reopen ${ms(reopenMs)}`)
+  console.log(
+    `embedded: first open (initdb) ${ms(freshMs)}, migrate ${ms(migrateMs)}, reopen ${ms(reopenMs)}`,
+  )
   await throughput('pglite (embedded, 3 pools x 4 connections)', reopened.url)
   await reopened.close()
   await rm(dir, { recursive: true, force: true })
@@ -40,7 +42,9 @@ async function throughput(label: string, url: string) {
   const [first] = pools
   if (!first) return
   await first.query('drop table if exists bench_events')
-  await first.query('create table bench_events (id bigint generated always as identity primary key, k text, v float8)')
+  await first.query(
+    'create table bench_events (id bigint generated always as identity primary key, k text, v float8)',
+  )
   let t = performance.now()
   await Promise.all(
     Array.from({ length: writes }, (_, i) =>

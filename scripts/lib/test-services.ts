@@ -16,7 +16,9 @@ export interface TestServices {
 export async function prepareTestServices(root: string): Promise<TestServices> {
   const notes: string[] = []
   const redisUrl = process.env.REDIS_URL || 'redis://127.0.0.1:6379'
-  const redis = await ensureRedis(redisUrl, join(root, '.steward', 'test-redis'), (line) => console.log(`› ${line}`))
+  const redis = await ensureRedis(redisUrl, join(root, '.steward', 'test-redis'), (line) =>
+    console.log(`› ${line}`),
+  )
   if (redis.startedHere) notes.push(`Redis: started a local redis-server at ${redisUrl} for the tests`)
 
   const pgUrl = process.env.STEWARD_TEST_PG_URL || defaultPgUrl
