@@ -1,0 +1,80 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { appActivityDaily } from './pipelines/app-activity-daily.ts'
+import { churnScore } from './pipelines/churn-score.ts'
+import { signupFunnelWeekly } from './pipelines/signup-funnel-weekly.ts'
+import { ChurnFileError } from './src/churn/churn-file-error.ts'
+import { writeChurnFile } from './src/churn/write-churn-file.ts'
+import { runSteps } from './testing/run-steps.ts'
+
+// The pipelines read STEWARD_HOME (through env.ts) when their steps run: point it at a temporary folder.
+let home = ''
+let previousHome: string | undefined
+beforeAll(async () => {
+  home = await mkdtemp(join(tmpdir(), 'steward-examples-'))
+  previousHome = process.env.STEWARD_HOME
+  process.env.STEWARD_HOME = home
+})
+afterAll(async () => {
+  if (previousHome === undefined) delete process.env.STEWARD_HOME
+  else process.env.STEWARD_HOME = previousHome
+  await rm(home, { recursive: true, force: true })
+})
+
+describe('the example pipelines, step by step', () => {
+  it('app-activity.daily extracts, counts and publishes a day, reporting rows, bytes and bots', async () => {
+    const run = await runSteps(appActivityDaily, { date: '2026-11-02' })
+    const metric = (name: string) => run.metrics.find((m) => m.name === name && m.labels === undefined)?.value
+    expect(metric('rows')).toBeGreaterThan(40_000)
+    expect(metric('bytes')).toBeGreaterThan(10_000_000)
+    expect(metric('bots_removed')).toBeGreaterThan(1_000)
+    const perHost = run.metrics.filter((m) => m.name === 'rows' && m.labels !== undefined)
+    expect(perHost).toHaveLength(10)
+    expect(perHost.reduce((sum, m) => sum + m.value, 0)).toBe(metric('rows'))
+    const latest = JSON.parse(
+      await readFile(join(home, 'data/app-activity-counts/published/latest.json'), 'utf8'),
+    )
+    expect(latest).toMatchObject({ day: '2026-11-02', rows: expect.any(Number) })
+  })
+
+  it('signup-funnel.weekly builds sequences (backfilling days never counted) and the funnel', async () => {
+    const run = await runSteps(signupFunnelWeekly, { weeks: 1, until: '2026-11-09' })
+    // 2026-11-02 was counted by the activity test; the other six days are backfilled.
+    expect(run.metrics.find((m) => m.name === 'days_backfilled')?.value).toBe(6)
+    expect(run.costs).toEqual([expect.objectContaining({ item: 'warehouse scan', unit: 'warehouse-mb' })])
+    const funnel = JSON.parse(
+      await readFile(join(home, 'data/weekly-signup-funnel/2026-11-02/funnel.json'), 'utf8'),
+    )
+    expect(funnel).toHaveLength(1)
+    const [week] = funnel
+    expect(week.week).toBe('2026-11-02')
+    expect(week.visitors).toBeGreaterThan(5_000)
+    expect(week.sign_ups_of_visitors).toBeGreaterThan(0.08)
+    expect(week.sign_ups_of_visitors).toBeLessThan(0.3)
+    // Real drop-off at every stage.
+    expect(week.sign_ups).toBeGreaterThan(week.profile_completed)
+    expect(week.profile_completed).toBeGreaterThan(week.first_photo)
+    expect(week.first_photo).toBeGreaterThan(week.first_connection)
+    expect(week.first_connection).toBeGreaterThan(0)
+  })
+
+  it('churn.score validates, scores and segments a file from the inbox, reporting scan cost', async () => {
+    await writeChurnFile(join(home, 'inbox/churn'), { seed: 1, users: 5_000, asOf: '2026-11-02' })
+    const run = await runSteps(churnScore, { file: 'churn-2026-11-02.csv' })
+    expect(run.costs.map((c) => c.step)).toEqual(['validate', 'score'])
+    expect(run.costs[0]?.usd).toBeGreaterThan(0)
+    const segments = JSON.parse(
+      await readFile(join(home, 'data/churn-scores/churn-2026-11-02/segments.json'), 'utf8'),
+    )
+    expect(segments.map((s: { segment: string }) => s.segment)).toEqual(['low', 'medium', 'high'])
+  })
+
+  it('churn.score fails at validate on a malformed file, naming line and column', async () => {
+    await writeChurnFile(join(home, 'inbox/churn'), { seed: 1, users: 50, asOf: '2026-11-02', breakLine: 9 })
+    const error = await runSteps(churnScore, { file: 'churn-2026-11-02-broken.csv' }).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(ChurnFileError)
+    expect((error as Error).message).toMatch(/line 9, column 3 \(messages_sent_28d\)/)
+  })
+})

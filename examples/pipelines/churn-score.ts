@@ -1,0 +1,71 @@
+import { basename, extname, join, resolve } from 'node:path'
+import { definePipeline, manual, onEvent } from '@steward/pipelines'
+import { z } from 'zod'
+import { churnInbox, dataDir } from '../env.ts'
+import { churnScores } from '../products/churn-scores.ts'
+import { loadChurnModel } from '../src/churn/churn-model.ts'
+import { scoreChurnFile, validateChurnFile, writeSegmentSummary } from '../src/churn/score-churn-file.ts'
+import { warehouseScanCost } from '../src/churn/warehouse-cost.ts'
+import { dataLayout } from '../src/data-layout.ts'
+import { warehouseUsdPerMb } from '../src/example-settings.ts'
+
+/**
+ * Scores a churn export when it lands in `$STEWARD_HOME/inbox/churn/` (the file watcher sends the
+ * `churn-file-landed` event with `{ file }`), or when started by hand: validate → score → segment.
+ */
+export const churnScore = definePipeline({
+  id: 'churn.score',
+  name: 'Churn scoring',
+  description: 'Validates a CRM churn export, scores every user with the logistic model and segments them.',
+  product: churnScores,
+  triggers: [onEvent({ name: 'churn-file-landed' }), manual()],
+  params: z.object({
+    file: z
+      .string()
+      .min(1, { error: 'must name the export file' })
+      .describe('The export: a path, or a file name in $STEWARD_HOME/inbox/churn'),
+  }),
+  steps: (s) =>
+    s
+      .step('validate', {
+        // A malformed file fails the same way every time: fail the run at once and alert.
+        retries: 0,
+        timeout: '2m',
+        run: async (ctx) => {
+          const file = resolve(churnInbox(), ctx.params.file)
+          const validated = await validateChurnFile(file)
+          ctx.metric('rows', validated.users)
+          ctx.metric('bytes', validated.bytes)
+          ctx.cost(warehouseScanCost(validated.bytes, warehouseUsdPerMb))
+          return { file, users: validated.users, asOf: validated.asOf }
+        },
+      })
+      .step('score', {
+        needs: ['validate'],
+        retries: 2,
+        timeout: '10m',
+        run: async (ctx, { validate }) => {
+          const model = await loadChurnModel()
+          const outDir = join(dataLayout(dataDir()).churn, basename(validate.file, extname(validate.file)))
+          const scored = await scoreChurnFile({ file: validate.file, model, outDir })
+          ctx.metric('rows', scored.users)
+          ctx.metric('mean_probability', scored.meanProbability)
+          ctx.cost(warehouseScanCost(scored.bytes, warehouseUsdPerMb))
+          ctx.log.info('scored', { model: model.version, users: scored.users })
+          return { scoresPath: scored.scoresPath, outDir, users: scored.users, model: model.version }
+        },
+      })
+      .step('segment', {
+        needs: ['score'],
+        retries: 2,
+        timeout: '2m',
+        run: async (ctx, { score }) => {
+          const { summaryPath, segments } = await writeSegmentSummary({
+            scoresPath: score.scoresPath,
+            outDir: score.outDir,
+          })
+          for (const segment of segments) ctx.metric('users', segment.users, { segment: segment.segment })
+          return { summaryPath, segments }
+        },
+      }),
+})

@@ -1,0 +1,21 @@
+import { join } from 'node:path'
+import { compileCatalog, loadProject } from '@steward/pipelines'
+import { describe, expect, it } from 'vitest'
+
+describe('the example project', () => {
+  it('loads and validates with no problems, and compiles to 3 products and 3 pipelines', async () => {
+    const project = await loadProject(join(import.meta.dirname, 'steward.config.ts'))
+    expect(project.products.map((p) => [p.definition.id, p.docsPath, p.docsMarkdown !== null])).toEqual([
+      ['app-activity-counts', 'docs/app-activity-counts.md', true],
+      ['churn-scores', 'docs/churn-scores.md', true],
+      ['weekly-signup-funnel', 'docs/weekly-signup-funnel.md', true],
+    ])
+    const catalog = compileCatalog(project)
+    expect(catalog.products).toHaveLength(3)
+    expect(catalog.pipelines.map((p) => p.id).sort()).toEqual([
+      'app-activity.daily',
+      'churn.score',
+      'signup-funnel.weekly',
+    ])
+  })
+})
