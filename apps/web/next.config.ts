@@ -16,6 +16,8 @@ const nextConfig: NextConfig = {
   // data files beside its module, and ioredis's lazily required internals do not survive bundling.
   serverExternalPackages: ['pg', '@electric-sql/pglite', '@electric-sql/pglite-socket', 'ioredis'],
   poweredByHeader: false,
+  // The floating dev-mode badge covers the page in `steward dev`; build errors still show in the overlay.
+  devIndicators: false,
   typedRoutes: true,
 }
 
