@@ -170,6 +170,8 @@ export interface AttemptsTable {
   started_at: CreatedAt
   finished_at: NullableTimestamp
   error: NullableJson<ErrorInfo>
+  /** Refreshed by the worker while the attempt runs; the reconciler fails attempts whose heartbeat stopped. */
+  heartbeat_at: NullableTimestamp
 }
 
 export interface MetricsTable {
@@ -200,6 +202,8 @@ export interface CostEntriesTable {
   id: Generated<string>
   run_id: string | null
   step_run_id: string | null
+  /** The attempt that spent it (compute is measured per attempt); null for costs not tied to one. */
+  attempt_id: string | null
   pipeline_id: string | null
   product_id: string
   kind: CostKind

@@ -84,3 +84,38 @@ export {
 
 /** Every code a `StewardError` thrown by this package can carry. */
 export type PipelinesErrorCode = DurationErrorCode | LoaderErrorCode | ValidationErrorCode
+
+// Runtime: runs, the worker, the reconciler and schedules (BullMQ lives only in ./runtime).
+export { type CancelledRun, cancelRun } from './runtime/cancel-run.ts'
+export {
+  type CreatedRun,
+  type CreateRunInput,
+  createRun,
+  createRunIn,
+  startRun,
+} from './runtime/create-run.ts'
+export {
+  errorInfo,
+  type FailureCode,
+  isNonRetryable,
+  NonRetryableError,
+  type RuntimeErrorCode,
+} from './runtime/errors.ts'
+export { getRunSnapshot, type RunSnapshot, type WaitOptions, waitForRun } from './runtime/follow-run.ts'
+export { checkParams, checkParamsAgainstJsonSchema, type ParamsCheck } from './runtime/params.ts'
+export {
+  defaultQueueName,
+  defaultQueuePrefix,
+  enqueueSteps,
+  openRuntimeQueue,
+  type QueueSettings,
+  type RuntimeJobData,
+  type RuntimeQueue,
+  type ScheduledRunJobData,
+  type StepJobData,
+  type StepToEnqueue,
+  stepJobId,
+} from './runtime/queues.ts'
+export { type ReconcileOptions, type ReconcileReport, reconcile } from './runtime/reconciler.ts'
+export { type SyncedSchedules, scheduleId, syncSchedules } from './runtime/sync-schedules.ts'
+export { type RuntimeWorker, type StartWorkerOptions, startWorker } from './runtime/worker.ts'

@@ -1,5 +1,6 @@
 import type { Migration, MigrationProvider } from 'kysely'
 import { catalogAndRuntime } from './0001-catalog-and-runtime.ts'
+import { runtimeHeartbeats } from './0002-runtime-heartbeats.ts'
 
 /**
  * Every migration, in order. Listed by hand (not read from the file system) so that bundlers,
@@ -8,6 +9,7 @@ import { catalogAndRuntime } from './0001-catalog-and-runtime.ts'
  */
 export const migrations: Record<string, Migration> = {
   '0001_catalog_and_runtime': catalogAndRuntime,
+  '0002_runtime_heartbeats': runtimeHeartbeats,
 }
 
 export const migrationProvider: MigrationProvider = {

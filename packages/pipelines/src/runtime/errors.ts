@@ -1,0 +1,63 @@
+import type { ErrorInfo } from '@steward/db'
+import { StewardError } from '@steward/db'
+
+/** Every code a `StewardError` thrown by the runtime can carry. */
+export type RuntimeErrorCode =
+  | 'PARAMS_INVALID'
+  | 'PIPELINE_NOT_FOUND'
+  | 'PIPELINE_ARCHIVED'
+  | 'RUN_NOT_FOUND'
+  | 'RUN_WAIT_TIMEOUT'
+  | 'REDIS_EVICTION_POLICY'
+
+/**
+ * Codes the runtime stores in `attempts.error.code` / `step_runs.error.code` / `runs.error.code`,
+ * beside whatever code a step's own error carried.
+ */
+export type FailureCode =
+  | 'PARAMS_INVALID'
+  | 'NON_RETRYABLE'
+  | 'STEP_TIMEOUT'
+  | 'STEP_OUTPUT_INVALID'
+  | 'STEP_NOT_LOADED'
+  | 'WORKER_LOST'
+  | 'UPSTREAM_FAILED'
+
+/**
+ * Thrown by a step to fail at once, without the retries it has left: bad input that no retry can
+ * fix, a permission that is missing. The runtime's counterpart of BullMQ's `UnrecoverableError`.
+ *
+ * @example
+ * run: async (ctx) => {
+ *   if (!exists(path)) throw new NonRetryableError(`no export at ${path}`)
+ * }
+ */
+export class NonRetryableError extends Error {
+  override readonly name = 'NonRetryableError'
+  readonly code: string
+
+  constructor(message: string, options?: { cause?: unknown; code?: string }) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause })
+    this.code = options?.code ?? 'NON_RETRYABLE'
+  }
+}
+
+/** Recognised by name too, so an error made by another copy of this package (the data team's) counts. */
+export function isNonRetryable(error: unknown): boolean {
+  return error instanceof NonRetryableError || (error instanceof Error && error.name === 'NonRetryableError')
+}
+
+/** What SQL stores about an error: message, code when it has one, stack for the run page. */
+export function errorInfo(error: unknown, code?: string): ErrorInfo {
+  if (error instanceof Error) {
+    const own = (error as { code?: unknown }).code
+    const info: ErrorInfo = { message: error.message }
+    const chosen = code ?? (typeof own === 'string' ? own : undefined)
+    if (chosen !== undefined) info.code = chosen
+    if (error.stack !== undefined) info.stack = error.stack
+    return info
+  }
+  return code === undefined ? { message: String(error) } : { message: String(error), code }
+}
+
+export { StewardError }

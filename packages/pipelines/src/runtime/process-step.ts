@@ -1,0 +1,105 @@
+import type { CostRates } from '../definitions/config.ts'
+import type { Pipeline } from '../definitions/pipeline.ts'
+import { createAttemptContext } from './attempt-context.ts'
+import { claimStep } from './claim-step.ts'
+import type { Db } from './db.ts'
+import { type AttemptOutcome, finishAttempt } from './finish-attempt.ts'
+import type { InFlight } from './in-flight.ts'
+import { checkParams } from './params.ts'
+import { enqueueSteps, type RuntimeQueue, type StepJobData } from './queues.ts'
+import { runAttempt } from './run-attempt.ts'
+import type { StepSpecs } from './step-specs.ts'
+
+export interface StepProcessorDeps {
+  db: Db
+  queue: RuntimeQueue
+  pipelines: ReadonlyMap<string, Pipeline>
+  specs: StepSpecs
+  inFlight: InFlight
+  workerId: string
+  workerClass: string
+  /** US dollars per hour of this worker class. */
+  hourlyUsd: number
+}
+
+export type StepJobResult = 'skipped' | AttemptOutcome['status']
+
+/**
+ * Handles one `step` job: claim the attempt in SQL (or skip a stale job), run the step with its
+ * context, record everything in one transaction, then enqueue what became ready.
+ */
+export async function processStepJob(deps: StepProcessorDeps, job: StepJobData): Promise<StepJobResult> {
+  const claimed = await claimStep(deps.db, job, deps.workerId)
+  if (!claimed) return 'skipped'
+  const { run, stepRun, attemptId, upstream } = claimed
+  const spec = await deps.specs.get(run.pipeline_id, run.pipeline_version, stepRun.step_id)
+  const definition = deps.pipelines.get(run.pipeline_id)
+  // Own properties only: a step id such as "constructor" must not meet Object.prototype.
+  const step =
+    definition && Object.hasOwn(definition.steps, stepRun.step_id)
+      ? definition.steps[stepRun.step_id]
+      : undefined
+
+  const controller = new AbortController()
+  deps.inFlight.add(attemptId, run.id, controller)
+  const started = performance.now()
+  let outcome: AttemptOutcome
+  let records: ReturnType<typeof createAttemptContext>['records'] | undefined
+  try {
+    const params = checkParams(run.pipeline_id, definition?.params, run.params)
+    if (!step || !definition) {
+      outcome = {
+        status: 'failed',
+        retryable: false,
+        error: {
+          message: `worker ${deps.workerId} has no code for step ${stepRun.step_id} of pipeline ${run.pipeline_id}: deploy and worker run different code`,
+          code: 'STEP_NOT_LOADED',
+        },
+      }
+    } else if (!params.ok) {
+      // A params error fails the run at once: no retry can fix it.
+      outcome = {
+        status: 'failed',
+        retryable: false,
+        error: { message: params.error.message, code: 'PARAMS_INVALID' },
+      }
+    } else {
+      const attempt = createAttemptContext({
+        params: params.value,
+        runId: run.id,
+        pipelineId: run.pipeline_id,
+        stepId: stepRun.step_id,
+        attempt: stepRun.attempt_count,
+        signal: controller.signal,
+      })
+      outcome = await runAttempt(step, attempt.ctx, upstream, controller, spec?.timeoutMs ?? null)
+      records = attempt.records
+    }
+  } finally {
+    deps.inFlight.delete(attemptId)
+  }
+  const wallMs = performance.now() - started
+  const finalRecords = records ?? { logs: [], metrics: [], costs: [] }
+  finalRecords.costs.push({
+    kind: 'compute',
+    item: `compute (${deps.workerClass})`,
+    usd: (wallMs / 3_600_000) * deps.hourlyUsd,
+    quantity: wallMs / 1000,
+    unit: 'seconds',
+  })
+  const finished = await finishAttempt(deps.db, {
+    runId: run.id,
+    stepRunId: stepRun.id,
+    attemptId,
+    outcome,
+    records: finalRecords,
+    backoff: spec,
+  })
+  await enqueueSteps(deps.queue, finished.enqueue)
+  return outcome.status
+}
+
+/** The configured rate of a worker class: its own, else `default`, else 0. */
+export function hourlyRate(costRates: CostRates | undefined, workerClass: string): number {
+  return costRates?.workerHourUsd[workerClass] ?? costRates?.workerHourUsd.default ?? 0
+}

@@ -1,0 +1,121 @@
+import { migrateToLatest } from '@steward/db'
+import { type TestDatabase, testBackends } from '@steward/db/testing'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { definePipeline } from '../definitions/pipeline.ts'
+import { claimStep } from './claim-step.ts'
+import { startRun } from './create-run.ts'
+import { waitForRun } from './follow-run.ts'
+import { reconcile } from './reconciler.ts'
+import { RuntimeHarness, testProduct } from './testing/runtime-harness.ts'
+
+describe.each(testBackends)('the reconciler on $name', (backend) => {
+  let t: TestDatabase
+  let h: RuntimeHarness
+  beforeAll(async () => {
+    t = await backend.open()
+    await migrateToLatest(t.db)
+  })
+  afterEach(async () => {
+    await h?.dispose()
+  })
+  afterAll(async () => {
+    await t?.dispose()
+  })
+
+  const chain = definePipeline({
+    id: 'test.chain',
+    product: testProduct,
+    steps: (s) =>
+      s
+        .step('extract', {
+          retries: 1,
+          backoff: { type: 'fixed', delay: 10 },
+          run: async () => ({ rows: 3 }),
+        })
+        .step('load', { needs: ['extract'], run: async (_ctx, { extract }) => ({ loaded: extract.rows }) }),
+  })
+
+  it('re-enqueues queued steps whose jobs Redis lost (a FLUSHALL), and the run still succeeds', async () => {
+    h = new RuntimeHarness(t.db)
+    await h.deploy([chain])
+    const { runId } = await startRun(t.db, h.queue, { pipelineId: 'test.chain', trigger: 'manual' })
+    expect(await h.queue.getJobCounts('wait')).toEqual({ wait: 1 })
+    expect(await h.deleteKeys()).toBeGreaterThan(0)
+    expect(await h.queue.getJobCounts('wait')).toEqual({ wait: 0 })
+
+    const report = await reconcile(t.db, h.queue, { queuedGraceMs: 0 })
+    expect(report).toEqual({ requeued: 1, failedAttempts: 0 })
+    // Reconciling again while the job waits adds nothing.
+    expect(await reconcile(t.db, h.queue, { queuedGraceMs: 0 })).toEqual({ requeued: 0, failedAttempts: 0 })
+    await h.startWorker()
+    const { run, steps } = await waitForRun(t.db, runId, { timeoutMs: 10_000 })
+    expect(run.status).toBe('succeeded')
+    expect(steps.map((s) => [s.step_id, s.attempt_count, s.output])).toEqual([
+      ['extract', 1, { rows: 3 }],
+      ['load', 1, { loaded: 3 }],
+    ])
+  })
+
+  it('runs on a timer in the worker: a flush while nothing runs is repaired without help', async () => {
+    h = new RuntimeHarness(t.db)
+    await h.deploy([chain])
+    const { runId } = await startRun(t.db, h.queue, { pipelineId: 'test.chain', trigger: 'manual' })
+    await h.deleteKeys()
+    await h.startWorker({ reconcile: { everyMs: 100, queuedGraceMs: 0 } })
+    const { run } = await waitForRun(t.db, runId, { timeoutMs: 10_000 })
+    expect(run.status).toBe('succeeded')
+  })
+
+  it('fails the attempt of a worker that died (no heartbeat) and retries the step elsewhere', async () => {
+    h = new RuntimeHarness(t.db)
+    await h.deploy([chain])
+    const created = await startRun(t.db, h.queue, { pipelineId: 'test.chain', trigger: 'manual' })
+    const job = created.enqueue[0]
+    if (!job) throw new Error('no first step')
+    // A worker takes the step, then is killed with -9: its attempt stays running, its job is gone.
+    const claimed = await claimStep(t.db, job, 'killed-worker')
+    expect(claimed).toBeDefined()
+    await h.deleteKeys()
+    await t.db
+      .updateTable('attempts')
+      .set({ heartbeat_at: new Date(Date.now() - 60_000) })
+      .where('run_id', '=', created.runId)
+      .execute()
+
+    expect(await reconcile(t.db, h.queue, { staleAfterMs: 5_000, queuedGraceMs: 0 })).toEqual({
+      requeued: 0,
+      failedAttempts: 1,
+    })
+    // A second reconciler finds nothing left to do.
+    expect(await reconcile(t.db, h.queue, { staleAfterMs: 5_000, queuedGraceMs: 0 })).toEqual({
+      requeued: 0,
+      failedAttempts: 0,
+    })
+    await h.startWorker()
+    const { run } = await waitForRun(t.db, created.runId, { timeoutMs: 10_000 })
+    expect(run.status).toBe('succeeded')
+    const attempts = await t.db
+      .selectFrom('attempts')
+      .select(['number', 'status', 'worker_id', 'error'])
+      .where('step_run_id', '=', job.stepRunId)
+      .orderBy('number')
+      .execute()
+    expect(attempts.map((a) => [a.number, a.status, a.worker_id, a.error?.code ?? null])).toEqual([
+      [1, 'failed', 'killed-worker', 'WORKER_LOST'],
+      [2, 'succeeded', 'test-worker-1', null],
+    ])
+  })
+
+  it('does not touch an attempt whose worker still heartbeats', async () => {
+    h = new RuntimeHarness(t.db)
+    await h.deploy([chain])
+    const created = await startRun(t.db, h.queue, { pipelineId: 'test.chain', trigger: 'manual' })
+    const job = created.enqueue[0]
+    if (!job) throw new Error('no first step')
+    await claimStep(t.db, job, 'live-worker')
+    expect(await reconcile(t.db, h.queue, { staleAfterMs: 5_000, queuedGraceMs: 0 })).toEqual({
+      requeued: 0,
+      failedAttempts: 0,
+    })
+  })
+})
