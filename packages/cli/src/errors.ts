@@ -2,7 +2,9 @@ import { StewardError } from '@steward/db'
 
 /** Codes of the failures raised by the CLI itself (settings and database codes come from their packages). */
 export type CliErrorCode =
-  | 'ENGINE_NOT_BUILT'
+  | 'PIPELINE_NOT_FOUND'
+  | 'PARAMS_INVALID'
+  | 'RUN_FAILED'
   | 'PORT_IN_USE'
   | 'PORT_INVALID'
   | 'REDIS_UNREACHABLE'
@@ -17,8 +19,3 @@ export type CliErrorCode =
 
 export const cliError = (code: CliErrorCode, message: string, options?: { cause?: unknown }) =>
   new StewardError<CliErrorCode>(code, message, options)
-
-/** Exit code 2 says "not available in this version", distinct from a failure (1). */
-export function exitCodeFor(code: string): number {
-  return code === 'ENGINE_NOT_BUILT' ? 2 : 1
-}

@@ -26,7 +26,7 @@ describe('steward dev --no-web', () => {
     expect(steward.stdout).toContain('Steward is running without the web UI (--no-web)')
     expect(steward.stdout).toMatch(/^ {2}database {2}embedded \(.*\/db\)$/m)
     expect(steward.stdout).toContain(`  redis     ${redisUrl} (started by steward dev`)
-    expect(steward.stdout).toContain('worker: not started — the pipelines engine is not built yet')
+    expect(steward.stdout).toContain('worker: not started — no project deployed (no steward.config.ts)')
     expect(await pingRedis(redisUrl)).toEqual({ ok: true })
     const pid = Number(await readFile(join(home.path, 'redis', 'redis.pid'), 'utf8'))
 

@@ -23,17 +23,3 @@ describe('steward --help', () => {
     expect(lines(result.stderr)).toEqual([expect.stringMatching(/^steward: unknown command 'deplyo'/)])
   })
 })
-
-describe('commands waiting for the pipelines engine', () => {
-  for (const args of [['worker'], ['run', 'some.pipeline', '--param', 'week=47', '--wait']]) {
-    it(`steward ${args[0]} says so in one line and exits with 2`, async () => {
-      const result = await runSteward(args, {})
-      expect(result.code).toBe(2)
-      expect(result.stdout).toBe('')
-      expect(lines(result.stderr)).toEqual([
-        `steward: '${args[0]}' is not available yet: the pipelines engine (@steward/pipelines) is not built yet`,
-      ])
-      expect(result.stderr).not.toMatch(stackLine)
-    })
-  }
-})

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { lines, runSteward, stackLine } from './support/steward-process.ts'
+import { clearTestQueue, lines, runSteward, stackLine, startSteward } from './support/steward-process.ts'
 
 const fixtures = fileURLToPath(new URL('../../pipelines/src/loader/fixtures/', import.meta.url))
 const basic = join(fixtures, 'basic', 'steward.config.ts')
@@ -48,6 +48,7 @@ describe('steward deploy and list', () => {
   })
   afterAll(async () => {
     await rm(home, { recursive: true, force: true })
+    await clearTestQueue()
   })
 
   it('syncs the catalog, then finds nothing to change, and lists what is deployed', async () => {
@@ -57,6 +58,7 @@ describe('steward deploy and list', () => {
     expect(first.code).toBe(0)
     expect(first.stdout).toContain('deploy: products created app-activity-counts, weekly-signup-funnel')
     expect(first.stdout).toContain('deploy: signup-funnel.build is now version 1')
+    expect(first.stdout).toContain('schedules: 2 active, 0 removed')
 
     const again = await runSteward(['deploy', '--config', basic], env)
     expect(again.code).toBe(0)
@@ -83,5 +85,83 @@ describe('steward deploy and list', () => {
     const listed = await runSteward(['list', '--json'], env)
     const catalog = JSON.parse(listed.stdout) as { id: string }[]
     expect(catalog.map((p) => p.id)).toEqual(['app-activity-counts', 'weekly-signup-funnel'])
+  })
+})
+
+describe('steward worker and steward run', () => {
+  let home: string
+  beforeAll(async () => {
+    home = await mkdtemp(join(tmpdir(), 'steward-cli-run-'))
+    const deployed = await runSteward(['deploy', '--config', basic], { STEWARD_HOME: home })
+    expect(deployed.code).toBe(0)
+  })
+  afterAll(async () => {
+    await rm(home, { recursive: true, force: true })
+    await clearTestQueue()
+  })
+
+  it('runs a pipeline on a worker and follows it to success; stops the worker gracefully', async () => {
+    const env = { STEWARD_HOME: home }
+    const worker = startSteward(['worker', '--config', basic, '--concurrency', '2'], env)
+    try {
+      await worker.waitForOutput('running 2 pipelines')
+      const run = await runSteward(['run', 'signup-funnel.build', '--param', 'weeks=3', '--wait'], env)
+      expect(run.stderr).toBe('')
+      expect(run.code).toBe(0)
+      expect(run.stdout).toMatch(/^run [0-9a-f-]{36} queued$/m)
+      expect(run.stdout).toMatch(/succeeded\s+✓ funnel\s+✓ sequences/)
+      expect(run.stdout).toMatch(/^run [0-9a-f-]{36} succeeded in [\d.]+ s$/m)
+
+      const listed = await runSteward(['list', '--json'], env)
+      const catalog = JSON.parse(listed.stdout) as {
+        pipelines: { id: string; lastRun: { status: string } | null }[]
+      }[]
+      const funnel = catalog.flatMap((p) => p.pipelines).find((p) => p.id === 'signup-funnel.build')
+      expect(funnel?.lastRun?.status).toBe('succeeded')
+    } finally {
+      worker.signal('SIGTERM')
+    }
+    const stopped = await worker.result
+    expect(stopped.code).toBe(0)
+    expect(worker.stdout).toContain('worker: stopped')
+  })
+
+  it('refuses a param of the wrong type and an unknown pipeline, one line each, creating no run', async () => {
+    const env = { STEWARD_HOME: home }
+    const bad = await runSteward(['run', 'signup-funnel.build', '--param', 'weeks=many'], env)
+    expect(bad.code).toBe(1)
+    expect(lines(bad.stderr)).toEqual([
+      'steward: --param weeks: "many" is not a number (pipeline signup-funnel.build)',
+    ])
+    const unknown = await runSteward(['run', 'no.such.pipeline'], env)
+    expect(unknown.code).toBe(1)
+    expect(lines(unknown.stderr)).toEqual([
+      'steward: no deployed pipeline "no.such.pipeline": steward list shows them',
+    ])
+  })
+})
+
+describe('steward dev with a project', () => {
+  it('deploys it, syncs its schedules and runs its steps on the in-process worker', async () => {
+    const home = await mkdtemp(join(tmpdir(), 'steward-cli-dev-project-'))
+    const env = { STEWARD_HOME: home }
+    const dev = startSteward(['dev', '--no-web', '--config', basic], env)
+    try {
+      await dev.waitForOutput('Steward is running')
+      expect(dev.stdout).toContain('deploy: products created app-activity-counts, weekly-signup-funnel')
+      expect(dev.stdout).toContain('schedules: 2 active, 0 removed')
+      expect(dev.stdout).toMatch(/worker: running in this process/)
+
+      const run = await runSteward(['run', 'app-activity.counts', '--wait'], env)
+      expect(run.stderr).toBe('')
+      expect(run.code).toBe(0)
+      expect(run.stdout).toMatch(/succeeded\s+✓ count\s+✓ parse/)
+    } finally {
+      dev.signal('SIGINT')
+      const stopped = await dev.result
+      expect(stopped.code).toBe(0)
+      await rm(home, { recursive: true, force: true })
+      await clearTestQueue()
+    }
   })
 })

@@ -15,10 +15,6 @@ describe('reportError', () => {
     expect(written).toEqual(['steward: PORT must be a port number'])
   })
 
-  it('exits with 2 for what is not built yet', () => {
-    expect(report(new StewardError('ENGINE_NOT_BUILT', 'not yet')).code).toBe(2)
-  })
-
   it('keeps an unexpected error to one line, without secrets, and points at STEWARD_DEBUG', () => {
     const { code, written } = report(new Error('boom at\npostgres://app:hunter2@db.internal/app\n'))
     expect(code).toBe(1)

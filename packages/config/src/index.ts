@@ -1,6 +1,7 @@
 export { stewardPaths } from './paths.ts'
 export {
   defaultPort,
+  defaultQueuePrefix,
   defaultRedisUrl,
   type Environment,
   parseRedisUrl,

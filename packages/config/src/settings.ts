@@ -12,6 +12,11 @@ export interface Settings {
   port: number
   /** Fixed port for the embedded database server (0: any free port). */
   embeddedDbPort: number
+  /**
+   * Prefix of every BullMQ key. Two Steward installs (or test runs) sharing one Redis need
+   * different prefixes; keep the `{…}` hash tag so Redis Cluster puts a queue's keys in one slot.
+   */
+  queuePrefix: string
 }
 
 export type SettingsErrorCode = 'SETTING_INVALID'
@@ -33,7 +38,20 @@ export function readSettings(env: Environment, cwd: string = process.cwd()): Set
     redisUrl: parseRedisUrl(env.REDIS_URL?.trim() || defaultRedisUrl),
     port: parsePort(env.PORT, 'PORT', defaultPort),
     embeddedDbPort: parsePort(env.STEWARD_DB_PORT, 'STEWARD_DB_PORT', 0),
+    queuePrefix: parseQueuePrefix(env.STEWARD_QUEUE_PREFIX?.trim() || defaultQueuePrefix),
   }
+}
+
+export const defaultQueuePrefix = '{steward}'
+
+function parseQueuePrefix(value: string): string {
+  if (!/^\{[A-Za-z0-9_.-]+\}$/.test(value)) {
+    throw new StewardError<SettingsErrorCode>(
+      'SETTING_INVALID',
+      `STEWARD_QUEUE_PREFIX must look like {name} (letters, digits, _ . -), got "${value}"`,
+    )
+  }
+  return value
 }
 
 export function parseRedisUrl(value: string, setting = 'REDIS_URL'): string {

@@ -1,8 +1,10 @@
+import { redactUrl } from '@steward/db'
 import type { Command } from 'commander'
 import { migrateDatabase, openDatabase } from '../database/open-database.ts'
 import { readCliSettings } from '../env.ts'
 import { out } from '../output/print.ts'
 import { deployProject } from '../project/deploy-project.ts'
+import { assertRedisAnswers, syncProjectSchedules } from '../project/runtime-services.ts'
 
 export function registerDeployCommand(program: Command): void {
   program
@@ -14,15 +16,22 @@ export function registerDeployCommand(program: Command): void {
       `
 Validates first, then upserts products and pipelines into the database in one transaction (a new
 version when a definition changed; products and pipelines gone from code are archived, with their
-history kept). Nothing is deployed if validation fails. Turning schedules into BullMQ job
-schedulers arrives with the worker runtime; until then schedules are stored but do not fire.`,
+history kept), then makes the BullMQ job schedulers in Redis match the schedules (a pipeline
+removed from code stops firing). Nothing is deployed if validation fails.`,
     )
     .action(async (options: { config: string }) => {
       const db = await openDatabase(readCliSettings())
       try {
         out(`database: ${db.displayUrl}`)
         await migrateDatabase(db, out)
-        await deployProject(db, options.config, out)
+        const settings = readCliSettings()
+        const { result } = await deployProject(db, options.config, out)
+        await assertRedisAnswers(settings.redisUrl, redactUrl(settings.redisUrl))
+        await syncProjectSchedules(
+          { redisUrl: settings.redisUrl, prefix: settings.queuePrefix },
+          result.schedules,
+          out,
+        )
       } finally {
         await db.close()
       }

@@ -1,18 +1,57 @@
+import { redactUrl } from '@steward/db'
 import { type Command, InvalidArgumentError } from 'commander'
-import { notBuiltNote, pipelinesEngineNotBuilt } from './not-built.ts'
+import { migrateDatabase, openDatabase } from '../database/open-database.ts'
+import { readCliSettings } from '../env.ts'
+import { out } from '../output/print.ts'
+import { loadAndValidate } from '../project/deploy-project.ts'
+import { assertRedisAnswers, startProjectWorker } from '../project/runtime-services.ts'
+import { onShutdownSignals } from '../services/shutdown-signals.ts'
 
 export function registerWorkerCommand(program: Command): void {
   program
     .command('worker')
-    .description('run pipeline steps from the queues (start as many as the load needs)')
+    .description('run pipeline steps from the queue (start as many as the load needs)')
+    .option('-c, --config <file>', 'the project file naming the definitions', 'steward.config.ts')
     .option('--concurrency <n>', 'steps this worker runs at the same time', positiveInteger, 10)
     .addHelpText(
       'after',
       `
-A worker takes steps from Redis (BullMQ), runs them, and records attempts, metrics and cost in
-the database (DATABASE_URL, REDIS_URL). Stop it with Ctrl-C: running steps finish first.${notBuiltNote}`,
+A worker takes steps from Redis (BullMQ), runs the step code from the project's definitions, and
+records attempts, logs, metrics and cost in the database (DATABASE_URL, REDIS_URL). It also runs
+the reconciler, which re-enqueues steps Redis lost and fails steps whose worker died. Ctrl-C or
+SIGTERM stops it gracefully: running steps finish and are recorded first.`,
     )
-    .action(() => pipelinesEngineNotBuilt('worker'))
+    .action(async (options: { config: string; concurrency: number }) => {
+      const settings = readCliSettings()
+      const project = await loadAndValidate(options.config)
+      await assertRedisAnswers(settings.redisUrl, redactUrl(settings.redisUrl))
+      const db = await openDatabase(settings)
+      try {
+        await migrateDatabase(db, out)
+        const worker = await startProjectWorker(
+          db,
+          { redisUrl: settings.redisUrl, prefix: settings.queuePrefix },
+          project,
+          {
+            concurrency: options.concurrency,
+            log: out,
+          },
+        )
+        out(
+          `worker ${worker.workerId}: running ${project.pipelines.length} pipelines, ` +
+            `${options.concurrency} steps at once; Ctrl-C to stop`,
+        )
+        const stop = new Promise<NodeJS.Signals>((resolve) => {
+          onShutdownSignals(resolve, () => process.exit(130))
+        })
+        const signal = await stop
+        out(`worker: ${signal}, finishing the steps in flight (Ctrl-C again to force)`)
+        await worker.close()
+        out('worker: stopped')
+      } finally {
+        await db.close()
+      }
+    })
 }
 
 function positiveInteger(value: string): number {

@@ -67,8 +67,9 @@ export async function runDev(settings: Settings, options: DevOptions, output: De
     cleanup.push('database', () => db.close())
     out(`database: ${db.displayUrl}${db.embedded ? ` served at ${new URL(db.url).host}` : ''}`)
     await migrateDatabase(db, out)
+    let deployed: Awaited<ReturnType<typeof deployProject>> | undefined
     if (projectExists(options.configFile) || options.configGiven) {
-      await deployProject(db, options.configFile, out)
+      deployed = await deployProject(db, options.configFile, out)
     } else {
       out(`deploy: no ${options.configFile} here, nothing deployed (npm start deploys the examples)`)
     }
@@ -110,12 +111,15 @@ export async function runDev(settings: Settings, options: DevOptions, output: De
     }
 
     const worker = await startDevWorker({
-      configFile: options.configFile,
-      databaseUrl: db.url,
-      redisUrl: redis.url,
-      home: settings.home,
+      project: deployed?.project,
+      schedules: deployed?.result.schedules ?? [],
+      db,
+      queue: { redisUrl: redis.url, prefix: settings.queuePrefix },
+      concurrency: 4,
       log: out,
     })
+    // Stopped before the database closes: running steps finish and are recorded first.
+    cleanup.push('worker', () => worker.stop())
     if (worker.service) watched.push(worker.service)
 
     const redisNote = redis.startedHere ? ` (started by steward dev, data in ${redisDir})` : ''

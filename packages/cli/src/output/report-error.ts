@@ -1,5 +1,4 @@
 import { isStewardError } from '@steward/db'
-import { exitCodeFor } from '../errors.ts'
 
 /**
  * Prints a failure as one line, `steward: <message>`, and returns the exit code. A StewardError's
@@ -13,7 +12,7 @@ export function reportError(error: unknown, debug: boolean, write: (line: string
     const [first = '', ...rest] = error.message.split('\n')
     write(`steward: ${first}`)
     for (const line of rest) write(line)
-    return exitCodeFor(error.code)
+    return 1
   }
   const message = oneLine(error instanceof Error ? error.message : String(error)) || 'unknown error'
   // A StewardError's message was written for people, URLs already redacted; anything else may
@@ -24,7 +23,7 @@ export function reportError(error: unknown, debug: boolean, write: (line: string
   if (debug) {
     for (const line of describeChain(error)) write(redactSecrets(line))
   }
-  return known ? exitCodeFor(error.code) : 1
+  return 1
 }
 
 /** Messages from libraries may span lines; one line keeps the output greppable. */

@@ -4,6 +4,7 @@ import type { StewardDb } from '@steward/db'
 import {
   compileCatalog,
   type DeployChanges,
+  type DeployResult,
   deployCatalog,
   loadProject,
   type Project,
@@ -25,20 +26,20 @@ export function projectExists(file: string): boolean {
 }
 
 /**
- * Validates, then syncs the catalog into SQL and says what changed. Schedules are recorded with
- * each pipeline; turning them into BullMQ job schedulers is the runtime's half.
+ * Validates, then syncs the catalog into SQL and says what changed. The caller turns
+ * `result.schedules` into BullMQ job schedulers (`syncProjectSchedules`) once Redis answers.
  */
 export async function deployProject(
   db: StewardDb,
   file: string,
   log: (line: string) => void,
-): Promise<Project> {
+): Promise<{ project: Project; result: DeployResult }> {
   const project = await loadAndValidate(file)
   const result = await deployCatalog(db.db, compileCatalog(project))
   log(`deploy: products ${describeChanges(result.products)}`)
   log(`deploy: pipelines ${describeChanges(result.pipelines)}`)
   for (const { id, version } of result.pipelines.versions) log(`deploy: ${id} is now version ${version}`)
-  return project
+  return { project, result }
 }
 
 function describeChanges(changes: DeployChanges): string {

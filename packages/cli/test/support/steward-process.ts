@@ -4,6 +4,7 @@ import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { Redis } from 'ioredis'
 
 /** The real binary, run the way a user runs it (through Node, tsx registered by the bin). */
 export const stewardBin = fileURLToPath(new URL('../../bin/steward.mjs', import.meta.url))
@@ -13,6 +14,27 @@ export interface StewardResult {
   signal: NodeJS.Signals | null
   stdout: string
   stderr: string
+}
+
+/** The queue prefix of this test file's stewards; `clearTestQueue()` removes its keys. */
+export const testQueuePrefix = `{steward-test-${process.pid}-${Date.now().toString(36)}}`
+
+/** Deletes every Redis key under this file's queue prefix (schedulers, jobs, events). */
+export async function clearTestQueue(
+  redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+): Promise<void> {
+  const redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 })
+  try {
+    await redis.connect()
+    let cursor = '0'
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${testQueuePrefix}*`, 'COUNT', 500)
+      cursor = next
+      if (keys.length > 0) await redis.del(...keys)
+    } while (cursor !== '0')
+  } finally {
+    redis.disconnect()
+  }
 }
 
 /** The environment of a steward under test: this one minus every setting, plus `env`. */
@@ -25,10 +47,12 @@ export function stewardEnv(env: Record<string, string>): NodeJS.ProcessEnv {
     'STEWARD_HOME',
     'STEWARD_DB_PORT',
     'STEWARD_DEBUG',
+    'STEWARD_QUEUE_PREFIX',
   ]) {
     delete base[name]
   }
-  return { ...base, ...env }
+  // Never the machine's default queue: a test's schedules must not reach another's workers.
+  return { ...base, STEWARD_QUEUE_PREFIX: testQueuePrefix, ...env }
 }
 
 /** Starts `steward <args>`; the caller reads its output and ends it. */

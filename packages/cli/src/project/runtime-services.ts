@@ -1,0 +1,61 @@
+import type { StewardDb } from '@steward/db'
+import {
+  openRuntimeQueue,
+  type Project,
+  type RuntimeWorker,
+  type ScheduleSpec,
+  startWorker,
+  syncSchedules,
+} from '@steward/pipelines'
+import { cliError } from '../errors.ts'
+import { pingRedis } from '../redis/ping-redis.ts'
+
+/** Where the runtime's queue lives: the Redis and the key prefix (STEWARD_QUEUE_PREFIX). */
+export interface QueueTarget {
+  redisUrl: string
+  prefix: string
+}
+
+/** Makes BullMQ's job schedulers match the deployed schedules (and removes the others). */
+export async function syncProjectSchedules(
+  target: QueueTarget,
+  schedules: readonly ScheduleSpec[],
+  log: (line: string) => void,
+): Promise<void> {
+  const queue = openRuntimeQueue(target)
+  try {
+    const synced = await syncSchedules(queue, [...schedules])
+    log(`schedules: ${synced.upserted.length} active, ${synced.removed.length} removed`)
+  } finally {
+    await queue.close()
+  }
+}
+
+/** Fails in one line naming REDIS_URL when nothing answers there. */
+export async function assertRedisAnswers(redisUrl: string, shownUrl: string): Promise<void> {
+  const ping = await pingRedis(redisUrl)
+  if (!ping.ok) {
+    throw cliError(
+      'REDIS_UNREACHABLE',
+      `Redis does not answer at ${shownUrl} (${ping.reason}): start it, or set REDIS_URL`,
+    )
+  }
+}
+
+/** Starts a worker for the project's pipelines in this process, priced with the project's cost rates. */
+export async function startProjectWorker(
+  db: StewardDb,
+  target: QueueTarget,
+  project: Project,
+  options: { concurrency: number; log: (line: string) => void },
+): Promise<RuntimeWorker> {
+  return startWorker({
+    db: db.db,
+    redisUrl: target.redisUrl,
+    prefix: target.prefix,
+    project,
+    concurrency: options.concurrency,
+    ...(project.config.costs ? { costRates: project.config.costs } : {}),
+    onError: (error) => options.log(`worker: ${error instanceof Error ? error.message : String(error)}`),
+  })
+}

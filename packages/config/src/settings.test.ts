@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'vitest'
+import { readSettings } from './settings.ts'
+
+describe('readSettings', () => {
+  it('fills in the defaults and anchors a relative home at the working folder', () => {
+    expect(readSettings({}, '/srv/team')).toEqual({
+      home: '/srv/team/.steward',
+      databaseUrl: undefined,
+      redisUrl: 'redis://127.0.0.1:6379',
+      port: 3000,
+      embeddedDbPort: 0,
+      queuePrefix: '{steward}',
+    })
+    expect(readSettings({ STEWARD_HOME: '/var/lib/steward', PORT: '4000' }, '/x')).toMatchObject({
+      home: '/var/lib/steward',
+      port: 4000,
+    })
+  })
+
+  it.each([
+    [{ PORT: 'abc' }, /^PORT must be a port number between 1 and 65535 \(got "abc"\)$/],
+    [{ PORT: '70000' }, /^PORT must be a port number/],
+    [{ REDIS_URL: 'http://cache:6379' }, /^REDIS_URL must start with redis:\/\//],
+    [{ REDIS_URL: 'cache:6379' }, /^REDIS_URL must start with redis:\/\//],
+    [{ STEWARD_DB_PORT: '-1' }, /^STEWARD_DB_PORT must be a port number/],
+    [{ STEWARD_QUEUE_PREFIX: 'steward' }, /^STEWARD_QUEUE_PREFIX must look like \{name\}/],
+  ])('refuses %j in one line naming the setting', (env, message) => {
+    expect(() => readSettings(env, '/')).toThrow(message)
+  })
+})
