@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { lines, runSteward, stackLine } from './support/steward-process.ts'
+import { lines, runSteward } from './support/steward-process.ts'
 
 describe('steward --help', () => {
   it('lists every command', async () => {
