@@ -11,10 +11,10 @@ const nextConfig: NextConfig = {
   turbopack: { root: repoRoot },
   // Workspace packages export TypeScript source (`exports` → src/index.ts) and import each other
   // with `.ts` extensions; Next compiles them as part of the app.
-  transpilePackages: ['@steward/config', '@steward/db'],
+  transpilePackages: ['@steward/config', '@steward/db', '@steward/pipelines'],
   // Loaded with Node's own `require` at run time: pg's optional native binding, PGlite's WASM and
   // data files beside its module, and ioredis's lazily required internals do not survive bundling.
-  serverExternalPackages: ['pg', '@electric-sql/pglite', '@electric-sql/pglite-socket', 'ioredis'],
+  serverExternalPackages: ['pg', '@electric-sql/pglite', '@electric-sql/pglite-socket', 'ioredis', 'bullmq'],
   poweredByHeader: false,
   // The floating dev-mode badge covers the page in `steward dev`; build errors still show in the overlay.
   devIndicators: false,

@@ -1,0 +1,58 @@
+import { getRunSnapshot } from '@steward/pipelines/runtime'
+import { getDb } from '../../../../../server/db.ts'
+import { apiError, apiErrorFrom } from '../../../../../server/runs/api-error.ts'
+
+export const dynamic = 'force-dynamic'
+
+const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+
+/**
+ * GET /api/v1/runs/:id → the run's status, params, error, cost and timings, and each step's
+ * status, attempts, output and error with its timings. 404 for an unknown id.
+ */
+export async function GET(
+  _request: Request,
+  context: { params: Promise<{ id: string }> },
+): Promise<Response> {
+  const { id } = await context.params
+  if (!uuid.test(id)) return apiError(404, 'RUN_NOT_FOUND', `no run ${id}`)
+  try {
+    const { db } = await getDb()
+    const snapshot = await getRunSnapshot(db, id)
+    if (!snapshot) return apiError(404, 'RUN_NOT_FOUND', `no run ${id}`)
+    const { run, steps } = snapshot
+    return Response.json(
+      {
+        id: run.id,
+        pipelineId: run.pipeline_id,
+        productId: run.product_id,
+        pipelineVersion: run.pipeline_version,
+        status: run.status,
+        trigger: run.trigger,
+        params: run.params,
+        error: run.error,
+        costUsd: run.cost_usd === null ? null : Number(run.cost_usd),
+        createdAt: run.created_at,
+        startedAt: run.started_at,
+        finishedAt: run.finished_at,
+        durationMs:
+          run.started_at && run.finished_at ? run.finished_at.getTime() - run.started_at.getTime() : null,
+        steps: steps.map((step) => ({
+          id: step.step_id,
+          status: step.status,
+          needs: step.needs,
+          attempts: step.attempt_count,
+          maxAttempts: step.max_attempts,
+          output: step.output,
+          error: step.error,
+          queuedAt: step.queued_at,
+          startedAt: step.started_at,
+          finishedAt: step.finished_at,
+        })),
+      },
+      { headers: { 'Cache-Control': 'no-store' } },
+    )
+  } catch (error) {
+    return apiErrorFrom(error)
+  }
+}

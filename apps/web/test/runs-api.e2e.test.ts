@@ -1,0 +1,109 @@
+import { migrateToLatest } from '@steward/db'
+import { type TestDatabase, testBackends } from '@steward/db/testing'
+import { definePipeline } from '@steward/pipelines'
+import { RuntimeHarness, testProduct, testRedisUrl } from '@steward/pipelines/testing'
+import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { z } from 'zod'
+import { ensureNextBuild, type NextServer, startNextServer } from './support/next-app.ts'
+
+/** The runs API against a real worker: POST starts a run, GET follows it to the end. */
+const sum = definePipeline({
+  id: 'api.sum',
+  product: testProduct,
+  params: z.object({ n: z.number().int().min(1) }),
+  steps: (s) =>
+    s
+      .step('count', {
+        run: async (ctx) => ({ numbers: Array.from({ length: ctx.params.n }, (_, i) => i + 1) }),
+      })
+      .step('sum', {
+        needs: ['count'],
+        run: async (_ctx, { count }) => ({ total: count.numbers.reduce((a, b) => a + b, 0) }),
+      }),
+})
+
+beforeAll(async () => {
+  await ensureNextBuild()
+}, 240_000)
+
+describe('POST /api/v1/pipelines/:id/runs and GET /api/v1/runs/:id', () => {
+  let database: TestDatabase | undefined
+  let harness: RuntimeHarness | undefined
+  let server: NextServer | undefined
+
+  beforeAll(async () => {
+    database = await testBackends.find((backend) => backend.name === 'pglite')?.open()
+    if (!database) throw new Error('no pglite test backend')
+    await migrateToLatest(database.db)
+    harness = await new RuntimeHarness(database.db).deploy([sum])
+    await harness.startWorker()
+    server = await startNextServer({
+      DATABASE_URL: database.url,
+      REDIS_URL: testRedisUrl,
+      STEWARD_QUEUE_PREFIX: harness.prefix,
+    })
+  }, 180_000)
+
+  afterAll(async () => {
+    await server?.stop()
+    await harness?.dispose()
+    await database?.dispose()
+  })
+
+  const post = (pipeline: string, body: string) =>
+    fetch(`${server?.url}/api/v1/pipelines/${pipeline}/runs`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body,
+    })
+
+  test('starts a run that a worker completes, and reports its steps and timings', async () => {
+    const response = await post('api.sum', JSON.stringify({ params: { n: 10 } }))
+    expect(response.status).toBe(201)
+    const created = (await response.json()) as { runId: string; status: string; url: string }
+    expect(created.status).toBe('queued')
+    expect(response.headers.get('location')).toBe(created.url)
+
+    let run: {
+      status: string
+      steps: { id: string; status: string; output: unknown }[]
+      durationMs: number | null
+    }
+    const deadline = Date.now() + 30_000
+    do {
+      await new Promise((resolve) => setTimeout(resolve, 100))
+      run = await (await fetch(`${server?.url}${created.url}`)).json()
+    } while (run.status !== 'succeeded' && run.status !== 'failed' && Date.now() < deadline)
+
+    expect(run.status).toBe('succeeded')
+    expect(run.durationMs).toBeGreaterThanOrEqual(0)
+    const sumStep = run.steps.find((step) => step.id === 'sum')
+    expect(sumStep).toMatchObject({ status: 'succeeded', output: { total: 55 } })
+  })
+
+  test('names the param that is wrong and creates no run', async () => {
+    const before = await database?.db.selectFrom('runs').select('id').execute()
+    const response = await post('api.sum', JSON.stringify({ params: { n: 'ten' } }))
+    expect(response.status).toBe(400)
+    const body = (await response.json()) as { error: { code: string; message: string } }
+    expect(body.error.code).toBe('PARAMS_INVALID')
+    expect(body.error.message).toMatch(/params\.n/)
+    const after = await database?.db.selectFrom('runs').select('id').execute()
+    expect(after?.length).toBe(before?.length)
+  })
+
+  test('answers 400 for a body that is not JSON, 404 for unknown pipelines and runs', async () => {
+    const notJson = await post('api.sum', '{params:')
+    expect(notJson.status).toBe(400)
+    expect(((await notJson.json()) as { error: { code: string } }).error.code).toBe('BODY_INVALID')
+
+    const unknown = await post('no.such.pipeline', '{}')
+    expect(unknown.status).toBe(404)
+    expect(((await unknown.json()) as { error: { code: string } }).error.code).toBe('PIPELINE_NOT_FOUND')
+
+    const noRun = await fetch(`${server?.url}/api/v1/runs/00000000-0000-4000-8000-000000000000`)
+    expect(noRun.status).toBe(404)
+    const garbage = await fetch(`${server?.url}/api/v1/runs/not-a-uuid`)
+    expect(garbage.status).toBe(404)
+  })
+})
