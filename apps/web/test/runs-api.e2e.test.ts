@@ -1,6 +1,6 @@
 import { migrateToLatest } from '@steward/db'
 import { type TestDatabase, testBackends } from '@steward/db/testing'
-import { definePipeline } from '@steward/pipelines'
+import { definePipeline, onEvent } from '@steward/pipelines'
 import { RuntimeHarness, testProduct, testRedisUrl } from '@steward/pipelines/testing'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { z } from 'zod'
@@ -22,11 +22,19 @@ const sum = definePipeline({
       }),
 })
 
+const onNumbers = definePipeline({
+  id: 'api.on-numbers',
+  product: testProduct,
+  triggers: [onEvent({ name: 'numbers-ready' })],
+  params: z.object({ n: z.number().int().min(1) }),
+  steps: (s) => s.step('double', { run: async (ctx) => ({ doubled: ctx.params.n * 2 }) }),
+})
+
 beforeAll(async () => {
   await ensureNextBuild()
 }, 240_000)
 
-describe('POST /api/v1/pipelines/:id/runs and GET /api/v1/runs/:id', () => {
+describe('the runs and events API', () => {
   let database: TestDatabase | undefined
   let harness: RuntimeHarness | undefined
   let server: NextServer | undefined
@@ -35,7 +43,7 @@ describe('POST /api/v1/pipelines/:id/runs and GET /api/v1/runs/:id', () => {
     database = await testBackends.find((backend) => backend.name === 'pglite')?.open()
     if (!database) throw new Error('no pglite test backend')
     await migrateToLatest(database.db)
-    harness = await new RuntimeHarness(database.db).deploy([sum])
+    harness = await new RuntimeHarness(database.db).deploy([sum, onNumbers])
     await harness.startWorker()
     server = await startNextServer({
       DATABASE_URL: database.url,
@@ -105,5 +113,32 @@ describe('POST /api/v1/pipelines/:id/runs and GET /api/v1/runs/:id', () => {
     expect(noRun.status).toBe(404)
     const garbage = await fetch(`${server?.url}/api/v1/runs/not-a-uuid`)
     expect(garbage.status).toBe(404)
+  })
+
+  test('an event starts the pipelines that listen to it, once per event id', async () => {
+    const send = (name: string, body: unknown) =>
+      fetch(`${server?.url}/api/v1/events/${name}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      })
+    const first = await send('numbers-ready', { params: { n: 21 }, id: 'batch-7' })
+    expect(first.status).toBe(202)
+    const { runs } = (await first.json()) as {
+      runs: { pipelineId: string; runId: string; created: boolean }[]
+    }
+    expect(runs).toEqual([{ pipelineId: 'api.on-numbers', runId: expect.any(String), created: true }])
+
+    const again = await send('numbers-ready', { params: { n: 21 }, id: 'batch-7' })
+    expect(((await again.json()) as { runs: { runId: string; created: boolean }[] }).runs).toEqual([
+      { pipelineId: 'api.on-numbers', runId: runs[0]?.runId, created: false },
+    ])
+
+    const bad = await send('numbers-ready', { params: { n: 0 } })
+    expect(bad.status).toBe(400)
+    expect(((await bad.json()) as { error: { message: string } }).error.message).toMatch(/params\.n/)
+
+    const nobody = await send('nobody-listens', {})
+    expect(nobody.status).toBe(404)
   })
 })

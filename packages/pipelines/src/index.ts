@@ -94,6 +94,7 @@ export {
   createRunIn,
   startRun,
 } from './runtime/create-run.ts'
+export { type EmitEventInput, type EmittedEvent, emitEvent } from './runtime/emit-event.ts'
 export {
   errorInfo,
   type FailureCode,

@@ -1,6 +1,6 @@
 import { getRunSnapshot } from '@steward/pipelines/runtime'
+import { apiError, apiErrorFrom } from '../../../../../server/api/api-error.ts'
 import { getDb } from '../../../../../server/db.ts'
-import { apiError, apiErrorFrom } from '../../../../../server/runs/api-error.ts'
 
 export const dynamic = 'force-dynamic'
 

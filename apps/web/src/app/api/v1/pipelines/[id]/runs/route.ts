@@ -1,6 +1,7 @@
 import { startRun } from '@steward/pipelines/runtime'
+import { apiError, apiErrorFrom } from '../../../../../../server/api/api-error.ts'
+import { paramsOf, readJsonBody } from '../../../../../../server/api/read-json-body.ts'
 import { getDb } from '../../../../../../server/db.ts'
-import { apiError, apiErrorFrom } from '../../../../../../server/runs/api-error.ts'
 import { getQueue } from '../../../../../../server/runs/queue.ts'
 
 export const dynamic = 'force-dynamic'
@@ -16,13 +17,15 @@ export async function POST(
   context: { params: Promise<{ id: string }> },
 ): Promise<Response> {
   const { id } = await context.params
-  const body = await readBody(request)
+  const body = await readJsonBody(request, '{"params":{…}}')
   if (!body.ok) return apiError(400, 'BODY_INVALID', body.message)
+  const params = paramsOf(body.value)
+  if (!params) return apiError(400, 'BODY_INVALID', 'params must be a JSON object')
   try {
     const { db } = await getDb()
     const run = await startRun(db, getQueue(), {
       pipelineId: id,
-      params: body.params,
+      params,
       trigger: 'manual',
       triggerDetail: { via: 'api' },
     })
@@ -33,25 +36,4 @@ export async function POST(
   } catch (error) {
     return apiErrorFrom(error)
   }
-}
-
-type Body = { ok: true; params: Record<string, unknown> } | { ok: false; message: string }
-
-async function readBody(request: Request): Promise<Body> {
-  const text = await request.text()
-  if (text.trim() === '') return { ok: true, params: {} }
-  let parsed: unknown
-  try {
-    parsed = JSON.parse(text)
-  } catch {
-    return { ok: false, message: 'the body is not JSON: send {"params":{…}} or nothing' }
-  }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    return { ok: false, message: 'the body must be a JSON object: {"params":{…}}' }
-  }
-  const params = (parsed as { params?: unknown }).params ?? {}
-  if (typeof params !== 'object' || params === null || Array.isArray(params)) {
-    return { ok: false, message: 'params must be a JSON object' }
-  }
-  return { ok: true, params: params as Record<string, unknown> }
 }

@@ -1,0 +1,41 @@
+import { emitEvent } from '@steward/pipelines/runtime'
+import { apiError, apiErrorFrom } from '../../../../../server/api/api-error.ts'
+import { paramsOf, readJsonBody } from '../../../../../server/api/read-json-body.ts'
+import { getDb } from '../../../../../server/db.ts'
+import { getQueue } from '../../../../../server/runs/queue.ts'
+
+export const dynamic = 'force-dynamic'
+
+/**
+ * POST /api/v1/events/:name with `{"params":{…},"id":"…"}` starts a run of every pipeline that
+ * listens to the event (`onEvent({ name })`). 202 `{"runs":[{"pipelineId","runId","created"}]}`;
+ * 400 when a param is wrong for a listener (nothing starts); 404 when no pipeline listens. `id`
+ * makes delivery idempotent: the same id again starts nothing new.
+ */
+export async function POST(
+  request: Request,
+  context: { params: Promise<{ name: string }> },
+): Promise<Response> {
+  const { name } = await context.params
+  const body = await readJsonBody(request, '{"params":{…},"id":"…"}')
+  if (!body.ok) return apiError(400, 'BODY_INVALID', body.message)
+  const params = paramsOf(body.value)
+  if (!params) return apiError(400, 'BODY_INVALID', 'params must be a JSON object')
+  const eventId = body.value.id
+  if (eventId !== undefined && typeof eventId !== 'string')
+    return apiError(400, 'BODY_INVALID', 'id must be a string')
+  try {
+    const { db } = await getDb()
+    const { runs } = await emitEvent(db, getQueue(), {
+      name,
+      params,
+      ...(eventId === undefined ? {} : { eventId }),
+      detail: { via: 'api' },
+    })
+    if (runs.length === 0)
+      return apiError(404, 'NO_LISTENER', `no deployed pipeline listens to the event "${name}"`)
+    return Response.json({ runs }, { status: 202, headers: { 'Cache-Control': 'no-store' } })
+  } catch (error) {
+    return apiErrorFrom(error)
+  }
+}
