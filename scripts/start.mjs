@@ -3,7 +3,7 @@
 // products, worker and web UI on http://localhost:$PORT). Ctrl-C stops everything it started.
 import { spawn } from 'node:child_process'
 import { existsSync } from 'node:fs'
-import { dirname, join } from 'node:path'
+import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { ensureInstall } from './lib/ensure-install.mjs'
 import { childEnv } from './lib/env.mjs'
@@ -13,7 +13,16 @@ ensureInstall(root)
 
 const examples = join(root, 'examples', 'steward.config.ts')
 const args = [join(root, 'packages', 'cli', 'bin', 'steward.mjs'), 'dev']
-if (existsSync(examples)) args.push('--config', examples)
+if (existsSync(examples)) {
+  args.push('--config', examples)
+  // First start: a churn export waiting in the inbox, which the file trigger picks up.
+  const { register } = await import('tsx/esm/api')
+  register()
+  const { seedInbox } = await import('../examples/scripts/seed-inbox.ts')
+  const home = resolve(root, process.env.STEWARD_HOME || '.steward')
+  const seeded = await seedInbox(home)
+  if (seeded) console.log(`› first start: put a sample churn export in ${seeded}`)
+}
 args.push(...process.argv.slice(2))
 
 const child = spawn(process.execPath, args, { cwd: root, env: childEnv(), stdio: 'inherit' })

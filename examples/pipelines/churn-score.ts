@@ -1,5 +1,5 @@
 import { basename, extname, join, resolve } from 'node:path'
-import { definePipeline, manual, onEvent } from '@steward/pipelines'
+import { definePipeline, manual, onEvent, onFile } from '@steward/pipelines'
 import { z } from 'zod'
 import { churnInbox, dataDir } from '../env.ts'
 import { churnScores } from '../products/churn-scores.ts'
@@ -10,15 +10,16 @@ import { dataLayout } from '../src/data-layout.ts'
 import { warehouseUsdPerMb } from '../src/example-settings.ts'
 
 /**
- * Scores a churn export when it lands in `$STEWARD_HOME/inbox/churn/` (the file watcher sends the
- * `churn-file-landed` event with `{ file }`), or when started by hand: validate → score → segment.
+ * Scores a churn export when it lands in `$STEWARD_HOME/inbox/churn/` (the worker's inbox watcher
+ * starts one run per file, with `{ file }`), when the CRM sends the `churn-file-landed` event over
+ * HTTP, or when started by hand: validate → score → segment.
  */
 export const churnScore = definePipeline({
   id: 'churn.score',
   name: 'Churn scoring',
   description: 'Validates a CRM churn export, scores every user with the logistic model and segments them.',
   product: churnScores,
-  triggers: [onEvent({ name: 'churn-file-landed' }), manual()],
+  triggers: [onFile({ inbox: 'churn', param: 'file' }), onEvent({ name: 'churn-file-landed' }), manual()],
   params: z.object({
     file: z
       .string()

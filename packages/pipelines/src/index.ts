@@ -50,9 +50,11 @@ export type { StepsBuilder } from './definitions/steps-builder.ts'
 export {
   afterSuccessOf,
   type EventTrigger,
+  type FileTrigger,
   type ManualTrigger,
   manual,
   onEvent,
+  onFile,
   type PipelineRef,
   type Trigger,
   type UpstreamTrigger,
@@ -119,4 +121,5 @@ export {
 } from './runtime/queues.ts'
 export { type ReconcileOptions, type ReconcileReport, reconcile } from './runtime/reconciler.ts'
 export { type SyncedSchedules, scheduleId, syncSchedules } from './runtime/sync-schedules.ts'
+export { type InboxWatcher, type InboxWatcherOptions, watchInboxes } from './runtime/watch-inboxes.ts'
 export { type RuntimeWorker, type StartWorkerOptions, startWorker } from './runtime/worker.ts'

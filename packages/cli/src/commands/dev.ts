@@ -8,6 +8,7 @@ export function registerDevCommand(program: Command): void {
     .command('dev')
     .description('run everything on this machine: database, Redis, the web UI and the worker')
     .option('--no-web', 'do not start the web UI (headless, or for tests)')
+    .option('--no-first-runs', 'do not run scheduled pipelines that never ran once at start')
     .option(
       '-c, --config <file>',
       'the project file naming the definitions: deployed on start when it exists',
@@ -24,11 +25,11 @@ when missing and running as root). Ctrl-C stops everything this command started.
 Settings: DATABASE_URL, REDIS_URL (default redis://127.0.0.1:6379), PORT (default 3000),
 STEWARD_HOME (default ./.steward), STEWARD_DB_PORT (embedded database port, default any).`,
     )
-    .action(async (options: { web: boolean; config: string }, command: Command) => {
+    .action(async (options: { web: boolean; firstRuns: boolean; config: string }, command: Command) => {
       const configGiven = command.getOptionValueSource('config') === 'cli'
       await runDev(
         readCliSettings(),
-        { web: options.web, configFile: options.config, configGiven },
+        { web: options.web, configFile: options.config, configGiven, firstRuns: options.firstRuns },
         { out, err },
       )
     })

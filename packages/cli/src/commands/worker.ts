@@ -1,10 +1,11 @@
+import { stewardPaths } from '@steward/config'
 import { redactUrl } from '@steward/db'
 import { type Command, InvalidArgumentError } from 'commander'
 import { migrateDatabase, openDatabase } from '../database/open-database.ts'
 import { readCliSettings } from '../env.ts'
 import { out } from '../output/print.ts'
 import { loadAndValidate } from '../project/deploy-project.ts'
-import { assertRedisAnswers, startProjectWorker } from '../project/runtime-services.ts'
+import { assertRedisAnswers, startProjectRuntime } from '../project/runtime-services.ts'
 import { onShutdownSignals } from '../services/shutdown-signals.ts'
 
 export function registerWorkerCommand(program: Command): void {
@@ -28,25 +29,21 @@ SIGTERM stops it gracefully: running steps finish and are recorded first.`,
       const db = await openDatabase(settings)
       try {
         await migrateDatabase(db, out)
-        const worker = await startProjectWorker(
+        const runtime = await startProjectRuntime(
           db,
           { redisUrl: settings.redisUrl, prefix: settings.queuePrefix },
           project,
-          {
-            concurrency: options.concurrency,
-            log: out,
-          },
+          { concurrency: options.concurrency, inboxRoot: stewardPaths(settings.home).inbox, log: out },
         )
         out(
-          `worker ${worker.workerId}: running ${project.pipelines.length} pipelines, ` +
+          `worker ${runtime.worker.workerId}: running ${project.pipelines.length} pipelines, ` +
             `${options.concurrency} steps at once; Ctrl-C to stop`,
         )
-        const stop = new Promise<NodeJS.Signals>((resolve) => {
+        const signal = await new Promise<NodeJS.Signals>((resolve) => {
           onShutdownSignals(resolve, () => process.exit(130))
         })
-        const signal = await stop
         out(`worker: ${signal}, finishing the steps in flight (Ctrl-C again to force)`)
-        await worker.close()
+        await runtime.close()
         out('worker: stopped')
       } finally {
         await db.close()

@@ -23,6 +23,8 @@ export interface DevOptions {
   configFile: string
   /** True when --config was given: then a missing file is an error, not a note. */
   configGiven: boolean
+  /** Start scheduled pipelines that never ran once (`--no-first-runs` turns it off). */
+  firstRuns: boolean
 }
 
 export interface DevOutput {
@@ -116,6 +118,8 @@ export async function runDev(settings: Settings, options: DevOptions, output: De
       db,
       queue: { redisUrl: redis.url, prefix: settings.queuePrefix },
       concurrency: 4,
+      inboxRoot: stewardPaths(settings.home).inbox,
+      firstRuns: options.firstRuns,
       log: out,
     })
     // Stopped before the database closes: running steps finish and are recorded first.

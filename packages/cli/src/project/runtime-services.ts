@@ -1,11 +1,13 @@
 import type { StewardDb } from '@steward/db'
 import {
+  type InboxWatcher,
   openRuntimeQueue,
   type Project,
   type RuntimeWorker,
   type ScheduleSpec,
   startWorker,
   syncSchedules,
+  watchInboxes,
 } from '@steward/pipelines'
 import { cliError } from '../errors.ts'
 import { pingRedis } from '../redis/ping-redis.ts'
@@ -58,4 +60,30 @@ export async function startProjectWorker(
     ...(project.config.costs ? { costRates: project.config.costs } : {}),
     onError: (error) => options.log(`worker: ${error instanceof Error ? error.message : String(error)}`),
   })
+}
+
+/**
+ * A worker and the watcher of the file inboxes (`onFile` triggers) under `inboxRoot`, stopped
+ * together: the watcher first, so no new run starts while the worker finishes its steps.
+ */
+export async function startProjectRuntime(
+  db: StewardDb,
+  target: QueueTarget,
+  project: Project,
+  options: { concurrency: number; inboxRoot: string; log: (line: string) => void },
+): Promise<{ worker: RuntimeWorker; inboxes: InboxWatcher; close(): Promise<void> }> {
+  const worker = await startProjectWorker(db, target, project, options)
+  const inboxes = watchInboxes(db.db, worker.queue, {
+    root: options.inboxRoot,
+    log: options.log,
+    onError: (error) => options.log(`inbox: ${error instanceof Error ? error.message : String(error)}`),
+  })
+  return {
+    worker,
+    inboxes,
+    async close() {
+      await inboxes.close()
+      await worker.close()
+    },
+  }
 }

@@ -1,6 +1,6 @@
 import type { StewardDb } from '@steward/db'
-import type { Project, ScheduleSpec } from '@steward/pipelines'
-import { type QueueTarget, startProjectWorker, syncProjectSchedules } from '../project/runtime-services.ts'
+import { type Project, type RuntimeQueue, type ScheduleSpec, startRun } from '@steward/pipelines'
+import { type QueueTarget, startProjectRuntime, syncProjectSchedules } from '../project/runtime-services.ts'
 import type { Service } from './service.ts'
 
 export interface DevWorkerContext {
@@ -10,6 +10,10 @@ export interface DevWorkerContext {
   db: StewardDb
   queue: QueueTarget
   concurrency: number
+  /** `$STEWARD_HOME/inbox`: files landing in its folders start `onFile` pipelines. */
+  inboxRoot: string
+  /** Give scheduled pipelines that never ran one run now, so a new project shows data at once. */
+  firstRuns: boolean
   log: (line: string) => void
 }
 
@@ -33,16 +37,45 @@ export async function startDevWorker(context: DevWorkerContext): Promise<DevWork
     return { service: undefined, status, stop: async () => {} }
   }
   await syncProjectSchedules(context.queue, context.schedules, context.log)
-  const runtime = await startProjectWorker(context.db, context.queue, context.project, {
+  const runtime = await startProjectRuntime(context.db, context.queue, context.project, {
     concurrency: context.concurrency,
+    inboxRoot: context.inboxRoot,
     log: context.log,
   })
-  const status = `running in this process (${runtime.workerId}, ${context.concurrency} steps at once)`
+  const status = `running in this process (${runtime.worker.workerId}, ${context.concurrency} steps at once; inbox ${context.inboxRoot})`
   context.log(`worker: ${status}`)
+  if (context.firstRuns) await startFirstRuns(context, runtime.worker.queue)
   return {
     // In-process: it ends only when dev stops it, so nothing to watch for an exit.
     service: { name: 'worker', exited: new Promise(() => {}), lastLines: () => [] },
     status,
     stop: () => runtime.close(),
+  }
+}
+
+/** One run of every scheduled pipeline that has never run (those downstream follow on success). */
+async function startFirstRuns(context: DevWorkerContext, queue: RuntimeQueue): Promise<void> {
+  for (const schedule of context.schedules) {
+    const ran = await context.db.db
+      .selectFrom('runs')
+      .select('id')
+      .where('pipeline_id', '=', schedule.pipelineId)
+      .limit(1)
+      .executeTakeFirst()
+    if (ran) continue
+    try {
+      const run = await startRun(context.db.db, queue, {
+        pipelineId: schedule.pipelineId,
+        trigger: 'manual',
+        triggerDetail: { via: 'steward dev', reason: 'first start' },
+      })
+      context.log(
+        `first start: ${schedule.pipelineId} has never run; started run ${run.runId} (--no-first-runs to skip)`,
+      )
+    } catch (error) {
+      context.log(
+        `first start: ${schedule.pipelineId}: ${error instanceof Error ? error.message : String(error)}`,
+      )
+    }
   }
 }

@@ -92,9 +92,16 @@ const trigger = z.discriminatedUnion(
       ),
     }),
     z.strictObject({ kind: z.literal('event'), name: text().optional() }),
+    z.strictObject({
+      kind: z.literal('file'),
+      inbox: z
+        .string()
+        .regex(/^[A-Za-z0-9_-]+$/, { error: 'must be a folder name: letters, digits, - and _' }),
+      param: text(),
+    }),
     z.strictObject({ kind: z.literal('manual') }),
   ],
-  { error: 'must be afterSuccessOf(pipeline), onEvent() or manual()' },
+  { error: 'must be afterSuccessOf(pipeline), onEvent(), onFile() or manual()' },
 )
 
 const pipelineOptionsSchema = z.strictObject({

@@ -16,12 +16,25 @@ export interface EventTrigger {
   name?: string
 }
 
+/**
+ * Run when a file lands in an inbox folder, `$STEWARD_HOME/inbox/<inbox>/`: one run per file,
+ * with the file's name in the param `param`. A file is picked up once (its name, size and
+ * modification time), and only when it stopped growing.
+ */
+export interface FileTrigger {
+  kind: 'file'
+  /** Folder name under the inbox root: letters, digits, `-` and `_`. */
+  inbox: string
+  /** The string param that receives the file's name. */
+  param: string
+}
+
 /** Runs started by a person (`steward run`, the web UI or `POST /api/v1/pipelines/:id/runs`). */
 export interface ManualTrigger {
   kind: 'manual'
 }
 
-export type Trigger = UpstreamTrigger | EventTrigger | ManualTrigger
+export type Trigger = UpstreamTrigger | EventTrigger | FileTrigger | ManualTrigger
 
 /**
  * Runs a pipeline each time another one succeeds.
@@ -41,6 +54,16 @@ export function afterSuccessOf(pipeline: PipelineRef): UpstreamTrigger {
  */
 export function onEvent(options: { name?: string } = {}): EventTrigger {
   return options.name === undefined ? { kind: 'event' } : { kind: 'event', name: options.name }
+}
+
+/**
+ * Runs a pipeline for every file that lands in `$STEWARD_HOME/inbox/<inbox>/`.
+ *
+ * @example
+ * definePipeline({ id: 'churn.score', params: z.object({ file: z.string() }), triggers: [onFile({ inbox: 'churn', param: 'file' })], … })
+ */
+export function onFile(options: { inbox: string; param: string }): FileTrigger {
+  return { kind: 'file', inbox: options.inbox, param: options.param }
 }
 
 /**

@@ -35,6 +35,7 @@ export type CatalogStep = StepSpec
 export type TriggerSpec =
   | { kind: 'upstream'; pipeline: string }
   | { kind: 'event'; name: string | null }
+  | { kind: 'file'; inbox: string; param: string }
   | { kind: 'manual' }
 
 export interface CatalogPipeline {

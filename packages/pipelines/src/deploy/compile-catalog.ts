@@ -101,6 +101,8 @@ function compileTrigger(trigger: Trigger): TriggerSpec {
       }
     case 'event':
       return { kind: 'event', name: trigger.name ?? null }
+    case 'file':
+      return { kind: 'file', inbox: trigger.inbox, param: trigger.param }
     case 'manual':
       return { kind: 'manual' }
   }

@@ -1,8 +1,8 @@
 import { definitionMeta } from '../definitions/brand.ts'
 import type { StewardConfig } from '../definitions/config.ts'
-import { isPipeline, type Pipeline } from '../definitions/pipeline.ts'
+import { isPipeline, type ParamsSchema, type Pipeline } from '../definitions/pipeline.ts'
 import { isProduct, type Product } from '../definitions/product.ts'
-import { paramsProblem } from './check-params.ts'
+import { paramsJsonSchema, paramsProblem } from './check-params.ts'
 import { cronProblem, timeZoneProblem } from './check-schedule.ts'
 import { findCycles, stepGraphIssues } from './check-steps.ts'
 import { DefinitionError } from './definition-error.ts'
@@ -92,6 +92,11 @@ export function validateProject(project: ProjectDefinitions): DefinitionProblem[
 
     if (!badFields.has('triggers')) {
       pipeline.triggers.forEach((trigger, index) => {
+        if (trigger.kind === 'file') {
+          const problem = params ? undefined : fileParamProblem(pipeline.params, trigger.param)
+          if (problem) add(`triggers[${index}].param`, problem)
+          return
+        }
         if (trigger.kind !== 'upstream') return
         const upstreamId = upstreamIdOf(trigger.pipeline)
         if (upstreamId === pipeline.id) {
@@ -156,4 +161,14 @@ function validateConfig(project: ProjectDefinitions, problems: DefinitionProblem
 function upstreamIdOf(ref: unknown): string {
   if (typeof ref === 'string') return ref
   return isPipeline(ref) ? ref.id : ''
+}
+
+/** A file trigger hands the file's name to a param: it must be a string param of the pipeline. */
+function fileParamProblem(params: ParamsSchema | undefined, param: string): string | undefined {
+  const schema = paramsJsonSchema(params) as { properties?: Record<string, { type?: unknown }> }
+  const property = schema.properties?.[param]
+  if (!property)
+    return `the pipeline has no param "${param}" to receive the file name: add ${param}: z.string() to params`
+  if (property.type !== 'string') return `the param "${param}" must be a string to receive the file name`
+  return undefined
 }
