@@ -42,6 +42,14 @@ export interface StartWorkerOptions {
   heartbeatMs?: number
   /** The reconciler on a timer in this process (`false`: none). Default every 10 s. */
   reconcile?: false | (ReconcileOptions & { everyMs?: number })
+  /**
+   * BullMQ's lock on a job this worker took (`lockDuration`, renewed at half of it) and how often
+   * the worker looks for jobs whose lock expired (`stalledInterval`). A job taken by a worker that
+   * died (`kill -9`) before claiming its step in SQL stays `active` in Redis, and the reconciler
+   * leaves it alone, until the lock expires and a stall check hands it to another worker: up to
+   * both together. Defaults: BullMQ's, 30 s each.
+   */
+  jobLock?: { durationMs?: number; stalledCheckEveryMs?: number }
   /** Errors the worker survives (a failed heartbeat, a reconcile that could not reach Redis). */
   onError?: (error: unknown) => void
 }
@@ -110,6 +118,11 @@ export async function startWorker(options: StartWorkerOptions): Promise<RuntimeW
       prefix,
       concurrency: options.concurrency ?? 10,
       autorun: true,
+      // Only when set: BullMQ merges its defaults with Object.assign, so `undefined` would erase them.
+      ...(options.jobLock?.durationMs === undefined ? {} : { lockDuration: options.jobLock.durationMs }),
+      ...(options.jobLock?.stalledCheckEveryMs === undefined
+        ? {}
+        : { stalledInterval: options.jobLock.stalledCheckEveryMs }),
     },
   )
   worker.on('error', onError)

@@ -1,0 +1,17 @@
+import type { ReconcileOptions } from '../../reconciler.ts'
+
+/** The environment variable holding a worker process's settings (JSON). */
+export const workerSettingsEnv = 'STEWARD_TEST_WORKER'
+/** The line a worker process prints once its worker runs. */
+export const readySignal = 'READY'
+
+export interface WorkerMainSettings {
+  databaseUrl: string
+  redisUrl: string
+  prefix: string
+  workerId: string
+  concurrency: number
+  heartbeatMs: number
+  jobLock?: { durationMs?: number; stalledCheckEveryMs?: number }
+  reconcile: false | (Omit<ReconcileOptions, 'specs'> & { everyMs?: number })
+}
