@@ -7,11 +7,15 @@ import { ensureHome } from '../home/ensure-home.ts'
  * Steward home, served on a loopback port by this process (or reached through the process already
  * serving it).
  */
-export async function openDatabase(settings: Settings): Promise<StewardDb> {
+export async function openDatabase(
+  settings: Settings,
+  options: { poolSize?: number } = {},
+): Promise<StewardDb> {
   if (settings.databaseUrl === undefined) await ensureHome(settings.home)
   return createDb(settings.databaseUrl, {
     embeddedDataDir: stewardPaths(settings.home).database,
     embeddedPort: settings.embeddedDbPort,
+    ...(options.poolSize === undefined ? {} : { poolSize: options.poolSize }),
   })
 }
 

@@ -9,6 +9,7 @@ import { checkParams } from './params.ts'
 import { enqueueSteps, type RuntimeQueue, type StepJobData } from './queues.ts'
 import { runAttempt } from './run-attempt.ts'
 import type { StepSpecs } from './step-specs.ts'
+import { withTransientRetry } from './transient-retry.ts'
 
 export interface StepProcessorDeps {
   db: Db
@@ -29,7 +30,7 @@ export type StepJobResult = 'skipped' | AttemptOutcome['status']
  * context, record everything in one transaction, then enqueue what became ready.
  */
 export async function processStepJob(deps: StepProcessorDeps, job: StepJobData): Promise<StepJobResult> {
-  const claimed = await claimStep(deps.db, job, deps.workerId)
+  const claimed = await withTransientRetry(() => claimStep(deps.db, job, deps.workerId))
   if (!claimed) return 'skipped'
   const { run, stepRun, attemptId, upstream } = claimed
   const spec = await deps.specs.get(run.pipeline_id, run.pipeline_version, stepRun.step_id)
@@ -87,14 +88,16 @@ export async function processStepJob(deps: StepProcessorDeps, job: StepJobData):
     quantity: wallMs / 1000,
     unit: 'seconds',
   })
-  const finished = await finishAttempt(deps.db, {
-    runId: run.id,
-    stepRunId: stepRun.id,
-    attemptId,
-    outcome,
-    records: finalRecords,
-    backoff: spec,
-  })
+  const finished = await withTransientRetry(() =>
+    finishAttempt(deps.db, {
+      runId: run.id,
+      stepRunId: stepRun.id,
+      attemptId,
+      outcome,
+      records: finalRecords,
+      backoff: spec,
+    }),
+  )
   await enqueueSteps(deps.queue, finished.enqueue)
   return outcome.status
 }
