@@ -104,7 +104,10 @@ describe('definePipeline', () => {
       { field: 'id', message: expect.stringContaining('"Bad Id" is not a valid id') },
       { field: 'product', message: 'must be a product (the value defineProduct returned) or its id' },
       { field: 'schedule.timezone', message: 'is required' },
-      { field: 'triggers[0].kind', message: 'must be afterSuccessOf(pipeline), onEvent(), onFile() or manual()' },
+      {
+        field: 'triggers[0].kind',
+        message: 'must be afterSuccessOf(pipeline), onEvent(), onFile() or manual()',
+      },
       { field: 'maxConcurrentRuns', message: 'must be a whole number above 0' },
       { field: 'steps.load', message: 'must be a step: step({ needs?, run })' },
       { field: 'steps.extract.retries', message: 'must be a whole number from 0 to 100' },
