@@ -96,6 +96,7 @@ export {
   createRunIn,
   startRun,
 } from './runtime/create-run.ts'
+export { deleteQueueKeys } from './runtime/delete-queue-keys.ts'
 export { type EmitEventInput, type EmittedEvent, emitEvent } from './runtime/emit-event.ts'
 export {
   errorInfo,

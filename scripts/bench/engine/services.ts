@@ -1,6 +1,7 @@
 // The machine's Redis and PostgreSQL, and cleaning up after the benchmark on both.
 import { randomBytes } from 'node:crypto'
 import { testPostgresUrl } from '@steward/db/testing'
+import { deleteQueueKeys } from '@steward/pipelines'
 import { Redis } from 'ioredis'
 import pg from 'pg'
 
@@ -10,20 +11,8 @@ export const redisUrl = process.env[redisSetting] ?? process.env.REDIS_URL ?? 'r
 export { testPostgresUrl }
 
 /** Deletes every key under `prefix` (SCAN, never KEYS); answers how many. */
-export async function deleteKeys(prefix: string): Promise<number> {
-  const redis = new Redis(redisUrl, { maxRetriesPerRequest: 1 })
-  try {
-    let deleted = 0
-    let cursor = '0'
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000)
-      cursor = next
-      if (keys.length > 0) deleted += await redis.del(...keys)
-    } while (cursor !== '0')
-    return deleted
-  } finally {
-    redis.disconnect()
-  }
+export function deleteKeys(prefix: string): Promise<number> {
+  return deleteQueueKeys(redisUrl, prefix)
 }
 
 /** Redis answers and keeps every key (`noeviction`), or the reason it cannot be used. */

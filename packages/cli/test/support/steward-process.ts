@@ -4,7 +4,7 @@ import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { Redis } from 'ioredis'
+import { deleteQueueKeys } from '@steward/pipelines'
 
 /** The real binary, run the way a user runs it (through Node, tsx registered by the bin). */
 export const stewardBin = fileURLToPath(new URL('../../bin/steward.mjs', import.meta.url))
@@ -23,18 +23,7 @@ export const testQueuePrefix = `{steward-test-${process.pid}-${Date.now().toStri
 export async function clearTestQueue(
   redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
 ): Promise<void> {
-  const redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 })
-  try {
-    await redis.connect()
-    let cursor = '0'
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${testQueuePrefix}*`, 'COUNT', 500)
-      cursor = next
-      if (keys.length > 0) await redis.del(...keys)
-    } while (cursor !== '0')
-  } finally {
-    redis.disconnect()
-  }
+  await deleteQueueKeys(redisUrl, testQueuePrefix)
 }
 
 /** The environment of a steward under test: this one minus every setting, plus `env`. */

@@ -5,6 +5,7 @@
  */
 export { cancelRun } from './cancel-run.ts'
 export { type CreatedRun, type CreateRunInput, createRun, startRun } from './create-run.ts'
+export { deleteQueueKeys } from './delete-queue-keys.ts'
 export { type EmitEventInput, type EmittedEvent, emitEvent } from './emit-event.ts'
 export { NonRetryableError, type RuntimeErrorCode } from './errors.ts'
 export { getRunSnapshot, type RunSnapshot } from './follow-run.ts'

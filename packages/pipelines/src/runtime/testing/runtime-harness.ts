@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto'
-import { Redis } from 'ioredis'
 import type { CostRates } from '../../definitions/config.ts'
 import type { Pipeline } from '../../definitions/pipeline.ts'
 import { defineProduct } from '../../definitions/product.ts'
@@ -8,6 +7,7 @@ import { type DeployResult, deployCatalog } from '../../deploy/deploy-catalog.ts
 import { createProject } from '../../loader/create-project.ts'
 import type { Project } from '../../loader/project.ts'
 import type { Db } from '../db.ts'
+import { deleteQueueKeys } from '../delete-queue-keys.ts'
 import { openRuntimeQueue, type RuntimeQueue } from '../queues.ts'
 import { type RuntimeWorker, type StartWorkerOptions, startWorker } from '../worker.ts'
 
@@ -61,19 +61,7 @@ export class RuntimeHarness {
 
   /** Deletes every key of this test's prefix: what a FLUSHALL does to the queue. */
   async deleteKeys(): Promise<number> {
-    const redis = new Redis(testRedisUrl)
-    try {
-      let deleted = 0
-      let cursor = '0'
-      do {
-        const [next, keys] = await redis.scan(cursor, 'MATCH', `${this.prefix}*`, 'COUNT', 500)
-        cursor = next
-        if (keys.length > 0) deleted += await redis.del(...keys)
-      } while (cursor !== '0')
-      return deleted
-    } finally {
-      redis.disconnect()
-    }
+    return deleteQueueKeys(testRedisUrl, this.prefix)
   }
 
   async dispose(): Promise<void> {
