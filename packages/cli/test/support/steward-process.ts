@@ -101,9 +101,17 @@ export class RunningSteward {
   }
 
   /** For cleanup after a failed test: make sure it is gone. */
+  /**
+   * Ends it after a test, passed or failed: SIGINT first, so it stops the redis-server and web app
+   * it started (they run in their own process groups and would outlive a SIGKILL), then SIGKILL
+   * if it has not exited within 15 s.
+   */
   async kill(): Promise<void> {
-    if (this.#child.exitCode === null && this.#child.signalCode === null) this.#child.kill('SIGKILL')
+    if (this.#child.exitCode !== null || this.#child.signalCode !== null) return
+    this.#child.kill('SIGINT')
+    const timer = setTimeout(() => this.#child.kill('SIGKILL'), 15_000)
     await this.result
+    clearTimeout(timer)
   }
 }
 
