@@ -3,9 +3,9 @@ import { createHash } from 'node:crypto'
 import { existsSync, readFileSync, statSync } from 'node:fs'
 import { mkdir, readdir, rm, stat, writeFile } from 'node:fs/promises'
 import { createRequire } from 'node:module'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
+import { freePort } from '@steward/db/testing'
 
 /** apps/web, wherever the checkout lives (CI included). */
 export const webDir = resolve(import.meta.dirname, '../..')
@@ -197,18 +197,4 @@ async function stopGroup(child: ChildProcess): Promise<void> {
   const timer = setTimeout(() => signal('SIGKILL'), 5000)
   await exited
   clearTimeout(timer)
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolvePromise, reject) => {
-    const server = createServer()
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address()
-      server.close(() => {
-        if (address && typeof address === 'object') resolvePromise(address.port)
-        else reject(new Error('no port'))
-      })
-    })
-  })
 }

@@ -20,11 +20,11 @@ history kept), then makes the BullMQ job schedulers in Redis match the schedules
 removed from code stops firing). Nothing is deployed if validation fails.`,
     )
     .action(async (options: { config: string }) => {
-      const db = await openDatabase(readCliSettings())
+      const settings = readCliSettings()
+      const db = await openDatabase(settings)
       try {
         out(`database: ${db.displayUrl}`)
         await migrateDatabase(db, out)
-        const settings = readCliSettings()
         const { result } = await deployProject(db, options.config, out)
         await assertRedisAnswers(settings.redisUrl, redactUrl(settings.redisUrl))
         await syncProjectSchedules(

@@ -1,10 +1,11 @@
 import { type ChildProcess, spawn } from 'node:child_process'
 import { mkdtemp, rm } from 'node:fs/promises'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { deleteQueueKeys } from '@steward/pipelines'
+
+export { freePort } from '@steward/db/testing'
 
 /** The real binary, run the way a user runs it (through Node, tsx registered by the bin). */
 export const stewardBin = fileURLToPath(new URL('../../bin/steward.mjs', import.meta.url))
@@ -119,19 +120,6 @@ export class RunningSteward {
 export async function tempHome(): Promise<{ path: string; dispose(): Promise<void> }> {
   const path = await mkdtemp(join(tmpdir(), 'steward-cli-test-'))
   return { path, dispose: () => rm(path, { recursive: true, force: true }) }
-}
-
-/** A port nothing listens on right now (the kernel's pick, then released). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer()
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address()
-      const port = typeof address === 'object' && address ? address.port : 0
-      server.close(() => resolve(port))
-    })
-  })
 }
 
 /** The lines of a stream's output, without the empty ones. */

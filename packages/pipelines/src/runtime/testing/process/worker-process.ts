@@ -1,8 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process'
 import { createRequire } from 'node:module'
-import { createServer } from 'node:net'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
+import { freePort } from '@steward/db/testing'
 import { Redis } from 'ioredis'
 import { processDirEnv, workerIdEnv } from './pipelines.ts'
 import { readySignal, type WorkerMainSettings, workerSettingsEnv } from './settings.ts'
@@ -116,19 +116,6 @@ export async function killAllChildren(): Promise<void> {
   )
   await Promise.all(exits)
   alive.clear()
-}
-
-/** A TCP port nothing listens on right now. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer()
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address()
-      const port = typeof address === 'object' && address ? address.port : 0
-      server.close(() => resolve(port))
-    })
-  })
 }
 
 /** A throw-away redis-server on a free port with extra config arguments (e.g. an evicting policy). */
