@@ -55,6 +55,28 @@ export interface StepSpec {
   codeHash: string
 }
 
+/** A pipeline's partition scheme as deployed (see @steward/pipelines `dailyPartitions` and friends). */
+export type PartitionSpec =
+  | {
+      readonly kind: 'time'
+      readonly unit: 'hour' | 'day' | 'week' | 'month'
+      readonly timezone: string
+      readonly start: string
+      readonly weekStartsOn:
+        | 'sunday'
+        | 'monday'
+        | 'tuesday'
+        | 'wednesday'
+        | 'thursday'
+        | 'friday'
+        | 'saturday'
+    }
+  | { readonly kind: 'static'; readonly keys: readonly string[] }
+
+export type BackfillStatus = 'running' | 'succeeded' | 'failed' | 'cancelled'
+/** `all`: every partition in range; `only-failed`: those whose latest run failed; `only-missing`: those never succeeded. */
+export type BackfillMode = 'all' | 'only-failed' | 'only-missing'
+
 export interface ErrorInfo {
   message: string
   code?: string
@@ -112,6 +134,7 @@ export interface PipelinesTable {
   steps: Json<StepSpec[]>
   max_concurrent_runs: number | null
   alert_rules: Json<unknown[]>
+  partitions: NullableJson<PartitionSpec>
   source_file: string | null
   created_at: CreatedAt
   updated_at: CreatedAt
@@ -136,6 +159,8 @@ export interface RunsTable {
   trigger_detail: NullableJson<Record<string, unknown>>
   params: Json<Record<string, unknown>>
   partition_key: string | null
+  /** The backfill that created this run, if one did. */
+  backfill_id: ColumnType<string | null, string | null | undefined, string | null>
   error: NullableJson<ErrorInfo>
   /** Total cost, stored when the run ends (compute + reported). */
   cost_usd: NullableNumeric
@@ -214,6 +239,24 @@ export interface CostEntriesTable {
   at: CreatedAt
 }
 
+export interface BackfillsTable {
+  id: string
+  pipeline_id: string
+  status: ColumnType<BackfillStatus, BackfillStatus | undefined, BackfillStatus>
+  range_from: string | null
+  range_to: string | null
+  mode: ColumnType<BackfillMode, BackfillMode | undefined, BackfillMode>
+  /** Runs of this backfill allowed at once. */
+  concurrency: number
+  with_downstream: Generated<boolean>
+  /** The backfill that cascaded into this one (`--with-downstream`). */
+  parent_id: string | null
+  partition_count: Generated<number>
+  created_at: CreatedAt
+  finished_at: NullableTimestamp
+  cancel_requested_at: NullableTimestamp
+}
+
 export interface Database {
   products: ProductsTable
   pipelines: PipelinesTable
@@ -224,6 +267,7 @@ export interface Database {
   metrics: MetricsTable
   logs: LogsTable
   cost_entries: CostEntriesTable
+  backfills: BackfillsTable
 }
 
 export type Product = Selectable<ProductsTable>
@@ -238,6 +282,7 @@ export type Attempt = Selectable<AttemptsTable>
 export type Metric = Selectable<MetricsTable>
 export type LogLine = Selectable<LogsTable>
 export type CostEntry = Selectable<CostEntriesTable>
+export type Backfill = Selectable<BackfillsTable>
 
 /** Serialise a value for a jsonb column. */
 export function json<T>(value: T): string {

@@ -1,8 +1,10 @@
 import { z } from 'zod'
+import type { PartitionScheme } from '../partitions/partition-scheme.ts'
 import type { AlertRule } from './alert-rule.ts'
 import { type Branded, brand, type DefinitionIssue, definitionMeta, isDefinitionOf } from './brand.ts'
 import { callerFile } from './caller-file.ts'
 import { check, id, positiveInt, satisfies, stepIdHint, stepIdPattern, text } from './option-schemas.ts'
+import { type PartitionOf, partitionSchemeSchema } from './partitions.ts'
 import { isProduct, type Product } from './product.ts'
 import { isStep, makeStep, type NoOutputs, type Step, type StepOutputs } from './step.ts'
 import { StepList, type StepsBuilder } from './steps-builder.ts'
@@ -24,7 +26,11 @@ export interface Schedule {
 /** The object form of `steps`: step values by id (see `step()`). */
 export type StepRecord<O extends StepOutputs> = { readonly [K in keyof O]: Step<never, O[K]> }
 
-export interface PipelineOptions<S extends ParamsSchema | undefined, O extends StepOutputs> {
+export interface PipelineOptions<
+  S extends ParamsSchema | undefined,
+  O extends StepOutputs,
+  K extends PartitionScheme | undefined = undefined,
+> {
   /** Stable id: lowercase words joined by `-`, `.` or `_`, e.g. `signup-funnel.build`. */
   id: string
   /** Defaults to the id. */
@@ -35,13 +41,23 @@ export interface PipelineOptions<S extends ParamsSchema | undefined, O extends S
   schedule?: Schedule
   triggers?: readonly Trigger[]
   params?: S
+  /**
+   * How the pipeline's data is cut into periods or keys (`dailyPartitions({ start, timezone })`,
+   * `staticPartitions([...])`): each run builds one, `ctx.partition` says which, and
+   * `steward backfill` reruns a range.
+   */
+  partitions?: K
   /** Runs of this pipeline allowed at once; later ones wait. */
   maxConcurrentRuns?: number
   /**
    * The steps, best as a chain (`(s) => s.step('extract', …).step('funnel', …)`), which types each
    * step's `upstream` from the outputs it needs; or as an object of `step()` values.
    */
-  steps: ((s: StepsBuilder<ParamsOf<S>, NoOutputs>) => StepsBuilder<ParamsOf<S>, O>) | StepRecord<O>
+  steps:
+    | ((
+        s: StepsBuilder<ParamsOf<S>, NoOutputs, PartitionOf<K>>,
+      ) => StepsBuilder<ParamsOf<S>, O, PartitionOf<K>>)
+    | StepRecord<O>
   alerts?: readonly AlertRule[]
 }
 
@@ -60,6 +76,7 @@ export interface Pipeline<P = Record<string, unknown>, O extends StepOutputs = S
   readonly schedule: Schedule | undefined
   readonly triggers: readonly Trigger[]
   readonly params: ParamsSchema | undefined
+  readonly partitions: PartitionScheme | undefined
   readonly maxConcurrentRuns: number | undefined
   /** Steps by id, in the order they were declared. */
   readonly steps: { readonly [K in keyof O]: Step<P, O[K]> }
@@ -120,6 +137,7 @@ const pipelineOptionsSchema = z.strictObject({
   triggers: z.array(trigger).optional(),
   // Whether it is a z.object and storable as JSON Schema is checked by validation, with the reason.
   params: z.unknown().optional(),
+  partitions: partitionSchemeSchema.optional(),
   maxConcurrentRuns: positiveInt('a whole number above 0').optional(),
   // Checked by collectSteps, which knows both forms.
   steps: z.unknown().optional(),
@@ -166,9 +184,11 @@ const pipelineOptionsSchema = z.strictObject({
 export function definePipeline<
   S extends ParamsSchema | undefined = undefined,
   O extends StepOutputs = NoOutputs,
->(options: PipelineOptions<S, O>): Pipeline<ParamsOf<S>, O> {
+  const K extends PartitionScheme | undefined = undefined,
+>(options: PipelineOptions<S, O, K>): Pipeline<ParamsOf<S>, O> {
   const definedIn = callerFile(definePipeline)
-  const given: Partial<PipelineOptions<S, O>> = typeof options === 'object' && options !== null ? options : {}
+  const given: Partial<PipelineOptions<S, O, K>> =
+    typeof options === 'object' && options !== null ? options : {}
   const issues: DefinitionIssue[] = check(pipelineOptionsSchema, given)
   const steps = collectSteps(given.steps, definedIn, issues)
   for (const [stepId, step] of Object.entries(steps)) {
@@ -184,6 +204,7 @@ export function definePipeline<
     schedule: given.schedule === undefined ? undefined : Object.freeze({ ...given.schedule }),
     triggers: Object.freeze([...(given.triggers ?? [])]),
     params: given.params as ParamsSchema | undefined,
+    partitions: given.partitions,
     maxConcurrentRuns: given.maxConcurrentRuns,
     steps: Object.freeze(steps),
     alerts: Object.freeze([...(given.alerts ?? [])]),

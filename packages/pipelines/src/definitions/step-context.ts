@@ -1,10 +1,17 @@
+import type { Partition } from '../partitions/partition-scheme.ts'
+
 /**
  * What a step's `run` receives. Declared here, implemented by the worker runtime: a definition
  * only describes the contract.
  */
-export interface StepContext<P = Record<string, unknown>> {
+export interface StepContext<P = Record<string, unknown>, Part = Partition | undefined> {
   /** The run's params, already checked against the pipeline's `params` schema. */
   readonly params: P
+  /**
+   * The partition this run builds: `{ key, start, end }` for time partitions (a half-open window of
+   * instants), `{ key }` for static ones, undefined for a pipeline without partitions.
+   */
+  readonly partition: Part
   readonly runId: string
   readonly pipelineId: string
   readonly stepId: string

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import type { Partition } from '../partitions/partition-scheme.ts'
 import { type Branded, brand, type DefinitionIssue, isDefinitionOf } from './brand.ts'
 import type { Duration } from './duration.ts'
 import { backoff, check, duration, retries, satisfies, text } from './option-schemas.ts'
@@ -19,7 +20,13 @@ export type NoOutputs = Record<never, never>
 /**
  * The options of one step. `U` is what `upstream` holds: the outputs of the steps named in `needs`.
  */
-export interface StepOptions<P, U, Out, N extends readonly string[] = readonly string[]> {
+export interface StepOptions<
+  P,
+  U,
+  Out,
+  N extends readonly string[] = readonly string[],
+  Part = Partition | undefined,
+> {
   /** Steps whose outputs this step reads. It starts when all of them have succeeded. */
   needs?: N
   /** Tries after the first failure (0: fail at once). Defaults to the config's `defaults.retries`, else 0. */
@@ -27,7 +34,7 @@ export interface StepOptions<P, U, Out, N extends readonly string[] = readonly s
   backoff?: Backoff
   /** Longest one attempt may take; `ctx.signal` fires when it is reached. */
   timeout?: Duration
-  run: (ctx: StepContext<P>, upstream: U) => Out | Promise<Out>
+  run: (ctx: StepContext<P, Part>, upstream: U) => Out | Promise<Out>
 }
 
 /**

@@ -1,3 +1,4 @@
+import type { Partition } from '../partitions/partition-scheme.ts'
 import type { Step, StepOptions, StepOutputs, UpstreamOf } from './step.ts'
 import { makeStep } from './step.ts'
 
@@ -10,12 +11,12 @@ import { makeStep } from './step.ts'
  * A step can only need steps declared before it, which also makes cycles impossible to write, and
  * an id can be declared once: both are type errors (and validation problems for JavaScript users).
  */
-export interface StepsBuilder<P, O extends StepOutputs> {
+export interface StepsBuilder<P, O extends StepOutputs, Part = Partition | undefined> {
   step<const Id extends string, const N extends readonly (keyof O & string)[] = [], Out = unknown>(
     // Inferred from `id`, then `never` when a step of that id exists: a duplicate is a type error.
     id: Id extends keyof O ? never : Id,
-    options: StepOptions<P, UpstreamOf<O, N>, Out, N>,
-  ): StepsBuilder<P, O & { readonly [K in Id]: Awaited<Out> }>
+    options: StepOptions<P, UpstreamOf<O, N>, Out, N, Part>,
+  ): StepsBuilder<P, O & { readonly [K in Id]: Awaited<Out> }, Part>
 }
 
 /** The runtime side of `StepsBuilder`: an immutable list, so a builder kept in a variable and extended twice does not mix. */

@@ -1,5 +1,7 @@
 import { describe, expectTypeOf, it } from 'vitest'
 import { z } from 'zod'
+import type { StaticPartition, TimePartition } from '../partitions/partition-scheme.ts'
+import { dailyPartitions, staticPartitions } from './partitions.ts'
 import { definePipeline, type Pipeline } from './pipeline.ts'
 import { defineProduct } from './product.ts'
 import { step } from './step.ts'
@@ -106,5 +108,34 @@ describe('typed upstream (object form)', () => {
     expectTypeOf(pipeline.steps.extract.run).returns.toEqualTypeOf<
       { path: string } | Promise<{ path: string }>
     >()
+  })
+})
+
+describe('ctx.partition', () => {
+  it('is a time window for time partitions, a key for static ones, and undefined without', () => {
+    definePipeline({
+      id: 'typing.daily',
+      product,
+      partitions: dailyPartitions({ start: '2026-01-01', timezone: 'UTC' }),
+      steps: (s) =>
+        s.step('load', {
+          run: (ctx) => {
+            expectTypeOf(ctx.partition).toEqualTypeOf<TimePartition>()
+            expectTypeOf(ctx.partition.start).toEqualTypeOf<Date>()
+          },
+        }),
+    })
+    definePipeline({
+      id: 'typing.regions',
+      product,
+      partitions: staticPartitions(['eu', 'us']),
+      steps: (s) =>
+        s.step('load', { run: (ctx) => expectTypeOf(ctx.partition).toEqualTypeOf<StaticPartition>() }),
+    })
+    definePipeline({
+      id: 'typing.plain',
+      product,
+      steps: (s) => s.step('load', { run: (ctx) => expectTypeOf(ctx.partition).toEqualTypeOf<undefined>() }),
+    })
   })
 })

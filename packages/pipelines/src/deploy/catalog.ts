@@ -1,4 +1,4 @@
-import type { DocLink, OwnerRef, StakeholderRef, StepSpec } from '@steward/db'
+import type { DocLink, OwnerRef, PartitionSpec, StakeholderRef, StepSpec } from '@steward/db'
 
 /**
  * The catalog as deploy writes it: one object per row of `products` and `pipelines`, with column
@@ -51,6 +51,8 @@ export interface CatalogPipeline {
   steps: CatalogStep[]
   max_concurrent_runs: number | null
   alert_rules: unknown[]
+  /** The partition scheme, or null for a pipeline without partitions. */
+  partitions: PartitionSpec | null
   source_file: string
   /** sha256 of `definition`'s canonical JSON. */
   definition_hash: string

@@ -86,10 +86,18 @@ function compilePipeline(pipeline: Pipeline, file: string, project: Project): Ca
     steps,
     max_concurrent_runs: pipeline.maxConcurrentRuns ?? null,
     alert_rules: [...pipeline.alerts],
+    // Only when declared, so pipelines without partitions keep the hash (and version) they had.
+    ...(pipeline.partitions ? { partitions: pipeline.partitions } : {}),
   }
   const canonical = canonicalJson(definition)
   const row = JSON.parse(canonical) as typeof definition
-  return { ...row, source_file: file, definition_hash: sha256(canonical), definition: row }
+  return {
+    ...row,
+    partitions: pipeline.partitions ?? null,
+    source_file: file,
+    definition_hash: sha256(canonical),
+    definition: row,
+  }
 }
 
 function compileTrigger(trigger: Trigger): TriggerSpec {

@@ -1,5 +1,6 @@
-import { json, type StewardDb } from '@steward/db'
+import { json, type StewardDb, StewardError } from '@steward/db'
 import type { Catalog, CatalogPipeline, CatalogProduct } from './catalog.ts'
+import { orphanedPartitions } from './orphaned-partitions.ts'
 
 // Kysely through @steward/db, the one package that owns database access.
 type Db = StewardDb['db']
@@ -47,7 +48,19 @@ export interface DeployResult {
  * console.log(result.pipelines.created, result.pipelines.updated)
  * await runtime.syncSchedules(result.schedules) // the runtime's half
  */
-export async function deployCatalog(db: Db, catalog: Catalog): Promise<DeployResult> {
+export interface DeployOptions {
+  /**
+   * Deploy even when a pipeline's new partition scheme leaves partitions that already ran outside
+   * it (their history stays in SQL, unreachable by backfills of the new scheme).
+   */
+  force?: boolean
+}
+
+export async function deployCatalog(
+  db: Db,
+  catalog: Catalog,
+  options: DeployOptions = {},
+): Promise<DeployResult> {
   return db.transaction().execute(async (trx) => {
     await trx
       .selectNoFrom((eb) =>
@@ -55,7 +68,7 @@ export async function deployCatalog(db: Db, catalog: Catalog): Promise<DeployRes
       )
       .execute()
     const products = await deployProducts(trx, catalog.products)
-    const pipelines = await deployPipelines(trx, catalog.pipelines)
+    const pipelines = await deployPipelines(trx, catalog.pipelines, options)
     const schedules = catalog.pipelines.flatMap((pipeline) =>
       pipeline.schedule_cron !== null && pipeline.schedule_timezone !== null
         ? [{ pipelineId: pipeline.id, cron: pipeline.schedule_cron, timezone: pipeline.schedule_timezone }]
@@ -124,13 +137,14 @@ async function deployProducts(trx: Db, products: readonly CatalogProduct[]): Pro
 async function deployPipelines(
   trx: Db,
   pipelines: readonly CatalogPipeline[],
+  options: DeployOptions,
 ): Promise<DeployResult['pipelines']> {
   const changes = { ...emptyChanges(), versions: [] as { id: string; version: number }[] }
   const existing = new Map(
     (
       await trx
         .selectFrom('pipelines')
-        .select(['id', 'definition_hash', 'version', 'source_file', 'archived_at'])
+        .select(['id', 'definition_hash', 'version', 'source_file', 'archived_at', 'partitions'])
         .execute()
     ).map((row) => [row.id, row]),
   )
@@ -147,6 +161,7 @@ async function deployPipelines(
       steps: json(pipeline.steps),
       max_concurrent_runs: pipeline.max_concurrent_runs,
       alert_rules: json(pipeline.alert_rules),
+      partitions: pipeline.partitions === null ? null : json(pipeline.partitions),
       source_file: pipeline.source_file,
     }
     const row = existing.get(pipeline.id)
@@ -170,6 +185,19 @@ async function deployPipelines(
       await recordVersion(1)
       changes.created.push(pipeline.id)
     } else if (row.definition_hash !== pipeline.definition_hash) {
+      if (!options.force && json(row.partitions) !== json(pipeline.partitions)) {
+        const orphans = await orphanedPartitions(trx, pipeline.id, pipeline.partitions)
+        if (orphans.length > 0) {
+          const shown = orphans
+            .slice(0, 3)
+            .map((key) => `"${key}"`)
+            .join(', ')
+          throw new StewardError(
+            'PARTITIONS_ORPHANED',
+            `pipeline ${pipeline.id} (${pipeline.source_file}) › partitions: the new scheme leaves ${orphans.length} partition(s) that already ran outside it (${shown}${orphans.length > 3 ? ', …' : ''}); keep the old scheme, or deploy with --force to accept it`,
+          )
+        }
+      }
       const version = row.version + 1
       await trx
         .updateTable('pipelines')

@@ -19,10 +19,19 @@ export async function lockAdmission(trx: Db, pipelineId: string): Promise<void> 
 
 /** Runs of the pipeline that hold a slot: not finished, and started (some step run not pending). */
 export async function countActiveRuns(trx: Db, pipelineId: string): Promise<number> {
+  return countAdmitted(trx, 'pipeline_id', pipelineId)
+}
+
+/** Runs of a backfill that hold one of its `concurrency` slots. */
+export async function countActiveBackfillRuns(trx: Db, backfillId: string): Promise<number> {
+  return countAdmitted(trx, 'backfill_id', backfillId)
+}
+
+async function countAdmitted(trx: Db, column: 'pipeline_id' | 'backfill_id', value: string): Promise<number> {
   const row = await trx
     .selectFrom('runs')
     .select((eb) => eb.fn.countAll<string>().as('n'))
-    .where('pipeline_id', '=', pipelineId)
+    .where(column, '=', value)
     .where('status', 'in', ['queued', 'running'])
     .where((eb) =>
       eb.exists(
@@ -58,8 +67,9 @@ export async function queueRootSteps(trx: Db, runId: string, pipelineId: string)
 }
 
 /**
- * Starts waiting runs of a pipeline while it has free slots, oldest first. Called wherever a run
- * ends, in the same transaction. Does nothing for pipelines without a limit (their runs start at once).
+ * Starts waiting runs of a pipeline while it has free slots, oldest first: runs waiting for the
+ * pipeline's `maxConcurrentRuns`, then runs of its backfills within each backfill's concurrency
+ * (and the pipeline's limit, if any). Called wherever a run ends, in the same transaction.
  */
 export async function admitWaitingRuns(trx: Db, pipelineId: string): Promise<StepToEnqueue[]> {
   const pipeline = await trx
@@ -68,14 +78,114 @@ export async function admitWaitingRuns(trx: Db, pipelineId: string): Promise<Ste
     .where('id', '=', pipelineId)
     .executeTakeFirst()
   const limit = pipeline?.max_concurrent_runs ?? null
-  if (limit === null) return []
+  const backfills = await trx
+    .selectFrom('backfills')
+    .select(['id', 'concurrency'])
+    .where('pipeline_id', '=', pipelineId)
+    .where('status', '=', 'running')
+    .orderBy('created_at')
+    .execute()
+  if (limit === null && backfills.length === 0) return []
   await lockAdmission(trx, pipelineId)
-  const free = limit - (await countActiveRuns(trx, pipelineId))
-  if (free <= 0) return []
+  let free = limit === null ? Number.POSITIVE_INFINITY : limit - (await countActiveRuns(trx, pipelineId))
+  const enqueue: StepToEnqueue[] = []
+  if (limit !== null && free > 0) {
+    const admitted = await admitOldest(trx, pipelineId, null, free)
+    enqueue.push(...admitted)
+    free -= new Set(admitted.map((step) => step.runId)).size
+  }
+  for (const backfill of backfills) {
+    const slots = Math.min(free, backfill.concurrency - (await countActiveBackfillRuns(trx, backfill.id)))
+    if (slots <= 0) continue
+    const admitted = await admitOldest(trx, pipelineId, backfill.id, slots)
+    enqueue.push(...admitted)
+    free -= new Set(admitted.map((step) => step.runId)).size
+  }
+  if (backfills.length > 0) await settleBackfills(trx, pipelineId)
+  return enqueue
+}
+
+/**
+ * Ends the running backfills of a pipeline that have nothing left to run: `failed` if any of their
+ * runs failed, else `succeeded`. A cascaded backfill (`--with-downstream`) also waits for its parent,
+ * whose successes create its runs; when a parent ends, its children are settled too.
+ */
+export async function settleBackfills(trx: Db, pipelineId: string): Promise<void> {
+  const settled = await trx
+    .updateTable('backfills')
+    .set((eb) => ({
+      status: eb
+        .case()
+        .when(
+          eb.exists(
+            eb
+              .selectFrom('runs')
+              .select('runs.id')
+              .whereRef('runs.backfill_id', '=', 'backfills.id')
+              .where('runs.status', 'in', ['failed', 'cancelled']),
+          ),
+        )
+        .then('failed' as const)
+        .else('succeeded' as const)
+        .end(),
+      finished_at: eb.fn('now'),
+    }))
+    .where('pipeline_id', '=', pipelineId)
+    .where('status', '=', 'running')
+    .where((eb) =>
+      eb.not(
+        eb.exists(
+          eb
+            .selectFrom('runs')
+            .select('runs.id')
+            .whereRef('runs.backfill_id', '=', 'backfills.id')
+            .where('runs.status', 'in', ['queued', 'running']),
+        ),
+      ),
+    )
+    .where((eb) =>
+      eb.or([
+        eb('parent_id', 'is', null),
+        eb.not(
+          eb.exists(
+            eb
+              .selectFrom('backfills as parent')
+              .select('parent.id')
+              .whereRef('parent.id', '=', 'backfills.parent_id')
+              .where('parent.status', '=', 'running'),
+          ),
+        ),
+      ]),
+    )
+    .returning('id')
+    .execute()
+  if (settled.length === 0) return
+  const children = await trx
+    .selectFrom('backfills')
+    .select('pipeline_id')
+    .distinct()
+    .where(
+      'parent_id',
+      'in',
+      settled.map((row) => row.id),
+    )
+    .where('status', '=', 'running')
+    .execute()
+  for (const child of children) await settleBackfills(trx, child.pipeline_id)
+}
+
+/** Queues the first steps of up to `count` waiting runs (of a backfill, or outside any), oldest first. */
+async function admitOldest(
+  trx: Db,
+  pipelineId: string,
+  backfillId: string | null,
+  count: number,
+): Promise<StepToEnqueue[]> {
   const waiting = await trx
     .selectFrom('runs')
     .select('id')
     .where('pipeline_id', '=', pipelineId)
+    .where('backfill_id', backfillId === null ? 'is' : '=', backfillId)
     .where('status', '=', 'queued')
     .where('cancel_requested_at', 'is', null)
     .where((eb) =>
@@ -90,8 +200,9 @@ export async function admitWaitingRuns(trx: Db, pipelineId: string): Promise<Ste
       ),
     )
     .orderBy('created_at')
+    .orderBy('partition_key')
     .orderBy('id')
-    .limit(free)
+    .limit(count)
     .execute()
   const enqueue: StepToEnqueue[] = []
   for (const run of waiting) enqueue.push(...(await queueRootSteps(trx, run.id, pipelineId)))

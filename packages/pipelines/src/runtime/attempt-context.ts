@@ -1,5 +1,6 @@
 import type { LogLevel } from '@steward/db'
 import type { CostReport, LogFields, StepContext, StepLogger } from '../definitions/step-context.ts'
+import type { Partition } from '../partitions/partition-scheme.ts'
 import type { AttemptRecords } from './finish-attempt.ts'
 
 /** Past this many lines an attempt's log keeps a count of what it dropped, not the lines. */
@@ -12,6 +13,8 @@ export interface AttemptContextInput {
   stepId: string
   attempt: number
   signal: AbortSignal
+  /** The run's partition, when its pipeline has partitions. */
+  partition?: Partition | undefined
 }
 
 /**
@@ -43,6 +46,7 @@ export function createAttemptContext(input: AttemptContextInput): {
     pipelineId: input.pipelineId,
     stepId: input.stepId,
     attempt: input.attempt,
+    partition: input.partition,
     log,
     signal: input.signal,
     metric(name: string, value: number, labels?: Record<string, string>) {

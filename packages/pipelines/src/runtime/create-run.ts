@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto'
 import { json, type RunTrigger, StewardError } from '@steward/db'
 import type { Pipeline } from '../definitions/pipeline.ts'
-import { countActiveRuns, lockAdmission, queueRootSteps } from './admit-runs.ts'
+import { countActiveBackfillRuns, countActiveRuns, lockAdmission, queueRootSteps } from './admit-runs.ts'
 import type { Db } from './db.ts'
 import { checkParams, checkParamsAgainstJsonSchema } from './params.ts'
 import { enqueueSteps, type RuntimeQueue, type StepToEnqueue } from './queues.ts'
+import { resolvePartitionKey } from './run-partition.ts'
 
 export interface CreateRunInput {
   pipelineId: string
@@ -12,7 +13,13 @@ export interface CreateRunInput {
   params?: Record<string, unknown>
   trigger: RunTrigger
   triggerDetail?: Record<string, unknown>
+  /**
+   * The partition to build, for a partitioned pipeline; checked against its scheme. Without one, a
+   * time-partitioned pipeline builds its latest complete window.
+   */
   partitionKey?: string
+  /** The backfill creating this run: it is admitted within the backfill's concurrency. */
+  backfill?: { id: string; concurrency: number }
   /**
    * The pipeline's definition, when the caller has the code (worker, `steward dev`): params are
    * checked with its zod schema. Without it they are checked against the JSON Schema stored at deploy.
@@ -69,7 +76,16 @@ export async function startRun(db: Db, queue: RuntimeQueue, input: CreateRunInpu
 export async function createRunIn(trx: Db, input: CreateRunInput): Promise<CreatedRun> {
   const pipeline = await trx
     .selectFrom('pipelines')
-    .select(['id', 'product_id', 'version', 'steps', 'params_schema', 'max_concurrent_runs', 'archived_at'])
+    .select([
+      'id',
+      'product_id',
+      'version',
+      'steps',
+      'params_schema',
+      'max_concurrent_runs',
+      'archived_at',
+      'partitions',
+    ])
     .where('id', '=', input.pipelineId)
     .executeTakeFirst()
   if (!pipeline) {
@@ -92,6 +108,8 @@ export async function createRunIn(trx: Db, input: CreateRunInput): Promise<Creat
         : checkParamsAgainstJsonSchema(pipeline.id, pipeline.params_schema, params)
     if (!checked.ok) throw checked.error
   }
+
+  const partitionKey = resolvePartitionKey(pipeline.id, pipeline.partitions, input.partitionKey)
 
   let triggerDetail = input.triggerDetail ?? null
   if (input.idempotencyKey !== undefined) {
@@ -125,7 +143,8 @@ export async function createRunIn(trx: Db, input: CreateRunInput): Promise<Creat
       trigger: input.trigger,
       trigger_detail: triggerDetail === null ? null : json(triggerDetail),
       params: json(params),
-      partition_key: input.partitionKey ?? null,
+      partition_key: partitionKey,
+      backfill_id: input.backfill?.id ?? null,
     })
     .execute()
   if (pipeline.steps.length > 0) {
@@ -148,6 +167,10 @@ export async function createRunIn(trx: Db, input: CreateRunInput): Promise<Creat
   if (pipeline.max_concurrent_runs !== null) {
     await lockAdmission(trx, pipeline.id)
     admitted = (await countActiveRuns(trx, pipeline.id)) < pipeline.max_concurrent_runs
+  }
+  if (admitted && input.backfill) {
+    await lockAdmission(trx, pipeline.id)
+    admitted = (await countActiveBackfillRuns(trx, input.backfill.id)) < input.backfill.concurrency
   }
   const enqueue = admitted ? await queueRootSteps(trx, runId, pipeline.id) : []
   return { runId, created: true, admitted, enqueue }

@@ -8,6 +8,7 @@ import type { InFlight } from './in-flight.ts'
 import { checkParams } from './params.ts'
 import { enqueueSteps, type RuntimeQueue, type StepJobData } from './queues.ts'
 import { runAttempt } from './run-attempt.ts'
+import { runPartition } from './run-partition.ts'
 import type { StepSpecs } from './step-specs.ts'
 import { withTransientRetry } from './transient-retry.ts'
 
@@ -72,6 +73,7 @@ export async function processStepJob(deps: StepProcessorDeps, job: StepJobData):
         stepId: stepRun.step_id,
         attempt: stepRun.attempt_count,
         signal: controller.signal,
+        partition: runPartition(definition.partitions, run.partition_key),
       })
       outcome = await runAttempt(step, attempt.ctx, upstream, controller, spec?.timeoutMs ?? null)
       records = attempt.records

@@ -1,5 +1,6 @@
 import { isStewardError } from '@steward/db'
 import type { Pipeline } from '../definitions/pipeline.ts'
+import { scheduledPartitions } from '../partitions/partitions.ts'
 import { createRun } from './create-run.ts'
 import type { Db } from './db.ts'
 import { enqueueSteps, type RuntimeQueue, type ScheduledRunJobData } from './queues.ts'
@@ -17,18 +18,36 @@ export async function processScheduledRunJob(
   definition: Pipeline | undefined,
 ): Promise<string | undefined> {
   try {
-    const created = await createRun(db, {
-      pipelineId: data.pipelineId,
-      params: {},
-      trigger: 'schedule',
-      triggerDetail: { scheduledAt: new Date(job.timestamp).toISOString() },
-      // Nobody waits on a scheduled run: a params problem shows as a failed run, not a lost one.
-      skipParamsCheck: true,
-      idempotencyKey: `schedule:${job.id ?? job.timestamp}`,
-      ...(definition ? { definition } : {}),
-    })
-    await enqueueSteps(queue, created.enqueue)
-    return created.runId
+    const pipeline = await db
+      .selectFrom('pipelines')
+      .select('partitions')
+      .where('id', '=', data.pipelineId)
+      .executeTakeFirst()
+    // What the schedule builds: the latest window complete at the scheduled time (yesterday for a
+    // daily pipeline at 06:00), or every static key; nothing before the first window is complete.
+    const keys: (string | undefined)[] = pipeline?.partitions
+      ? scheduledPartitions(pipeline.partitions, new Date(job.timestamp)).map((p) => p.key)
+      : [undefined]
+    let firstRunId: string | undefined
+    for (const key of keys) {
+      const created = await createRun(db, {
+        pipelineId: data.pipelineId,
+        params: {},
+        trigger: 'schedule',
+        triggerDetail: { scheduledAt: new Date(job.timestamp).toISOString() },
+        // Nobody waits on a scheduled run: a params problem shows as a failed run, not a lost one.
+        skipParamsCheck: true,
+        ...(key === undefined ? {} : { partitionKey: key }),
+        idempotencyKey:
+          key === undefined
+            ? `schedule:${job.id ?? job.timestamp}`
+            : `schedule:${job.id ?? job.timestamp}:${key}`,
+        ...(definition ? { definition } : {}),
+      })
+      await enqueueSteps(queue, created.enqueue)
+      firstRunId ??= created.runId
+    }
+    return firstRunId
   } catch (error) {
     if (
       isStewardError(error) &&

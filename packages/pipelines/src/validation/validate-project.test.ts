@@ -2,6 +2,7 @@ import { isStewardError } from '@steward/db'
 import { describe, expect, it } from 'vitest'
 import { z } from 'zod'
 import { defineConfig } from '../definitions/config.ts'
+import { dailyPartitions, staticPartitions, weeklyPartitions } from '../definitions/partitions.ts'
 import {
   definePipeline,
   type ParamsSchema,
@@ -11,6 +12,7 @@ import {
 import { defineProduct, type Product } from '../definitions/product.ts'
 import { step } from '../definitions/step.ts'
 import { afterSuccessOf } from '../definitions/triggers.ts'
+import type { PartitionScheme } from '../partitions/partition-scheme.ts'
 import { DefinitionError } from './definition-error.ts'
 import { formatProblem } from './definition-problem.ts'
 import { assertValidProject, type ProjectDefinitions, validateProject } from './validate-project.ts'
@@ -22,13 +24,19 @@ const funnel = defineProduct({
 })
 
 const pipeline = (
-  options: Partial<PipelineOptions<ParamsSchema | undefined, Record<string, unknown>>> & { id: string },
+  options: Partial<
+    PipelineOptions<ParamsSchema | undefined, Record<string, unknown>, PartitionScheme | undefined>
+  > & { id: string },
 ) =>
   definePipeline({
     product: funnel,
     steps: (s) => s.step('extract', { run: async () => ({ path: 'x' }) }),
     ...options,
-  } as PipelineOptions<ParamsSchema | undefined, Record<string, unknown>>) as Pipeline
+  } as PipelineOptions<
+    ParamsSchema | undefined,
+    Record<string, unknown>,
+    PartitionScheme | undefined
+  >) as Pipeline
 
 const project = (
   pipelines: readonly Pipeline[],
@@ -348,5 +356,47 @@ describe('DefinitionError', () => {
       { file: 'a.ts', definition: 'product x', field: 'docs', message: 'missing' },
     ])
     expect(error.message).toBe('a.ts › product x › docs: missing')
+  })
+})
+
+describe('partitions', () => {
+  it('rejects a time zone or first key that is not valid, naming the field', () => {
+    const problems = validateProject(
+      project([
+        pipeline({
+          id: 'activity.daily',
+          partitions: dailyPartitions({ start: '2026-01-01', timezone: 'Europe/Berlinn' }),
+        }),
+        pipeline({
+          id: 'funnel.weekly',
+          partitions: weeklyPartitions({ start: '2026-01-01', timezone: 'UTC' }),
+        }),
+        pipeline({ id: 'by-region', partitions: staticPartitions(['eu', 'eu']) }),
+      ]),
+    ).map(formatProblem)
+    expect(problems).toEqual([
+      expect.stringMatching(
+        /^pipelines\/funnel\.ts › pipeline activity\.daily › partitions\.timezone: "Europe\/Berlinn" is not an IANA time zone \(did you mean "Europe\/Berlin"\?\)/,
+      ),
+      'pipelines/funnel.ts › pipeline funnel.weekly › partitions.start: "2026-01-01" is not the first day of a week (weeks start on Monday)',
+      'pipelines/funnel.ts › pipeline by-region › partitions.keys: lists a key twice',
+    ])
+  })
+
+  it('rejects following a pipeline whose partitions cannot be mapped', () => {
+    const regions = pipeline({ id: 'by-region', partitions: staticPartitions(['eu', 'us']) })
+    const daily = pipeline({
+      id: 'activity.daily',
+      partitions: dailyPartitions({ start: '2026-01-01', timezone: 'UTC' }),
+      triggers: [afterSuccessOf(regions)],
+    })
+    const weekly = pipeline({
+      id: 'funnel.weekly',
+      partitions: weeklyPartitions({ start: '2026-01-05', timezone: 'UTC' }),
+      triggers: [afterSuccessOf('activity.daily')],
+    })
+    expect(validateProject(project([regions, daily, weekly])).map(formatProblem)).toEqual([
+      'pipelines/funnel.ts › pipeline activity.daily › triggers[0].pipeline: pipeline "by-region" has static partitions and this one time partitions: they cannot be mapped onto each other; use the same kind, or drop partitions from one of them',
+    ])
   })
 })

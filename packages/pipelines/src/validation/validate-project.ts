@@ -3,6 +3,7 @@ import type { StewardConfig } from '../definitions/config.ts'
 import { isPipeline, type ParamsSchema, type Pipeline } from '../definitions/pipeline.ts'
 import { isProduct, type Product } from '../definitions/product.ts'
 import { paramsJsonSchema, paramsProblem } from './check-params.ts'
+import { partitionIssues, partitionMappingProblem } from './check-partitions.ts'
 import { cronProblem, timeZoneProblem } from './check-schedule.ts'
 import { findCycles, stepGraphIssues } from './check-steps.ts'
 import { DefinitionError } from './definition-error.ts'
@@ -86,6 +87,8 @@ export function validateProject(project: ProjectDefinitions): DefinitionProblem[
 
     const params = paramsProblem(pipeline.params)
     if (params) add('params', params)
+    if (!badFields.has('partitions'))
+      for (const issue of partitionIssues(pipeline.partitions)) add(issue.field, issue.message)
 
     const steps = Object.entries(pipeline.steps).map(([id, step]) => ({ id, needs: step.needs }))
     for (const issue of stepGraphIssues(steps)) add(issue.field, issue.message)
@@ -109,6 +112,10 @@ export function validateProject(project: ProjectDefinitions): DefinitionProblem[
             `triggers[${index}].pipeline`,
             `no pipeline has the id "${upstreamId}"${didYouMean(upstreamId, pipelinesById.keys())}`,
           )
+        } else {
+          const upstream = pipelinesById.get(upstreamId)?.definition.partitions
+          const mapping = partitionMappingProblem(upstreamId, upstream, pipeline.partitions)
+          if (mapping) add(`triggers[${index}].pipeline`, mapping)
         }
       })
     }
