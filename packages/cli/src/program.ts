@@ -1,5 +1,6 @@
 import { Command } from 'commander'
 import packageJson from '../package.json' with { type: 'json' }
+import { registerBackfillCommand } from './commands/backfill.ts'
 import { registerDeployCommand } from './commands/deploy.ts'
 import { registerDevCommand } from './commands/dev.ts'
 import { registerListCommand } from './commands/list.ts'
@@ -31,6 +32,7 @@ export function createProgram(): Command {
   registerValidateCommand(program)
   registerDeployCommand(program)
   registerRunCommand(program)
+  registerBackfillCommand(program)
   registerListCommand(program)
   registerMigrateCommand(program)
   return program

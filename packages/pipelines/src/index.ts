@@ -16,6 +16,15 @@ export {
 } from './definitions/config.ts'
 export { type Duration, type DurationUnit, parseDuration } from './definitions/duration.ts'
 export {
+  dailyPartitions,
+  hourlyPartitions,
+  monthlyPartitions,
+  type PartitionOf,
+  staticPartitions,
+  type TimePartitionOptions,
+  weeklyPartitions,
+} from './definitions/partitions.ts'
+export {
   definePipeline,
   isPipeline,
   isZodObject,
@@ -64,6 +73,7 @@ export type { Catalog, CatalogPipeline, CatalogProduct, CatalogStep, TriggerSpec
 export { compileCatalog, stepDefaults } from './deploy/compile-catalog.ts'
 export {
   type DeployChanges,
+  type DeployOptions,
   type DeployResult,
   deployCatalog,
   type ScheduleSpec,
@@ -72,6 +82,18 @@ export {
 export { type CreateProjectOptions, createProject } from './loader/create-project.ts'
 export { loadProject } from './loader/load-project.ts'
 export type { LoadedPipeline, LoadedProduct, Project } from './loader/project.ts'
+// Partitions: windows and keys, mapping across pipelines.
+export type {
+  Partition,
+  PartitionScheme,
+  StaticPartition,
+  StaticPartitionScheme,
+  TimePartition,
+  TimePartitionScheme,
+  TimeUnit,
+  Weekday,
+} from './partitions/partition-scheme.ts'
+export { mapPartition, partitionOf, partitionsBetween, scheduledPartitions } from './partitions/partitions.ts'
 // Validation: every problem, with file, definition and field.
 export { paramsJsonSchema } from './validation/check-params.ts'
 export { cronProblem, timeZoneProblem } from './validation/check-schedule.ts'
@@ -88,7 +110,15 @@ export {
 export type PipelinesErrorCode = DurationErrorCode | LoaderErrorCode | ValidationErrorCode
 
 // Runtime: runs, the worker, the reconciler and schedules (BullMQ lives only in ./runtime).
+export { type BackfillProgress, getBackfillProgress } from './runtime/backfill-progress.ts'
+export { cancelBackfill } from './runtime/cancel-backfill.ts'
 export { type CancelledRun, cancelRun } from './runtime/cancel-run.ts'
+export {
+  type CreateBackfillInput,
+  type CreatedBackfill,
+  createBackfill,
+  startBackfill,
+} from './runtime/create-backfill.ts'
 export {
   type CreatedRun,
   type CreateRunInput,
@@ -107,6 +137,7 @@ export {
 } from './runtime/errors.ts'
 export { getRunSnapshot, type RunSnapshot, type WaitOptions, waitForRun } from './runtime/follow-run.ts'
 export { checkParams, checkParamsAgainstJsonSchema, type ParamsCheck } from './runtime/params.ts'
+export { getPartitionStatuses, type PartitionStatus } from './runtime/partition-status.ts'
 export {
   defaultQueueName,
   defaultQueuePrefix,

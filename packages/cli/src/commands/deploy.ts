@@ -11,6 +11,7 @@ export function registerDeployCommand(program: Command): void {
     .command('deploy')
     .description('validate the definitions and sync them into the catalog')
     .option('-c, --config <file>', 'the project file naming the definitions', 'steward.config.ts')
+    .option('--force', 'deploy even if a new partition scheme leaves partitions that already ran outside it')
     .addHelpText(
       'after',
       `
@@ -19,13 +20,13 @@ version when a definition changed; products and pipelines gone from code are arc
 history kept), then makes the BullMQ job schedulers in Redis match the schedules (a pipeline
 removed from code stops firing). Nothing is deployed if validation fails.`,
     )
-    .action(async (options: { config: string }) => {
+    .action(async (options: { config: string; force?: boolean }) => {
       const settings = readCliSettings()
       const db = await openDatabase(settings)
       try {
         out(`database: ${db.displayUrl}`)
         await migrateDatabase(db, out)
-        const { result } = await deployProject(db, options.config, out)
+        const { result } = await deployProject(db, options.config, out, { force: options.force ?? false })
         await assertRedisAnswers(settings.redisUrl, redactUrl(settings.redisUrl))
         await syncProjectSchedules(
           { redisUrl: settings.redisUrl, prefix: settings.queuePrefix },

@@ -4,6 +4,7 @@ import type { StewardDb } from '@steward/db'
 import {
   compileCatalog,
   type DeployChanges,
+  type DeployOptions,
   type DeployResult,
   deployCatalog,
   loadProject,
@@ -33,9 +34,10 @@ export async function deployProject(
   db: StewardDb,
   file: string,
   log: (line: string) => void,
+  options: DeployOptions = {},
 ): Promise<{ project: Project; result: DeployResult }> {
   const project = await loadAndValidate(file)
-  const result = await deployCatalog(db.db, compileCatalog(project))
+  const result = await deployCatalog(db.db, compileCatalog(project), options)
   log(`deploy: products ${describeChanges(result.products)}`)
   log(`deploy: pipelines ${describeChanges(result.pipelines)}`)
   for (const { id, version } of result.pipelines.versions) log(`deploy: ${id} is now version ${version}`)

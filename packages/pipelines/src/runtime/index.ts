@@ -3,10 +3,14 @@
  * (the web app's HTTP API): `@steward/pipelines/runtime`. Importing it loads no definitions
  * loader and no BullMQ Worker.
  */
+export { type BackfillProgress, getBackfillProgress } from './backfill-progress.ts'
+export { cancelBackfill } from './cancel-backfill.ts'
 export { cancelRun } from './cancel-run.ts'
+export { type CreateBackfillInput, type CreatedBackfill, startBackfill } from './create-backfill.ts'
 export { type CreatedRun, type CreateRunInput, createRun, startRun } from './create-run.ts'
 export { deleteQueueKeys } from './delete-queue-keys.ts'
 export { type EmitEventInput, type EmittedEvent, emitEvent } from './emit-event.ts'
 export { NonRetryableError, type RuntimeErrorCode } from './errors.ts'
 export { getRunSnapshot, type RunSnapshot } from './follow-run.ts'
+export { getPartitionStatuses, type PartitionStatus } from './partition-status.ts'
 export { openRuntimeQueue, type QueueSettings, type RuntimeQueue } from './queues.ts'

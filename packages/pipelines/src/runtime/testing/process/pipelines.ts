@@ -1,5 +1,6 @@
 import { appendFileSync, existsSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { dailyPartitions } from '../../../definitions/partitions.ts'
 import { definePipeline } from '../../../definitions/pipeline.ts'
 import { sleep, testProduct } from '../runtime-harness.ts'
 
@@ -105,4 +106,21 @@ export const burstPipeline = definePipeline({
       }),
 })
 
-export const processPipelines = [holdPipeline, burstPipeline]
+/** One short step per daily partition, for backfills across process deaths. */
+export const dailyPipeline = definePipeline({
+  id: 'process.daily',
+  product: testProduct,
+  partitions: dailyPartitions({ start: '2026-01-01', timezone: 'Europe/Berlin' }),
+  steps: (s) =>
+    s.step('load', {
+      retries: 2,
+      backoff: { type: 'fixed', delay: 10 },
+      run: async (ctx) => {
+        await sleep(150)
+        complete(ctx)
+        return { day: ctx.partition.key }
+      },
+    }),
+})
+
+export const processPipelines = [holdPipeline, burstPipeline, dailyPipeline]
