@@ -1,6 +1,6 @@
 import { migrateToLatest } from '@steward/db'
 import { type TestDatabase, testBackends } from '@steward/db/testing'
-import { definePipeline, onEvent } from '@steward/pipelines'
+import { definePipeline, onEvent, staticPartitions } from '@steward/pipelines'
 import { RuntimeHarness, testProduct, testRedisUrl } from '@steward/pipelines/testing'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { z } from 'zod'
@@ -30,6 +30,13 @@ const onNumbers = definePipeline({
   steps: (s) => s.step('double', { run: async (ctx) => ({ doubled: ctx.params.n * 2 }) }),
 })
 
+const regions = definePipeline({
+  id: 'api.regions',
+  product: testProduct,
+  partitions: staticPartitions(['eu', 'us', 'apac']),
+  steps: (s) => s.step('load', { run: async (ctx) => ({ region: ctx.partition.key }) }),
+})
+
 beforeAll(async () => {
   await ensureNextBuild()
 }, 240_000)
@@ -43,7 +50,7 @@ describe('the runs and events API', () => {
     database = await testBackends.find((backend) => backend.name === 'pglite')?.open()
     if (!database) throw new Error('no pglite test backend')
     await migrateToLatest(database.db)
-    harness = await new RuntimeHarness(database.db).deploy([sum, onNumbers])
+    harness = await new RuntimeHarness(database.db).deploy([sum, onNumbers, regions])
     await harness.startWorker()
     server = await startNextServer({
       DATABASE_URL: database.url,
@@ -140,5 +147,36 @@ describe('the runs and events API', () => {
 
     const nobody = await send('nobody-listens', {})
     expect(nobody.status).toBe(404)
+  })
+
+  test('backfills every partition and reports its progress; a run names its partition', async () => {
+    const response = await fetch(`${server?.url}/api/v1/pipelines/api.regions/backfills`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ concurrency: 2 }),
+    })
+    expect(response.status).toBe(201)
+    const created = (await response.json()) as { backfillId: string; partitions: string[]; url: string }
+    expect(created.partitions).toEqual(['eu', 'us', 'apac'])
+    let progress: { status: string; succeeded: number; total: number; done: boolean }
+    const deadline = Date.now() + 30_000
+    do {
+      await new Promise((resolve) => setTimeout(resolve, 100))
+      progress = await (await fetch(`${server?.url}${created.url}`)).json()
+    } while (!progress.done && Date.now() < deadline)
+    expect(progress).toMatchObject({ status: 'succeeded', succeeded: 3, total: 3, done: true })
+
+    const badKey = await post('api.regions', JSON.stringify({ partition: 'mars' }))
+    expect(badKey.status).toBe(400)
+    expect(((await badKey.json()) as { error: { message: string } }).error.message).toBe(
+      'pipeline api.regions › partition: "mars" is not one of the partitions: "eu", "us", "apac"',
+    )
+    const badMode = await fetch(`${server?.url}/api/v1/pipelines/api.regions/backfills`, {
+      method: 'POST',
+      body: JSON.stringify({ mode: 'some' }),
+    })
+    expect(badMode.status).toBe(400)
+    const plain = await fetch(`${server?.url}/api/v1/pipelines/api.sum/backfills`, { method: 'POST' })
+    expect(((await plain.json()) as { error: { code: string } }).error.code).toBe('BACKFILL_INVALID')
   })
 })

@@ -13,6 +13,10 @@ const statusByCode: Record<string, number> = {
   PARAMS_INVALID: 400,
   PIPELINE_NOT_FOUND: 404,
   RUN_NOT_FOUND: 404,
+  BACKFILL_NOT_FOUND: 404,
+  BACKFILL_INVALID: 400,
+  PARTITION_INVALID: 400,
+  PARTITION_REQUIRED: 400,
 }
 
 export function apiErrorFrom(error: unknown): Response {

@@ -7,7 +7,7 @@ import { getQueue } from '../../../../../../server/runs/queue.ts'
 export const dynamic = 'force-dynamic'
 
 /**
- * POST /api/v1/pipelines/:id/runs with `{"params":{…}}` (optional) starts a manual run.
+ * POST /api/v1/pipelines/:id/runs with `{"params":{…},"partition":"2026-11-02"}` (both optional) starts a manual run.
  * 201 `{"runId":"…","status":"queued","admitted":true,"url":"/api/v1/runs/…"}`;
  * 400 when the body or a param is wrong (the field is named); 404 for an unknown pipeline.
  * The run exists in SQL before its first job reaches Redis, so a queue hiccup loses nothing.
@@ -21,6 +21,9 @@ export async function POST(
   if (!body.ok) return apiError(400, 'BODY_INVALID', body.message)
   const params = paramsOf(body.value)
   if (!params) return apiError(400, 'BODY_INVALID', 'params must be a JSON object')
+  const { partition } = body.value
+  if (partition !== undefined && typeof partition !== 'string')
+    return apiError(400, 'BODY_INVALID', 'partition must be a partition key string, e.g. "2026-11-02"')
   try {
     const { db } = await getDb()
     const run = await startRun(db, getQueue(), {
@@ -28,6 +31,7 @@ export async function POST(
       params,
       trigger: 'manual',
       triggerDetail: { via: 'api' },
+      ...(partition === undefined ? {} : { partitionKey: partition }),
     })
     return Response.json(
       { runId: run.runId, status: 'queued', admitted: run.admitted, url: `/api/v1/runs/${run.runId}` },
