@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto'
-import { type BackfillMode, StewardError } from '@steward/db'
+import { type BackfillMode, json, StewardError } from '@steward/db'
 import { partitionsBetween } from '../partitions/partitions.ts'
-import { createRunIn } from './create-run.ts'
+import { countActiveRuns, lockAdmission, queueRootSteps } from './admit-runs.ts'
 import type { Db } from './db.ts'
+import { checkParamsAgainstJsonSchema } from './params.ts'
 import { enqueueSteps, type RuntimeQueue, type StepToEnqueue } from './queues.ts'
 
 export interface CreateBackfillInput {
@@ -80,18 +81,14 @@ export async function createBackfill(db: Db, input: CreateBackfillInput): Promis
         ...(keys.length === 0 ? { status: 'succeeded' as const, finished_at: new Date() } : {}),
       })
       .execute()
-    const enqueue: StepToEnqueue[] = []
-    for (const key of keys) {
-      const created = await createRunIn(trx, {
-        pipelineId: pipeline.id,
-        params: input.params ?? {},
-        trigger: 'backfill',
-        triggerDetail: { backfillId },
-        partitionKey: key,
-        backfill: { id: backfillId, concurrency },
-      })
-      enqueue.push(...created.enqueue)
-    }
+    const enqueue = await insertBackfillRuns(
+      trx,
+      pipeline.id,
+      backfillId,
+      keys,
+      input.params ?? {},
+      concurrency,
+    )
     return { backfillId, partitions: keys, enqueue }
   })
 }
@@ -137,4 +134,73 @@ async function selectPartitions(
     .execute()
   const done = new Set(everSucceeded.map((row) => row.partition_key))
   return range.filter((key) => !done.has(key))
+}
+
+/**
+ * The runs of a backfill, written in a few multi-row statements (365 partitions are 2 inserts, not
+ * 730), then its first `concurrency` runs admitted (fewer if the pipeline's `maxConcurrentRuns` is
+ * nearly used up). The same rows `createRunIn` writes for one run.
+ */
+async function insertBackfillRuns(
+  trx: Db,
+  pipelineId: string,
+  backfillId: string,
+  keys: readonly string[],
+  params: Record<string, unknown>,
+  concurrency: number,
+): Promise<StepToEnqueue[]> {
+  if (keys.length === 0) return []
+  const pipeline = await trx
+    .selectFrom('pipelines')
+    .select(['id', 'product_id', 'version', 'steps', 'params_schema', 'max_concurrent_runs'])
+    .where('id', '=', pipelineId)
+    .executeTakeFirstOrThrow()
+  const checked = checkParamsAgainstJsonSchema(pipeline.id, pipeline.params_schema, params)
+  if (!checked.ok) throw checked.error
+  const runs = keys.map((key) => ({ id: randomUUID(), key }))
+  for (const chunk of chunks(runs, 1_000)) {
+    await trx
+      .insertInto('runs')
+      .values(
+        chunk.map((run) => ({
+          id: run.id,
+          pipeline_id: pipeline.id,
+          product_id: pipeline.product_id,
+          pipeline_version: pipeline.version,
+          status: 'queued' as const,
+          trigger: 'backfill' as const,
+          trigger_detail: json({ backfillId }),
+          params: json(params),
+          partition_key: run.key,
+          backfill_id: backfillId,
+        })),
+      )
+      .execute()
+  }
+  const stepRows = runs.flatMap((run) =>
+    pipeline.steps.map((step) => ({
+      id: randomUUID(),
+      run_id: run.id,
+      step_id: step.id,
+      status: 'pending' as const,
+      needs: step.needs,
+      max_attempts: step.retries + 1,
+    })),
+  )
+  for (const chunk of chunks(stepRows, 2_000)) await trx.insertInto('step_runs').values(chunk).execute()
+  await lockAdmission(trx, pipeline.id)
+  const pipelineFree =
+    pipeline.max_concurrent_runs === null
+      ? concurrency
+      : pipeline.max_concurrent_runs - (await countActiveRuns(trx, pipeline.id))
+  const enqueue: StepToEnqueue[] = []
+  for (const run of runs.slice(0, Math.max(0, Math.min(concurrency, pipelineFree))))
+    enqueue.push(...(await queueRootSteps(trx, run.id, pipeline.id)))
+  return enqueue
+}
+
+function chunks<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = []
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size))
+  return out
 }
