@@ -1,18 +1,17 @@
 import { access } from 'node:fs/promises'
-import { definePipeline, manual } from '@steward/pipelines'
-import { z } from 'zod'
+import { dailyPartitions, definePipeline, manual } from '@steward/pipelines'
 import { dataDir, userIdSalt } from '../env.ts'
 import { appActivityCounts } from '../products/app-activity-counts.ts'
 import { accessLogPath, writeAccessLogs } from '../src/access-logs/write-access-logs.ts'
 import { countAccessLogFile } from '../src/activity/count-access-log-file.ts'
 import { publishCounts } from '../src/activity/publish-counts.ts'
-import { resolveDay } from '../src/activity/resolve-day.ts'
 import { dataLayout } from '../src/data-layout.ts'
 import { exampleSeed, linesPerDay } from '../src/example-settings.ts'
 
 /**
- * Counts yesterday's app activity from the access logs: extract → count → publish. Each step is a
- * thin wrapper: the work is in src/, where it is tested.
+ * Counts a day of app activity from the access logs: extract → count → publish. One run per UTC
+ * day (a daily partition): the schedule counts yesterday, `steward backfill` recounts a range after
+ * a fix. Each step is a thin wrapper: the work is in src/, where it is tested.
  */
 export const appActivityDaily = definePipeline({
   id: 'app-activity.daily',
@@ -22,14 +21,8 @@ export const appActivityDaily = definePipeline({
   product: appActivityCounts,
   schedule: { cron: '0 6 * * *', timezone: 'Europe/Berlin' },
   triggers: [manual()],
-  params: z.object({
-    date: z
-      .string()
-      .regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'must be a day written YYYY-MM-DD' })
-      .optional()
-      .describe('UTC day to count (YYYY-MM-DD); yesterday when empty'),
-  }),
-  maxConcurrentRuns: 1,
+  // The access logs are written per UTC day, so the partitions are UTC days too.
+  partitions: dailyPartitions({ start: '2026-01-01', timezone: 'UTC' }),
   steps: (s) =>
     s
       .step('extract', {
@@ -37,7 +30,7 @@ export const appActivityDaily = definePipeline({
         backoff: { type: 'exponential', delay: '30s' },
         timeout: '5m',
         run: async (ctx) => {
-          const day = resolveDay(ctx.params.date, new Date())
+          const day = ctx.partition.key
           const dir = dataLayout(dataDir()).accessLogs
           const logPath = accessLogPath(dir, day)
           // The demo's web servers are a generator: a day already on disk is kept as it is (so a

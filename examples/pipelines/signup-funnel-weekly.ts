@@ -1,5 +1,5 @@
 import { join } from 'node:path'
-import { afterSuccessOf, definePipeline, manual } from '@steward/pipelines'
+import { afterSuccessOf, definePipeline, manual, weeklyPartitions } from '@steward/pipelines'
 import { z } from 'zod'
 import { dataDir, userIdSalt } from '../env.ts'
 import { weeklySignupFunnel } from '../products/weekly-signup-funnel.ts'
@@ -15,8 +15,8 @@ import { appActivityDaily } from './app-activity-daily.ts'
 
 /**
  * The weekly sign-up funnel: per-user sequences from the activity pipeline's hashed events, then the
- * funnel of the last complete weeks. Runs on Monday morning in Seoul, and after each activity run
- * so the funnel never waits a week for fresh counts.
+ * funnel of the weeks up to its partition's week. Runs on Monday morning in Seoul for the week that
+ * ended, and as soon as the activity counts have succeeded for all seven days of a week.
  */
 export const signupFunnelWeekly = definePipeline({
   id: 'signup-funnel.weekly',
@@ -26,13 +26,16 @@ export const signupFunnelWeekly = definePipeline({
   schedule: { cron: '0 7 * * 1', timezone: 'Asia/Seoul' },
   triggers: [afterSuccessOf(appActivityDaily), manual()],
   params: z.object({
-    weeks: z.number().int().min(1).max(52).default(12).describe('Complete weeks to report, newest last'),
-    until: z
-      .string()
-      .regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'must be a day written YYYY-MM-DD' })
-      .optional()
-      .describe('Report the weeks before the week of this UTC day; today when empty'),
+    weeks: z
+      .number()
+      .int()
+      .min(1)
+      .max(52)
+      .default(12)
+      .describe('Weeks to report, ending with the partition’s week'),
   }),
+  // Monday weeks in UTC, like the activity counts' days: a week runs once its seven days succeeded.
+  partitions: weeklyPartitions({ start: '2026-01-05', timezone: 'UTC', weekStartsOn: 'monday' }),
   maxConcurrentRuns: 1,
   steps: (s) =>
     s
@@ -40,8 +43,8 @@ export const signupFunnelWeekly = definePipeline({
         retries: 1,
         timeout: '20m',
         run: async (ctx) => {
-          const now = ctx.params.until === undefined ? new Date() : new Date(`${ctx.params.until}T00:00:00Z`)
-          const weeks = lastCompleteWeeks(now, ctx.params.weeks)
+          // The weeks before the one after this partition: this week and the ones before it.
+          const weeks = lastCompleteWeeks(ctx.partition.end, ctx.params.weeks)
           const layout = dataLayout(dataDir())
           const hash = userIdHasher(userIdSalt())
           const lastWeek = weeks[weeks.length - 1] ?? ''

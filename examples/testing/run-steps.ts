@@ -1,4 +1,4 @@
-import type { CostReport, Pipeline, StepContext } from '@steward/pipelines'
+import { type CostReport, type Pipeline, partitionOf, type StepContext } from '@steward/pipelines'
 
 export interface RecordedMetric {
   step: string
@@ -19,7 +19,16 @@ export interface StepsRun {
  * earlier ones), with a context that records metrics, costs and logs. A stand-in for the worker
  * runtime, which is not built yet, so the examples' step bodies are exercised end to end.
  */
-export async function runSteps(pipeline: Pipeline, params: unknown): Promise<StepsRun> {
+export async function runSteps(
+  pipeline: Pipeline,
+  params: unknown,
+  partitionKey?: string,
+): Promise<StepsRun> {
+  const partition =
+    partitionKey === undefined || !pipeline.partitions
+      ? undefined
+      : partitionOf(pipeline.partitions, partitionKey)
+  if (typeof partition === 'string') throw new Error(partition)
   const checked = (pipeline.params ? pipeline.params.parse(params) : {}) as Record<string, unknown>
   const run: StepsRun = { outputs: {}, metrics: [], costs: [], logs: [] }
   for (const [stepId, step] of Object.entries(pipeline.steps)) {
@@ -37,6 +46,7 @@ export async function runSteps(pipeline: Pipeline, params: unknown): Promise<Ste
         ),
       cost: (entry) => run.costs.push({ ...entry, step: stepId }),
       signal: new AbortController().signal,
+      partition,
     }
     const upstream = Object.fromEntries(step.needs.map((need) => [need, run.outputs[need]]))
     run.outputs[stepId] = await step.run(ctx, upstream)
