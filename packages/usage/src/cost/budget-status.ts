@@ -37,7 +37,7 @@ export async function budgetStatus(
     mtd: string
     budget: string | null
   }>`
-    with s as (select timezone from usage_settings),
+    with s as (select timezone from usage_settings limit 1),
     m as (
       select date_trunc('month', ${now}::timestamptz at time zone s.timezone) as start,
              ${now}::timestamptz at time zone s.timezone as local_now

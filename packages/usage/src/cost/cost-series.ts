@@ -3,7 +3,7 @@ import { type Kysely, sql } from 'kysely'
 import { assertProduct } from '../queries/assert-product.ts'
 import { resolveRange, type SeriesRange } from '../queries/series-range.ts'
 import type { CalendarDate } from '../settings/calendar.ts'
-import { monthOf, weekOf } from '../settings/calendar-sql.ts'
+import { monthOf, settingsRow, weekOf } from '../settings/calendar-sql.ts'
 import { readUsageCalendar } from '../settings/usage-settings.ts'
 
 export interface CostPeriod {
@@ -42,7 +42,7 @@ export async function costSeries(
   const [costs, uniques] = await Promise.all([
     sql<{ period: string; usd: string }>`
       select ${periodOfDay}::text as period, sum(c.usd)::text as usd
-      from cost_daily c cross join usage_settings s
+      from cost_daily c cross join ${settingsRow}
       where c.product_id = ${productId} and c.day >= ${r.first}::date and c.day < ${r.end}::date
       group by 1`.execute(db),
     db

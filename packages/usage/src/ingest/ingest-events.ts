@@ -116,7 +116,7 @@ interface EventColumns {
 async function storeEvents(db: Kysely<Database>, origin: string, c: EventColumns): Promise<Set<string>> {
   const day = localDay(sql.ref('st.at'))
   const result = await sql<{ client_id: string | null }>`
-    with s as (select timezone, week_starts_on from usage_settings),
+    with s as (select timezone, week_starts_on from usage_settings limit 1),
     input as (
       select * from unnest(
         ${c.products}::text[], ${c.kinds}::text[], ${c.actors}::text[], ${c.ats}::timestamptz[],

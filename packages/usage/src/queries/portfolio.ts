@@ -1,5 +1,6 @@
 import type { Database } from '@steward/db'
 import { type Kysely, sql } from 'kysely'
+import { settingsRow } from '../settings/calendar-sql.ts'
 
 export interface WindowFigures {
   users: number
@@ -41,7 +42,7 @@ export async function portfolio(
     cost: string
   }>`
     with t as (
-      select (${now}::timestamptz at time zone s.timezone)::date as today from usage_settings s
+      select (${now}::timestamptz at time zone s.timezone)::date as today from ${settingsRow}
     ),
     windows as (
       select 'current' as w, t.today - ${days - 1}::int as start, t.today + 1 as stop from t

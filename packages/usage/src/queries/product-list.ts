@@ -1,5 +1,6 @@
 import type { Database, OwnerRef } from '@steward/db'
 import { type Kysely, sql } from 'kysely'
+import { settingsRow } from '../settings/calendar-sql.ts'
 
 export interface ProductUsageSummary {
   id: string
@@ -37,7 +38,7 @@ export async function productUsageList(
     budget: string | null
   }>`
     with w as (
-      select (${now}::timestamptz at time zone s.timezone)::date - ${days - 1}::int as start from usage_settings s
+      select (${now}::timestamptz at time zone s.timezone)::date - ${days - 1}::int as start from ${settingsRow}
     )
     select p.id, p.name, p.tier, p.owners, p.budget_monthly_usd::text as budget,
       coalesce((select sum(l.actors) from usage_last_seen_days l

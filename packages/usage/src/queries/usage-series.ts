@@ -1,7 +1,7 @@
 import type { Database } from '@steward/db'
-import { type Kysely, sql } from 'kysely'
+import { type Kysely, type RawBuilder, sql } from 'kysely'
 import type { CalendarDate } from '../settings/calendar.ts'
-import { monthOf, weekOf } from '../settings/calendar-sql.ts'
+import { monthOf, settingsRow, weekOf } from '../settings/calendar-sql.ts'
 import { readUsageCalendar } from '../settings/usage-settings.ts'
 import { assertProduct } from './assert-product.ts'
 import { resolveRange, type SeriesRange } from './series-range.ts'
@@ -48,16 +48,17 @@ export async function usageSeries(
       : r.granularity === 'week'
         ? weekOf(sql.ref('u.day'))
         : monthOf(sql.ref('u.day'))
-  const previous =
+  // The period before each one: an actor returns when its previous active period is that one.
+  const previousOf = (period: RawBuilder<unknown>) =>
     r.granularity === 'day'
-      ? sql`cur.period - 1`
+      ? sql`(${period} - 1)`
       : r.granularity === 'week'
-        ? sql`cur.period - 7`
-        : sql`(cur.period - interval '1 month')::date`
+        ? sql`(${period} - 7)`
+        : sql`(${period} - interval '1 month')::date`
   const [events, uniques, returning] = await Promise.all([
     sql<{ period: string; kind: string; events: string }>`
       select ${periodOfDay}::text as period, u.kind, sum(u.events)::text as events
-      from usage_daily u cross join usage_settings s
+      from usage_daily u cross join ${settingsRow}
       where u.product_id = ${productId} and u.day >= ${r.first}::date and u.day < ${r.end}::date
       group by 1, 2`.execute(db),
     db
@@ -68,14 +69,17 @@ export async function usageSeries(
       .where('period', '>=', r.first)
       .where('period', '<', r.end)
       .execute(),
+    // One range scan and a sort, whatever the planner knows about the table: each actor's
+    // periods in order, and whether the one before was the previous period.
     sql<{ period: string; returning: string }>`
-      select cur.period::text as period, count(*)::text as returning
-      from usage_period_actors cur
-      join usage_period_actors prev
-        on prev.product_id = cur.product_id and prev.grain = cur.grain
-        and prev.period = ${previous} and prev.actor_hash = cur.actor_hash
-      where cur.product_id = ${productId} and cur.grain = ${r.granularity}
-        and cur.period >= ${r.first}::date and cur.period < ${r.end}::date
+      select a.period::text as period, count(*)::text as returning
+      from (
+        select period, lag(period) over (partition by actor_hash order by period) as before
+        from usage_period_actors
+        where product_id = ${productId} and grain = ${r.granularity}
+          and period >= ${previousOf(sql`${r.first}::date`)}::date and period < ${r.end}::date
+      ) a
+      where a.period >= ${r.first}::date and a.before = ${previousOf(sql.ref('a.period'))}
       group by 1`.execute(db),
   ])
   const byPeriod = new Map<string, UsagePeriod>(

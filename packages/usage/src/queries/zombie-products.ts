@@ -1,6 +1,7 @@
 import type { Database, OwnerRef } from '@steward/db'
 import { type Kysely, sql } from 'kysely'
 import type { CalendarDate } from '../settings/calendar.ts'
+import { settingsRow } from '../settings/calendar-sql.ts'
 
 export interface ZombieProduct {
   id: string
@@ -30,7 +31,7 @@ export async function zombieProducts(
     cost: string
   }>`
     with w as (
-      select (${now}::timestamptz at time zone s.timezone)::date - ${days - 1}::int as start from usage_settings s
+      select (${now}::timestamptz at time zone s.timezone)::date - ${days - 1}::int as start from ${settingsRow}
     )
     select p.id, p.name, p.owners,
       (select max(u.day) from usage_daily u where u.product_id = p.id)::text as last_day,

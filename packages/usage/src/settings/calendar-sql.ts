@@ -6,6 +6,13 @@ import { type RawBuilder, sql } from 'kysely'
  * `usage_settings` row joined into the query.
  */
 
+/**
+ * The settings row as a one-row table aliased `s`. `limit 1` tells the planner it is one row: a
+ * join with the bare table is estimated at hundreds of rows before it is analysed, which
+ * multiplies every estimate downstream and switches on JIT compilation (seconds) for a batch.
+ */
+export const settingsRow = sql`(select timezone, week_starts_on from usage_settings limit 1) s`
+
 /** The local day of the timestamptz `at`. */
 export function localDay(at: RawBuilder<unknown>, settings = sql.raw('s')): RawBuilder<string> {
   return sql<string>`(${at} at time zone ${settings}.timezone)::date`

@@ -1,6 +1,6 @@
 import type { Database } from '@steward/db'
 import { type Kysely, sql } from 'kysely'
-import { localDay, monthOf, weekOf } from './calendar-sql.ts'
+import { localDay, monthOf, settingsRow, weekOf } from './calendar-sql.ts'
 
 /**
  * Recomputes every usage and cost rollup from the raw events and cost entries, in the calendar of
@@ -24,16 +24,16 @@ export async function rebuildRollups(db: Kysely<Database>): Promise<void> {
   await sql`
     insert into usage_daily (product_id, day, kind, events)
     select e.product_id, ${day}, e.kind, count(*)
-    from usage_events e cross join usage_settings s
+    from usage_events e cross join ${settingsRow}
     group by 1, 2, 3`.execute(db)
   await sql`
     insert into usage_period_actors (product_id, grain, period, actor_hash)
     select distinct d.product_id, g.grain, g.period, d.actor_hash
     from (
       select distinct e.product_id, ${day} as day, e.actor_hash, s.week_starts_on
-      from usage_events e cross join usage_settings s
+      from usage_events e cross join ${settingsRow}
     ) d
-    cross join usage_settings s
+    cross join ${settingsRow}
     cross join lateral (values
       ('day', d.day), ('week', ${weekOf(sql.ref('d.day'))}), ('month', ${monthOf(sql.ref('d.day'))})
     ) as g (grain, period)`.execute(db)
@@ -43,7 +43,7 @@ export async function rebuildRollups(db: Kysely<Database>): Promise<void> {
   await sql`
     insert into usage_actor_last_seen (product_id, actor_hash, last_day)
     select e.product_id, e.actor_hash, max(${day})
-    from usage_events e cross join usage_settings s
+    from usage_events e cross join ${settingsRow}
     group by 1, 2`.execute(db)
   await sql`
     insert into usage_last_seen_days (product_id, day, actors)
@@ -51,6 +51,6 @@ export async function rebuildRollups(db: Kysely<Database>): Promise<void> {
   await sql`
     insert into cost_daily (product_id, day, usd)
     select c.product_id, ${localDay(sql.ref('c.at'))}, sum(c.usd)
-    from cost_entries c cross join usage_settings s
+    from cost_entries c cross join ${settingsRow}
     group by 1, 2`.execute(db)
 }
