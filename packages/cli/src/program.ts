@@ -5,6 +5,7 @@ import { registerDevCommand } from './commands/dev.ts'
 import { registerListCommand } from './commands/list.ts'
 import { registerMigrateCommand } from './commands/migrate.ts'
 import { registerRunCommand } from './commands/run.ts'
+import { registerTokensCommand } from './commands/tokens.ts'
 import { registerValidateCommand } from './commands/validate.ts'
 import { registerWorkerCommand } from './commands/worker.ts'
 
@@ -33,6 +34,7 @@ export function createProgram(): Command {
   registerRunCommand(program)
   registerListCommand(program)
   registerMigrateCommand(program)
+  registerTokensCommand(program)
   return program
 }
 
