@@ -14,6 +14,10 @@ import { type Kysely, type Migration, sql } from 'kysely'
  * Local days, weeks and months follow the one row of `usage_settings`; changing it rebuilds the
  * rollups (`@steward/usage` `applyUsageSettings`). Actors are only ever stored as
  * HMAC-SHA256(salt, actor) in hex; API tokens only as their sha256.
+ *
+ * No foreign keys to products here: a key check is a trigger per row, which costs more than the
+ * rest of an ingest (ingestion checks product ids itself, and products are archived, never deleted).
+ * The `day` indexes serve the "last 30 days of every product" queries (catalog, zombies).
  */
 export const usageAndCost: Migration = {
   async up(db: Kysely<unknown>) {
@@ -29,7 +33,7 @@ export const usageAndCost: Migration = {
     await sql`
       create table usage_events (
         id bigint generated always as identity primary key,
-        product_id text not null references products (id),
+        product_id text not null,
         kind text not null,
         actor_hash text not null,
         at timestamptz not null,
@@ -47,12 +51,14 @@ export const usageAndCost: Migration = {
 
     await sql`
       create table usage_daily (
-        product_id text not null references products (id),
+        product_id text not null,
         day date not null,
         kind text not null,
         events bigint not null,
         primary key (product_id, day, kind)
       )`.execute(db)
+
+    await sql`create index usage_daily_day_idx on usage_daily (day)`.execute(db)
 
     await sql`
       create table usage_period_actors (
@@ -88,6 +94,8 @@ export const usageAndCost: Migration = {
         primary key (product_id, day)
       )`.execute(db)
 
+    await sql`create index usage_last_seen_days_day_idx on usage_last_seen_days (day)`.execute(db)
+
     await sql`
       create table actor_labels (
         actor_hash text primary key,
@@ -111,11 +119,12 @@ export const usageAndCost: Migration = {
 
     await sql`
       create table cost_daily (
-        product_id text not null references products (id),
+        product_id text not null,
         day date not null,
         usd numeric(16, 6) not null,
         primary key (product_id, day)
       )`.execute(db)
+    await sql`create index cost_daily_day_idx on cost_daily (day)`.execute(db)
     await sql`
       create function steward_cost_daily_add() returns trigger language plpgsql as $$
       begin

@@ -17,8 +17,9 @@ export interface ProductUsageSummary {
 
 /**
  * Every active product with its 30-day users, views, events and cost, for the catalog. Reads only
- * rollups: users from `usage_last_seen_days` (each actor counted once, on its last day), events
- * from `usage_daily`, cost from `cost_daily` — about 30 rows per product per figure.
+ * rollups, through their `day` indexes: users from `usage_last_seen_days` (each actor counted
+ * once, on its last day), events from `usage_daily`, cost from `cost_daily` — about 30 rows per
+ * product and figure, whatever the number of raw events.
  */
 export async function productUsageList(
   db: Kysely<Database>,
@@ -31,25 +32,32 @@ export async function productUsageList(
     name: string
     tier: string | null
     owners: OwnerRef[]
-    users: string
-    views: string
-    events: string
-    cost: string
+    users: string | null
+    views: string | null
+    events: string | null
+    cost: string | null
     budget: string | null
   }>`
     with w as (
       select (${now}::timestamptz at time zone s.timezone)::date - ${days - 1}::int as start from ${settingsRow}
+    ),
+    ev as (
+      select u.product_id, sum(u.events) filter (where u.kind = 'view') as views, sum(u.events) as events
+      from usage_daily u where u.day >= (select start from w) group by 1
+    ),
+    us as (
+      select l.product_id, sum(l.actors) as users
+      from usage_last_seen_days l where l.day >= (select start from w) group by 1
+    ),
+    co as (
+      select c.product_id, sum(c.usd) as cost from cost_daily c where c.day >= (select start from w) group by 1
     )
     select p.id, p.name, p.tier, p.owners, p.budget_monthly_usd::text as budget,
-      coalesce((select sum(l.actors) from usage_last_seen_days l
-        where l.product_id = p.id and l.day >= w.start), 0)::text as users,
-      coalesce((select sum(u.events) from usage_daily u
-        where u.product_id = p.id and u.day >= w.start and u.kind = 'view'), 0)::text as views,
-      coalesce((select sum(u.events) from usage_daily u
-        where u.product_id = p.id and u.day >= w.start), 0)::text as events,
-      coalesce((select sum(c.usd) from cost_daily c
-        where c.product_id = p.id and c.day >= w.start), 0)::text as cost
-    from products p cross join w
+      us.users::text as users, ev.views::text as views, ev.events::text as events, co.cost::text as cost
+    from products p
+    left join ev on ev.product_id = p.id
+    left join us on us.product_id = p.id
+    left join co on co.product_id = p.id
     where p.archived_at is null
     order by p.name, p.id`.execute(db)
   return rows.rows.map((r) => ({
@@ -57,10 +65,10 @@ export async function productUsageList(
     name: r.name,
     tier: r.tier,
     owners: r.owners,
-    users30d: Number(r.users),
-    views30d: Number(r.views),
-    events30d: Number(r.events),
-    cost30dUsd: Number(r.cost),
+    users30d: Number(r.users ?? 0),
+    views30d: Number(r.views ?? 0),
+    events30d: Number(r.events ?? 0),
+    cost30dUsd: Number(r.cost ?? 0),
     budgetMonthlyUsd: r.budget === null ? null : Number(r.budget),
   }))
 }
