@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { validateBatch } from './event-schema.ts'
+import { usageEventSchema, validateBatch } from './event-schema.ts'
 
 describe('validateBatch', () => {
   it('keeps the valid events and names the index and field of each bad one', () => {
@@ -47,5 +47,40 @@ describe('validateBatch', () => {
       [0, 'at'],
       [1, 'at'],
     ])
+  })
+})
+
+describe('the fast path of validateBatch', () => {
+  it('agrees with the schema on valid and nearly valid events', () => {
+    const base = {
+      product: ' p ',
+      kind: 'view',
+      actor: ' a ',
+      at: '2026-03-01T10:00:00.5+01:00',
+      source: 's',
+      id: 'i',
+    }
+    const cases: unknown[] = [
+      base,
+      { ...base, meta: { a: 1 } },
+      { ...base, meta: [] },
+      { ...base, meta: null },
+      { ...base, at: 1_800_000_000_000 },
+      { ...base, at: '2026-03-01' },
+      { ...base, at: Number.NaN },
+      { ...base, id: '' },
+      { ...base, source: 'x'.repeat(101) },
+      { ...base, kind: 'api_call' },
+      { ...base, kind: 'a'.repeat(33) },
+      { ...base, product: 'x'.repeat(201) },
+      { ...base, extra: 1 },
+      { product: 'p', kind: 'view', actor: 'a', at: undefined },
+    ]
+    for (const event of cases) {
+      const viaBatch = validateBatch([event])
+      const viaSchema = usageEventSchema.safeParse(event)
+      expect({ event, ok: viaBatch.valid.length === 1 }).toEqual({ event, ok: viaSchema.success })
+      if (viaSchema.success) expect(viaBatch.valid[0]?.event).toEqual(viaSchema.data)
+    }
   })
 })

@@ -76,11 +76,21 @@ export async function ingestEvents(
   if (toStore.length === 0) return { accepted: kept.length, stored: 0, duplicates, rejected }
 
   const now = (options.now ?? new Date()).toISOString()
+  // A batch often repeats its actors: hash each once.
+  const hashes = new Map<string, string>()
+  const hashOf = (actor: string) => {
+    let hash = hashes.get(actor)
+    if (hash === undefined) {
+      hash = hashActor(options.salt, actor)
+      hashes.set(actor, hash)
+    }
+    return hash
+  }
   const storedIds = await withDeadlockRetry(() =>
     storeEvents(db, options.origin, {
       products: toStore.map((v) => v.event.product),
       kinds: toStore.map((v) => v.event.kind),
-      actors: toStore.map((v) => hashActor(options.salt, v.event.actor)),
+      actors: toStore.map((v) => hashOf(v.event.actor)),
       ats: toStore.map((v) => v.event.at?.toISOString() ?? now),
       sources: toStore.map((v) => v.event.source ?? null),
       clientIds: toStore.map((v) => v.event.id ?? null),

@@ -10,6 +10,8 @@ import { localDay, monthOf, settingsRow, weekOf } from './calendar-sql.ts'
  */
 export async function rebuildRollups(db: Kysely<Database>): Promise<void> {
   await sql`lock table usage_events, cost_entries in share row exclusive mode`.execute(db)
+  // Aggregating millions of events: room to hash in memory instead of spilling to disk.
+  await sql`set local work_mem = '256MB'`.execute(db)
   for (const table of [
     'usage_daily',
     'usage_period_actors',
