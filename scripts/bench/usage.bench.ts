@@ -12,9 +12,10 @@ import { sql } from 'kysely'
 import pg from 'pg'
 import { ensureNextBuild, startNextServer } from '../../apps/web/test/support/next-app.ts'
 
-const httpEvents = Number(process.env.BENCH_USAGE_EVENTS ?? 1_000_000)
-const totalEvents = Number(process.env.BENCH_USAGE_TOTAL ?? 10_000_000)
-const clients = Number(process.env.BENCH_USAGE_CLIENTS ?? 16)
+const setting = (name: string, fallback: number): number => Number(process.env[name] || fallback)
+const httpEvents = setting('BENCH_USAGE_EVENTS', 1_000_000)
+const totalEvents = setting('BENCH_USAGE_TOTAL', 10_000_000)
+const clients = setting('BENCH_USAGE_CLIENTS', 16)
 const products = 200
 const batchSize = 1000
 const kinds = ['view', 'view', 'view', 'query', 'download', 'api_call']
