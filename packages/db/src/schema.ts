@@ -295,10 +295,12 @@ export interface ApiTokensTable {
   revoked_at: NullableTimestamp
 }
 
-/** Cost per product and local day, kept by a trigger on `cost_entries`. */
+/** Cost per product and local day (sum the shards), kept by a trigger on `cost_entries`. */
 export interface CostDailyTable {
   product_id: string
   day: DateColumn
+  /** Concurrent writers add to different rows of one day; readers sum them. */
+  shard: Generated<number>
   usd: Numeric
 }
 

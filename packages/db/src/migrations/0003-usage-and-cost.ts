@@ -9,8 +9,8 @@ import { type Kysely, type Migration, sql } from 'kysely'
  * - `usage_actor_last_seen` + `usage_last_seen_days`: each actor's last active day per product,
  *   and how many actors were last seen on each day, so "users in the last 30 days" is a sum over
  *   30 small rows (every actor active in the window has its last day inside it, and only those);
- * - `cost_daily`: cost per product × local day, kept by a trigger on `cost_entries`, so the
- *   runtime that writes cost entries needs no change.
+ * - `cost_daily`: cost per product × local day (summed over a few shard rows), kept by a
+ *   trigger on `cost_entries`, so the runtime that writes cost entries needs no change.
  * Local days, weeks and months follow the one row of `usage_settings`; changing it rebuilds the
  * rollups (`@steward/usage` `applyUsageSettings`). Actors are only ever stored as
  * HMAC-SHA256(salt, actor) in hex; API tokens only as their sha256.
@@ -121,19 +121,22 @@ export const usageAndCost: Migration = {
       create table cost_daily (
         product_id text not null,
         day date not null,
+        -- Spreads a busy product's day over a few rows: every run that finishes adds to it inside
+        -- its own transaction, and one row per day would make concurrent workers queue on its lock.
+        shard smallint not null default 0,
         usd numeric(16, 6) not null,
-        primary key (product_id, day)
+        primary key (product_id, day, shard)
       )`.execute(db)
     await sql`create index cost_daily_day_idx on cost_daily (day)`.execute(db)
     await sql`
       create function steward_cost_daily_add() returns trigger language plpgsql as $$
       begin
-        insert into cost_daily (product_id, day, usd)
-        select added.product_id, (added.at at time zone s.timezone)::date, sum(added.usd)
-        from added cross join usage_settings s
+        insert into cost_daily (product_id, day, shard, usd)
+        select added.product_id, (added.at at time zone s.timezone)::date, pg_backend_pid() % 8, sum(added.usd)
+        from added cross join (select timezone from usage_settings limit 1) s
         group by 1, 2
         order by 1, 2
-        on conflict (product_id, day) do update set usd = cost_daily.usd + excluded.usd;
+        on conflict (product_id, day, shard) do update set usd = cost_daily.usd + excluded.usd;
         return null;
       end
       $$`.execute(db)
