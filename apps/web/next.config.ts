@@ -11,7 +11,7 @@ const nextConfig: NextConfig = {
   turbopack: { root: repoRoot },
   // Workspace packages export TypeScript source (`exports` → src/index.ts) and import each other
   // with `.ts` extensions; Next compiles them as part of the app.
-  transpilePackages: ['@steward/config', '@steward/db', '@steward/pipelines'],
+  transpilePackages: ['@steward/config', '@steward/db', '@steward/pipelines', '@steward/usage'],
   // Loaded with Node's own `require` at run time: pg's optional native binding, PGlite's WASM and
   // data files beside its module, and ioredis's lazily required internals do not survive bundling.
   serverExternalPackages: ['pg', '@electric-sql/pglite', '@electric-sql/pglite-socket', 'ioredis', 'bullmq'],

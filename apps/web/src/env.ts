@@ -14,3 +14,17 @@ export function settings(): Settings {
   cached ??= readSettings(process.env)
   return cached
 }
+
+/**
+ * Called once as the server starts (instrumentation.ts). Production (NODE_ENV=production, which
+ * `next start` sets) refuses to start without STEWARD_USAGE_SALT: one line, exit code 1, instead
+ * of a server that answers the usage API with errors. Other settings stay lazy (see above).
+ */
+export function refuseToStartWithoutUsageSalt(): void {
+  if (process.env.NEXT_RUNTIME !== 'nodejs' || process.env.NODE_ENV !== 'production') return
+  if (process.env.STEWARD_USAGE_SALT?.trim()) return
+  console.error(
+    'steward web: STEWARD_USAGE_SALT is not set: production (NODE_ENV=production) needs a secret salt to hash usage actors; set one, e.g. `openssl rand -hex 32`',
+  )
+  process.exit(1)
+}

@@ -19,6 +19,7 @@ export type CliErrorCode =
   | 'WEB_NOT_READY'
   | 'WEB_EXITED'
   | 'SERVICE_EXITED'
+  | 'OPTION_INVALID'
 
 export const cliError = (code: CliErrorCode, message: string, options?: { cause?: unknown }) =>
   new StewardError<CliErrorCode>(code, message, options)

@@ -6,6 +6,7 @@ import { registerDevCommand } from './commands/dev.ts'
 import { registerListCommand } from './commands/list.ts'
 import { registerMigrateCommand } from './commands/migrate.ts'
 import { registerRunCommand } from './commands/run.ts'
+import { registerTokensCommand } from './commands/tokens.ts'
 import { registerValidateCommand } from './commands/validate.ts'
 import { registerWorkerCommand } from './commands/worker.ts'
 
@@ -35,6 +36,7 @@ export function createProgram(): Command {
   registerBackfillCommand(program)
   registerListCommand(program)
   registerMigrateCommand(program)
+  registerTokensCommand(program)
   return program
 }
 

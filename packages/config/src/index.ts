@@ -4,6 +4,7 @@ export {
   defaultQueuePrefix,
   defaultRedisUrl,
   type Environment,
+  minUsageSaltLength,
   parseRedisUrl,
   readSettings,
   type Settings,

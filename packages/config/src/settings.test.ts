@@ -10,11 +10,19 @@ describe('readSettings', () => {
       port: 3000,
       embeddedDbPort: 0,
       queuePrefix: '{steward}',
+      usageSalt: undefined,
     })
     expect(readSettings({ STEWARD_HOME: '/var/lib/steward', PORT: '4000' }, '/x')).toMatchObject({
       home: '/var/lib/steward',
       port: 4000,
     })
+  })
+
+  it('takes the usage salt, which production cannot do without', () => {
+    const salt = 'a-salt-of-enough-length'
+    expect(readSettings({ STEWARD_USAGE_SALT: ` ${salt} ` }, '/').usageSalt).toBe(salt)
+    expect(readSettings({ NODE_ENV: 'production', STEWARD_USAGE_SALT: salt }, '/').usageSalt).toBe(salt)
+    expect(readSettings({ NODE_ENV: 'development' }, '/').usageSalt).toBeUndefined()
   })
 
   it.each([
@@ -24,6 +32,8 @@ describe('readSettings', () => {
     [{ REDIS_URL: 'cache:6379' }, /^REDIS_URL must start with redis:\/\//],
     [{ STEWARD_DB_PORT: '-1' }, /^STEWARD_DB_PORT must be a port number/],
     [{ STEWARD_QUEUE_PREFIX: 'steward' }, /^STEWARD_QUEUE_PREFIX must look like \{name\}/],
+    [{ STEWARD_USAGE_SALT: 'short' }, /^STEWARD_USAGE_SALT must be at least 16 characters \(got 5\)/],
+    [{ NODE_ENV: 'production' }, /^STEWARD_USAGE_SALT is not set: production \(NODE_ENV=production\) needs/],
   ])('refuses %j in one line naming the setting', (env, message) => {
     expect(() => readSettings(env, '/')).toThrow(message)
   })

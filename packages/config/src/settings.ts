@@ -17,6 +17,12 @@ export interface Settings {
    * different prefixes; keep the `{…}` hash tag so Redis Cluster puts a queue's keys in one slot.
    */
   queuePrefix: string
+  /**
+   * STEWARD_USAGE_SALT: the secret of HMAC-SHA256(salt, actor), the only form in which usage
+   * actors are stored. Unset outside production: `steward dev` generates one under
+   * `$STEWARD_HOME/secrets`. Production (NODE_ENV=production) refuses to start without it.
+   */
+  usageSalt: string | undefined
 }
 
 export type SettingsErrorCode = 'SETTING_INVALID'
@@ -39,7 +45,29 @@ export function readSettings(env: Environment, cwd: string = process.cwd()): Set
     port: parsePort(env.PORT, 'PORT', defaultPort),
     embeddedDbPort: parsePort(env.STEWARD_DB_PORT, 'STEWARD_DB_PORT', 0),
     queuePrefix: parseQueuePrefix(env.STEWARD_QUEUE_PREFIX?.trim() || defaultQueuePrefix),
+    usageSalt: parseUsageSalt(env.STEWARD_USAGE_SALT, env.NODE_ENV === 'production'),
   }
+}
+
+/** Shortest salt accepted: a short one could be guessed, and every stored actor with it. */
+export const minUsageSaltLength = 16
+
+function parseUsageSalt(value: string | undefined, production: boolean): string | undefined {
+  const salt = value?.trim()
+  if (!salt) {
+    if (!production) return undefined
+    throw new StewardError<SettingsErrorCode>(
+      'SETTING_INVALID',
+      'STEWARD_USAGE_SALT is not set: production (NODE_ENV=production) needs a secret salt to hash usage actors; set one, e.g. `openssl rand -hex 32`, and keep it',
+    )
+  }
+  if (salt.length < minUsageSaltLength) {
+    throw new StewardError<SettingsErrorCode>(
+      'SETTING_INVALID',
+      `STEWARD_USAGE_SALT must be at least ${minUsageSaltLength} characters (got ${salt.length}), e.g. \`openssl rand -hex 32\``,
+    )
+  }
+  return salt
 }
 
 export const defaultQueuePrefix = '{steward}'

@@ -7,7 +7,10 @@ import { json } from './schema.ts'
 import { type TestDatabase, testBackends } from './testing/test-databases.ts'
 
 const tables = [
+  'actor_labels',
+  'api_tokens',
   'attempts',
+  'cost_daily',
   'cost_entries',
   'logs',
   'metrics',
@@ -16,6 +19,13 @@ const tables = [
   'products',
   'runs',
   'step_runs',
+  'usage_actor_last_seen',
+  'usage_daily',
+  'usage_events',
+  'usage_last_seen_days',
+  'usage_period_actors',
+  'usage_period_uniques',
+  'usage_settings',
 ]
 
 describe.each(testBackends)('migrations on $name', (backend) => {

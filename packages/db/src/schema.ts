@@ -257,6 +257,96 @@ export interface BackfillsTable {
   cancel_requested_at: NullableTimestamp
 }
 
+export type UsageGrain = 'day' | 'week' | 'month'
+export type WeekStart = 'monday' | 'sunday'
+export type TokenScope = 'ingest' | 'read'
+/** A `date` column: `pg` reads it as a Date at local midnight, so queries cast it to text (YYYY-MM-DD). */
+export type DateColumn = ColumnType<string, string, string>
+
+/** The one row of usage settings: the time zone and week start rollups are counted in. */
+export interface UsageSettingsTable {
+  id: Generated<boolean>
+  timezone: string
+  week_starts_on: WeekStart
+  updated_at: CreatedAt
+}
+
+/** One use of a product. `actor_hash` is HMAC-SHA256(salt, actor) in hex: the raw id is never stored. */
+export interface UsageEventsTable {
+  id: Generated<string>
+  product_id: string
+  kind: string
+  actor_hash: string
+  at: Timestamp
+  source: string | null
+  /** Who delivered it: `token:<api token id>` or `web`; `client_id` is unique per origin. */
+  origin: string
+  client_id: string | null
+  meta: NullableJson<Record<string, unknown>>
+  received_at: CreatedAt
+}
+
+export interface UsageDailyTable {
+  product_id: string
+  day: DateColumn
+  kind: string
+  events: ColumnType<string, string | number, string | number>
+}
+
+export interface UsagePeriodActorsTable {
+  product_id: string
+  grain: UsageGrain
+  period: DateColumn
+  actor_hash: string
+}
+
+export interface UsagePeriodUniquesTable {
+  product_id: string
+  grain: UsageGrain
+  period: DateColumn
+  actors: number
+}
+
+export interface UsageActorLastSeenTable {
+  product_id: string
+  actor_hash: string
+  last_day: DateColumn
+  prev_day: ColumnType<string | null, string | null | undefined, string | null>
+}
+
+export interface UsageLastSeenDaysTable {
+  product_id: string
+  day: DateColumn
+  actors: number
+}
+
+/** A team name an owner gave a hashed actor, shown in top consumers. */
+export interface ActorLabelsTable {
+  actor_hash: string
+  label: string
+  updated_at: CreatedAt
+}
+
+/** A bearer token for the usage API; only its sha256 is stored. */
+export interface ApiTokensTable {
+  id: string
+  name: string
+  token_hash: string
+  scopes: ColumnType<TokenScope[], TokenScope[], TokenScope[]>
+  created_at: CreatedAt
+  last_used_at: NullableTimestamp
+  revoked_at: NullableTimestamp
+}
+
+/** Cost per product and local day (sum the shards), kept by a trigger on `cost_entries`. */
+export interface CostDailyTable {
+  product_id: string
+  day: DateColumn
+  /** Concurrent writers add to different rows of one day; readers sum them. */
+  shard: Generated<number>
+  usd: Numeric
+}
+
 export interface Database {
   products: ProductsTable
   pipelines: PipelinesTable
@@ -268,6 +358,16 @@ export interface Database {
   logs: LogsTable
   cost_entries: CostEntriesTable
   backfills: BackfillsTable
+  usage_settings: UsageSettingsTable
+  usage_events: UsageEventsTable
+  usage_daily: UsageDailyTable
+  usage_period_actors: UsagePeriodActorsTable
+  usage_period_uniques: UsagePeriodUniquesTable
+  usage_actor_last_seen: UsageActorLastSeenTable
+  usage_last_seen_days: UsageLastSeenDaysTable
+  actor_labels: ActorLabelsTable
+  api_tokens: ApiTokensTable
+  cost_daily: CostDailyTable
 }
 
 export type Product = Selectable<ProductsTable>
@@ -283,6 +383,8 @@ export type Metric = Selectable<MetricsTable>
 export type LogLine = Selectable<LogsTable>
 export type CostEntry = Selectable<CostEntriesTable>
 export type Backfill = Selectable<BackfillsTable>
+export type ApiToken = Selectable<ApiTokensTable>
+export type UsageEvent = Selectable<UsageEventsTable>
 
 /** Serialise a value for a jsonb column. */
 export function json<T>(value: T): string {

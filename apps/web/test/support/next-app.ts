@@ -134,6 +134,8 @@ export async function startNextServer(env: Record<string, string>): Promise<Next
         PATH: process.env.PATH ?? '',
         HOME: process.env.HOME ?? tmpdir(),
         NODE_ENV: 'production',
+        // Production refuses to start without a usage salt; tests pass their own to override it.
+        STEWARD_USAGE_SALT: 'web-test-usage-salt-0123456789',
         NEXT_TELEMETRY_DISABLED: '1',
         // Never the developer's own .steward: an unset DATABASE_URL would open the embedded one.
         STEWARD_HOME: home,

@@ -4,6 +4,7 @@ import { migrateDatabase, openDatabase } from '../database/open-database.ts'
 import { inheritedEnvironment } from '../env.ts'
 import { cliError } from '../errors.ts'
 import { ensureHome } from '../home/ensure-home.ts'
+import { ensureUsageSalt } from '../home/ensure-usage-salt.ts'
 import { assertPortFree } from '../net/port-free.ts'
 import { visibleText } from '../output/visible-text.ts'
 import { deployProject, projectExists } from '../project/deploy-project.ts'
@@ -78,6 +79,7 @@ export async function runDev(settings: Settings, options: DevOptions, output: De
     if (stopRequested.signal.aborted) return
 
     await ensureHome(settings.home)
+    const usageSalt = settings.usageSalt ?? (await ensureUsageSalt(settings.home)).salt
     const redisDir = stewardPaths(settings.home).redis
     const redis = await ensureRedis(settings.redisUrl, redisDir, out)
     if (redis.startedHere) cleanup.push('redis-server', () => redis.stop())
@@ -97,6 +99,7 @@ export async function runDev(settings: Settings, options: DevOptions, output: De
           REDIS_URL: redis.url,
           PORT: String(settings.port),
           STEWARD_HOME: settings.home,
+          STEWARD_USAGE_SALT: usageSalt,
           NEXT_TELEMETRY_DISABLED: '1',
         },
         onLine: (line, stream) => {

@@ -10,6 +10,7 @@ import {
   loadProject,
   type Project,
 } from '@steward/pipelines'
+import { applyUsageCalendar, defaultUsageCalendar } from '@steward/usage'
 
 /** The config file to load: `--config`, resolved against the working directory. */
 export function configPath(option: string): string {
@@ -41,6 +42,12 @@ export async function deployProject(
   log(`deploy: products ${describeChanges(result.products)}`)
   log(`deploy: pipelines ${describeChanges(result.pipelines)}`)
   for (const { id, version } of result.pipelines.versions) log(`deploy: ${id} is now version ${version}`)
+  const calendar = project.config.usage ?? defaultUsageCalendar
+  if (await applyUsageCalendar(db.db, calendar)) {
+    log(
+      `deploy: usage is counted in ${calendar.timezone}, weeks from ${calendar.weekStartsOn}; rollups rebuilt`,
+    )
+  }
   return { project, result }
 }
 

@@ -38,6 +38,7 @@ export function stewardEnv(env: Record<string, string>): NodeJS.ProcessEnv {
     'STEWARD_DB_PORT',
     'STEWARD_DEBUG',
     'STEWARD_QUEUE_PREFIX',
+    'STEWARD_USAGE_SALT',
   ]) {
     delete base[name]
   }

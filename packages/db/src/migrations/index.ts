@@ -1,6 +1,7 @@
 import type { Migration, MigrationProvider } from 'kysely'
 import { catalogAndRuntime } from './0001-catalog-and-runtime.ts'
 import { runtimeHeartbeats } from './0002-runtime-heartbeats.ts'
+import { usageAndCost } from './0003-usage-and-cost.ts'
 import { partitionsAndBackfills } from './0006-partitions-and-backfills.ts'
 
 /**
@@ -11,6 +12,7 @@ import { partitionsAndBackfills } from './0006-partitions-and-backfills.ts'
 export const migrations: Record<string, Migration> = {
   '0001_catalog_and_runtime': catalogAndRuntime,
   '0002_runtime_heartbeats': runtimeHeartbeats,
+  '0003_usage_and_cost': usageAndCost,
   '0006_partitions_and_backfills': partitionsAndBackfills,
 }
 

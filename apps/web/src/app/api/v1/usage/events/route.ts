@@ -1,0 +1,55 @@
+import { ingestEvents, maxBatchSize } from '@steward/usage'
+import { apiError } from '../../../../../server/api/api-error.ts'
+import { getDb } from '../../../../../server/db.ts'
+import { authorize } from '../../../../../server/usage/authorize.ts'
+import { usageApiError } from '../../../../../server/usage/usage-api-error.ts'
+import { usageSalt } from '../../../../../server/usage/usage-salt.ts'
+
+export const dynamic = 'force-dynamic'
+
+/**
+ * POST /api/v1/usage/events with `Authorization: Bearer <token with the ingest scope>` and a body
+ * `{"events":[{ product, kind, actor, at?, source?, id?, meta? }, …]}` (or the bare array), at most
+ * 1,000 events. The answer names what became of each event:
+ *   `{"accepted":N,"stored":N,"duplicates":[i…],"rejected":[{"index":i,"field":"kind","message":"…"}]}`
+ * - 200: every event accepted (`duplicates`: ids already stored, not counted twice);
+ * - 207: some accepted, the ones in `rejected` refused; every index not in `rejected` was accepted;
+ * - 400: none accepted (the same body plus `error`), or the body is not a batch.
+ * Accepted events are stored even when others in the batch are bad. `id` makes retries safe.
+ */
+export async function POST(request: Request): Promise<Response> {
+  try {
+    const token = await authorize(request, 'ingest')
+    const events = await readBatch(request)
+    if (!Array.isArray(events)) return apiError(400, 'BODY_INVALID', events.message)
+    const { db } = await getDb()
+    const result = await ingestEvents(db, events, { salt: usageSalt(), origin: `token:${token.id}` })
+    const headers = { 'Cache-Control': 'no-store' }
+    if (result.rejected.length === 0) return Response.json(result, { status: 200, headers })
+    if (result.accepted > 0) return Response.json(result, { status: 207, headers })
+    return Response.json(
+      {
+        ...result,
+        error: { code: 'EVENTS_INVALID', message: 'no event of the batch was accepted: see rejected' },
+      },
+      { status: 400, headers },
+    )
+  } catch (error) {
+    return usageApiError(error)
+  }
+}
+
+async function readBatch(request: Request): Promise<unknown[] | { message: string }> {
+  const shape = `{"events":[{"product":"…","kind":"view","actor":"…"}]} (at most ${maxBatchSize} events)`
+  let body: unknown
+  try {
+    body = JSON.parse(await request.text())
+  } catch {
+    return { message: `the body is not JSON: send ${shape}` }
+  }
+  if (Array.isArray(body)) return body
+  if (typeof body === 'object' && body !== null && Array.isArray((body as { events?: unknown }).events)) {
+    return (body as { events: unknown[] }).events
+  }
+  return { message: `the body must be ${shape}` }
+}

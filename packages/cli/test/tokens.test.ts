@@ -1,0 +1,65 @@
+import { migrateToLatest } from '@steward/db'
+import { type TestDatabase, testBackends } from '@steward/db/testing'
+import { verifyToken } from '@steward/usage'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { lines, runSteward, stackLine } from './support/steward-process.ts'
+
+/** `steward tokens` against a real PostgreSQL database, through the real binary. */
+describe('steward tokens', () => {
+  const postgres = testBackends.find((backend) => backend.name === 'postgres') ?? testBackends[0]
+  let database: TestDatabase
+  beforeAll(async () => {
+    if (!postgres) throw new Error('no test backend')
+    database = await postgres.open()
+    await migrateToLatest(database.db)
+  })
+  afterAll(async () => {
+    await database?.dispose()
+  })
+  const env = () => ({ DATABASE_URL: database.url })
+
+  it('creates a token that the API accepts, printed once on the last line', async () => {
+    const created = await runSteward(
+      ['tokens', 'create', '--name', 'looker-prod', '--scope', 'ingest', 'read'],
+      env(),
+    )
+    expect(created.stderr).toBe('')
+    expect(created.code).toBe(0)
+    const out = lines(created.stdout)
+    const token = out[out.length - 1] as string
+    expect(token).toMatch(/^stw_[A-Za-z0-9_-]{43}$/)
+    expect(out[0]).toMatch(/^created token looker-prod \([0-9a-f-]{36}\) with scope ingest, read\.$/)
+    expect(await verifyToken(database.db, token, 'read')).toMatchObject({ name: 'looker-prod' })
+
+    const listed = await runSteward(['tokens', 'list'], env())
+    expect(listed.code).toBe(0)
+    expect(listed.stdout).toMatch(/^looker-prod {2}[0-9a-f-]{36} {2}ingest,read {2}active/m)
+    expect(listed.stdout).not.toContain(token)
+
+    const revoked = await runSteward(['tokens', 'revoke', 'looker-prod'], env())
+    expect(revoked.code).toBe(0)
+    expect(revoked.stdout).toMatch(/^revoked token looker-prod/)
+    await expect(verifyToken(database.db, token, 'read')).rejects.toMatchObject({ code: 'TOKEN_REVOKED' })
+    const after = await runSteward(['tokens', 'list', '--json'], env())
+    expect(JSON.parse(after.stdout)).toEqual([
+      expect.objectContaining({ name: 'looker-prod', revokedAt: expect.any(String) }),
+    ])
+  })
+
+  it('says what is wrong in one line: unknown token, bad scope, taken name', async () => {
+    const unknown = await runSteward(['tokens', 'revoke', 'nobody'], env())
+    expect(unknown.code).toBe(1)
+    expect(unknown.stderr).toBe(
+      'steward: no active token is named or has the id "nobody" (steward tokens list)\n',
+    )
+    const scope = await runSteward(['tokens', 'create', '--name', 'x', '--scope', 'admin'], env())
+    expect(scope.code).toBe(1)
+    expect(scope.stderr).toBe('steward: --scope must be ingest or read (got "admin")\n')
+    await runSteward(['tokens', 'create', '--name', 'dup'], env())
+    const dup = await runSteward(['tokens', 'create', '--name', 'dup'], env())
+    expect(lines(dup.stderr)).toEqual([
+      'steward: a token named "dup" exists: revoke it first or pick another name',
+    ])
+    expect(dup.stderr).not.toMatch(stackLine)
+  })
+})
