@@ -7,10 +7,15 @@ import { json } from './schema.ts'
 import { type TestDatabase, testBackends } from './testing/test-databases.ts'
 
 const tables = [
+  'alert_channels',
+  'alert_cursors',
+  'alert_evaluated_runs',
   'attempts',
   'cost_entries',
+  'incidents',
   'logs',
   'metrics',
+  'notifications',
   'pipeline_versions',
   'pipelines',
   'products',

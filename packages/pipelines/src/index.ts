@@ -4,6 +4,20 @@ import type { ValidationErrorCode } from './validation/definition-error.ts'
 
 // Definitions: what data teams write.
 export type { AlertRule } from './definitions/alert-rule.ts'
+// Alert rules (the alerts package's builders), so definition files import everything from one place.
+export {
+  budget,
+  cost,
+  digest,
+  freshness,
+  late,
+  onFailure,
+  runTooLong,
+  stepFailed,
+  unused,
+  usageDrop,
+  volume,
+} from '@steward/alerts/rules'
 export { type DefinitionIssue, type DefinitionKind, definitionMeta } from './definitions/brand.ts'
 export {
   type ConfigOptions,

@@ -1,6 +1,7 @@
 import type { Migration, MigrationProvider } from 'kysely'
 import { catalogAndRuntime } from './0001-catalog-and-runtime.ts'
 import { runtimeHeartbeats } from './0002-runtime-heartbeats.ts'
+import { alerts } from './0004-alerts.ts'
 
 /**
  * Every migration, in order. Listed by hand (not read from the file system) so that bundlers,
@@ -10,6 +11,7 @@ import { runtimeHeartbeats } from './0002-runtime-heartbeats.ts'
 export const migrations: Record<string, Migration> = {
   '0001_catalog_and_runtime': catalogAndRuntime,
   '0002_runtime_heartbeats': runtimeHeartbeats,
+  '0004_alerts': alerts,
 }
 
 export const migrationProvider: MigrationProvider = {
