@@ -1,16 +1,17 @@
 // Rules as data (also exported alone as @steward/alerts/rules, for definitions).
-export * from './rules/index.ts'
+
+// Slack delivery.
+export { type DeliveryLoop, type DeliveryOptions, startDelivery } from './delivery/delivery-loop.ts'
 // Evaluation, incidents and the outbox.
 export { evaluateFinishedRuns, type FinishedRunsOptions } from './evaluate/evaluate-finished-runs.ts'
 export { evaluateTimers } from './evaluate/evaluate-timers.ts'
-export { checkVolume, baselineHours } from './evaluate/volume-check.ts'
+export { baselineHours, checkVolume } from './evaluate/volume-check.ts'
 export { ackIncident, snoozeIncident } from './incidents/ack-and-snooze.ts'
 export { type Firing, fireIncident, resolveIncident } from './incidents/incident-lifecycle.ts'
-// Slack delivery.
-export { type DeliveryLoop, type DeliveryOptions, startDelivery } from './delivery/delivery-loop.ts'
+export * from './rules/index.ts'
+export { handleSlackInteraction, type InteractionResult } from './slack/interactivity.ts'
 export { ackActionId, renderFirst, snoozeActionId } from './slack/render.ts'
 export { noSlack, type SlackFailure, SlackSendError, type SlackTransport } from './slack/slack-transport.ts'
-export { handleSlackInteraction, type InteractionResult } from './slack/interactivity.ts'
 export { verifySlackSignature } from './slack/verify-signature.ts'
 export { webApiTransport } from './slack/web-api-transport.ts'
 export { type Alerts, type SlackSettings, type StartAlertsOptions, startAlerts } from './start-alerts.ts'

@@ -1,4 +1,4 @@
-import { startDelivery, type DeliveryOptions } from './delivery/delivery-loop.ts'
+import { type DeliveryOptions, startDelivery } from './delivery/delivery-loop.ts'
 import { evaluateFinishedRuns } from './evaluate/evaluate-finished-runs.ts'
 import { evaluateTimers } from './evaluate/evaluate-timers.ts'
 import type { Db } from './incidents/outbox.ts'
@@ -44,7 +44,10 @@ export interface Alerts {
 export function startAlerts(options: StartAlertsOptions): Alerts {
   const onError = options.onError ?? (() => {})
   const transport = options.slack.botToken
-    ? webApiTransport({ token: options.slack.botToken, ...(options.slack.apiUrl ? { apiUrl: options.slack.apiUrl } : {}) })
+    ? webApiTransport({
+        token: options.slack.botToken,
+        ...(options.slack.apiUrl ? { apiUrl: options.slack.apiUrl } : {}),
+      })
     : noSlack
   const delivery = startDelivery({ ...options, transport })
   const now = options.now ?? (() => new Date())
@@ -59,7 +62,10 @@ export function startAlerts(options: StartAlertsOptions): Alerts {
     running = (async () => {
       do {
         again = false
-        const handled = await evaluateFinishedRuns(options.db, { now: now(), ...(options.webUrl ? { webUrl: options.webUrl } : {}) })
+        const handled = await evaluateFinishedRuns(options.db, {
+          now: now(),
+          ...(options.webUrl ? { webUrl: options.webUrl } : {}),
+        })
         if (handled > 0) delivery.nudge()
       } while (again)
     })()

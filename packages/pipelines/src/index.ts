@@ -2,8 +2,6 @@ import type { DurationErrorCode } from './definitions/duration.ts'
 import type { LoaderErrorCode } from './loader/load-project.ts'
 import type { ValidationErrorCode } from './validation/definition-error.ts'
 
-// Definitions: what data teams write.
-export type { AlertRule } from './definitions/alert-rule.ts'
 // Alert rules (the alerts package's builders), so definition files import everything from one place.
 export {
   budget,
@@ -18,6 +16,8 @@ export {
   usageDrop,
   volume,
 } from '@steward/alerts/rules'
+// Definitions: what data teams write.
+export type { AlertRule } from './definitions/alert-rule.ts'
 export { type DefinitionIssue, type DefinitionKind, definitionMeta } from './definitions/brand.ts'
 export {
   type ConfigOptions,

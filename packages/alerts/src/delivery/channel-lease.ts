@@ -6,7 +6,13 @@ import type { Db } from '../incidents/outbox.ts'
  * lease (not a held transaction) makes one process at a time talk to a channel, so the transaction
  * is not held open across the Slack call (on embedded PGlite that would stall every connection).
  */
-export async function leaseDueChannels(db: Db, owner: string, limit: number, now: Date, leaseMs: number): Promise<string[]> {
+export async function leaseDueChannels(
+  db: Db,
+  owner: string,
+  limit: number,
+  now: Date,
+  leaseMs: number,
+): Promise<string[]> {
   if (limit <= 0) return []
   const until = new Date(now.getTime() + leaseMs)
   const rows = await sql<{ destination: string }>`
@@ -31,7 +37,12 @@ export interface Release {
 }
 
 /** Gives the channel back with the time it may send again. */
-export async function releaseChannel(db: Db, destination: string, owner: string, release: Release): Promise<void> {
+export async function releaseChannel(
+  db: Db,
+  destination: string,
+  owner: string,
+  release: Release,
+): Promise<void> {
   await db
     .updateTable('alert_channels')
     .set({
@@ -50,7 +61,9 @@ export async function releaseChannel(db: Db, destination: string, owner: string,
 export async function nextDueAt(db: Db): Promise<Date | undefined> {
   const row = await sql<{ at: Date | null }>`
     select min(greatest(c.next_send_at, coalesce(c.lease_until, c.next_send_at))) as at from alert_channels c
-    where exists (select 1 from notifications n where n.destination = c.destination and n.status = 'pending')`.execute(db)
+    where exists (select 1 from notifications n where n.destination = c.destination and n.status = 'pending')`.execute(
+    db,
+  )
   const at = row.rows[0]?.at
   return at ? new Date(at) : undefined
 }

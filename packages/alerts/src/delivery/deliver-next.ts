@@ -89,7 +89,11 @@ export async function deliverNext(
           attempts: eb('attempts', '+', 1),
           last_error: null,
         }))
-        .where('id', 'in', group.map((n) => n.id))
+        .where(
+          'id',
+          'in',
+          group.map((n) => n.id),
+        )
         .execute()
       const sentAt = settings.now()
       return {
@@ -114,7 +118,9 @@ export async function deliverNext(
         .orderBy('id')
         .executeTakeFirst()
       if (!first?.slack_ts || !first.slack_channel) {
-        const why = first?.last_error ? `the first message was not delivered (${first.last_error})` : 'no first message'
+        const why = first?.last_error
+          ? `the first message was not delivered (${first.last_error})`
+          : 'no first message'
         await markFailed(db, [next.id], why)
         return { outcome: 'failed', release: { nextSendAt: now } }
       }
@@ -129,8 +135,16 @@ export async function deliverNext(
           .where('kind', '=', 'first')
           .execute()
         const incidents = await incidentsOf(db, sameMessage)
-        await settings.transport.update({ channel: first.slack_channel, ts: first.slack_ts, payload: renderFirst(incidents) })
-        await db.updateTable('notifications').set({ first_updated_at: now }).where('id', '=', next.id).execute()
+        await settings.transport.update({
+          channel: first.slack_channel,
+          ts: first.slack_ts,
+          payload: renderFirst(incidents),
+        })
+        await db
+          .updateTable('notifications')
+          .set({ first_updated_at: now })
+          .where('id', '=', next.id)
+          .execute()
       }
     }
     const posted = await settings.transport.postMessage({
@@ -155,7 +169,9 @@ export async function deliverNext(
     return { outcome: 'sent', release: { nextSendAt: new Date(sentAt.getTime() + settings.paceMs), sentAt } }
   } catch (error) {
     const failure: SlackFailure =
-      error instanceof SlackSendError ? error.failure : { kind: 'transient', reason: String(error).slice(0, 200) }
+      error instanceof SlackSendError
+        ? error.failure
+        : { kind: 'transient', reason: String(error).slice(0, 200) }
     const ids = group.map((n) => n.id)
     if (failure.kind === 'permanent') {
       await markFailed(db, ids, failure.reason)
@@ -197,7 +213,11 @@ async function markFailed(db: Db, ids: readonly string[], reason: string): Promi
  * another of their destinations, once per destination and reason, when they have another one.
  */
 async function tellOwnersElsewhere(db: Db, failed: Notification, reason: string, at: Date): Promise<void> {
-  const product = await db.selectFrom('products').select(['owners', 'name']).where('id', '=', failed.product_id).executeTakeFirst()
+  const product = await db
+    .selectFrom('products')
+    .select(['owners', 'name'])
+    .where('id', '=', failed.product_id)
+    .executeTakeFirst()
   if (!product) return
   const others = [...new Set(product.owners.map((o) => o.slack))].filter((d) => d !== failed.destination)
   for (const destination of others) {

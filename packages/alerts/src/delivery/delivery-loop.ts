@@ -62,7 +62,9 @@ export function startDelivery(options: DeliveryOptions): DeliveryLoop {
       await releaseChannel(options.db, destination, owner, release)
     } catch (error) {
       onError(error)
-      await releaseChannel(options.db, destination, owner, { nextSendAt: new Date(now().getTime() + settings.backoffBaseMs) }).catch(onError)
+      await releaseChannel(options.db, destination, owner, {
+        nextSendAt: new Date(now().getTime() + settings.backoffBaseMs),
+      }).catch(onError)
     }
   }
 

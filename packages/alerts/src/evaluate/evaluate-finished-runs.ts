@@ -34,7 +34,10 @@ export async function evaluateFinishedRuns(db: Db, options: FinishedRunsOptions 
   }
 }
 
-async function evaluateBatch(trx: Trx, options: FinishedRunsOptions): Promise<{ count: number; more: boolean }> {
+async function evaluateBatch(
+  trx: Trx,
+  options: FinishedRunsOptions,
+): Promise<{ count: number; more: boolean }> {
   const now = options.now ?? new Date()
   const overlapMs = options.overlapMs ?? 300_000
   const batch = options.batch ?? 500
@@ -57,7 +60,11 @@ async function evaluateBatch(trx: Trx, options: FinishedRunsOptions): Promise<{ 
     .where('runs.finished_at', '>=', from)
     .where('runs.status', 'in', ['succeeded', 'failed'])
     .where(({ not, exists, selectFrom }) =>
-      not(exists(selectFrom('alert_evaluated_runs as e').select('e.run_id').whereRef('e.run_id', '=', 'runs.id'))),
+      not(
+        exists(
+          selectFrom('alert_evaluated_runs as e').select('e.run_id').whereRef('e.run_id', '=', 'runs.id'),
+        ),
+      ),
     )
     .orderBy('runs.finished_at')
     .orderBy('runs.id')
@@ -84,13 +91,20 @@ async function evaluateBatch(trx: Trx, options: FinishedRunsOptions): Promise<{ 
   return { count: runs.length, more: runs.length === batch }
 }
 
-async function evaluateRun(trx: Trx, catalog: RuleCatalog, run: Run, webUrl: string | undefined): Promise<void> {
+async function evaluateRun(
+  trx: Trx,
+  catalog: RuleCatalog,
+  run: Run,
+  webUrl: string | undefined,
+): Promise<void> {
   const rules = catalog.runRules(run.pipeline_id)
   if (rules.length === 0) return
   const pipeline = catalog.pipelines.get(run.pipeline_id)
   const pipelineName = pipeline?.name ?? run.pipeline_id
   const at = run.finished_at as Date
-  const link = webUrl ? `\n<${webUrl.replace(/\/$/, '')}/runs/${run.id}|Run ${run.id.slice(0, 8)}>` : `\nRun ${run.id}`
+  const link = webUrl
+    ? `\n<${webUrl.replace(/\/$/, '')}/runs/${run.id}|Run ${run.id.slice(0, 8)}>`
+    : `\nRun ${run.id}`
   const steps = rules.some((b) => b.rule.kind === 'step-failed')
     ? await trx
         .selectFrom('step_runs')
@@ -112,14 +126,23 @@ async function evaluateRun(trx: Trx, catalog: RuleCatalog, run: Run, webUrl: str
           })
           await fireIncident(trx, firing)
         } else {
-          await resolveIncident(trx, { ruleKey: bound.key, subjectKey: subject.key, reason: `run ${run.id.slice(0, 8)} succeeded`, at })
+          await resolveIncident(trx, {
+            ruleKey: bound.key,
+            subjectKey: subject.key,
+            reason: `run ${run.id.slice(0, 8)} succeeded`,
+            at,
+          })
         }
         break
       }
       case 'step-failed': {
         for (const step of steps) {
           if (rule.step !== undefined && step.step_id !== rule.step) continue
-          const stepSubject = { key: `pipeline:${run.pipeline_id}/step:${step.step_id}`, pipelineId: run.pipeline_id, stepId: step.step_id }
+          const stepSubject = {
+            key: `pipeline:${run.pipeline_id}/step:${step.step_id}`,
+            pipelineId: run.pipeline_id,
+            stepId: step.step_id,
+          }
           if (step.status === 'failed') {
             await fireIncident(
               trx,
@@ -131,7 +154,12 @@ async function evaluateRun(trx: Trx, catalog: RuleCatalog, run: Run, webUrl: str
               }),
             )
           } else if (step.status === 'succeeded') {
-            await resolveIncident(trx, { ruleKey: bound.key, subjectKey: stepSubject.key, reason: `step succeeded in run ${run.id.slice(0, 8)}`, at })
+            await resolveIncident(trx, {
+              ruleKey: bound.key,
+              subjectKey: stepSubject.key,
+              reason: `step succeeded in run ${run.id.slice(0, 8)}`,
+              at,
+            })
           }
         }
         break
@@ -150,7 +178,12 @@ async function evaluateRun(trx: Trx, catalog: RuleCatalog, run: Run, webUrl: str
             }),
           )
         } else if (run.status === 'succeeded') {
-          await resolveIncident(trx, { ruleKey: bound.key, subjectKey: subject.key, reason: `run took ${formatMs(tookMs)}`, at })
+          await resolveIncident(trx, {
+            ruleKey: bound.key,
+            subjectKey: subject.key,
+            reason: `run took ${formatMs(tookMs)}`,
+            at,
+          })
         }
         break
       }
@@ -167,7 +200,12 @@ async function evaluateRun(trx: Trx, catalog: RuleCatalog, run: Run, webUrl: str
             }),
           )
         } else {
-          await resolveIncident(trx, { ruleKey: bound.key, subjectKey: subject.key, reason: `run cost $${usd.toFixed(2)}`, at })
+          await resolveIncident(trx, {
+            ruleKey: bound.key,
+            subjectKey: subject.key,
+            reason: `run cost $${usd.toFixed(2)}`,
+            at,
+          })
         }
         break
       }

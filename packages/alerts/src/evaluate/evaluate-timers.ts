@@ -25,7 +25,12 @@ export async function evaluateTimers(db: Db, options: { now?: Date } = {}): Prom
       .values({ name: 'timers', position: now })
       .onConflict((oc) => oc.column('name').doNothing())
       .execute()
-    await trx.selectFrom('alert_cursors').select('position').where('name', '=', 'timers').forUpdate().execute()
+    await trx
+      .selectFrom('alert_cursors')
+      .select('position')
+      .where('name', '=', 'timers')
+      .forUpdate()
+      .execute()
     const catalog = await RuleCatalog.load(trx)
     for (const bound of catalog.rules) {
       switch (bound.rule.kind) {
@@ -42,7 +47,13 @@ export async function evaluateTimers(db: Db, options: { now?: Date } = {}): Prom
           await checkLate(trx, catalog, bound, bound.rule, now)
           break
         case 'run-too-long':
-          await checkRunningTooLong(trx, catalog, bound, durationMs(bound.rule.over) ?? Number.POSITIVE_INFINITY, now)
+          await checkRunningTooLong(
+            trx,
+            catalog,
+            bound,
+            durationMs(bound.rule.over) ?? Number.POSITIVE_INFINITY,
+            now,
+          )
           break
         case 'digest':
           await sendDigest(trx, catalog, bound, bound.rule, now)
@@ -57,7 +68,13 @@ export async function evaluateTimers(db: Db, options: { now?: Date } = {}): Prom
   })
 }
 
-async function checkFreshness(trx: Trx, catalog: RuleCatalog, bound: BoundRule, rule: FreshnessRule, now: Date) {
+async function checkFreshness(
+  trx: Trx,
+  catalog: RuleCatalog,
+  bound: BoundRule,
+  rule: FreshnessRule,
+  now: Date,
+) {
   const maxAgeMs = rule.maxAge !== undefined ? durationMs(rule.maxAge) : bound.product.freshnessMaxAgeMs
   if (!maxAgeMs) return
   const pipelines = catalog.watchedPipelines(bound)
@@ -84,7 +101,9 @@ async function checkFreshness(trx: Trx, catalog: RuleCatalog, bound: BoundRule, 
   const last = row?.last ? new Date(row.last) : null
   const since = last ?? bound.product.createdAt
   const ageMs = now.getTime() - since.getTime()
-  const what = bound.pipelineId ? (catalog.pipelines.get(bound.pipelineId)?.name ?? bound.pipelineId) : bound.product.name
+  const what = bound.pipelineId
+    ? (catalog.pipelines.get(bound.pipelineId)?.name ?? bound.pipelineId)
+    : bound.product.name
   if (ageMs > maxAgeMs) {
     await fireIncident(
       trx,
@@ -104,7 +123,13 @@ async function checkFreshness(trx: Trx, catalog: RuleCatalog, bound: BoundRule, 
   }
 }
 
-async function checkVolumeRule(trx: Trx, catalog: RuleCatalog, bound: BoundRule, rule: VolumeRule, now: Date) {
+async function checkVolumeRule(
+  trx: Trx,
+  catalog: RuleCatalog,
+  bound: BoundRule,
+  rule: VolumeRule,
+  now: Date,
+) {
   const pipelines = catalog.watchedPipelines(bound)
   if (pipelines.length === 0) return
   // The last complete hour: the current one is still filling.
@@ -138,7 +163,8 @@ async function checkVolumeRule(trx: Trx, catalog: RuleCatalog, bound: BoundRule,
     if (limit === undefined) continue
     const baseline = typeof limit === 'number' ? [] : await Promise.all(baselineHours(hour, limit).map(sumAt))
     const verdict = checkVolume(value, direction, limit, baseline)
-    if (verdict.breached) breaches.push(`${value} ${direction === 'below' ? '<' : '>'} ${round(verdict.threshold)}`)
+    if (verdict.breached)
+      breaches.push(`${value} ${direction === 'below' ? '<' : '>'} ${round(verdict.threshold)}`)
   }
   const what = `${rule.step ? `${rule.step} › ` : ''}${rule.metric}`
   if (breaches.length > 0) {
@@ -156,11 +182,22 @@ async function checkVolumeRule(trx: Trx, catalog: RuleCatalog, bound: BoundRule,
       ),
     )
   } else {
-    await resolveIncident(trx, { ruleKey: bound.key, subjectKey, reason: `${what} back within bounds (${value})`, at: now })
+    await resolveIncident(trx, {
+      ruleKey: bound.key,
+      subjectKey,
+      reason: `${what} back within bounds (${value})`,
+      at: now,
+    })
   }
 }
 
-async function checkBudget(trx: Trx, bound: BoundRule, monthlyUsd: number | undefined, forecast: boolean, now: Date) {
+async function checkBudget(
+  trx: Trx,
+  bound: BoundRule,
+  monthlyUsd: number | undefined,
+  forecast: boolean,
+  now: Date,
+) {
   const budget = monthlyUsd ?? bound.product.budgetMonthlyUsd
   if (!budget) return
   const monthStart = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1))
@@ -176,14 +213,19 @@ async function checkBudget(trx: Trx, bound: BoundRule, monthlyUsd: number | unde
   if (spent > budget) {
     await fireIncident(
       trx,
-      firingFor(bound, { key: subject }, {
-        title: `${bound.product.name} spent $${spent.toFixed(2)} this month, over its $${budget} budget`,
-        detail: '',
-        at: now,
-        repeat: false,
-      }),
+      firingFor(
+        bound,
+        { key: subject },
+        {
+          title: `${bound.product.name} spent $${spent.toFixed(2)} this month, over its $${budget} budget`,
+          detail: '',
+          at: now,
+          repeat: false,
+        },
+      ),
     )
-  } else await resolveIncident(trx, { ruleKey: bound.key, subjectKey: subject, reason: 'within budget', at: now })
+  } else
+    await resolveIncident(trx, { ruleKey: bound.key, subjectKey: subject, reason: 'within budget', at: now })
   if (!forecast) return
   const elapsed = (now.getTime() - monthStart.getTime()) / (nextMonth.getTime() - monthStart.getTime())
   const projected = elapsed > 0 ? spent / elapsed : 0
@@ -192,15 +234,25 @@ async function checkBudget(trx: Trx, bound: BoundRule, monthlyUsd: number | unde
   if (now.getTime() - monthStart.getTime() > 3 * 86_400_000 && projected > budget && spent <= budget) {
     await fireIncident(
       trx,
-      firingFor(bound, { key: forecastSubject }, {
-        title: `${bound.product.name} is on pace to spend $${projected.toFixed(2)} this month (budget $${budget})`,
-        detail: `$${spent.toFixed(2)} so far`,
-        at: now,
-        repeat: false,
-        severity: 'warning',
-      }),
+      firingFor(
+        bound,
+        { key: forecastSubject },
+        {
+          title: `${bound.product.name} is on pace to spend $${projected.toFixed(2)} this month (budget $${budget})`,
+          detail: `$${spent.toFixed(2)} so far`,
+          at: now,
+          repeat: false,
+          severity: 'warning',
+        },
+      ),
     )
-  } else await resolveIncident(trx, { ruleKey: bound.key, subjectKey: forecastSubject, reason: 'back on budget pace', at: now })
+  } else
+    await resolveIncident(trx, {
+      ruleKey: bound.key,
+      subjectKey: forecastSubject,
+      reason: 'back on budget pace',
+      at: now,
+    })
 }
 
 async function checkLate(trx: Trx, catalog: RuleCatalog, bound: BoundRule, rule: LateRule, now: Date) {
@@ -208,7 +260,10 @@ async function checkLate(trx: Trx, catalog: RuleCatalog, bound: BoundRule, rule:
   if (!pipeline?.scheduleCron) return
   let due: Date
   try {
-    due = CronExpressionParser.parse(pipeline.scheduleCron, { currentDate: now, tz: pipeline.scheduleTimezone ?? 'UTC' })
+    due = CronExpressionParser.parse(pipeline.scheduleCron, {
+      currentDate: now,
+      tz: pipeline.scheduleTimezone ?? 'UTC',
+    })
       .prev()
       .toDate()
   } catch {
@@ -226,23 +281,40 @@ async function checkLate(trx: Trx, catalog: RuleCatalog, bound: BoundRule, rule:
   const finishMs = rule.finishWithin === undefined ? undefined : durationMs(rule.finishWithin)
   const notStarted = startMs !== undefined && now.getTime() > due.getTime() + startMs && runs.length === 0
   const notDone =
-    finishMs !== undefined && now.getTime() > due.getTime() + finishMs && !runs.some((r) => r.status === 'succeeded')
+    finishMs !== undefined &&
+    now.getTime() > due.getTime() + finishMs &&
+    !runs.some((r) => r.status === 'succeeded')
   if (notStarted || notDone) {
     await fireIncident(
       trx,
-      firingFor(bound, { key: subject, pipelineId: pipeline.id }, {
-        title: `${pipeline.name} is late: the run due at ${due.toISOString()} has ${notStarted ? 'not started' : 'not succeeded'}`,
-        detail: '',
-        at: now,
-        repeat: false,
-      }),
+      firingFor(
+        bound,
+        { key: subject, pipelineId: pipeline.id },
+        {
+          title: `${pipeline.name} is late: the run due at ${due.toISOString()} has ${notStarted ? 'not started' : 'not succeeded'}`,
+          detail: '',
+          at: now,
+          repeat: false,
+        },
+      ),
     )
   } else if (runs.some((r) => r.status === 'succeeded')) {
-    await resolveIncident(trx, { ruleKey: bound.key, subjectKey: subject, reason: 'the scheduled run succeeded', at: now })
+    await resolveIncident(trx, {
+      ruleKey: bound.key,
+      subjectKey: subject,
+      reason: 'the scheduled run succeeded',
+      at: now,
+    })
   }
 }
 
-async function checkRunningTooLong(trx: Trx, catalog: RuleCatalog, bound: BoundRule, boundMs: number, now: Date) {
+async function checkRunningTooLong(
+  trx: Trx,
+  catalog: RuleCatalog,
+  bound: BoundRule,
+  boundMs: number,
+  now: Date,
+) {
   const pipelines = catalog.watchedPipelines(bound)
   if (pipelines.length === 0) return
   const slow = await trx
@@ -256,12 +328,16 @@ async function checkRunningTooLong(trx: Trx, catalog: RuleCatalog, bound: BoundR
     const name = catalog.pipelines.get(run.pipeline_id)?.name ?? run.pipeline_id
     await fireIncident(
       trx,
-      firingFor(bound, { key: `pipeline:${run.pipeline_id}`, pipelineId: run.pipeline_id }, {
-        title: `${name} has been running for over ${formatMs(boundMs)}`,
-        detail: `Run ${run.id}`,
-        at: now,
-        repeat: false,
-      }),
+      firingFor(
+        bound,
+        { key: `pipeline:${run.pipeline_id}`, pipelineId: run.pipeline_id },
+        {
+          title: `${name} has been running for over ${formatMs(boundMs)}`,
+          detail: `Run ${run.id}`,
+          at: now,
+          repeat: false,
+        },
+      ),
     )
   }
 }
@@ -301,7 +377,8 @@ async function sendDigest(trx: Trx, catalog: RuleCatalog, bound: BoundRule, rule
     const sinceMonday = (today.getUTCDay() + 6) % 7
     periodStart = new Date(today.getTime() - sinceMonday * 86_400_000)
   }
-  if (now.getTime() < periodStart.getTime() || bound.product.createdAt.getTime() > periodStart.getTime()) return
+  if (now.getTime() < periodStart.getTime() || bound.product.createdAt.getTime() > periodStart.getTime())
+    return
   const already = await trx
     .selectFrom('notifications')
     .select('id')
@@ -346,7 +423,11 @@ async function sendDigest(trx: Trx, catalog: RuleCatalog, bound: BoundRule, rule
     lastSuccessAt: lastSuccess?.last ? new Date(lastSuccess.last) : null,
     costUsd: Number(costRow.usd),
   })
-  const firing = firingFor(bound, { key: `product:${bound.product.id}` }, { title: '', detail: '', at: now, repeat: false })
+  const firing = firingFor(
+    bound,
+    { key: `product:${bound.product.id}` },
+    { title: '', detail: '', at: now, repeat: false },
+  )
   for (const destination of firing.destinations) {
     await addToOutbox(trx, {
       destination,

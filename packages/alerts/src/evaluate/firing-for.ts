@@ -1,5 +1,5 @@
-import type { Firing } from '../incidents/incident-lifecycle.ts'
 import { resolveDestinations } from '../incidents/destinations.ts'
+import type { Firing } from '../incidents/incident-lifecycle.ts'
 import type { Severity } from '../rules/rule-types.ts'
 import { type BoundRule, remindEverySeconds } from './rule-catalog.ts'
 
@@ -10,7 +10,8 @@ export function firingFor(
   what: { title: string; detail: string; at: Date; repeat: boolean; severity?: Severity },
 ): Firing {
   const { rule, product } = bound
-  const defaultSeverity: Severity = rule.kind === 'on-failure' || rule.kind === 'step-failed' ? 'critical' : 'warning'
+  const defaultSeverity: Severity =
+    rule.kind === 'on-failure' || rule.kind === 'step-failed' ? 'critical' : 'warning'
   return {
     ruleKey: bound.key,
     ruleKind: rule.kind,
@@ -22,7 +23,10 @@ export function firingFor(
     title: what.title,
     detail: what.detail,
     runbook: rule.runbook ?? null,
-    destinations: resolveDestinations(rule.notify ?? (rule.kind === 'digest' ? 'stakeholders' : 'owners'), product),
+    destinations: resolveDestinations(
+      rule.notify ?? (rule.kind === 'digest' ? 'stakeholders' : 'owners'),
+      product,
+    ),
     remindEverySeconds: remindEverySeconds(rule),
     at: what.at,
     repeat: what.repeat,

@@ -50,7 +50,8 @@ export class RuleCatalog {
         name: row.name,
         owners: row.owners,
         stakeholders: row.stakeholders,
-        freshnessMaxAgeMs: row.freshness_max_age_seconds === null ? null : row.freshness_max_age_seconds * 1000,
+        freshnessMaxAgeMs:
+          row.freshness_max_age_seconds === null ? null : row.freshness_max_age_seconds * 1000,
         budgetMonthlyUsd: row.budget_monthly_usd === null ? null : Number(row.budget_monthly_usd),
         createdAt: row.created_at,
       }
@@ -61,7 +62,9 @@ export class RuleCatalog {
         rules.push({ kind: 'freshness' })
       }
       const keys = ruleKeys(`product:${row.id}`, rules)
-      rules.forEach((rule, i) => catalog.rules.push({ key: keys[i] as string, rule, product, pipelineId: null }))
+      rules.forEach((rule, i) => {
+        catalog.rules.push({ key: keys[i] as string, rule, product, pipelineId: null })
+      })
     }
     const pipelines = await trx.selectFrom('pipelines').selectAll().where('archived_at', 'is', null).execute()
     for (const row of pipelines) {
@@ -77,7 +80,9 @@ export class RuleCatalog {
       })
       const rules = readRules(row.alert_rules)
       const keys = ruleKeys(`pipeline:${row.id}`, rules)
-      rules.forEach((rule, i) => catalog.rules.push({ key: keys[i] as string, rule, product, pipelineId: row.id }))
+      rules.forEach((rule, i) => {
+        catalog.rules.push({ key: keys[i] as string, rule, product, pipelineId: row.id })
+      })
     }
     return catalog
   }
@@ -89,7 +94,8 @@ export class RuleCatalog {
     return this.rules.filter(
       (bound) =>
         runKinds.has(bound.rule.kind) &&
-        (bound.pipelineId === pipelineId || (bound.pipelineId === null && bound.product.id === pipeline.productId)),
+        (bound.pipelineId === pipelineId ||
+          (bound.pipelineId === null && bound.product.id === pipeline.productId)),
     )
   }
 

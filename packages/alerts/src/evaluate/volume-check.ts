@@ -30,7 +30,8 @@ export function checkVolume(
   if (typeof bound === 'number') {
     return { breached: direction === 'below' ? value < bound : value > bound, threshold: bound }
   }
-  if (baseline.length === 0 || baseline.every((v) => v === 0)) return { breached: false, threshold: Number.NaN }
+  if (baseline.length === 0 || baseline.every((v) => v === 0))
+    return { breached: false, threshold: Number.NaN }
   const mean = baseline.reduce((a, b) => a + b, 0) / baseline.length
   let threshold: number
   if ('ratio' in bound) threshold = mean * bound.ratio

@@ -2,7 +2,12 @@ import type { Incident } from '@steward/db'
 import type { Db } from './outbox.ts'
 
 /** Acknowledges an open incident: no more reminders. Returns the incident, or undefined when there is none open by that id. */
-export async function ackIncident(db: Db, incidentId: string, by: string, at = new Date()): Promise<Incident | undefined> {
+export async function ackIncident(
+  db: Db,
+  incidentId: string,
+  by: string,
+  at = new Date(),
+): Promise<Incident | undefined> {
   return db
     .updateTable('incidents')
     .set({ acked_at: at, acked_by: by })

@@ -15,7 +15,13 @@ export function resolveDestinations(notify: Notify, contacts: ProductContacts): 
   const stakeholders = contacts.stakeholders.flatMap((s) => (s.slack ? [s.slack] : []))
   const wanted = typeof notify === 'string' ? [notify] : notify
   const out = wanted.flatMap((item) =>
-    item === 'owners' ? owners : item === 'stakeholders' ? (stakeholders.length > 0 ? stakeholders : owners) : [item],
+    item === 'owners'
+      ? owners
+      : item === 'stakeholders'
+        ? stakeholders.length > 0
+          ? stakeholders
+          : owners
+        : [item],
   )
   return [...new Set(out)]
 }

@@ -14,5 +14,11 @@ export {
   volume,
 } from './rule-builders.ts'
 export { ruleKeys } from './rule-key.ts'
-export { alertRuleIssues, type RuleIssue, type RuleScope, readRules, ruleStepProblems } from './rule-schema.ts'
+export {
+  alertRuleIssues,
+  type RuleIssue,
+  type RuleScope,
+  readRules,
+  ruleStepProblems,
+} from './rule-schema.ts'
 export type * from './rule-types.ts'

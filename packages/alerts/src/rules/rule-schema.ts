@@ -16,7 +16,8 @@ const duration = z.custom<string | number>().superRefine((value, ctx) => {
     ctx.addIssue({ code: 'custom', message: "must be a duration, e.g. '30m', '2h', '1d' or milliseconds" })
   } else if (ms === 0) ctx.addIssue({ code: 'custom', message: 'must be longer than 0' })
 })
-const positive = (what: string) => z.number({ error: `must be ${what}` }).positive({ error: `must be ${what}` })
+const positive = (what: string) =>
+  z.number({ error: `must be ${what}` }).positive({ error: `must be ${what}` })
 const wholeAtLeastOne = (what: string) =>
   z
     .number({ error: `must be ${what}` })
@@ -27,10 +28,12 @@ const name = z.string({ error: 'must be a string' }).regex(/^[a-z0-9][a-z0-9_-]*
   error: 'must be lowercase letters, digits, "-" or "_", e.g. "rows-drop"',
 })
 
-const destination = z.string({ error: 'must be a string' }).refine((value) => slackPattern.test(value) || value === 'owners' || value === 'stakeholders', {
-  error: (issue) =>
-    `"${String(issue.input)}" is not "owners", "stakeholders" or a Slack destination ("#channel", "C…", "U…")`,
-})
+const destination = z
+  .string({ error: 'must be a string' })
+  .refine((value) => slackPattern.test(value) || value === 'owners' || value === 'stakeholders', {
+    error: (issue) =>
+      `"${String(issue.input)}" is not "owners", "stakeholders" or a Slack destination ("#channel", "C…", "U…")`,
+  })
 
 const common = {
   name: name.optional(),
@@ -39,20 +42,28 @@ const common = {
       error: 'must be "owners", "stakeholders" or a list of Slack destinations, e.g. ["#data-oncall"]',
     })
     .optional(),
-  severity: z.enum(['critical', 'warning', 'info'], { error: 'must be "critical", "warning" or "info"' }).optional(),
+  severity: z
+    .enum(['critical', 'warning', 'info'], { error: 'must be "critical", "warning" or "info"' })
+    .optional(),
   runbook: z.url({ error: 'must be a URL' }).optional(),
   remindEvery: duration.optional(),
 }
 
 const baseline = z.union(
-  [z.strictObject({ days: wholeAtLeastOne('a whole number of days from 1 to 52') }), z.strictObject({ weeks: wholeAtLeastOne('a whole number of weeks from 1 to 52') })],
+  [
+    z.strictObject({ days: wholeAtLeastOne('a whole number of days from 1 to 52') }),
+    z.strictObject({ weeks: wholeAtLeastOne('a whole number of weeks from 1 to 52') }),
+  ],
   { error: 'must be { days: N } or { weeks: N }' },
 )
 const bound = z.union(
   [
     z.number(),
     z.strictObject({ vsSameHour: baseline, ratio: positive('a number above 0, e.g. 0.5') }),
-    z.strictObject({ vsSameHour: baseline, deviations: positive('a number of standard deviations above 0, e.g. 3') }),
+    z.strictObject({
+      vsSameHour: baseline,
+      deviations: positive('a number of standard deviations above 0, e.g. 3'),
+    }),
   ],
   {
     error:
@@ -67,11 +78,21 @@ const ruleSchema = z.discriminatedUnion(
     z.strictObject({ kind: z.literal('step-failed'), step: z.string().optional(), ...common }),
     z.strictObject({ kind: z.literal('run-too-long'), over: duration, ...common }),
     z
-      .strictObject({ kind: z.literal('late'), startWithin: duration.optional(), finishWithin: duration.optional(), ...common })
+      .strictObject({
+        kind: z.literal('late'),
+        startWithin: duration.optional(),
+        finishWithin: duration.optional(),
+        ...common,
+      })
       .refine((rule) => rule.startWithin !== undefined || rule.finishWithin !== undefined, {
         error: 'needs startWithin or finishWithin, e.g. late({ finishWithin: "3h" })',
       }),
-    z.strictObject({ kind: z.literal('freshness'), maxAge: duration.optional(), metric: z.string().optional(), ...common }),
+    z.strictObject({
+      kind: z.literal('freshness'),
+      maxAge: duration.optional(),
+      metric: z.string().optional(),
+      ...common,
+    }),
     z
       .strictObject({
         kind: z.literal('volume'),
@@ -84,7 +105,11 @@ const ruleSchema = z.discriminatedUnion(
       .refine((rule) => rule.below !== undefined || rule.above !== undefined, {
         error: 'needs below or above, e.g. below: { vsSameHour: { days: 7 }, ratio: 0.5 }',
       }),
-    z.strictObject({ kind: z.literal('cost'), runAboveUsd: positive('a number of US dollars above 0'), ...common }),
+    z.strictObject({
+      kind: z.literal('cost'),
+      runAboveUsd: positive('a number of US dollars above 0'),
+      ...common,
+    }),
     z.strictObject({
       kind: z.literal('budget'),
       monthlyUsd: positive('a number of US dollars above 0').optional(),
@@ -97,7 +122,11 @@ const ruleSchema = z.discriminatedUnion(
       period: z.enum(['day', 'week', 'month'], { error: 'must be "day", "week" or "month"' }),
       ...common,
     }),
-    z.strictObject({ kind: z.literal('unused'), days: wholeAtLeastOne('a whole number of days from 1 to 52'), ...common }),
+    z.strictObject({
+      kind: z.literal('unused'),
+      days: wholeAtLeastOne('a whole number of days from 1 to 52'),
+      ...common,
+    }),
     z.strictObject({
       kind: z.literal('digest'),
       every: z.enum(['day', 'week'], { error: 'must be "day" or "week"' }),
@@ -115,16 +144,21 @@ export type RuleScope = 'pipeline' | 'product'
  * without the project: shapes, durations, destinations; steps are checked by `ruleStepProblems`.
  */
 export function alertRuleIssues(rules: unknown, scope: RuleScope): RuleIssue[] {
-  if (!Array.isArray(rules)) return [{ field: 'alerts', message: 'must be a list of alert rules, e.g. [onFailure()]' }]
+  if (!Array.isArray(rules))
+    return [{ field: 'alerts', message: 'must be a list of alert rules, e.g. [onFailure()]' }]
   const issues: RuleIssue[] = []
   rules.forEach((rule, index) => {
     const parsed = ruleSchema.safeParse(rule)
     if (!parsed.success) {
-      for (const issue of parsed.error.issues) issues.push({ field: fieldPath(`alerts[${index}]`, issue.path), message: issue.message })
+      for (const issue of parsed.error.issues)
+        issues.push({ field: fieldPath(`alerts[${index}]`, issue.path), message: issue.message })
       return
     }
     if (scope === 'product' && parsed.data.kind === 'late') {
-      issues.push({ field: `alerts[${index}]`, message: 'late() needs a schedule: put it on the scheduled pipeline' })
+      issues.push({
+        field: `alerts[${index}]`,
+        message: 'late() needs a schedule: put it on the scheduled pipeline',
+      })
     }
   })
   return issues
@@ -134,7 +168,11 @@ export function alertRuleIssues(rules: unknown, scope: RuleScope): RuleIssue[] {
 export function ruleStepProblems(rules: readonly AlertRule[], stepIds: readonly string[]): RuleIssue[] {
   const issues: RuleIssue[] = []
   rules.forEach((rule, index) => {
-    if ((rule.kind === 'step-failed' || rule.kind === 'volume') && rule.step !== undefined && !stepIds.includes(rule.step)) {
+    if (
+      (rule.kind === 'step-failed' || rule.kind === 'volume') &&
+      rule.step !== undefined &&
+      !stepIds.includes(rule.step)
+    ) {
       issues.push({
         field: `alerts[${index}].step`,
         message: `"${rule.step}" is not a step of this pipeline (steps: ${stepIds.join(', ') || 'none'})`,

@@ -14,12 +14,21 @@ const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
  */
 export async function handleSlackInteraction(
   db: Db,
-  request: { signingSecret: string; timestamp: string | null; signature: string | null; rawBody: string; nowMs?: number },
+  request: {
+    signingSecret: string
+    timestamp: string | null
+    signature: string | null
+    rawBody: string
+    nowMs?: number
+  },
 ): Promise<InteractionResult> {
   const verified = verifySlackSignature(request)
   if (!verified.ok) return { status: 401, body: { error: verified.reason } }
   const form = new URLSearchParams(request.rawBody)
-  let payload: { user?: { id?: string; username?: string }; actions?: { action_id?: string; value?: string }[] }
+  let payload: {
+    user?: { id?: string; username?: string }
+    actions?: { action_id?: string; value?: string }[]
+  }
   try {
     payload = JSON.parse(form.get('payload') ?? '')
   } catch {
@@ -31,12 +40,22 @@ export async function handleSlackInteraction(
     if (!uuid.test(incidentId)) continue
     if (action.action_id === ackActionId) {
       const incident = await ackIncident(db, incidentId, by)
-      return { status: 200, body: { text: incident ? `Acknowledged by ${by}` : 'That incident is no longer open' } }
+      return {
+        status: 200,
+        body: { text: incident ? `Acknowledged by ${by}` : 'That incident is no longer open' },
+      }
     }
     if (action.action_id === snoozeActionId) {
       const until = new Date((request.nowMs ?? Date.now()) + (durationMs(snoozeFor) ?? 3_600_000))
       const incident = await snoozeIncident(db, incidentId, until, by)
-      return { status: 200, body: { text: incident ? `Snoozed by ${by} until ${until.toISOString()}` : 'That incident is no longer open' } }
+      return {
+        status: 200,
+        body: {
+          text: incident
+            ? `Snoozed by ${by} until ${until.toISOString()}`
+            : 'That incident is no longer open',
+        },
+      }
     }
   }
   return { status: 200, body: {} }

@@ -14,10 +14,16 @@ type IncidentView = Pick<
   'id' | 'title' | 'detail' | 'severity' | 'status' | 'runbook' | 'fire_count' | 'acked_by' | 'product_id'
 >
 
-const severityIcon: Record<string, string> = { critical: ':red_circle:', warning: ':large_orange_circle:', info: ':large_blue_circle:' }
+const severityIcon: Record<string, string> = {
+  critical: ':red_circle:',
+  warning: ':large_orange_circle:',
+  info: ':large_blue_circle:',
+}
 
 function icon(incident: IncidentView): string {
-  return incident.status === 'resolved' ? ':white_check_mark:' : (severityIcon[incident.severity] ?? ':red_circle:')
+  return incident.status === 'resolved'
+    ? ':white_check_mark:'
+    : (severityIcon[incident.severity] ?? ':red_circle:')
 }
 
 function line(incident: IncidentView): string {
@@ -40,7 +46,8 @@ export function renderFirst(incidents: readonly IncidentView[]): SlackPayload {
   const blocks: unknown[] = [{ type: 'section', text: { type: 'mrkdwn', text: header } }]
   if (incidents.length === 1) {
     const only = incidents[0] as IncidentView
-    if (only.detail) blocks.push({ type: 'section', text: { type: 'mrkdwn', text: truncate(only.detail, 2900) } })
+    if (only.detail)
+      blocks.push({ type: 'section', text: { type: 'mrkdwn', text: truncate(only.detail, 2900) } })
   } else {
     const list = incidents.slice(0, 40).map((incident) => `• ${line(incident)}`)
     if (incidents.length > 40) list.push(`…and ${incidents.length - 40} more`)
@@ -52,12 +59,23 @@ export function renderFirst(incidents: readonly IncidentView[]): SlackPayload {
     blocks.push({
       type: 'actions',
       elements: [
-        { type: 'button', action_id: ackActionId, text: { type: 'plain_text', text: 'Acknowledge' }, value: id },
-        { type: 'button', action_id: snoozeActionId, text: { type: 'plain_text', text: 'Snooze 1h' }, value: `${id}|1h` },
+        {
+          type: 'button',
+          action_id: ackActionId,
+          text: { type: 'plain_text', text: 'Acknowledge' },
+          value: id,
+        },
+        {
+          type: 'button',
+          action_id: snoozeActionId,
+          text: { type: 'plain_text', text: 'Snooze 1h' },
+          value: `${id}|1h`,
+        },
       ],
     })
   }
-  const text = incidents.length === 1 ? plain(incidents[0] as IncidentView) : `${incidents.length} alerts (${open} open)`
+  const text =
+    incidents.length === 1 ? plain(incidents[0] as IncidentView) : `${incidents.length} alerts (${open} open)`
   return { text, blocks }
 }
 
@@ -65,7 +83,8 @@ export function renderFirst(incidents: readonly IncidentView[]): SlackPayload {
 export function renderFollowUp(incident: IncidentView, repeats: number): SlackPayload {
   const text = `Fired again${repeats > 1 ? ` (${repeats} more times)` : ''}: ${incident.title}`
   const blocks: unknown[] = [{ type: 'section', text: { type: 'mrkdwn', text: `:repeat: ${text}` } }]
-  if (incident.detail) blocks.push({ type: 'section', text: { type: 'mrkdwn', text: truncate(incident.detail, 2900) } })
+  if (incident.detail)
+    blocks.push({ type: 'section', text: { type: 'mrkdwn', text: truncate(incident.detail, 2900) } })
   return { text, blocks }
 }
 

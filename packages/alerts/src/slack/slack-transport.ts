@@ -7,7 +7,11 @@ import type { SlackPayload } from '@steward/db'
  */
 export interface SlackTransport {
   readonly kind: 'slack' | 'none'
-  postMessage(message: { channel: string; payload: SlackPayload; threadTs?: string }): Promise<{ channel: string; ts: string }>
+  postMessage(message: {
+    channel: string
+    payload: SlackPayload
+    threadTs?: string
+  }): Promise<{ channel: string; ts: string }>
   update(message: { channel: string; ts: string; payload: SlackPayload }): Promise<void>
 }
 

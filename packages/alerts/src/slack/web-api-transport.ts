@@ -1,5 +1,5 @@
 import { WebClient } from '@slack/web-api'
-import { SlackSendError, type SlackFailure, type SlackTransport } from './slack-transport.ts'
+import { type SlackFailure, SlackSendError, type SlackTransport } from './slack-transport.ts'
 
 export interface WebApiTransportOptions {
   token: string
@@ -9,7 +9,13 @@ export interface WebApiTransportOptions {
 }
 
 /** Platform errors that another try cannot fix. */
-const transientPlatformErrors = new Set(['internal_error', 'fatal_error', 'service_unavailable', 'request_timeout', 'ratelimited'])
+const transientPlatformErrors = new Set([
+  'internal_error',
+  'fatal_error',
+  'service_unavailable',
+  'request_timeout',
+  'ratelimited',
+])
 
 /**
  * Slack through `@slack/web-api`. The client's own 429 handling pauses every call on it, all
@@ -50,17 +56,29 @@ export function webApiTransport(options: WebApiTransportOptions): SlackTransport
 }
 
 export function classify(error: unknown): SlackFailure {
-  const e = error as { code?: string; retryAfter?: number; statusCode?: number; data?: { error?: string }; message?: string }
+  const e = error as {
+    code?: string
+    retryAfter?: number
+    statusCode?: number
+    data?: { error?: string }
+    message?: string
+  }
   switch (e.code) {
     case 'slack_webapi_rate_limited_error':
-      return { kind: 'rate_limited', retryAfterMs: Math.max(1, e.retryAfter ?? 1) * 1000, reason: 'rate limited (429)' }
+      return {
+        kind: 'rate_limited',
+        retryAfterMs: Math.max(1, e.retryAfter ?? 1) * 1000,
+        reason: 'rate limited (429)',
+      }
     case 'slack_webapi_http_error':
       return (e.statusCode ?? 500) >= 500 || e.statusCode === 408
         ? { kind: 'transient', reason: `HTTP ${e.statusCode}` }
         : { kind: 'permanent', reason: `HTTP ${e.statusCode}` }
     case 'slack_webapi_platform_error': {
       const reason = e.data?.error ?? 'unknown_error'
-      return transientPlatformErrors.has(reason) ? { kind: 'transient', reason } : { kind: 'permanent', reason }
+      return transientPlatformErrors.has(reason)
+        ? { kind: 'transient', reason }
+        : { kind: 'permanent', reason }
     }
     default:
       // RequestError (network, timeout) and anything unexpected: Slack may be unreachable for a while.

@@ -49,8 +49,12 @@ export class SlackServer {
     return instance
   }
 
+  /** Posts to a channel, by name or id (replies go to the id the first post answered with). */
   posts(channel?: string): SlackRequest[] {
-    return this.requests.filter((r) => r.method === 'chat.postMessage' && (channel === undefined || r.channel === channel || r.channelId === channel))
+    const id = channel === undefined ? undefined : channelIdOf(channel)
+    return this.requests.filter(
+      (r) => r.method === 'chat.postMessage' && (id === undefined || r.channelId === id),
+    )
   }
 
   updates(): SlackRequest[] {
@@ -73,19 +77,29 @@ export class SlackServer {
       res.writeHead(status, { 'content-type': 'application/json', ...headers })
       res.end(JSON.stringify(json))
     }
-    if (method !== 'chat.postMessage' && method !== 'chat.update') return answer(200, { ok: false, error: 'unknown_method' })
+    if (method !== 'chat.postMessage' && method !== 'chat.update')
+      return answer(200, { ok: false, error: 'unknown_method' })
     const auth = req.headers.authorization ?? ''
-    if (!auth.startsWith('Bearer ') || auth === 'Bearer xoxb-invalid') return answer(200, { ok: false, error: 'invalid_auth' })
+    if (!auth.startsWith('Bearer ') || auth === 'Bearer xoxb-invalid')
+      return answer(200, { ok: false, error: 'invalid_auth' })
     const trouble = this.channelTrouble.get(channel) ?? this.trouble
     if (trouble) {
       const status = 'status' in trouble ? trouble.status : 200
       this.refused.push({ at: Date.now(), channel, status })
       if ('error' in trouble) return answer(200, { ok: false, error: trouble.error })
-      if (trouble.status === 429) return answer(429, { ok: false, error: 'ratelimited' }, { 'retry-after': String(trouble.retryAfterS) })
+      if (trouble.status === 429)
+        return answer(
+          429,
+          { ok: false, error: 'ratelimited' },
+          { 'retry-after': String(trouble.retryAfterS) },
+        )
       return answer(500, { ok: false, error: 'internal_error' })
     }
-    const channelId = channel.startsWith('#') ? `C${channel.slice(1).replace(/[^a-z0-9]/gi, '').toUpperCase().padEnd(8, 'X')}` : channel
-    const ts = method === 'chat.update' ? String(body.ts) : `${Math.floor(Date.now() / 1000)}.${String(++this.seq).padStart(6, '0')}`
+    const channelId = channelIdOf(channel)
+    const ts =
+      method === 'chat.update'
+        ? String(body.ts)
+        : `${Math.floor(Date.now() / 1000)}.${String(++this.seq).padStart(6, '0')}`
     this.requests.push({
       method,
       channel,
@@ -99,6 +113,17 @@ export class SlackServer {
     })
     return answer(200, { ok: true, channel: channelId, ts })
   }
+}
+
+/** `#churn-owners` → `CCHURNOWNERS`: a stable id per name, as Slack answers with ids. */
+export function channelIdOf(channel: string): string {
+  return channel.startsWith('#')
+    ? `C${channel
+        .slice(1)
+        .replace(/[^a-z0-9]/gi, '')
+        .toUpperCase()
+        .padEnd(8, 'X')}`
+    : channel
 }
 
 function readBody(raw: string, contentType: string): Record<string, unknown> {

@@ -64,7 +64,9 @@ export const alerts: Migration = {
     await sql`create index notifications_pending_idx on notifications (destination, id) where status = 'pending'`.execute(
       db,
     )
-    await sql`create index notifications_incident_idx on notifications (incident_id, destination, kind)`.execute(db)
+    await sql`create index notifications_incident_idx on notifications (incident_id, destination, kind)`.execute(
+      db,
+    )
     await sql`create index notifications_product_idx on notifications (product_id, created_at)`.execute(db)
 
     await sql`

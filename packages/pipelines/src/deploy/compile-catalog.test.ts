@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest'
 import { onFailure } from '@steward/alerts/rules'
+import { describe, expect, it } from 'vitest'
 import { z } from 'zod'
 import { defineConfig } from '../definitions/config.ts'
 import { definePipeline } from '../definitions/pipeline.ts'
