@@ -8,6 +8,10 @@ import { type Kysely, type Migration, sql } from 'kysely'
 export const alerts: Migration = {
   async up(db: Kysely<unknown>) {
     await sql`alter table products add column alert_rules jsonb not null default '[]'`.execute(db)
+    // The evaluator reads runs by the time they finished, past its cursor.
+    await sql`create index runs_finished_at_idx on runs (finished_at) where finished_at is not null`.execute(
+      db,
+    )
 
     await sql`
       create table incidents (
@@ -98,6 +102,7 @@ export const alerts: Migration = {
     await sql`drop table if exists alert_channels`.execute(db)
     await sql`drop table if exists notifications`.execute(db)
     await sql`drop table if exists incidents`.execute(db)
+    await sql`drop index if exists runs_finished_at_idx`.execute(db)
     await sql`alter table products drop column if exists alert_rules`.execute(db)
   },
 }
