@@ -32,7 +32,6 @@ describe.each(testBackends)('alerts in Slack on $name', (backend) => {
       groupWindowMs: 100,
       runPollMs: 50,
       pollMs: 50,
-      onError: (e) => console.error('ALERTS', e),
     })
     return alerts
   }

@@ -66,15 +66,17 @@ export async function deliverNext(
   let group: Notification[] = [next]
   try {
     if (next.kind === 'first') {
-      group = await db
+      // The first messages at the head of the channel's queue, up to the next other kind: FIFO holds.
+      const queue = await db
         .selectFrom('notifications')
         .selectAll()
         .where('destination', '=', destination)
         .where('status', '=', 'pending')
-        .where('kind', '=', 'first')
         .orderBy('id')
         .limit(settings.maxGroup)
         .execute()
+      const stop = queue.findIndex((n) => n.kind !== 'first')
+      group = stop === -1 ? queue : queue.slice(0, stop)
       const incidents = await incidentsOf(db, group)
       const payload = incidents.length > 0 ? renderFirst(incidents) : next.payload
       const posted = await settings.transport.postMessage({ channel: destination, payload })

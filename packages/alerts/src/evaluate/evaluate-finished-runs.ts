@@ -13,7 +13,7 @@ export interface FinishedRunsOptions {
    * each pass looks back this far past the cursor and skips runs it already handled. Default 5 min.
    */
   overlapMs?: number
-  /** Runs per transaction. Default 500. */
+  /** Runs per transaction: small enough that notifications commit (and go out) while a storm is still being read. Default 100. */
   batch?: number
   webUrl?: string
 }
@@ -40,7 +40,7 @@ async function evaluateBatch(
 ): Promise<{ count: number; more: boolean }> {
   const now = options.now ?? new Date()
   const overlapMs = options.overlapMs ?? 300_000
-  const batch = options.batch ?? 500
+  const batch = options.batch ?? 100
   // A fresh install starts now: history is not replayed into Slack.
   await trx
     .insertInto('alert_cursors')

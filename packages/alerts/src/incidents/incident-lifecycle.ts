@@ -103,18 +103,9 @@ async function queueFollowUp(trx: Trx, incident: Incident, destination: string, 
   // The first message itself is not out yet: it will show the count, nothing to add.
   if (pending?.kind === 'first') return
   if (pending) {
-    const repeats = await trx
-      .selectFrom('notifications')
-      .select(({ fn }) => fn.countAll<string>().as('n'))
-      .where('incident_id', '=', incident.id)
-      .where('destination', '=', destination)
-      .where('kind', '=', 'follow_up')
-      .where('status', '!=', 'pending')
-      .executeTakeFirstOrThrow()
-    const since = incident.fire_count - 1 - Number(repeats.n)
     await trx
       .updateTable('notifications')
-      .set({ payload: JSON.stringify(renderFollowUp(incident, since)) })
+      .set({ payload: JSON.stringify(renderFollowUp(incident)) })
       .where('id', '=', pending.id)
       .execute()
     return
@@ -125,7 +116,7 @@ async function queueFollowUp(trx: Trx, incident: Incident, destination: string, 
     ruleKey: incident.rule_key,
     incidentId: incident.id,
     kind: 'follow_up',
-    payload: renderFollowUp(incident, 1),
+    payload: renderFollowUp(incident),
     at,
   })
 }

@@ -79,9 +79,9 @@ export function renderFirst(incidents: readonly IncidentView[]): SlackPayload {
   return { text, blocks }
 }
 
-/** A repeat, in the thread. */
-export function renderFollowUp(incident: IncidentView, repeats: number): SlackPayload {
-  const text = `Fired again${repeats > 1 ? ` (${repeats} more times)` : ''}: ${incident.title}`
+/** A repeat, in the thread; repeats that arrive before it goes out are folded into it (the count says so). */
+export function renderFollowUp(incident: IncidentView): SlackPayload {
+  const text = `Fired again (${incident.fire_count} times in all): ${incident.title}`
   const blocks: unknown[] = [{ type: 'section', text: { type: 'mrkdwn', text: `:repeat: ${text}` } }]
   if (incident.detail)
     blocks.push({ type: 'section', text: { type: 'mrkdwn', text: truncate(incident.detail, 2900) } })
