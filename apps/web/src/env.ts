@@ -14,3 +14,11 @@ export function settings(): Settings {
   cached ??= readSettings(process.env)
   return cached
 }
+
+/**
+ * SLACK_SIGNING_SECRET: verifies requests from Slack's interactivity (alert buttons). Empty when
+ * unset, and then every such request is refused. Never sent to the browser.
+ */
+export function slackSigningSecret(): string {
+  return process.env.SLACK_SIGNING_SECRET?.trim() ?? ''
+}

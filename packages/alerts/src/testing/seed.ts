@@ -87,37 +87,7 @@ export async function seedRuns(
   runs: readonly Parameters<typeof seedRun>[1][],
 ): Promise<void> {
   await db.transaction().execute(async (trx) => {
-    const rows = runs.map((run) => ({ run, id: randomUUID(), finishedAt: run.finishedAt ?? new Date() }))
-    await trx
-      .insertInto('runs')
-      .values(
-        rows.map(({ run, id, finishedAt }) => ({
-          id,
-          pipeline_id: run.pipelineId,
-          product_id: run.productId,
-          pipeline_version: 1,
-          status: run.status,
-          trigger: 'manual' as const,
-          params: json({}),
-          error: run.status === 'failed' ? json({ message: 'boom' }) : null,
-          created_at: finishedAt,
-          started_at: finishedAt,
-          finished_at: finishedAt,
-        })),
-      )
-      .execute()
-    const steps = rows.flatMap(({ run, id, finishedAt }) =>
-      Object.entries(run.steps ?? {}).map(([stepId, status]) => ({
-        id: randomUUID(),
-        run_id: id,
-        step_id: stepId,
-        status,
-        max_attempts: 1,
-        error: status === 'failed' ? json({ message: `${stepId} broke` }) : null,
-        finished_at: finishedAt,
-      })),
-    )
-    if (steps.length > 0) await trx.insertInto('step_runs').values(steps).execute()
+    for (const run of runs) await insertRun(trx, run)
   })
 }
 
