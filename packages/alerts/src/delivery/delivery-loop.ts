@@ -52,6 +52,8 @@ export function startDelivery(options: DeliveryOptions): DeliveryLoop {
   let active = 0
   let closed = false
   let wake: (() => void) | undefined
+  // Set by a nudge that arrives while the loop is busy (not sleeping), so it is not lost.
+  let nudged = false
   let pumping: Promise<void> | undefined
   const inFlight = new Set<Promise<void>>()
 
@@ -70,6 +72,7 @@ export function startDelivery(options: DeliveryOptions): DeliveryLoop {
 
   const pump = async () => {
     while (!closed) {
+      nudged = false
       let leased: string[] = []
       try {
         leased = await leaseDueChannels(options.db, owner, concurrency - active, now(), leaseMs)
@@ -81,6 +84,7 @@ export function startDelivery(options: DeliveryOptions): DeliveryLoop {
         const job = serve(destination).finally(() => {
           active--
           inFlight.delete(job)
+          nudged = true
           wake?.()
         })
         inFlight.add(job)
@@ -92,6 +96,7 @@ export function startDelivery(options: DeliveryOptions): DeliveryLoop {
         if (due) sleepMs = Math.max(0, Math.min(pollMs, due.getTime() - now().getTime()))
       }
       if (sleepMs === 0 && active === 0) sleepMs = 5
+      if (nudged) continue
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, sleepMs || 5)
         wake = () => {
@@ -106,6 +111,7 @@ export function startDelivery(options: DeliveryOptions): DeliveryLoop {
 
   return {
     nudge() {
+      nudged = true
       wake?.()
     },
     async close() {
