@@ -1,7 +1,7 @@
 import { migrateToLatest } from '@steward/db'
 import { type TestDatabase, testBackends } from '@steward/db/testing'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { freshness, volume } from '../rules/rule-builders.ts'
+import { budget, freshness, late, volume } from '../rules/rule-builders.ts'
 import { seedPipeline, seedProduct, seedRun, seedRuns } from '../testing/seed.ts'
 import { evaluateTimers } from './evaluate-timers.ts'
 import { checkVolume } from './volume-check.ts'
@@ -144,5 +144,59 @@ describe.each(testBackends)('timer rules on $name', (backend) => {
     await seedPipeline(t.db, { id: 'promise.build', productId: 'promise' })
     await evaluateTimers(t.db, { now: new Date(created + 2 * hourMs) })
     expect((await open('promise'))[0]?.title).toContain('no successful run yet')
+  })
+
+  it('late: a scheduled run that has not succeeded in time fires, and its success resolves it', async () => {
+    const day = Date.UTC(2026, 10, 14)
+    await seedProduct(t.db, { id: 'nightly', owners: ['#nightly'], createdAt: new Date(day - 86_400_000) })
+    await seedPipeline(t.db, {
+      id: 'nightly.build',
+      productId: 'nightly',
+      schedule: { cron: '0 6 * * *', timezone: 'UTC' },
+      alerts: [late({ finishWithin: '2h' })],
+      createdAt: new Date(day - 86_400_000),
+    })
+    await evaluateTimers(t.db, { now: new Date(day + 7 * hourMs) })
+    expect(await open('nightly')).toEqual([])
+    await evaluateTimers(t.db, { now: new Date(day + 9 * hourMs) })
+    expect((await open('nightly'))[0]?.title).toContain('is late')
+    await seedRun(t.db, {
+      pipelineId: 'nightly.build',
+      productId: 'nightly',
+      status: 'succeeded',
+      finishedAt: new Date(day + 9.2 * hourMs),
+    })
+    await evaluateTimers(t.db, { now: new Date(day + 9.5 * hourMs) })
+    expect(await open('nightly')).toEqual([])
+  })
+
+  it('budget: month-to-date cost over budget fires, and an open incident is reminded in its thread', async () => {
+    const now = Date.UTC(2026, 10, 20, 12)
+    await seedProduct(t.db, {
+      id: 'pricey',
+      owners: ['#pricey'],
+      alerts: [budget({ monthlyUsd: 10, forecast: false, remindEvery: '1h' })],
+    })
+    await t.db
+      .insertInto('cost_entries')
+      .values({
+        product_id: 'pricey',
+        kind: 'reported',
+        item: 'warehouse scan',
+        usd: 12.5,
+        at: new Date(now - 86_400_000),
+      })
+      .execute()
+    await evaluateTimers(t.db, { now: new Date(now) })
+    expect((await open('pricey'))[0]?.title).toContain('spent $12.50 this month, over its $10 budget')
+    await evaluateTimers(t.db, { now: new Date(now + 30 * 60_000) })
+    await evaluateTimers(t.db, { now: new Date(now + 61 * 60_000) })
+    const kinds = await t.db
+      .selectFrom('notifications')
+      .select('kind')
+      .where('product_id', '=', 'pricey')
+      .orderBy('id')
+      .execute()
+    expect(kinds.map((n) => n.kind)).toEqual(['first', 'reminder'])
   })
 })

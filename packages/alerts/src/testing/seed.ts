@@ -36,7 +36,14 @@ export async function seedProduct(
 
 export async function seedPipeline(
   db: Kysely<Database>,
-  pipeline: { id: string; productId: string; alerts?: AlertRule[]; steps?: string[]; createdAt?: Date },
+  pipeline: {
+    id: string
+    productId: string
+    alerts?: AlertRule[]
+    steps?: string[]
+    createdAt?: Date
+    schedule?: { cron: string; timezone: string }
+  },
 ): Promise<void> {
   await db
     .insertInto('pipelines')
@@ -60,6 +67,8 @@ export async function seedPipeline(
         })),
       ),
       alert_rules: json(pipeline.alerts ?? []),
+      schedule_cron: pipeline.schedule?.cron ?? null,
+      schedule_timezone: pipeline.schedule?.timezone ?? null,
       ...(pipeline.createdAt ? { created_at: pipeline.createdAt } : {}),
     })
     .execute()
