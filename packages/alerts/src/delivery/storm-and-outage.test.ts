@@ -88,7 +88,8 @@ describe.each(testBackends)('Slack delivery under load on $name', (backend) => {
           .execute()
         return left.length === 0 && incidents.reduce((sum, i) => sum + i.fire_count, 0) === 1000
       },
-      60_000,
+      // Behaviour, not speed (npm run bench:alerts measures that): generous for a loaded machine.
+      240_000,
     )
     const incidents = await t.db
       .selectFrom('incidents')
@@ -114,7 +115,7 @@ describe.each(testBackends)('Slack delivery under load on $name', (backend) => {
       .execute()
     expect(firsts).toHaveLength(250)
     expect(firsts.every((n) => n.slack_ts !== null)).toBe(true)
-  }, 120_000)
+  }, 300_000)
 
   it('outage: 500s, then 429 with Retry-After → all delivered afterwards, in order per channel, none twice', async () => {
     slack = await SlackServer.start()

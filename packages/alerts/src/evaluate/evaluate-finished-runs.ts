@@ -73,7 +73,20 @@ async function evaluateBatch(
   if (runs.length === 0) return { count: 0, more: false }
 
   const catalog = await RuleCatalog.load(trx)
-  for (const run of runs) await evaluateRun(trx, catalog, run, options.webUrl)
+  // Step runs of the whole batch in one query (stepFailed needs them).
+  const stepRows = await trx
+    .selectFrom('step_runs')
+    .select(['run_id', 'step_id', 'status', 'error'])
+    .where(
+      'run_id',
+      'in',
+      runs.map((run) => run.id),
+    )
+    .where('status', 'in', ['failed', 'succeeded'])
+    .execute()
+  const stepsByRun = new Map<string, StepRow[]>()
+  for (const row of stepRows) stepsByRun.set(row.run_id, [...(stepsByRun.get(row.run_id) ?? []), row])
+  for (const run of runs) await evaluateRun(trx, catalog, run, stepsByRun.get(run.id) ?? [], options.webUrl)
 
   await trx
     .insertInto('alert_evaluated_runs')
@@ -91,10 +104,13 @@ async function evaluateBatch(
   return { count: runs.length, more: runs.length === batch }
 }
 
+type StepRow = { run_id: string; step_id: string; status: string; error: ErrorInfo | null }
+
 async function evaluateRun(
   trx: Trx,
   catalog: RuleCatalog,
   run: Run,
+  steps: readonly StepRow[],
   webUrl: string | undefined,
 ): Promise<void> {
   const rules = catalog.runRules(run.pipeline_id)
@@ -105,13 +121,6 @@ async function evaluateRun(
   const link = webUrl
     ? `\n<${webUrl.replace(/\/$/, '')}/runs/${run.id}|Run ${run.id.slice(0, 8)}>`
     : `\nRun ${run.id}`
-  const steps = rules.some((b) => b.rule.kind === 'step-failed')
-    ? await trx
-        .selectFrom('step_runs')
-        .select(['step_id', 'status', 'error'])
-        .where('run_id', '=', run.id)
-        .execute()
-    : []
   for (const bound of rules) {
     const rule = bound.rule
     const subject = { key: `pipeline:${run.pipeline_id}`, pipelineId: run.pipeline_id }
