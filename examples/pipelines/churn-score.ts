@@ -1,5 +1,5 @@
 import { basename, extname, join, resolve } from 'node:path'
-import { definePipeline, manual, onEvent, onFile } from '@steward/pipelines'
+import { definePipeline, manual, onEvent, onFailure, onFile } from '@steward/pipelines'
 import { z } from 'zod'
 import { churnInbox, dataDir } from '../env.ts'
 import { churnScores } from '../products/churn-scores.ts'
@@ -20,6 +20,14 @@ export const churnScore = definePipeline({
   description: 'Validates a CRM churn export, scores every user with the logistic model and segments them.',
   product: churnScores,
   triggers: [onFile({ inbox: 'churn', param: 'file' }), onEvent({ name: 'churn-file-landed' }), manual()],
+  // The alert demo: a malformed export fails the run and the owners' channel hears it once; the
+  // next good export resolves it in place (the first message is updated, the thread told).
+  alerts: [
+    onFailure({
+      notify: 'owners',
+      runbook: 'https://github.com/steward/steward/blob/main/docs/recipes/add-an-alert-rule.md',
+    }),
+  ],
   params: z.object({
     file: z
       .string()

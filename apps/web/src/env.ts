@@ -28,3 +28,11 @@ export function refuseToStartWithoutUsageSalt(): void {
   )
   process.exit(1)
 }
+
+/**
+ * SLACK_SIGNING_SECRET: verifies requests from Slack's interactivity (alert buttons). Empty when
+ * unset, and then every such request is refused. Never sent to the browser.
+ */
+export function slackSigningSecret(): string {
+  return process.env.SLACK_SIGNING_SECRET?.trim() ?? ''
+}

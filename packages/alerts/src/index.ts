@@ -1,2 +1,17 @@
-// The alerts package's API arrives with its issue; this file keeps the workspace building.
-export {}
+// Rules as data (also exported alone as @steward/alerts/rules, for definitions).
+
+// Slack delivery.
+export { type DeliveryLoop, type DeliveryOptions, startDelivery } from './delivery/delivery-loop.ts'
+// Evaluation, incidents and the outbox.
+export { evaluateFinishedRuns, type FinishedRunsOptions } from './evaluate/evaluate-finished-runs.ts'
+export { evaluateTimers } from './evaluate/evaluate-timers.ts'
+export { baselineHours, checkVolume } from './evaluate/volume-check.ts'
+export { ackIncident, snoozeIncident } from './incidents/ack-and-snooze.ts'
+export { type Firing, fireIncident, resolveIncident } from './incidents/incident-lifecycle.ts'
+export * from './rules/index.ts'
+export { handleSlackInteraction, type InteractionResult } from './slack/interactivity.ts'
+export { ackActionId, renderFirst, snoozeActionId } from './slack/render.ts'
+export { noSlack, type SlackFailure, SlackSendError, type SlackTransport } from './slack/slack-transport.ts'
+export { verifySlackSignature } from './slack/verify-signature.ts'
+export { webApiTransport } from './slack/web-api-transport.ts'
+export { type Alerts, type SlackSettings, type StartAlertsOptions, startAlerts } from './start-alerts.ts'

@@ -1,3 +1,4 @@
+import type { SlackSettings } from '@steward/alerts'
 import { type Environment, readSettings, type Settings } from '@steward/config'
 
 /*
@@ -8,6 +9,19 @@ import { type Environment, readSettings, type Settings } from '@steward/config'
 /** Steward's settings from the environment; a bad value throws one line naming the setting. */
 export function readCliSettings(): Settings {
   return readSettings(process.env)
+}
+
+/**
+ * Slack settings: SLACK_BOT_TOKEN (none: notifications are recorded, not sent) and SLACK_API_URL
+ * (Slack's own by default; any Slack-compatible server for tests and staging). Never printed.
+ */
+export function readSlackSettings(): SlackSettings {
+  const botToken = process.env.SLACK_BOT_TOKEN?.trim()
+  const apiUrl = process.env.SLACK_API_URL?.trim()
+  return {
+    ...(botToken ? { botToken } : {}),
+    ...(apiUrl ? { apiUrl: apiUrl.endsWith('/') ? apiUrl : `${apiUrl}/` } : {}),
+  }
 }
 
 /** STEWARD_DEBUG=1 prints stacks of unexpected errors. */

@@ -8,12 +8,18 @@ import { type TestDatabase, testBackends } from './testing/test-databases.ts'
 
 const tables = [
   'actor_labels',
+  'alert_channels',
+  'alert_cursors',
+  'alert_evaluated_runs',
   'api_tokens',
   'attempts',
+  'backfills',
   'cost_daily',
   'cost_entries',
+  'incidents',
   'logs',
   'metrics',
+  'notifications',
   'pipeline_versions',
   'pipelines',
   'products',

@@ -111,6 +111,8 @@ export interface ProductsTable {
   tags: ColumnType<string[], string[] | undefined, string[]>
   freshness_max_age_seconds: number | null
   budget_monthly_usd: NullableNumeric
+  /** Product-level alert rules as deployed (freshness, budget, digest…); their shape is @steward/alerts'. */
+  alert_rules: ColumnType<unknown[], string | undefined, string>
   definition_hash: string
   source_file: string | null
   created_at: CreatedAt
@@ -347,6 +349,94 @@ export interface CostDailyTable {
   usd: Numeric
 }
 
+export type IncidentStatus = 'open' | 'resolved'
+export type NotificationKind = 'first' | 'follow_up' | 'resolved' | 'reminder' | 'digest' | 'delivery_problem'
+export type NotificationStatus = 'pending' | 'sent' | 'failed' | 'not_sent_no_token'
+
+/** A Slack message as rendered: fallback text plus Block Kit blocks. */
+export interface SlackPayload {
+  text: string
+  blocks: unknown[]
+}
+
+/** One firing of an alert rule for one subject (a product, pipeline or step); repeats update it. */
+export interface IncidentsTable {
+  id: string
+  /** Stable across deploys: `<scope>:<kind>[:<name>]`, see @steward/alerts `ruleKey`. */
+  rule_key: string
+  rule_kind: string
+  /** What the rule fired about, e.g. `pipeline:churn.score` or `pipeline:x/step:extract`. */
+  subject_key: string
+  product_id: string
+  pipeline_id: string | null
+  step_id: string | null
+  severity: string
+  title: string
+  detail: Generated<string>
+  runbook: string | null
+  /** Slack destinations it is announced to, resolved when it opened. */
+  destinations: ColumnType<string[], string[] | undefined, string[]>
+  status: IncidentStatus
+  fire_count: Generated<number>
+  opened_at: Timestamp
+  last_fired_at: Timestamp
+  resolved_at: NullableTimestamp
+  resolved_reason: string | null
+  acked_at: NullableTimestamp
+  acked_by: string | null
+  snoozed_until: NullableTimestamp
+  snoozed_by: string | null
+  remind_every_seconds: number | null
+  last_reminded_at: NullableTimestamp
+}
+
+/**
+ * The Slack outbox: a row is committed with the incident change that caused it, then delivered by
+ * the delivery loop. `slack_ts` set means Slack has it: a row is never posted twice.
+ */
+export interface NotificationsTable {
+  id: Generated<string>
+  destination: string
+  product_id: string
+  rule_key: string
+  incident_id: string | null
+  kind: NotificationKind
+  payload: Json<SlackPayload>
+  status: NotificationStatus
+  attempts: Generated<number>
+  last_error: string | null
+  /** The channel id Slack answered with (needed by chat.update). */
+  slack_channel: string | null
+  slack_ts: string | null
+  /** For replies: the first message's ts. */
+  thread_ts: string | null
+  /** For `resolved`: when the first message was updated (so a retry only replies). */
+  first_updated_at: NullableTimestamp
+  created_at: Timestamp
+  sent_at: NullableTimestamp
+}
+
+/** Pacing per Slack destination; the delivery loop leases a row while it sends. */
+export interface AlertChannelsTable {
+  destination: string
+  next_send_at: Timestamp
+  /** A new top-level message waits until then, and takes every first message pending by then. */
+  group_until: NullableTimestamp
+  lease_owner: string | null
+  lease_until: NullableTimestamp
+  last_sent_at: NullableTimestamp
+}
+
+export interface AlertCursorsTable {
+  name: string
+  position: Timestamp
+}
+
+export interface AlertEvaluatedRunsTable {
+  run_id: string
+  finished_at: Timestamp
+}
+
 export interface Database {
   products: ProductsTable
   pipelines: PipelinesTable
@@ -368,6 +458,11 @@ export interface Database {
   actor_labels: ActorLabelsTable
   api_tokens: ApiTokensTable
   cost_daily: CostDailyTable
+  incidents: IncidentsTable
+  notifications: NotificationsTable
+  alert_channels: AlertChannelsTable
+  alert_cursors: AlertCursorsTable
+  alert_evaluated_runs: AlertEvaluatedRunsTable
 }
 
 export type Product = Selectable<ProductsTable>
@@ -385,6 +480,8 @@ export type CostEntry = Selectable<CostEntriesTable>
 export type Backfill = Selectable<BackfillsTable>
 export type ApiToken = Selectable<ApiTokensTable>
 export type UsageEvent = Selectable<UsageEventsTable>
+export type Incident = Selectable<IncidentsTable>
+export type Notification = Selectable<NotificationsTable>
 
 /** Serialise a value for a jsonb column. */
 export function json<T>(value: T): string {

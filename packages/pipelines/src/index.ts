@@ -2,6 +2,20 @@ import type { DurationErrorCode } from './definitions/duration.ts'
 import type { LoaderErrorCode } from './loader/load-project.ts'
 import type { ValidationErrorCode } from './validation/definition-error.ts'
 
+// Alert rules (the alerts package's builders), so definition files import everything from one place.
+export {
+  budget,
+  cost,
+  digest,
+  freshness,
+  late,
+  onFailure,
+  runTooLong,
+  stepFailed,
+  unused,
+  usageDrop,
+  volume,
+} from '@steward/alerts/rules'
 // Definitions: what data teams write.
 export type { AlertRule } from './definitions/alert-rule.ts'
 export { type DefinitionIssue, type DefinitionKind, definitionMeta } from './definitions/brand.ts'

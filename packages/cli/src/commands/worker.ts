@@ -2,7 +2,7 @@ import { stewardPaths } from '@steward/config'
 import { redactUrl } from '@steward/db'
 import { type Command, InvalidArgumentError } from 'commander'
 import { migrateDatabase, openDatabase } from '../database/open-database.ts'
-import { readCliSettings } from '../env.ts'
+import { readCliSettings, readSlackSettings } from '../env.ts'
 import { out } from '../output/print.ts'
 import { loadAndValidate } from '../project/deploy-project.ts'
 import { assertRedisAnswers, startProjectRuntime } from '../project/runtime-services.ts'
@@ -35,7 +35,12 @@ SIGTERM stops it gracefully: running steps finish and are recorded first.`,
           db,
           { redisUrl: settings.redisUrl, prefix: settings.queuePrefix },
           project,
-          { concurrency: options.concurrency, inboxRoot: stewardPaths(settings.home).inbox, log: out },
+          {
+            concurrency: options.concurrency,
+            inboxRoot: stewardPaths(settings.home).inbox,
+            log: out,
+            slack: readSlackSettings(),
+          },
         )
         out(
           `worker ${runtime.worker.workerId}: running ${project.pipelines.length} pipelines, ` +

@@ -1,7 +1,7 @@
 import { type Settings, stewardPaths } from '@steward/config'
 import { redactUrl } from '@steward/db'
 import { migrateDatabase, openDatabase } from '../database/open-database.ts'
-import { inheritedEnvironment } from '../env.ts'
+import { inheritedEnvironment, readSlackSettings } from '../env.ts'
 import { cliError } from '../errors.ts'
 import { ensureHome } from '../home/ensure-home.ts'
 import { ensureUsageSalt } from '../home/ensure-usage-salt.ts'
@@ -124,6 +124,8 @@ export async function runDev(settings: Settings, options: DevOptions, output: De
       inboxRoot: stewardPaths(settings.home).inbox,
       firstRuns: options.firstRuns,
       log: out,
+      slack: readSlackSettings(),
+      ...(webUrl ? { webUrl } : {}),
     })
     // Stopped before the database closes: running steps finish and are recorded first.
     cleanup.push('worker', () => worker.stop())

@@ -1,3 +1,4 @@
+import { type SlackSettings, startAlerts } from '@steward/alerts'
 import type { StewardDb } from '@steward/db'
 import {
   type InboxWatcher,
@@ -63,14 +64,21 @@ export async function startProjectWorker(
 }
 
 /**
- * A worker and the watcher of the file inboxes (`onFile` triggers) under `inboxRoot`, stopped
- * together: the watcher first, so no new run starts while the worker finishes its steps.
+ * A worker, the watcher of the file inboxes (`onFile` triggers) under `inboxRoot`, and the alert
+ * evaluator with its Slack delivery, stopped together: the watcher first, so no new run starts
+ * while the worker finishes its steps, and alerts last, so the last failures still reach Slack.
  */
 export async function startProjectRuntime(
   db: StewardDb,
   target: QueueTarget,
   project: Project,
-  options: { concurrency: number; inboxRoot: string; log: (line: string) => void },
+  options: {
+    concurrency: number
+    inboxRoot: string
+    log: (line: string) => void
+    slack: SlackSettings
+    webUrl?: string
+  },
 ): Promise<{ worker: RuntimeWorker; inboxes: InboxWatcher; close(): Promise<void> }> {
   const worker = await startProjectWorker(db, target, project, options)
   const inboxes = watchInboxes(db.db, worker.queue, {
@@ -78,12 +86,25 @@ export async function startProjectRuntime(
     log: options.log,
     onError: (error) => options.log(`inbox: ${error instanceof Error ? error.message : String(error)}`),
   })
+  const alerts = startAlerts({
+    db: db.db,
+    slack: options.slack,
+    ...(options.webUrl ? { webUrl: options.webUrl } : {}),
+    onError: (error) => options.log(`alerts: ${error instanceof Error ? error.message : String(error)}`),
+  })
+  // A step job ends after its result (and its run's, when it was the last) is committed: evaluate now.
+  worker.worker.on('completed', alerts.nudge)
+  worker.worker.on('failed', alerts.nudge)
+  options.log(
+    `alerts: ${options.slack.botToken ? 'posting to Slack' : 'no SLACK_BOT_TOKEN, notifications recorded only'}`,
+  )
   return {
     worker,
     inboxes,
     async close() {
       await inboxes.close()
       await worker.close()
+      await alerts.close()
     },
   }
 }

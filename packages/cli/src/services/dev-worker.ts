@@ -1,3 +1,4 @@
+import type { SlackSettings } from '@steward/alerts'
 import type { StewardDb } from '@steward/db'
 import { type Project, type RuntimeQueue, type ScheduleSpec, startRun } from '@steward/pipelines'
 import { type QueueTarget, startProjectRuntime, syncProjectSchedules } from '../project/runtime-services.ts'
@@ -15,6 +16,10 @@ export interface DevWorkerContext {
   /** Give scheduled pipelines that never ran one run now, so a new project shows data at once. */
   firstRuns: boolean
   log: (line: string) => void
+  /** Alerts go to Slack with a token; without one they are recorded and shown in the UI. */
+  slack: SlackSettings
+  /** The web UI, for links to runs in alerts. */
+  webUrl?: string
 }
 
 export interface DevWorker {
@@ -41,6 +46,8 @@ export async function startDevWorker(context: DevWorkerContext): Promise<DevWork
     concurrency: context.concurrency,
     inboxRoot: context.inboxRoot,
     log: context.log,
+    slack: context.slack,
+    ...(context.webUrl ? { webUrl: context.webUrl } : {}),
   })
   const status = `running in this process (${runtime.worker.workerId}, ${context.concurrency} steps at once; inbox ${context.inboxRoot})`
   context.log(`worker: ${status}`)

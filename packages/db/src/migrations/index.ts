@@ -2,6 +2,7 @@ import type { Migration, MigrationProvider } from 'kysely'
 import { catalogAndRuntime } from './0001-catalog-and-runtime.ts'
 import { runtimeHeartbeats } from './0002-runtime-heartbeats.ts'
 import { usageAndCost } from './0003-usage-and-cost.ts'
+import { alerts } from './0004-alerts.ts'
 import { partitionsAndBackfills } from './0006-partitions-and-backfills.ts'
 
 /**
@@ -13,6 +14,7 @@ export const migrations: Record<string, Migration> = {
   '0001_catalog_and_runtime': catalogAndRuntime,
   '0002_runtime_heartbeats': runtimeHeartbeats,
   '0003_usage_and_cost': usageAndCost,
+  '0004_alerts': alerts,
   '0006_partitions_and_backfills': partitionsAndBackfills,
 }
 

@@ -1,8 +1,6 @@
 /**
- * An alert rule attached to a pipeline. Opaque here on purpose: the alerts package defines the
- * rules (`onFailure()`, `volume({ … })`…) and their evaluation. Pipelines only carry them, and deploy
- * stores their JSON in `pipelines.alert_rules`.
+ * Alert rules attached to products and pipelines. The alerts package defines them (`onFailure()`,
+ * `volume({ … })`…), checks them and evaluates them; definitions carry them and deploy stores their
+ * JSON in `products.alert_rules` and `pipelines.alert_rules`.
  */
-export interface AlertRule {
-  readonly [key: string]: unknown
-}
+export type { AlertRule } from '@steward/alerts/rules'

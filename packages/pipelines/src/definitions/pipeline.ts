@@ -1,3 +1,4 @@
+import { alertRuleIssues, ruleStepProblems } from '@steward/alerts/rules'
 import { z } from 'zod'
 import type { PartitionScheme } from '../partitions/partition-scheme.ts'
 import type { AlertRule } from './alert-rule.ts'
@@ -141,13 +142,8 @@ const pipelineOptionsSchema = z.strictObject({
   maxConcurrentRuns: positiveInt('a whole number above 0').optional(),
   // Checked by collectSteps, which knows both forms.
   steps: z.unknown().optional(),
-  // Alert rules are the alerts package's to check; here they only need to be objects.
-  alerts: z
-    .array(
-      satisfies<AlertRule>((value) => typeof value === 'object' && value !== null, 'must be an alert rule'),
-      { error: 'must be a list of alert rules, e.g. [onFailure()]' },
-    )
-    .optional(),
+  // Checked by the alerts package (alertRuleIssues), which names each rule's field.
+  alerts: z.unknown().optional(),
 })
 
 /**
@@ -191,6 +187,11 @@ export function definePipeline<
     typeof options === 'object' && options !== null ? options : {}
   const issues: DefinitionIssue[] = check(pipelineOptionsSchema, given)
   const steps = collectSteps(given.steps, definedIn, issues)
+  if (given.alerts !== undefined) {
+    const ruleIssues = alertRuleIssues(given.alerts, 'pipeline')
+    issues.push(...ruleIssues)
+    if (ruleIssues.length === 0) issues.push(...ruleStepProblems(given.alerts, Object.keys(steps)))
+  }
   for (const [stepId, step] of Object.entries(steps)) {
     issues.push(...(definitionMeta(step)?.issues ?? []).map((issue) => withStepPrefix(issue, stepId)))
   }

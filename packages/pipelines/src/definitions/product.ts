@@ -1,4 +1,6 @@
+import { alertRuleIssues } from '@steward/alerts/rules'
 import { z } from 'zod'
+import type { AlertRule } from './alert-rule.ts'
 import { type Branded, brand, isDefinitionOf } from './brand.ts'
 import { callerFile } from './caller-file.ts'
 import type { Duration } from './duration.ts'
@@ -41,6 +43,8 @@ export interface ProductOptions {
   /** The promise: data is never older than `maxAge` (a freshness alert fires when it is). */
   freshness?: { maxAge: Duration }
   budget?: { monthlyUsd: number }
+  /** Rules about the product as a whole (freshness, budget, digest…) or every pipeline of it (onFailure…). */
+  alerts?: readonly AlertRule[]
 }
 
 export interface Product extends Readonly<ProductOptions>, Branded<'product'> {}
@@ -77,6 +81,8 @@ const productOptionsSchema = z.strictObject({
   budget: z
     .strictObject({ monthlyUsd: z.number({ error: 'must be a number of US dollars' }).nonnegative() })
     .optional(),
+  // Checked by the alerts package (alertRuleIssues), which names each rule's field.
+  alerts: z.unknown().optional(),
 })
 
 /**
@@ -99,6 +105,9 @@ const productOptionsSchema = z.strictObject({
 export function defineProduct(options: ProductOptions): Product {
   const definedIn = callerFile(defineProduct)
   const issues = check(productOptionsSchema, options)
+  if (typeof options === 'object' && options !== null && options.alerts !== undefined) {
+    issues.push(...alertRuleIssues(options.alerts, 'product'))
+  }
   return brand({ ...options }, { kind: 'product', issues, definedIn })
 }
 

@@ -23,6 +23,7 @@ export interface CatalogProduct {
   tags: string[]
   freshness_max_age_seconds: number | null
   budget_monthly_usd: number | null
+  alert_rules: unknown[]
   source_file: string
   /** sha256 of the canonical JSON of every column above except `source_file`. */
   definition_hash: string

@@ -1,3 +1,4 @@
+import { onFailure } from '@steward/alerts/rules'
 import { describe, expect, it } from 'vitest'
 import { z } from 'zod'
 import { defineConfig } from '../definitions/config.ts'
@@ -43,7 +44,7 @@ function definitions(options: { retries?: number; extract?: () => Promise<{ path
           run: options.extract ?? (async () => ({ path: 'x' })),
         })
         .step('funnel', { needs: ['extract'], run: async (_ctx, { extract }) => extract.path }),
-    alerts: [{ rule: 'on-failure' }],
+    alerts: [onFailure()],
   })
   return { products: [product], pipelines: [counts, build] }
 }
@@ -72,6 +73,7 @@ describe('compileCatalog', () => {
         tags: ['growth'],
         freshness_max_age_seconds: 8 * 86_400,
         budget_monthly_usd: 200,
+        alert_rules: [],
         source_file: 'compile-catalog.test.ts',
         definition_hash: expect.stringMatching(/^[0-9a-f]{64}$/),
       },
@@ -90,7 +92,7 @@ describe('compileCatalog', () => {
       ],
       params_schema: { type: 'object', properties: { week: { type: 'string' } } },
       max_concurrent_runs: 2,
-      alert_rules: [{ rule: 'on-failure' }],
+      alert_rules: [{ kind: 'on-failure' }],
       source_file: 'compile-catalog.test.ts',
     })
     // The step's own settings win; the config's defaults fill the rest.

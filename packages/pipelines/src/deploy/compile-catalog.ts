@@ -53,6 +53,7 @@ function compileProduct({
       ? Math.ceil(parseDuration(product.freshness.maxAge) / 1000)
       : null,
     budget_monthly_usd: product.budget?.monthlyUsd ?? null,
+    alert_rules: [...(product.alerts ?? [])] as unknown[],
   }
   // Round-trip through JSON so the row holds exactly what is hashed (no `undefined` members).
   const row = JSON.parse(canonicalJson(columns)) as typeof columns

@@ -105,6 +105,7 @@ async function deployProducts(trx: Db, products: readonly CatalogProduct[]): Pro
       tags: product.tags,
       freshness_max_age_seconds: product.freshness_max_age_seconds,
       budget_monthly_usd: product.budget_monthly_usd,
+      alert_rules: json(product.alert_rules),
       definition_hash: product.definition_hash,
       source_file: product.source_file,
     }

@@ -1,0 +1,28 @@
+import { ackIncident } from '@steward/alerts'
+import { apiError, apiErrorFrom } from '../../../../../../server/api/api-error.ts'
+import { readJsonBody } from '../../../../../../server/api/read-json-body.ts'
+import { getDb } from '../../../../../../server/db.ts'
+
+export const dynamic = 'force-dynamic'
+
+const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+
+/** POST /api/v1/incidents/:id/ack `{ "by": "ana" }` → the incident acknowledged: no more reminders. */
+export async function POST(
+  request: Request,
+  context: { params: Promise<{ id: string }> },
+): Promise<Response> {
+  const { id } = await context.params
+  const body = await readJsonBody(request, '{ "by": "who acknowledges" }')
+  if (!body.ok) return apiError(400, 'BODY_INVALID', body.message)
+  const by = typeof body.value.by === 'string' && body.value.by.trim() ? body.value.by.trim() : 'the web UI'
+  if (!uuid.test(id)) return apiError(404, 'INCIDENT_NOT_FOUND', `no open incident ${id}`)
+  try {
+    const { db } = await getDb()
+    const incident = await ackIncident(db, id, by)
+    if (!incident) return apiError(404, 'INCIDENT_NOT_FOUND', `no open incident ${id}`)
+    return Response.json({ id, ackedAt: incident.acked_at, ackedBy: incident.acked_by })
+  } catch (error) {
+    return apiErrorFrom(error)
+  }
+}

@@ -1,0 +1,36 @@
+import { durationMs, snoozeIncident } from '@steward/alerts'
+import { apiError, apiErrorFrom } from '../../../../../../server/api/api-error.ts'
+import { readJsonBody } from '../../../../../../server/api/read-json-body.ts'
+import { getDb } from '../../../../../../server/db.ts'
+
+export const dynamic = 'force-dynamic'
+
+const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+const shape = '{ "for": "2h" } or { "until": "2026-12-01T09:00:00Z" }, with an optional "by"'
+
+/** POST /api/v1/incidents/:id/snooze → no follow-ups or reminders until then; resolution still shows. */
+export async function POST(
+  request: Request,
+  context: { params: Promise<{ id: string }> },
+): Promise<Response> {
+  const { id } = await context.params
+  const body = await readJsonBody(request, shape)
+  if (!body.ok) return apiError(400, 'BODY_INVALID', body.message)
+  const { for: length, until, by } = body.value
+  const ms = length === undefined ? undefined : durationMs(length)
+  const at =
+    typeof until === 'string' ? new Date(until) : ms !== undefined ? new Date(Date.now() + ms) : undefined
+  if (!at || Number.isNaN(at.getTime()) || at.getTime() <= Date.now()) {
+    return apiError(400, 'BODY_INVALID', `say how long to snooze: ${shape}`)
+  }
+  if (!uuid.test(id)) return apiError(404, 'INCIDENT_NOT_FOUND', `no open incident ${id}`)
+  try {
+    const { db } = await getDb()
+    const who = typeof by === 'string' && by.trim() ? by.trim() : 'the web UI'
+    const incident = await snoozeIncident(db, id, at, who)
+    if (!incident) return apiError(404, 'INCIDENT_NOT_FOUND', `no open incident ${id}`)
+    return Response.json({ id, snoozedUntil: incident.snoozed_until, snoozedBy: incident.snoozed_by })
+  } catch (error) {
+    return apiErrorFrom(error)
+  }
+}

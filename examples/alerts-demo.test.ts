@@ -1,0 +1,108 @@
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { type Alerts, startAlerts } from '@steward/alerts'
+import { SlackServer, waitUntil } from '@steward/alerts/testing'
+import { migrateToLatest } from '@steward/db'
+import { type TestDatabase, testBackends } from '@steward/db/testing'
+import {
+  compileCatalog,
+  createProject,
+  deleteQueueKeys,
+  deployCatalog,
+  type InboxWatcher,
+  type RuntimeWorker,
+  startWorker,
+  watchInboxes,
+} from '@steward/pipelines'
+import { testRedisUrl } from '@steward/pipelines/testing'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { churnScore } from './pipelines/churn-score.ts'
+import { churnScores } from './products/churn-scores.ts'
+import { writeChurnFile } from './src/churn/write-churn-file.ts'
+
+/**
+ * The alert demo end to end: the churn pipeline on a real worker watching its inbox, alerts
+ * evaluated and delivered to a local Slack-compatible server, as `steward dev` wires them.
+ */
+describe('the churn alert demo', () => {
+  const prefix = `{steward-test-alerts-demo-${process.pid}}`
+  let home = ''
+  let previousHome: string | undefined
+  let t: TestDatabase | undefined
+  let slack: SlackServer | undefined
+  let worker: RuntimeWorker | undefined
+  let inboxes: InboxWatcher | undefined
+  let alerts: Alerts | undefined
+
+  beforeAll(async () => {
+    home = await mkdtemp(join(tmpdir(), 'steward-alerts-demo-'))
+    previousHome = process.env.STEWARD_HOME
+    process.env.STEWARD_HOME = home
+    t = await testBackends.find((backend) => backend.name === 'pglite')?.open()
+    if (!t) throw new Error('no pglite test backend')
+    await migrateToLatest(t.db)
+    const project = await createProject({
+      products: [churnScores],
+      pipelines: [churnScore],
+      root: import.meta.dirname,
+    })
+    await deployCatalog(t.db, compileCatalog(project))
+    slack = await SlackServer.start()
+    worker = await startWorker({
+      db: t.db,
+      redisUrl: testRedisUrl,
+      project,
+      prefix,
+      reconcile: false,
+      heartbeatMs: 100,
+    })
+    inboxes = watchInboxes(t.db, worker.queue, { root: join(home, 'inbox') })
+    alerts = startAlerts({
+      db: t.db,
+      slack: { botToken: 'xoxb-demo', apiUrl: slack.apiUrl },
+      paceMs: 50,
+      groupWindowMs: 200,
+    })
+    worker.worker.on('completed', alerts.nudge)
+    worker.worker.on('failed', alerts.nudge)
+  }, 60_000)
+
+  afterAll(async () => {
+    await inboxes?.close()
+    await worker?.close()
+    await alerts?.close()
+    await slack?.close()
+    await deleteQueueKeys(testRedisUrl, prefix)
+    await t?.dispose()
+    if (previousHome === undefined) delete process.env.STEWARD_HOME
+    else process.env.STEWARD_HOME = previousHome
+    await rm(home, { recursive: true, force: true })
+  })
+
+  it('a malformed export posts one message to the owners; a good one resolves it in place', async () => {
+    const server = slack as SlackServer
+    await writeChurnFile(join(home, 'inbox/churn'), { seed: 3, users: 200, asOf: '2026-11-05', breakLine: 7 })
+    await waitUntil(
+      'the failure in #lifecycle-data',
+      () => server.posts('#lifecycle-data').length === 1,
+      30_000,
+    )
+    const first = server.posts('#lifecycle-data')[0]
+    expect(first?.text).toBe('Churn scoring failed')
+    expect(JSON.stringify(first?.blocks)).toContain('line 7')
+    // Owners only: the stakeholders' channels stay quiet.
+    expect(server.posts('#crm')).toEqual([])
+
+    await writeChurnFile(join(home, 'inbox/churn'), { seed: 3, users: 200, asOf: '2026-11-06' })
+    await waitUntil(
+      'the resolution',
+      () => server.updates().length === 1 && server.posts('#lifecycle-data').length === 2,
+      30_000,
+    )
+    expect(server.updates()[0]).toMatchObject({ ts: first?.ts, text: 'Resolved: Churn scoring failed' })
+    expect(server.posts('#lifecycle-data')[1]).toMatchObject({ threadTs: first?.ts })
+    expect(server.posts('#lifecycle-data')[1]?.text).toContain('Resolved')
+    expect(server.requests).toHaveLength(3)
+  }, 60_000)
+})

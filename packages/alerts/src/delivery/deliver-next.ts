@@ -1,0 +1,244 @@
+import { json, type Notification } from '@steward/db'
+import type { Db } from '../incidents/outbox.ts'
+import { addToOutbox } from '../incidents/outbox.ts'
+import { renderDeliveryProblem, renderFirst } from '../slack/render.ts'
+import { type SlackFailure, SlackSendError, type SlackTransport } from '../slack/slack-transport.ts'
+import type { Release } from './channel-lease.ts'
+
+export interface DeliverySettings {
+  transport: SlackTransport
+  /** Least time between two messages to one channel. Default 1000 ms (Slack allows about one a second). */
+  paceMs: number
+  /** A new top-level message waits this long after the previous one, and lists every incident opened meanwhile. */
+  groupWindowMs: number
+  backoffBaseMs: number
+  backoffMaxMs: number
+  /** Top-level messages grouped at most. */
+  maxGroup: number
+  now: () => Date
+}
+
+/** What one delivery slot did, for the loop's counters and the benchmark. */
+export type DeliveryOutcome = 'sent' | 'waiting' | 'retry' | 'failed' | 'recorded' | 'idle'
+
+/**
+ * Delivers the channel's oldest pending notification (FIFO per channel; a top-level message takes
+ * every top-level notification pending for the channel with it). Called with the channel leased.
+ * A notification is marked sent in the same statement that records Slack's ts, and a row with a ts
+ * is never posted again.
+ */
+export async function deliverNext(
+  db: Db,
+  destination: string,
+  settings: DeliverySettings,
+): Promise<{ outcome: DeliveryOutcome; release: Release }> {
+  const now = settings.now()
+  const next = await db
+    .selectFrom('notifications')
+    .selectAll()
+    .where('destination', '=', destination)
+    .where('status', '=', 'pending')
+    .orderBy('id')
+    .limit(1)
+    .executeTakeFirst()
+  if (!next) return { outcome: 'idle', release: { nextSendAt: now } }
+
+  if (settings.transport.kind === 'none') {
+    // No token: rendered and recorded, as they would have looked.
+    await db
+      .updateTable('notifications')
+      .set({ status: 'not_sent_no_token', last_error: 'no SLACK_BOT_TOKEN' })
+      .where('destination', '=', destination)
+      .where('status', '=', 'pending')
+      .execute()
+    return { outcome: 'recorded', release: { nextSendAt: now } }
+  }
+
+  const channel = await db
+    .selectFrom('alert_channels')
+    .select('group_until')
+    .where('destination', '=', destination)
+    .executeTakeFirst()
+  if (next.kind === 'first' && channel?.group_until && channel.group_until.getTime() > now.getTime()) {
+    return { outcome: 'waiting', release: { nextSendAt: channel.group_until } }
+  }
+
+  let group: Notification[] = [next]
+  try {
+    if (next.kind === 'first') {
+      // The first messages at the head of the channel's queue, up to the next other kind: FIFO holds.
+      const queue = await db
+        .selectFrom('notifications')
+        .selectAll()
+        .where('destination', '=', destination)
+        .where('status', '=', 'pending')
+        .orderBy('id')
+        .limit(settings.maxGroup)
+        .execute()
+      const stop = queue.findIndex((n) => n.kind !== 'first')
+      group = stop === -1 ? queue : queue.slice(0, stop)
+      const incidents = await incidentsOf(db, group)
+      const payload = incidents.length > 0 ? renderFirst(incidents) : next.payload
+      const posted = await settings.transport.postMessage({ channel: destination, payload })
+      await db
+        .updateTable('notifications')
+        .set((eb) => ({
+          status: 'sent',
+          slack_channel: posted.channel,
+          slack_ts: posted.ts,
+          payload: json(payload),
+          sent_at: now,
+          attempts: eb('attempts', '+', 1),
+          last_error: null,
+        }))
+        .where(
+          'id',
+          'in',
+          group.map((n) => n.id),
+        )
+        .execute()
+      const sentAt = settings.now()
+      return {
+        outcome: 'sent',
+        release: {
+          nextSendAt: new Date(sentAt.getTime() + settings.paceMs),
+          groupUntil: new Date(sentAt.getTime() + settings.groupWindowMs),
+          sentAt,
+        },
+      }
+    }
+
+    let threadTs: string | undefined
+    let postTo = destination
+    if (next.incident_id !== null) {
+      const first = await db
+        .selectFrom('notifications')
+        .selectAll()
+        .where('incident_id', '=', next.incident_id)
+        .where('destination', '=', destination)
+        .where('kind', '=', 'first')
+        .orderBy('id')
+        .executeTakeFirst()
+      if (!first?.slack_ts || !first.slack_channel) {
+        const why = first?.last_error
+          ? `the first message was not delivered (${first.last_error})`
+          : 'no first message'
+        await markFailed(db, [next.id], why)
+        return { outcome: 'failed', release: { nextSendAt: now } }
+      }
+      threadTs = first.slack_ts
+      postTo = first.slack_channel
+      if (next.kind === 'resolved' && next.first_updated_at === null) {
+        const sameMessage = await db
+          .selectFrom('notifications')
+          .selectAll()
+          .where('slack_channel', '=', first.slack_channel)
+          .where('slack_ts', '=', first.slack_ts)
+          .where('kind', '=', 'first')
+          .execute()
+        const incidents = await incidentsOf(db, sameMessage)
+        await settings.transport.update({
+          channel: first.slack_channel,
+          ts: first.slack_ts,
+          payload: renderFirst(incidents),
+        })
+        await db
+          .updateTable('notifications')
+          .set({ first_updated_at: now })
+          .where('id', '=', next.id)
+          .execute()
+      }
+    }
+    const posted = await settings.transport.postMessage({
+      channel: postTo,
+      payload: next.payload,
+      ...(threadTs ? { threadTs } : {}),
+    })
+    await db
+      .updateTable('notifications')
+      .set((eb) => ({
+        status: 'sent',
+        slack_channel: posted.channel,
+        slack_ts: posted.ts,
+        thread_ts: threadTs ?? null,
+        sent_at: now,
+        attempts: eb('attempts', '+', 1),
+        last_error: null,
+      }))
+      .where('id', '=', next.id)
+      .execute()
+    const sentAt = settings.now()
+    return { outcome: 'sent', release: { nextSendAt: new Date(sentAt.getTime() + settings.paceMs), sentAt } }
+  } catch (error) {
+    const failure: SlackFailure =
+      error instanceof SlackSendError
+        ? error.failure
+        : { kind: 'transient', reason: String(error).slice(0, 200) }
+    const ids = group.map((n) => n.id)
+    if (failure.kind === 'permanent') {
+      await markFailed(db, ids, failure.reason)
+      if (next.kind !== 'delivery_problem') await tellOwnersElsewhere(db, next, failure.reason, now)
+      return { outcome: 'failed', release: { nextSendAt: now } }
+    }
+    const attempts = next.attempts + 1
+    await db
+      .updateTable('notifications')
+      .set((eb) => ({ attempts: eb('attempts', '+', 1), last_error: failure.reason }))
+      .where('id', 'in', ids)
+      .execute()
+    const waitMs =
+      failure.kind === 'rate_limited'
+        ? failure.retryAfterMs
+        : Math.min(settings.backoffMaxMs, settings.backoffBaseMs * 2 ** Math.min(attempts - 1, 20))
+    return { outcome: 'retry', release: { nextSendAt: new Date(settings.now().getTime() + waitMs) } }
+  }
+}
+
+async function incidentsOf(db: Db, notifications: readonly Notification[]) {
+  const ids = [...new Set(notifications.flatMap((n) => (n.incident_id ? [n.incident_id] : [])))]
+  if (ids.length === 0) return []
+  const rows = await db.selectFrom('incidents').selectAll().where('id', 'in', ids).execute()
+  const byId = new Map(rows.map((row) => [row.id, row]))
+  return ids.flatMap((id) => byId.get(id) ?? [])
+}
+
+async function markFailed(db: Db, ids: readonly string[], reason: string): Promise<void> {
+  await db
+    .updateTable('notifications')
+    .set((eb) => ({ status: 'failed', last_error: reason, attempts: eb('attempts', '+', 1) }))
+    .where('id', 'in', [...ids])
+    .execute()
+}
+
+/**
+ * A permanent failure (channel_not_found, not_in_channel…) is told to the product's owners on
+ * another of their destinations, once per destination and reason, when they have another one.
+ */
+async function tellOwnersElsewhere(db: Db, failed: Notification, reason: string, at: Date): Promise<void> {
+  const product = await db
+    .selectFrom('products')
+    .select(['owners', 'name'])
+    .where('id', '=', failed.product_id)
+    .executeTakeFirst()
+  if (!product) return
+  const others = [...new Set(product.owners.map((o) => o.slack))].filter((d) => d !== failed.destination)
+  for (const destination of others) {
+    const told = await db
+      .selectFrom('notifications')
+      .select('id')
+      .where('kind', '=', 'delivery_problem')
+      .where('destination', '=', destination)
+      .where('rule_key', '=', `delivery:${failed.destination}:${reason}`)
+      .executeTakeFirst()
+    if (told) continue
+    await addToOutbox(db, {
+      destination,
+      productId: failed.product_id,
+      ruleKey: `delivery:${failed.destination}:${reason}`,
+      incidentId: null,
+      kind: 'delivery_problem',
+      payload: renderDeliveryProblem(failed.destination, reason, `an alert about ${product.name}`),
+      at,
+    })
+  }
+}

@@ -1,0 +1,249 @@
+import type { ErrorInfo, Run } from '@steward/db'
+import { sql } from 'kysely'
+import { fireIncident, resolveIncident } from '../incidents/incident-lifecycle.ts'
+import type { Db, Trx } from '../incidents/outbox.ts'
+import { durationMs } from '../rules/duration.ts'
+import { firingFor } from './firing-for.ts'
+import { RuleCatalog } from './rule-catalog.ts'
+
+export interface FinishedRunsOptions {
+  now?: Date
+  /**
+   * `finished_at` is the finishing transaction's start time, so a run can commit after later ones:
+   * each pass looks back this far past the cursor and skips runs it already handled. Default 5 min.
+   */
+  overlapMs?: number
+  /** Runs per transaction: small enough that notifications commit (and go out) while a storm is still being read. Default 100. */
+  batch?: number
+  webUrl?: string
+}
+
+const cursorName = 'finished-runs'
+
+/**
+ * Evaluates the run rules (onFailure, stepFailed, runTooLong, cost) for every run finished since
+ * the durable cursor, in transactions that also open/resolve incidents and fill the outbox. Safe to
+ * call from many processes at once: the cursor row is locked for the pass. Returns runs handled.
+ */
+export async function evaluateFinishedRuns(db: Db, options: FinishedRunsOptions = {}): Promise<number> {
+  let total = 0
+  for (;;) {
+    const handled = await db.transaction().execute((trx) => evaluateBatch(trx, options))
+    total += handled.count
+    if (!handled.more) return total
+  }
+}
+
+async function evaluateBatch(
+  trx: Trx,
+  options: FinishedRunsOptions,
+): Promise<{ count: number; more: boolean }> {
+  const now = options.now ?? new Date()
+  const overlapMs = options.overlapMs ?? 300_000
+  const batch = options.batch ?? 100
+  // A fresh install starts now: history is not replayed into Slack.
+  await trx
+    .insertInto('alert_cursors')
+    .values({ name: cursorName, position: now })
+    .onConflict((oc) => oc.column('name').doNothing())
+    .execute()
+  const cursor = await trx
+    .selectFrom('alert_cursors')
+    .select('position')
+    .where('name', '=', cursorName)
+    .forUpdate()
+    .executeTakeFirstOrThrow()
+  const from = new Date(cursor.position.getTime() - overlapMs)
+  const runs = await trx
+    .selectFrom('runs')
+    .selectAll('runs')
+    .where('runs.finished_at', '>=', from)
+    .where('runs.status', 'in', ['succeeded', 'failed'])
+    .where(({ not, exists, selectFrom }) =>
+      not(
+        exists(
+          selectFrom('alert_evaluated_runs as e').select('e.run_id').whereRef('e.run_id', '=', 'runs.id'),
+        ),
+      ),
+    )
+    .orderBy('runs.finished_at')
+    .orderBy('runs.id')
+    .limit(batch)
+    .execute()
+  if (runs.length === 0) return { count: 0, more: false }
+
+  const catalog = await RuleCatalog.load(trx)
+  // Step runs of the whole batch in one query (stepFailed needs them).
+  const stepRows = await trx
+    .selectFrom('step_runs')
+    .select(['run_id', 'step_id', 'status', 'error'])
+    .where(
+      'run_id',
+      'in',
+      runs.map((run) => run.id),
+    )
+    .where('status', 'in', ['failed', 'succeeded'])
+    .execute()
+  const stepsByRun = new Map<string, StepRow[]>()
+  for (const row of stepRows) stepsByRun.set(row.run_id, [...(stepsByRun.get(row.run_id) ?? []), row])
+  for (const run of runs) await evaluateRun(trx, catalog, run, stepsByRun.get(run.id) ?? [], options.webUrl)
+
+  await trx
+    .insertInto('alert_evaluated_runs')
+    .values(runs.map((run) => ({ run_id: run.id, finished_at: run.finished_at as Date })))
+    .onConflict((oc) => oc.column('run_id').doNothing())
+    .execute()
+  const last = runs[runs.length - 1]?.finished_at as Date
+  if (last.getTime() > cursor.position.getTime()) {
+    await trx.updateTable('alert_cursors').set({ position: last }).where('name', '=', cursorName).execute()
+  }
+  await trx
+    .deleteFrom('alert_evaluated_runs')
+    .where('finished_at', '<', new Date(Math.min(cursor.position.getTime(), last.getTime()) - 2 * overlapMs))
+    .execute()
+  return { count: runs.length, more: runs.length === batch }
+}
+
+type StepRow = { run_id: string; step_id: string; status: string; error: ErrorInfo | null }
+
+async function evaluateRun(
+  trx: Trx,
+  catalog: RuleCatalog,
+  run: Run,
+  steps: readonly StepRow[],
+  webUrl: string | undefined,
+): Promise<void> {
+  const rules = catalog.runRules(run.pipeline_id)
+  if (rules.length === 0) return
+  const pipeline = catalog.pipelines.get(run.pipeline_id)
+  const pipelineName = pipeline?.name ?? run.pipeline_id
+  const at = run.finished_at as Date
+  const link = webUrl
+    ? `\n<${webUrl.replace(/\/$/, '')}/runs/${run.id}|Run ${run.id.slice(0, 8)}>`
+    : `\nRun ${run.id}`
+  for (const bound of rules) {
+    const rule = bound.rule
+    const subject = { key: `pipeline:${run.pipeline_id}`, pipelineId: run.pipeline_id }
+    switch (rule.kind) {
+      case 'on-failure': {
+        if (run.status === 'failed') {
+          const firing = firingFor(bound, subject, {
+            title: `${pipelineName} failed`,
+            detail: `${errorText(run.error)}${link}`,
+            at,
+            repeat: true,
+          })
+          await fireIncident(trx, firing)
+        } else {
+          await resolveIncident(trx, {
+            ruleKey: bound.key,
+            subjectKey: subject.key,
+            reason: `run ${run.id.slice(0, 8)} succeeded`,
+            at,
+          })
+        }
+        break
+      }
+      case 'step-failed': {
+        for (const step of steps) {
+          if (rule.step !== undefined && step.step_id !== rule.step) continue
+          const stepSubject = {
+            key: `pipeline:${run.pipeline_id}/step:${step.step_id}`,
+            pipelineId: run.pipeline_id,
+            stepId: step.step_id,
+          }
+          if (step.status === 'failed') {
+            await fireIncident(
+              trx,
+              firingFor(bound, stepSubject, {
+                title: `${pipelineName} › ${step.step_id} failed`,
+                detail: `${errorText(step.error)}${link}`,
+                at,
+                repeat: true,
+              }),
+            )
+          } else if (step.status === 'succeeded') {
+            await resolveIncident(trx, {
+              ruleKey: bound.key,
+              subjectKey: stepSubject.key,
+              reason: `step succeeded in run ${run.id.slice(0, 8)}`,
+              at,
+            })
+          }
+        }
+        break
+      }
+      case 'run-too-long': {
+        const boundMs = durationMs(rule.over) ?? Number.POSITIVE_INFINITY
+        const tookMs = at.getTime() - (run.started_at ?? run.created_at).getTime()
+        if (tookMs > boundMs) {
+          await fireIncident(
+            trx,
+            firingFor(bound, subject, {
+              title: `${pipelineName} took ${formatMs(tookMs)} (over ${formatMs(boundMs)})`,
+              detail: link.trim(),
+              at,
+              repeat: true,
+            }),
+          )
+        } else if (run.status === 'succeeded') {
+          await resolveIncident(trx, {
+            ruleKey: bound.key,
+            subjectKey: subject.key,
+            reason: `run took ${formatMs(tookMs)}`,
+            at,
+          })
+        }
+        break
+      }
+      case 'cost': {
+        const usd = await runCost(trx, run)
+        if (usd > rule.runAboveUsd) {
+          await fireIncident(
+            trx,
+            firingFor(bound, subject, {
+              title: `${pipelineName} run cost $${usd.toFixed(2)} (bound $${rule.runAboveUsd})`,
+              detail: link.trim(),
+              at,
+              repeat: true,
+            }),
+          )
+        } else {
+          await resolveIncident(trx, {
+            ruleKey: bound.key,
+            subjectKey: subject.key,
+            reason: `run cost $${usd.toFixed(2)}`,
+            at,
+          })
+        }
+        break
+      }
+      default:
+        break
+    }
+  }
+}
+
+async function runCost(trx: Trx, run: Run): Promise<number> {
+  if (run.cost_usd !== null) return Number(run.cost_usd)
+  const row = await trx
+    .selectFrom('cost_entries')
+    .select(sql<string>`coalesce(sum(usd), 0)`.as('usd'))
+    .where('run_id', '=', run.id)
+    .executeTakeFirstOrThrow()
+  return Number(row.usd)
+}
+
+function errorText(error: ErrorInfo | null): string {
+  if (!error) return ''
+  const message = error.message.split('\n')[0] ?? ''
+  return `\`${error.code ? `${error.code}: ` : ''}${message.slice(0, 500)}\``
+}
+
+export function formatMs(ms: number): string {
+  if (ms < 1000) return `${ms} ms`
+  if (ms < 120_000) return `${Math.round(ms / 1000)} s`
+  if (ms < 7_200_000) return `${Math.round(ms / 60_000)} min`
+  if (ms < 172_800_000) return `${Math.round(ms / 3_600_000)} h`
+  return `${Math.round(ms / 86_400_000)} d`
+}

@@ -1,0 +1,34 @@
+import { resolveDestinations } from '../incidents/destinations.ts'
+import type { Firing } from '../incidents/incident-lifecycle.ts'
+import type { Severity } from '../rules/rule-types.ts'
+import { type BoundRule, remindEverySeconds } from './rule-catalog.ts'
+
+/** The parts of a firing every rule shares: destinations, severity, runbook, reminders. */
+export function firingFor(
+  bound: BoundRule,
+  subject: { key: string; pipelineId?: string | null; stepId?: string | null },
+  what: { title: string; detail: string; at: Date; repeat: boolean; severity?: Severity },
+): Firing {
+  const { rule, product } = bound
+  const defaultSeverity: Severity =
+    rule.kind === 'on-failure' || rule.kind === 'step-failed' ? 'critical' : 'warning'
+  return {
+    ruleKey: bound.key,
+    ruleKind: rule.kind,
+    subjectKey: subject.key,
+    productId: product.id,
+    pipelineId: subject.pipelineId ?? null,
+    stepId: subject.stepId ?? null,
+    severity: rule.severity ?? what.severity ?? defaultSeverity,
+    title: what.title,
+    detail: what.detail,
+    runbook: rule.runbook ?? null,
+    destinations: resolveDestinations(
+      rule.notify ?? (rule.kind === 'digest' ? 'stakeholders' : 'owners'),
+      product,
+    ),
+    remindEverySeconds: remindEverySeconds(rule),
+    at: what.at,
+    repeat: what.repeat,
+  }
+}

@@ -1,0 +1,165 @@
+import { randomUUID } from 'node:crypto'
+import type { Incident } from '@steward/db'
+import type { Severity } from '../rules/rule-types.ts'
+import { renderFirst, renderFollowUp, renderResolved } from '../slack/render.ts'
+import { addToOutbox, type Trx } from './outbox.ts'
+
+/** A rule's verdict about one subject: what `fireIncident` needs to open or update an incident. */
+export interface Firing {
+  ruleKey: string
+  ruleKind: string
+  subjectKey: string
+  productId: string
+  pipelineId?: string | null
+  stepId?: string | null
+  severity: Severity
+  title: string
+  detail: string
+  runbook?: string | null
+  destinations: readonly string[]
+  remindEverySeconds?: number | null
+  at: Date
+  /**
+   * Events (a failed run) repeat: each firing of an open incident posts a follow-up in its thread.
+   * States checked on a timer (stale data, a low hour) do not: they keep the incident open quietly.
+   */
+  repeat: boolean
+}
+
+export type FireOutcome = 'opened' | 'repeated' | 'unchanged'
+
+/**
+ * Opens the incident for (rule, subject), or updates the open one, with its notifications, in the
+ * caller's transaction. A pending follow-up not yet delivered is merged into, never doubled, so a
+ * storm of repeats costs one thread reply per delivery slot.
+ */
+export async function fireIncident(trx: Trx, firing: Firing): Promise<FireOutcome> {
+  const open = await trx
+    .selectFrom('incidents')
+    .selectAll()
+    .where('rule_key', '=', firing.ruleKey)
+    .where('subject_key', '=', firing.subjectKey)
+    .where('status', '=', 'open')
+    .forUpdate()
+    .executeTakeFirst()
+  if (!open) {
+    const incident = await trx
+      .insertInto('incidents')
+      .values({
+        id: randomUUID(),
+        rule_key: firing.ruleKey,
+        rule_kind: firing.ruleKind,
+        subject_key: firing.subjectKey,
+        product_id: firing.productId,
+        pipeline_id: firing.pipelineId ?? null,
+        step_id: firing.stepId ?? null,
+        severity: firing.severity,
+        title: firing.title,
+        detail: firing.detail,
+        runbook: firing.runbook ?? null,
+        destinations: [...firing.destinations],
+        status: 'open',
+        opened_at: firing.at,
+        last_fired_at: firing.at,
+        remind_every_seconds: firing.remindEverySeconds ?? null,
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow()
+    for (const destination of incident.destinations) {
+      await addToOutbox(trx, {
+        destination,
+        productId: incident.product_id,
+        ruleKey: incident.rule_key,
+        incidentId: incident.id,
+        kind: 'first',
+        payload: renderFirst([incident]),
+        at: firing.at,
+      })
+    }
+    return 'opened'
+  }
+  if (!firing.repeat) return 'unchanged'
+  const updated = await trx
+    .updateTable('incidents')
+    .set((eb) => ({ fire_count: eb('fire_count', '+', 1), last_fired_at: firing.at, detail: firing.detail }))
+    .where('id', '=', open.id)
+    .returningAll()
+    .executeTakeFirstOrThrow()
+  if (isSnoozed(updated, firing.at)) return 'repeated'
+  for (const destination of updated.destinations) await queueFollowUp(trx, updated, destination, firing.at)
+  return 'repeated'
+}
+
+async function queueFollowUp(trx: Trx, incident: Incident, destination: string, at: Date): Promise<void> {
+  const pending = await trx
+    .selectFrom('notifications')
+    .select(['id', 'kind'])
+    .where('incident_id', '=', incident.id)
+    .where('destination', '=', destination)
+    .where('status', '=', 'pending')
+    .where('kind', 'in', ['first', 'follow_up'])
+    .orderBy('id', 'desc')
+    .executeTakeFirst()
+  // The first message itself is not out yet: it will show the count, nothing to add.
+  if (pending?.kind === 'first') return
+  if (pending) {
+    await trx
+      .updateTable('notifications')
+      .set({ payload: JSON.stringify(renderFollowUp(incident)) })
+      .where('id', '=', pending.id)
+      .execute()
+    return
+  }
+  await addToOutbox(trx, {
+    destination,
+    productId: incident.product_id,
+    ruleKey: incident.rule_key,
+    incidentId: incident.id,
+    kind: 'follow_up',
+    payload: renderFollowUp(incident),
+    at,
+  })
+}
+
+export interface Resolution {
+  ruleKey: string
+  subjectKey: string
+  reason: string
+  at: Date
+}
+
+/** Resolves the open incident for (rule, subject), if any: the first message is updated and the thread told. */
+export async function resolveIncident(trx: Trx, resolution: Resolution): Promise<boolean> {
+  const incident = await trx
+    .updateTable('incidents')
+    .set({ status: 'resolved', resolved_at: resolution.at, resolved_reason: resolution.reason })
+    .where('rule_key', '=', resolution.ruleKey)
+    .where('subject_key', '=', resolution.subjectKey)
+    .where('status', '=', 'open')
+    .returningAll()
+    .executeTakeFirst()
+  if (!incident) return false
+  // Repeats not yet delivered are moot now.
+  await trx
+    .deleteFrom('notifications')
+    .where('incident_id', '=', incident.id)
+    .where('status', '=', 'pending')
+    .where('kind', 'in', ['follow_up', 'reminder'])
+    .execute()
+  for (const destination of incident.destinations) {
+    await addToOutbox(trx, {
+      destination,
+      productId: incident.product_id,
+      ruleKey: incident.rule_key,
+      incidentId: incident.id,
+      kind: 'resolved',
+      payload: renderResolved(incident, resolution.reason),
+      at: resolution.at,
+    })
+  }
+  return true
+}
+
+export function isSnoozed(incident: Pick<Incident, 'snoozed_until'>, at: Date): boolean {
+  return incident.snoozed_until !== null && incident.snoozed_until.getTime() > at.getTime()
+}

@@ -1,0 +1,24 @@
+// Alert rules as data: what definitions import. No database or Slack code is reachable from here.
+export { durationMs, type RuleDuration } from './duration.ts'
+export {
+  budget,
+  cost,
+  digest,
+  freshness,
+  late,
+  onFailure,
+  runTooLong,
+  stepFailed,
+  unused,
+  usageDrop,
+  volume,
+} from './rule-builders.ts'
+export { ruleKeys } from './rule-key.ts'
+export {
+  alertRuleIssues,
+  type RuleIssue,
+  type RuleScope,
+  readRules,
+  ruleStepProblems,
+} from './rule-schema.ts'
+export type * from './rule-types.ts'

@@ -1,0 +1,65 @@
+import type {
+  BudgetRule,
+  CostRule,
+  DigestRule,
+  FreshnessRule,
+  LateRule,
+  OnFailureRule,
+  RuleCommon,
+  RunTooLongRule,
+  StepFailedRule,
+  UnusedRule,
+  UsageDropRule,
+  VolumeRule,
+} from './rule-types.ts'
+
+type Options<R> = Omit<R, 'kind'>
+
+/** @example alerts: [onFailure({ notify: 'stakeholders', runbook: 'https://wiki/churn' })] */
+export const onFailure = (options: RuleCommon = {}): OnFailureRule => ({ kind: 'on-failure', ...options })
+
+/** @example alerts: [stepFailed({ step: 'extract' })] */
+export const stepFailed = (options: Options<StepFailedRule> = {}): StepFailedRule => ({
+  kind: 'step-failed',
+  ...options,
+})
+
+/** @example alerts: [runTooLong({ over: '2h' })] */
+export const runTooLong = (options: Options<RunTooLongRule>): RunTooLongRule => ({
+  kind: 'run-too-long',
+  ...options,
+})
+
+/** @example alerts: [late({ finishWithin: '3h' })] — on a scheduled pipeline */
+export const late = (options: Options<LateRule>): LateRule => ({ kind: 'late', ...options })
+
+/** @example alerts: [freshness({ maxAge: '26h', metric: 'rows' })] */
+export const freshness = (options: Options<FreshnessRule> = {}): FreshnessRule => ({
+  kind: 'freshness',
+  ...options,
+})
+
+/**
+ * @example
+ * volume({ metric: 'rows', step: 'extract', below: { vsSameHour: { days: 7 }, ratio: 0.5 } })
+ * volume({ metric: 'rows', below: 1, above: { vsSameHour: { weeks: 4 }, deviations: 4 } })
+ */
+export const volume = (options: Options<VolumeRule>): VolumeRule => ({ kind: 'volume', ...options })
+
+/** @example alerts: [cost({ runAboveUsd: 5 })] */
+export const cost = (options: Options<CostRule>): CostRule => ({ kind: 'cost', ...options })
+
+/** @example alerts: [budget()] — the product's `budget.monthlyUsd`, with a forecast warning */
+export const budget = (options: Options<BudgetRule> = {}): BudgetRule => ({ kind: 'budget', ...options })
+
+/** @example alerts: [usageDrop({ ratio: 0.5, period: 'week' })] */
+export const usageDrop = (options: Options<UsageDropRule>): UsageDropRule => ({
+  kind: 'usage-drop',
+  ...options,
+})
+
+/** @example alerts: [unused({ days: 30 })] */
+export const unused = (options: Options<UnusedRule>): UnusedRule => ({ kind: 'unused', ...options })
+
+/** @example alerts: [digest({ every: 'week', notify: 'stakeholders' })] */
+export const digest = (options: Options<DigestRule>): DigestRule => ({ kind: 'digest', ...options })

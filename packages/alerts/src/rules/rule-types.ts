@@ -1,0 +1,131 @@
+import type { RuleDuration } from './duration.ts'
+
+/**
+ * Alert rules as data. The builders (`onFailure()`, `volume({ … })`…) return these; definitions
+ * carry them, deploy stores their JSON (`pipelines.alert_rules`, `products.alert_rules`) and the
+ * evaluator reads them back from SQL. Nothing here holds code, so a stored rule is the rule.
+ */
+
+export type Severity = 'critical' | 'warning' | 'info'
+
+/** `'owners'`, `'stakeholders'`, or a list of those and Slack destinations (`#channel`, `C…`, `U…`). */
+export type Notify = 'owners' | 'stakeholders' | readonly string[]
+
+export interface RuleCommon {
+  /** Tells two rules of one kind apart; part of the rule's key, so renaming it opens new incidents. */
+  name?: string
+  /** Who hears it. Default: the owners (digests: the stakeholders). */
+  notify?: Notify
+  /** Default `critical` for failures, `warning` otherwise. */
+  severity?: Severity
+  /** A link to what to do, shown in the message. */
+  runbook?: string
+  /** Remind in the thread while the incident stays open, unacknowledged and unsnoozed. */
+  remindEvery?: RuleDuration
+}
+
+/** The run failed (after its retries). */
+export interface OnFailureRule extends RuleCommon {
+  kind: 'on-failure'
+}
+
+/** A step failed after its retries; `step` narrows it to one step. */
+export interface StepFailedRule extends RuleCommon {
+  kind: 'step-failed'
+  step?: string
+}
+
+/** A run took (or is taking) longer than `over`. */
+export interface RunTooLongRule extends RuleCommon {
+  kind: 'run-too-long'
+  over: RuleDuration
+}
+
+/** A scheduled run did not start (`startWithin`) or succeed (`finishWithin`) in time after its cron time. */
+export interface LateRule extends RuleCommon {
+  kind: 'late'
+  startWithin?: RuleDuration
+  finishWithin?: RuleDuration
+}
+
+/**
+ * The product's data is older than its promise: no successful run within `maxAge` (default: the
+ * product's `freshness.maxAge`). With `metric`, a success only counts when the run reported more
+ * than 0 of it, so a worker that runs but writes nothing still trips the rule.
+ */
+export interface FreshnessRule extends RuleCommon {
+  kind: 'freshness'
+  maxAge?: RuleDuration
+  metric?: string
+}
+
+/** Compare with the same hour on the previous `days` days or `weeks` weeks. */
+export type SeasonalBaseline = { days: number } | { weeks: number }
+
+/**
+ * A bound for `volume`: a fixed number, or seasonal: `ratio` of the baseline's mean (below: fire
+ * under mean × ratio; above: over mean × ratio), or `deviations` standard deviations from it.
+ */
+export type VolumeBound =
+  | number
+  | { vsSameHour: SeasonalBaseline; ratio: number }
+  | { vsSameHour: SeasonalBaseline; deviations: number }
+
+/** A step metric summed per hour, checked for the last complete hour; no data in an hour counts as 0. */
+export interface VolumeRule extends RuleCommon {
+  kind: 'volume'
+  metric: string
+  step?: string
+  below?: VolumeBound
+  above?: VolumeBound
+}
+
+/** A run cost more than `runAboveUsd`. */
+export interface CostRule extends RuleCommon {
+  kind: 'cost'
+  runAboveUsd: number
+}
+
+/** Month-to-date cost of the product above its budget (default: `budget.monthlyUsd`), or forecast to be. */
+export interface BudgetRule extends RuleCommon {
+  kind: 'budget'
+  monthlyUsd?: number
+  /** Also fire (as a warning) when the month's pace crosses the budget by month end. Default true. */
+  forecast?: boolean
+}
+
+/** Usage fell to below `ratio` of the previous period. Evaluated once usage events land (issue 5). */
+export interface UsageDropRule extends RuleCommon {
+  kind: 'usage-drop'
+  ratio: number
+  period: 'day' | 'week' | 'month'
+}
+
+/** Nobody used the product for `days` days. Evaluated once usage events land (issue 5). */
+export interface UnusedRule extends RuleCommon {
+  kind: 'unused'
+  days: number
+}
+
+/** A summary message per product: runs, failures, open incidents, freshness, cost. */
+export interface DigestRule extends RuleCommon {
+  kind: 'digest'
+  every: 'day' | 'week'
+  /** Hour of the day (UTC) it goes out. Default 9. */
+  atHourUtc?: number
+}
+
+export type AlertRule =
+  | OnFailureRule
+  | StepFailedRule
+  | RunTooLongRule
+  | LateRule
+  | FreshnessRule
+  | VolumeRule
+  | CostRule
+  | BudgetRule
+  | UsageDropRule
+  | UnusedRule
+  | DigestRule
+
+export type AlertRuleKind = AlertRule['kind']

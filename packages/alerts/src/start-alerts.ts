@@ -1,0 +1,106 @@
+import { type DeliveryOptions, startDelivery } from './delivery/delivery-loop.ts'
+import { evaluateFinishedRuns } from './evaluate/evaluate-finished-runs.ts'
+import { evaluateTimers } from './evaluate/evaluate-timers.ts'
+import type { Db } from './incidents/outbox.ts'
+import { noSlack } from './slack/slack-transport.ts'
+import { webApiTransport } from './slack/web-api-transport.ts'
+
+export interface SlackSettings {
+  /** SLACK_BOT_TOKEN. Without it notifications are recorded and rendered, marked `not_sent_no_token`. */
+  botToken?: string
+  /** SLACK_API_URL: Slack's own by default; any Slack-compatible server for tests and staging. */
+  apiUrl?: string
+}
+
+export interface StartAlertsOptions extends Omit<DeliveryOptions, 'db' | 'transport'> {
+  db: Db
+  slack: SlackSettings
+  /** How often finished runs are looked for without a nudge (runs other processes finished). Default 1000 ms. */
+  runPollMs?: number
+  /** How often freshness, volume, budgets, lateness, reminders and digests are checked. Default 30 s. */
+  timerEveryMs?: number
+  /** Base URL of the web UI, for links to runs. */
+  webUrl?: string
+}
+
+export interface Alerts {
+  /** A run or step just finished (the worker's BullMQ events): evaluate now. */
+  nudge(): void
+  /** Evaluates once and waits for it (tests, `steward` commands). */
+  evaluateNow(): Promise<void>
+  checkTimersNow(): Promise<void>
+  close(): Promise<void>
+}
+
+/**
+ * The evaluator and the Slack delivery loop in this process, as `steward dev` and `steward worker`
+ * run them. Evaluation reads SQL behind a durable cursor, so a nudge only makes it sooner: nothing
+ * is missed when a nudge is lost or the process restarts.
+ *
+ * @example
+ * const alerts = startAlerts({ db, slack: { botToken, apiUrl } })
+ * worker.worker.on('completed', alerts.nudge).on('failed', alerts.nudge)
+ */
+export function startAlerts(options: StartAlertsOptions): Alerts {
+  const onError = options.onError ?? (() => {})
+  const transport = options.slack.botToken
+    ? webApiTransport({
+        token: options.slack.botToken,
+        ...(options.slack.apiUrl ? { apiUrl: options.slack.apiUrl } : {}),
+      })
+    : noSlack
+  const delivery = startDelivery({ ...options, transport })
+  const now = options.now ?? (() => new Date())
+
+  let running: Promise<void> | undefined
+  let again = false
+  const evaluate = (): Promise<void> => {
+    if (running) {
+      again = true
+      return running
+    }
+    running = (async () => {
+      do {
+        again = false
+        const handled = await evaluateFinishedRuns(options.db, {
+          now: now(),
+          ...(options.webUrl ? { webUrl: options.webUrl } : {}),
+        })
+        if (handled > 0) delivery.nudge()
+      } while (again)
+    })()
+      .catch(onError)
+      .finally(() => {
+        running = undefined
+      })
+    return running
+  }
+  let timers: Promise<void> | undefined
+  const checkTimers = (): Promise<void> => {
+    timers ??= evaluateTimers(options.db, { now: now() })
+      .then(() => delivery.nudge())
+      .catch(onError)
+      .finally(() => {
+        timers = undefined
+      })
+    return timers
+  }
+  const runPoll = setInterval(() => void evaluate(), options.runPollMs ?? 1000)
+  const timerPoll = setInterval(() => void checkTimers(), options.timerEveryMs ?? 30_000)
+  runPoll.unref()
+  timerPoll.unref()
+  void checkTimers()
+
+  return {
+    nudge: () => void evaluate(),
+    evaluateNow: evaluate,
+    checkTimersNow: checkTimers,
+    async close() {
+      clearInterval(runPoll)
+      clearInterval(timerPoll)
+      await running
+      await timers
+      await delivery.close()
+    },
+  }
+}
