@@ -63,6 +63,8 @@ async function open(
 }
 
 async function shot(page: Page, name: string): Promise<void> {
+  // From the top: the sticky header would otherwise be drawn where the page was scrolled to.
+  await page.evaluate(() => window.scrollTo(0, 0)).catch(() => {})
   await page.screenshot({ path: join(shots, `${name}.png`), fullPage: true })
 }
 
@@ -241,7 +243,7 @@ describe('pipeline and run pages', () => {
     const page = await open(`/runs/${runId}`)
     try {
       await page.locator('h1 .status[data-status="running"]').waitFor({ timeout: 20_000 })
-      await expect(page.locator('.live').innerText()).resolves.toMatch(/Live/)
+      await page.locator('.live:not(.live--off)').waitFor({ timeout: 10_000 })
       await shot(page, 'run-running')
       await page.getByRole('button', { name: 'Cancel run' }).click()
       await page.locator('h1 .status[data-status="cancelled"]').waitFor({ timeout: 20_000 })
@@ -267,33 +269,43 @@ describe('pipeline and run pages', () => {
       pipelineId: 'signup-funnel.backfill',
       trigger: 'manual',
     })
-    // Without JavaScript the button is a plain form post; the route rewrites its Origin as a
-    // forged cross-site form would send it.
+    // The cancel button's form as the server renders it for browsers without JavaScript: what a
+    // forged form on another site would copy.
     const page = await open(`/runs/${runId}`, { javaScript: false })
+    const fields: [string, string][] = []
     try {
-      await page.route(`**/runs/${runId}`, async (route) => {
-        if (route.request().method() !== 'POST') return route.continue()
-        return route.continue({ headers: { ...route.request().headers(), origin: 'https://evil.example' } })
-      })
-      await page.getByRole('button', { name: 'Cancel run' }).click()
-      await page.waitForLoadState()
-      const run = await database.db
-        .selectFrom('runs')
-        .select(['cancel_requested_at'])
-        .where('id', '=', runId)
-        .executeTakeFirst()
-      expect(run?.cancel_requested_at).toBeNull()
-
-      // The same post from this origin cancels: the refusal above was the Origin's doing.
-      await page.unrouteAll()
-      await page.goto(`${server?.url}/runs/${runId}`)
-      await page.getByRole('button', { name: 'Cancel run' }).click()
-      await page.waitForURL(`**/runs/${runId}`)
-      const cancelled = await waitForRun(database.db, runId, { timeoutMs: 20_000 })
-      expect(cancelled.run.status).toBe('cancelled')
+      const inputs = page.locator('form:has(button:text("Cancel run")) input[type="hidden"]')
+      for (const input of await inputs.all()) {
+        fields.push([(await input.getAttribute('name')) ?? '', (await input.getAttribute('value')) ?? ''])
+      }
     } finally {
       await close(page)
     }
+    expect(fields.length).toBeGreaterThan(0)
+    const post = (origin: string) => {
+      const body = new FormData()
+      for (const [name, value] of fields) body.append(name, value)
+      return fetch(`${server?.url}/runs/${runId}`, {
+        method: 'POST',
+        body,
+        headers: { origin },
+        redirect: 'manual',
+      })
+    }
+    const forged = await post('https://evil.example')
+    expect(forged.status).toBeGreaterThanOrEqual(400)
+    const untouched = await database.db
+      .selectFrom('runs')
+      .select(['cancel_requested_at'])
+      .where('id', '=', runId)
+      .executeTakeFirst()
+    expect(untouched?.cancel_requested_at).toBeNull()
+
+    // The same post from this origin cancels: the refusal above was the Origin's doing.
+    const own = await post(server?.url ?? '')
+    expect(own.status).toBe(303)
+    const cancelled = await waitForRun(database.db, runId, { timeoutMs: 20_000 })
+    expect(cancelled.run.status).toBe('cancelled')
   })
 
   test('reads without JavaScript, and the form starts a run without it too', async () => {

@@ -67,7 +67,7 @@ export function DagGraph({
               <rect width={nodeWidth} height={nodeHeight} rx="7" />
               <circle cx="16" cy={nodeHeight / 2} r="4.5" className="dag__dot" />
               <text x="28" y={nodeHeight / 2} dominantBaseline="central">
-                {truncate(node.id, 19)}
+                {truncate(node.id, Math.floor((nodeWidth - 40) / 7.3))}
               </text>
             </g>
           )

@@ -64,23 +64,23 @@ function ParamInput({ field, error, value }: { field: ParamField; error?: string
     'aria-describedby': describedBy || undefined,
   }
   const initial = value ?? defaultText(field)
+  const checkbox = field.kind === 'boolean' && (field.required || field.defaultValue !== undefined)
   let input: React.ReactNode
   if (field.kind === 'boolean') {
-    input =
-      field.required || field.defaultValue !== undefined ? (
-        <input
-          {...common}
-          type="checkbox"
-          className="run-form__checkbox"
-          defaultChecked={value !== undefined ? value === 'on' : field.defaultValue === true}
-        />
-      ) : (
-        <select {...common} className="input" defaultValue={value ?? ''}>
-          <option value="">Not set</option>
-          <option value="true">true</option>
-          <option value="false">false</option>
-        </select>
-      )
+    input = checkbox ? (
+      <input
+        {...common}
+        type="checkbox"
+        className="run-form__checkbox"
+        defaultChecked={value !== undefined ? value === 'on' : field.defaultValue === true}
+      />
+    ) : (
+      <select {...common} className="input" defaultValue={value ?? ''}>
+        <option value="">Not set</option>
+        <option value="true">true</option>
+        <option value="false">false</option>
+      </select>
+    )
   } else if (field.kind === 'enum') {
     input = (
       <select {...common} className="input" defaultValue={initial} required={field.required}>
@@ -121,7 +121,10 @@ function ParamInput({ field, error, value }: { field: ParamField; error?: string
     )
   }
   return (
-    <div className="run-form__field" data-kind={field.kind}>
+    <div
+      className={checkbox ? 'run-form__field run-form__field--check' : 'run-form__field'}
+      data-kind={field.kind}
+    >
       <label htmlFor={id} className="run-form__label">
         <span className="run-form__name">{field.name}</span>
         <span className="run-form__type">

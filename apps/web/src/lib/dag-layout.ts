@@ -73,7 +73,16 @@ export function dagColumns(steps: readonly DagStep[]): Map<string, number> {
   return columns
 }
 
-export function layoutDag(steps: readonly DagStep[], sizes: DagSizes = defaultDagSizes): DagLayout {
+/** Node width that fits the longest step id (monospace, ~7.3 px a character at 12 px), within bounds. */
+export function nodeWidthFor(steps: readonly DagStep[]): number {
+  const longest = Math.max(0, ...steps.map((step) => step.id.length))
+  return Math.min(220, Math.max(112, Math.ceil(longest * 7.3) + 44))
+}
+
+export function layoutDag(
+  steps: readonly DagStep[],
+  sizes: DagSizes = { ...defaultDagSizes, nodeWidth: nodeWidthFor(steps) },
+): DagLayout {
   const columns = dagColumns(steps)
   const byColumn: string[][] = []
   for (const step of steps) {

@@ -31,19 +31,19 @@ const form = (values: Record<string, string>) => {
 describe('params form', () => {
   const fields = paramFields(schema)
 
-  it('makes one typed field per param, with required, defaults, bounds and descriptions', () => {
+  it('makes one typed field per param, required ones first, then by name', () => {
     const byName = Object.fromEntries(fields.map((field) => [field.name, field]))
     expect(fields.map((field) => field.name)).toEqual([
-      'weeks',
-      'until',
       'region',
-      'ratio',
-      'dryRun',
-      'verbose',
       'name',
-      'tags',
+      'dryRun',
       'note',
+      'ratio',
       'size',
+      'tags',
+      'until',
+      'verbose',
+      'weeks',
     ])
     expect(byName.weeks).toMatchObject({
       kind: 'integer',

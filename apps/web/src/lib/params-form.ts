@@ -29,13 +29,21 @@ type Schema = Record<string, unknown>
 const isObject = (value: unknown): value is Schema =>
   typeof value === 'object' && value !== null && !Array.isArray(value)
 
-/** The fields of a params schema, in the schema's order. An empty or unreadable schema has none. */
+/**
+ * The fields of a params schema: the required ones first, in the order of the schema's `required`
+ * list, then the others by name. Not the order of `properties`: the schema is stored as jsonb,
+ * which keeps object keys sorted by length, not as declared. An unreadable schema has no fields.
+ */
 export function paramFields(schema: unknown): ParamField[] {
   if (!isObject(schema) || !isObject(schema.properties)) return []
-  const required = new Set(Array.isArray(schema.required) ? schema.required.map(String) : [])
-  return Object.entries(schema.properties).map(([name, property]) =>
-    field(name, property, required.has(name)),
-  )
+  const required = Array.isArray(schema.required) ? schema.required.map(String) : []
+  const rank = (name: string) => {
+    const index = required.indexOf(name)
+    return index === -1 ? required.length : index
+  }
+  return Object.entries(schema.properties)
+    .map(([name, property]) => field(name, property, required.includes(name)))
+    .sort((a, b) => rank(a.name) - rank(b.name) || a.name.localeCompare(b.name))
 }
 
 function field(name: string, raw: unknown, required: boolean): ParamField {

@@ -76,3 +76,15 @@ export function previousFireTime(cron: string, timezone: string | null, at: Date
     return undefined
   }
 }
+
+/** A fire time as the schedule's readers think of it: "Mon 30 Nov, 07:00" in its own time zone. */
+export function formatInZone(at: Date, timezone: string | null): string {
+  return new Intl.DateTimeFormat('en-GB', {
+    timeZone: timezone ?? 'UTC',
+    weekday: 'short',
+    day: 'numeric',
+    month: 'short',
+    hour: '2-digit',
+    minute: '2-digit',
+  }).format(at)
+}

@@ -49,6 +49,8 @@ describe('missed schedules', () => {
       pipeline('never', '0 6 * * 1', null),
       // Due at 11:58: within the grace period, not late yet.
       pipeline('just-due', '58 11 * * *', '2026-11-22T11:58:00Z'),
+      // Missed three days ago, and nothing due since: outside the look-back.
+      pipeline('long-ago', '0 6 * * 5', null),
       // Deployed after its last fire time: schedules do not backfill.
       pipeline('new', '0 11 * * *', null, '2026-11-23T11:30:00Z'),
     ])

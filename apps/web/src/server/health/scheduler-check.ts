@@ -5,12 +5,19 @@ import type { HealthCheck } from './health-check.ts'
 
 /** How late a scheduled run may be created after its fire time before the scheduler counts as down. */
 export const scheduleGraceMs = 5 * 60_000
+/**
+ * Only fire times this recent count: the check asks whether the scheduler works now, and a run
+ * missed while the whole install was down days ago should not keep an uptime checker red until the
+ * schedule's next fire (a week, for a weekly one). Stale data still shows in the freshness check.
+ */
+export const scheduleLookbackMs = 24 * 3_600_000
 
 /**
  * The scheduler fires: every live scheduled pipeline has a `schedule` run created at or after its
  * last fire time (older than the grace period). Schedules are job schedulers in the queue, fired by
  * the workers; a lost scheduler, or schedules never synced by a deploy, shows here as a missed
- * run. Fire times before the pipeline's last deploy are not counted (a schedule does not backfill).
+ * run. Only the last fire time counts, if it is within a day; fire times before the pipeline's last
+ * deploy do not (a schedule does not backfill).
  */
 export const schedulerCheck: HealthCheck = {
   name: 'scheduler',
@@ -72,6 +79,7 @@ export function missedSchedules(pipelines: readonly ScheduledPipelineState[]): {
       new Date(now.getTime() - scheduleGraceMs),
     )
     if (!due || due < new Date(pipeline.updated_at)) continue
+    if (due.getTime() < now.getTime() - scheduleLookbackMs) continue
     const last = pipeline.last_scheduled_at === null ? undefined : new Date(pipeline.last_scheduled_at)
     // A minute of slack: the run is created by a worker whose clock is not the database's.
     if (!last || last.getTime() < due.getTime() - 60_000) missed.push({ id: pipeline.id, due })

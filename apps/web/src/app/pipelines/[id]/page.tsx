@@ -10,7 +10,7 @@ import { StatusBadge } from '../../../components/status-badge.tsx'
 import { TriggerList } from '../../../components/trigger-list.tsx'
 import { formatCost, formatDurationMs, formatInstant, timeAgo } from '../../../lib/format.ts'
 import { paramFields } from '../../../lib/params-form.ts'
-import { describeCron, nextFireTimes } from '../../../lib/schedule.ts'
+import { describeCron, formatInZone, nextFireTimes } from '../../../lib/schedule.ts'
 import { getPipelineDetail, type PipelineDetail } from '../../../server/queries/get-pipeline-detail.ts'
 import { readDatabase } from '../../../server/read-database.ts'
 import { startRunAction } from '../../../server/runs/actions.ts'
@@ -69,20 +69,20 @@ export default async function PipelinePage({ params }: Props) {
           </p>
         </section>
       ) : null}
+      <section className="card panel" aria-labelledby="steps-title">
+        <h2 id="steps-title" className="panel__title">
+          Steps <span className="panel__count">{pipeline.steps.length}</span>
+        </h2>
+        <DagGraph
+          steps={pipeline.steps}
+          statuses={pipeline.lastRunSteps}
+          label={`Step graph of ${pipeline.id}: ${pipeline.steps.map((s) => (s.needs.length ? `${s.id} after ${s.needs.join(', ')}` : s.id)).join('; ')}`}
+        />
+        {pipeline.runs[0] ? <p className="panel__footnote muted">Colours show the newest run.</p> : null}
+      </section>
+
       <div className="detail-grid">
         <div className="detail-grid__main">
-          <section className="card panel" aria-labelledby="steps-title">
-            <h2 id="steps-title" className="panel__title">
-              Steps <span className="panel__count">{pipeline.steps.length}</span>
-            </h2>
-            <DagGraph
-              steps={pipeline.steps}
-              statuses={pipeline.lastRunSteps}
-              label={`Step graph of ${pipeline.id}: ${pipeline.steps.map((s) => (s.needs.length ? `${s.id} after ${s.needs.join(', ')}` : s.id)).join('; ')}`}
-            />
-            {pipeline.runs[0] ? <p className="panel__footnote muted">Colours show the newest run.</p> : null}
-          </section>
-
           <section className="card panel" aria-labelledby="runs-title">
             <h2 id="runs-title" className="panel__title">
               Recent runs <span className="panel__count">{pipeline.runs.length}</span>
@@ -219,14 +219,6 @@ function Schedule({ pipeline, now }: { pipeline: PipelineDetail; now: Date }) {
   if (!pipeline.scheduleCron) return <p className="muted">No schedule: it runs on its triggers or by hand.</p>
   const timezone = pipeline.scheduleTimezone ?? 'UTC'
   const next = pipeline.archivedAt ? [] : nextFireTimes(pipeline.scheduleCron, timezone, now, 3)
-  const zoned = new Intl.DateTimeFormat('en-GB', {
-    timeZone: timezone,
-    weekday: 'short',
-    day: 'numeric',
-    month: 'short',
-    hour: '2-digit',
-    minute: '2-digit',
-  })
   return (
     <>
       <p className="schedule__words">{describeCron(pipeline.scheduleCron) ?? 'Custom schedule'}</p>
@@ -238,7 +230,7 @@ function Schedule({ pipeline, now }: { pipeline: PipelineDetail; now: Date }) {
           <dt>Next runs</dt>
           {next.map((at) => (
             <dd key={at.toISOString()}>
-              <time dateTime={at.toISOString()}>{zoned.format(at)}</time>{' '}
+              <time dateTime={at.toISOString()}>{formatInZone(at, timezone)}</time>{' '}
               <span className="muted">({timeAgo(at, now)})</span>
             </dd>
           ))}
@@ -259,7 +251,9 @@ function PipelineStats({ pipeline }: { pipeline: PipelineDetail }) {
         <dd>{last ? <StatusBadge status={last.status} /> : <span className="muted">none</span>}</dd>
       </div>
       <div>
-        <dt>succeeded, last {finished.length}</dt>
+        <dt>
+          succeeded, last {finished.length} {finished.length === 1 ? 'run' : 'runs'}
+        </dt>
         <dd>{finished.length > 0 ? `${Math.round((succeeded / finished.length) * 100)}%` : '—'}</dd>
       </div>
       <div>

@@ -6,8 +6,8 @@ import { DatabaseProblemNotice } from '../../../components/database-problem-noti
 import { OwnerList } from '../../../components/owner-list.tsx'
 import { StatusBadge } from '../../../components/status-badge.tsx'
 import { TierBadge } from '../../../components/tier-badge.tsx'
-import { formatInstant, humaniseDuration, timeAgo } from '../../../lib/format.ts'
-import { describeCron, nextFireTimes } from '../../../lib/schedule.ts'
+import { humaniseDuration, timeAgo } from '../../../lib/format.ts'
+import { describeCron, formatInZone, nextFireTimes } from '../../../lib/schedule.ts'
 import { getProductSummary } from '../../../server/queries/get-product-summary.ts'
 import { readDatabase } from '../../../server/read-database.ts'
 
@@ -88,7 +88,7 @@ export default async function ProductPage({ params }: Props) {
                         <p className="muted">
                           {pipeline.stepCount} {pipeline.stepCount === 1 ? 'step' : 'steps'} ·{' '}
                           {pipeline.scheduleCron
-                            ? `${describeCron(pipeline.scheduleCron) ?? pipeline.scheduleCron} (${pipeline.scheduleTimezone ?? 'UTC'})${next ? `, next ${formatInstant(next)}` : ''}`
+                            ? `${describeCron(pipeline.scheduleCron) ?? pipeline.scheduleCron} (${pipeline.scheduleTimezone ?? 'UTC'})${next ? `, next ${formatInZone(next, pipeline.scheduleTimezone)}` : ''}`
                             : 'no schedule'}
                         </p>
                       </div>

@@ -2,7 +2,6 @@ import type { Metadata, Route } from 'next'
 import Link from 'next/link'
 import { notFound } from 'next/navigation'
 import { Breadcrumbs } from '../../../components/breadcrumbs.tsx'
-import { DagGraph } from '../../../components/dag-graph.tsx'
 import { DatabaseProblemNotice } from '../../../components/database-problem-notice.tsx'
 import { GanttChart } from '../../../components/gantt-chart.tsx'
 import { JsonView } from '../../../components/json-view.tsx'
@@ -154,17 +153,21 @@ export default async function RunPage({ params, searchParams }: Props) {
           ) : null}
         </div>
         <aside className="detail-grid__side">
-          <section className="card panel" aria-labelledby="graph-title">
+          <nav className="card panel" aria-labelledby="graph-title">
             <h2 id="graph-title" className="panel__title">
-              Steps
+              Steps <span className="panel__count">{steps.length}</span>
             </h2>
-            <DagGraph
-              steps={run.steps.map((step) => ({ id: step.stepId, needs: step.needs }))}
-              statuses={Object.fromEntries(run.steps.map((step) => [step.stepId, step.status]))}
-              linkSteps
-              label={`Steps of this run: ${steps.map((s) => `${s.stepId} ${s.status}`).join(', ')}`}
-            />
-          </section>
+            <ul className="step-nav">
+              {steps.map((step) => (
+                <li key={step.id}>
+                  <a href={`#step-${step.stepId}`}>
+                    {step.stepId}
+                    <StatusBadge status={step.status} />
+                  </a>
+                </li>
+              ))}
+            </ul>
+          </nav>
           <section className="card panel" aria-labelledby="params-title">
             <h2 id="params-title" className="panel__title">
               Params
@@ -251,7 +254,9 @@ function StepSection({
         <span className="muted step__facts">
           {reused
             ? 'output reused from the retried run'
-            : `attempt ${step.attemptCount} of ${step.maxAttempts}`}
+            : step.attemptCount === 0
+              ? 'not run'
+              : `attempt ${step.attemptCount} of ${step.maxAttempts}`}
           {took !== undefined ? ` · ${formatDurationMs(took)}` : ''}
           {step.costUsd > 0 ? ` · ${formatCost(step.costUsd)}` : ''}
           {step.needs.length > 0 ? ` · after ${step.needs.join(', ')}` : ''}
