@@ -1,6 +1,7 @@
 import { formatInstant } from '../../lib/format.ts'
 import { previousFireTime } from '../../lib/schedule.ts'
 import { getDb } from '../db.ts'
+import type { Db } from '../read-database.ts'
 import type { HealthCheck } from './health-check.ts'
 
 /** How late a scheduled run may be created after its fire time before the scheduler counts as down. */
@@ -24,27 +25,7 @@ export const schedulerCheck: HealthCheck = {
   target: () => 'the scheduled pipelines',
   async run() {
     const { db } = await getDb()
-    const pipelines = await db
-      .selectFrom('pipelines as p')
-      .select([
-        'p.id',
-        'p.schedule_cron',
-        'p.schedule_timezone',
-        'p.updated_at',
-        (eb) =>
-          eb
-            .selectFrom('runs as r')
-            .select('r.created_at')
-            .whereRef('r.pipeline_id', '=', 'p.id')
-            .where('r.trigger', '=', 'schedule')
-            .orderBy('r.created_at', 'desc')
-            .limit(1)
-            .as('last_scheduled_at'),
-        (eb) => eb.fn<Date>('now').as('now'),
-      ])
-      .where('p.archived_at', 'is', null)
-      .where('p.schedule_cron', 'is not', null)
-      .execute()
+    const pipelines = await readScheduledPipelines(db)
     const missed = missedSchedules(pipelines)
     if (missed.length > 0) {
       const shown = missed
@@ -56,6 +37,31 @@ export const schedulerCheck: HealthCheck = {
       )
     }
   },
+}
+
+/** Each live scheduled pipeline with its newest `schedule` run (one index probe per pipeline). */
+export function readScheduledPipelines(db: Db): Promise<ScheduledPipelineState[]> {
+  return db
+    .selectFrom('pipelines as p')
+    .select([
+      'p.id',
+      'p.schedule_cron',
+      'p.schedule_timezone',
+      'p.updated_at',
+      (eb) =>
+        eb
+          .selectFrom('runs as r')
+          .select('r.created_at')
+          .whereRef('r.pipeline_id', '=', 'p.id')
+          .where('r.trigger', '=', 'schedule')
+          .orderBy('r.created_at', 'desc')
+          .limit(1)
+          .as('last_scheduled_at'),
+      (eb) => eb.fn<Date>('now').as('now'),
+    ])
+    .where('p.archived_at', 'is', null)
+    .where('p.schedule_cron', 'is not', null)
+    .execute()
 }
 
 export interface ScheduledPipelineState {

@@ -1,5 +1,6 @@
 import { humaniseDuration } from '../../lib/format.ts'
 import { getDb } from '../db.ts'
+import type { Db } from '../read-database.ts'
 import type { HealthCheck } from './health-check.ts'
 
 /**
@@ -12,35 +13,7 @@ export const staleProductsCheck: HealthCheck = {
   target: () => 'the products with a freshness promise',
   async run() {
     const { db } = await getDb()
-    const products = await db
-      .selectFrom('products as p')
-      .select([
-        'p.id',
-        'p.freshness_max_age_seconds',
-        'p.created_at',
-        (eb) =>
-          eb
-            .selectFrom('runs as r')
-            .select('r.finished_at')
-            .whereRef('r.product_id', '=', 'p.id')
-            .where('r.status', '=', 'succeeded')
-            .orderBy('r.created_at', 'desc')
-            .limit(1)
-            .as('last_success_at'),
-        (eb) => eb.fn<Date>('now').as('now'),
-      ])
-      .where('p.archived_at', 'is', null)
-      .where('p.freshness_max_age_seconds', 'is not', null)
-      .where((eb) =>
-        eb.exists(
-          eb
-            .selectFrom('pipelines as pl')
-            .select('pl.id')
-            .whereRef('pl.product_id', '=', 'p.id')
-            .where('pl.archived_at', 'is', null),
-        ),
-      )
-      .execute()
+    const products = await readProductFreshness(db)
     const stale = staleProducts(products)
     if (stale.length > 0) {
       const shown = stale
@@ -55,6 +28,39 @@ export const staleProductsCheck: HealthCheck = {
       )
     }
   },
+}
+
+/** Each live product with a freshness promise and a live pipeline, with its newest success. */
+export function readProductFreshness(db: Db): Promise<ProductFreshnessState[]> {
+  return db
+    .selectFrom('products as p')
+    .select([
+      'p.id',
+      'p.freshness_max_age_seconds',
+      'p.created_at',
+      (eb) =>
+        eb
+          .selectFrom('runs as r')
+          .select('r.finished_at')
+          .whereRef('r.product_id', '=', 'p.id')
+          .where('r.status', '=', 'succeeded')
+          .orderBy('r.created_at', 'desc')
+          .limit(1)
+          .as('last_success_at'),
+      (eb) => eb.fn<Date>('now').as('now'),
+    ])
+    .where('p.archived_at', 'is', null)
+    .where('p.freshness_max_age_seconds', 'is not', null)
+    .where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom('pipelines as pl')
+          .select('pl.id')
+          .whereRef('pl.product_id', '=', 'p.id')
+          .where('pl.archived_at', 'is', null),
+      ),
+    )
+    .execute()
 }
 
 export interface ProductFreshnessState {

@@ -1,6 +1,7 @@
 import { redactUrl } from '@steward/db'
 import { settings } from '../../env.ts'
 import { getDb } from '../db.ts'
+import type { Db } from '../read-database.ts'
 import { getQueue } from '../runs/queue.ts'
 import type { HealthCheck } from './health-check.ts'
 
@@ -18,28 +19,7 @@ export const workersCheck: HealthCheck = {
   target: () => redactUrl(settings().redisUrl),
   async run() {
     const { db } = await getDb()
-    const beating = await db
-      .selectFrom('attempts')
-      .select('id')
-      .where('status', '=', 'running')
-      // now() - make_interval(secs => 30): the database's clock, the one the workers' heartbeats use.
-      .where((eb) =>
-        eb(
-          'heartbeat_at',
-          '>',
-          eb(
-            eb.fn<Date>('now'),
-            '-',
-            eb.fn<Date>(
-              'make_interval',
-              [0, 0, 0, 0, 0, 0, liveHeartbeatSeconds].map((n) => eb.val(n)),
-            ),
-          ),
-        ),
-      )
-      .limit(1)
-      .executeTakeFirst()
-    if (beating) return
+    if (await hasLiveHeartbeat(db)) return
     const workers = await getQueue().getWorkers()
     if (workers.length === 0) {
       throw new Error(
@@ -47,4 +27,30 @@ export const workersCheck: HealthCheck = {
       )
     }
   },
+}
+
+/** A running attempt heartbeated within `liveHeartbeatSeconds` (the partial index on running attempts serves it). */
+export async function hasLiveHeartbeat(db: Db): Promise<boolean> {
+  const beating = await db
+    .selectFrom('attempts')
+    .select('id')
+    .where('status', '=', 'running')
+    // now() - make_interval(secs => 30): the database's clock, the one the workers' heartbeats use.
+    .where((eb) =>
+      eb(
+        'heartbeat_at',
+        '>',
+        eb(
+          eb.fn<Date>('now'),
+          '-',
+          eb.fn<Date>(
+            'make_interval',
+            [0, 0, 0, 0, 0, 0, liveHeartbeatSeconds].map((n) => eb.val(n)),
+          ),
+        ),
+      ),
+    )
+    .limit(1)
+    .executeTakeFirst()
+  return beating !== undefined
 }
