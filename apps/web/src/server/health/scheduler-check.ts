@@ -54,6 +54,18 @@ export function readScheduledPipelines(db: Db): Promise<ScheduledPipelineState[]
           .select('r.created_at')
           .whereRef('r.pipeline_id', '=', 'p.id')
           .where('r.trigger', '=', 'schedule')
+          // Only fire times within the look-back count, so older runs need not be read: this bounds
+          // the index scan for a pipeline whose recent runs were all started by hand.
+          .where('r.created_at', '>', (eb) =>
+            eb(
+              eb.fn<Date>('now'),
+              '-',
+              eb.fn<Date>(
+                'make_interval',
+                [0, 0, 0, 0, 0, 0, (scheduleLookbackMs + scheduleGraceMs) / 1000 + 120].map((n) => eb.val(n)),
+              ),
+            ),
+          )
           .orderBy('r.created_at', 'desc')
           .limit(1)
           .as('last_scheduled_at'),
