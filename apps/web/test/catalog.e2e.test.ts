@@ -52,7 +52,12 @@ for (const backend of testBackends) {
       database = await backend.open()
       await migrateToLatest(database.db)
       await seedCatalog(database.db)
-      server = await startNextServer({ DATABASE_URL: database.url, REDIS_URL: redisUrl })
+      // A queue prefix of its own: no worker of another test or install on this Redis counts here.
+      server = await startNextServer({
+        DATABASE_URL: database.url,
+        REDIS_URL: redisUrl,
+        STEWARD_QUEUE_PREFIX: `{steward-catalog-test-${process.pid}}`,
+      })
     }, 120_000)
 
     afterAll(async () => {
@@ -109,17 +114,21 @@ for (const backend of testBackends) {
       }
     })
 
-    test('GET /api/health answers 200 OKAY with the database and Redis checks', async () => {
+    // No worker runs here: health is ERROR for the workers alone (the run pages' test has one, and OKAY).
+    test('GET /api/health answers the database and Redis checks OKAY, and names the missing worker', async () => {
       const response = await fetch(`${server?.url}/api/health`)
-      expect(response.status).toBe(200)
+      expect(response.status).toBe(503)
       expect(response.headers.get('cache-control')).toBe('no-store')
       expect(response.headers.get('x-powered-by')).toBeNull()
       const body = await response.json()
       expect(body).toMatchObject({
-        status: 'OKAY',
+        status: 'ERROR',
         checks: {
           database: { status: 'OKAY', latencyMs: expect.any(Number) },
           redis: { status: 'OKAY', latencyMs: expect.any(Number) },
+          workers: { status: 'ERROR', error: expect.stringContaining('no worker') },
+          scheduler: { status: 'OKAY' },
+          freshness: { status: 'OKAY' },
         },
       })
     })

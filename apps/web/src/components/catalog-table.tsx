@@ -1,3 +1,5 @@
+import type { Route } from 'next'
+import Link from 'next/link'
 import { formatUsd, humaniseDuration } from '../lib/format.ts'
 import type { CatalogProduct } from '../server/queries/list-catalog-products.ts'
 import { OwnerList } from './owner-list.tsx'
@@ -31,7 +33,9 @@ export function CatalogTable({ products }: { products: CatalogProduct[] }) {
           {products.map((product) => (
             <tr key={product.id}>
               <td className="product">
-                <span className="product__name">{product.name}</span>
+                <Link href={`/products/${product.id}` as Route} className="product__name">
+                  {product.name}
+                </Link>
                 <span className="product__id">{product.id}</span>
                 {product.description ? <p className="product__description">{product.description}</p> : null}
               </td>

@@ -6,9 +6,19 @@ import { usePathname } from 'next/navigation'
 import type { ReactNode } from 'react'
 
 /** A header link that marks itself as the current page (`aria-current`), for eyes and screen readers. */
-export function NavLink({ href, children }: { href: Route; children: ReactNode }) {
+export function NavLink({
+  href,
+  children,
+  also = [],
+}: {
+  href: Route
+  children: ReactNode
+  /** Other sections that belong under this link (the catalog's products, pipelines and runs). */
+  also?: readonly string[]
+}) {
   const pathname = usePathname()
-  const current = href === '/' ? pathname === '/' : pathname === href || pathname.startsWith(`${href}/`)
+  const within = (base: string) => pathname === base || pathname.startsWith(`${base}/`)
+  const current = (href === '/' ? pathname === '/' : within(href)) || also.some(within)
   return (
     <Link href={href} className="nav__link" aria-current={current ? 'page' : undefined}>
       {children}

@@ -13,7 +13,9 @@ export function SiteHeader() {
         <nav aria-label="Main">
           <ul className="nav">
             <li>
-              <NavLink href="/">Catalog</NavLink>
+              <NavLink href="/" also={['/products', '/pipelines', '/runs']}>
+                Catalog
+              </NavLink>
             </li>
           </ul>
         </nav>

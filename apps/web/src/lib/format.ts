@@ -46,3 +46,45 @@ export function formatUsd(amount: string | number): string {
 export function noun(n: number, one: string, many = `${one}s`): string {
   return n === 1 ? one : many
 }
+
+/**
+ * A run's or step's length, short: 850 ms → "850ms", 12.3 s → "12.3s", 95 s → "1m 35s",
+ * 2 h 5 min → "2h 5m".
+ */
+export function formatDurationMs(ms: number): string {
+  if (ms < 1_000) return `${Math.max(0, Math.round(ms))}ms`
+  if (ms < 60_000) return `${(ms / 1_000).toFixed(ms < 10_000 ? 1 : 0)}s`
+  const totalSeconds = Math.round(ms / 1_000)
+  if (totalSeconds < 3_600) {
+    const seconds = totalSeconds % 60
+    return seconds > 0 ? `${Math.floor(totalSeconds / 60)}m ${seconds}s` : `${Math.floor(totalSeconds / 60)}m`
+  }
+  const minutes = Math.round((totalSeconds % 3_600) / 60)
+  const hours = Math.floor(totalSeconds / 3_600)
+  return minutes > 0 ? `${hours}h ${minutes}m` : `${hours}h`
+}
+
+/** An instant in UTC, as the pages show it: "2026-11-23 22:20:01 UTC". */
+export function formatInstant(at: Date): string {
+  return `${at.toISOString().slice(0, 19).replace('T', ' ')} UTC`
+}
+
+/** How long ago, short: "just now", "5 min ago", "3 h ago", "2 days ago". */
+export function timeAgo(at: Date, now: Date): string {
+  const seconds = Math.round((now.getTime() - at.getTime()) / 1_000)
+  if (seconds < 0) return `in ${humaniseDuration(-seconds)}`
+  if (seconds < 45) return 'just now'
+  if (seconds < 3_600) return `${Math.round(seconds / 60)} min ago`
+  if (seconds < 86_400) return `${Math.round(seconds / 3_600)} h ago`
+  const days = Math.round(seconds / 86_400)
+  return `${days} ${noun(days, 'day')} ago`
+}
+
+/** Money that can be tiny (a run's compute): "$0.0042", "$1.25". */
+export function formatCost(amount: string | number | null): string {
+  if (amount === null) return '—'
+  const value = Number(amount)
+  if (value === 0) return '$0'
+  if (Math.abs(value) < 0.01) return `$${value.toPrecision(2)}`
+  return formatUsd(value)
+}

@@ -7,6 +7,8 @@ export type RuntimeErrorCode =
   | 'PIPELINE_NOT_FOUND'
   | 'PIPELINE_ARCHIVED'
   | 'RUN_NOT_FOUND'
+  | 'RUN_NOT_RETRYABLE'
+  | 'PIPELINE_BUSY'
   | 'RUN_WAIT_TIMEOUT'
   | 'REDIS_EVICTION_POLICY'
 

@@ -13,4 +13,5 @@ export { type EmitEventInput, type EmittedEvent, emitEvent } from './emit-event.
 export { NonRetryableError, type RuntimeErrorCode } from './errors.ts'
 export { getRunSnapshot, type RunSnapshot } from './follow-run.ts'
 export { getPartitionStatuses, type PartitionStatus } from './partition-status.ts'
-export { openRuntimeQueue, type QueueSettings, type RuntimeQueue } from './queues.ts'
+export { enqueueSteps, openRuntimeQueue, type QueueSettings, type RuntimeQueue } from './queues.ts'
+export { type RetriedRun, type RetryRunOptions, retryRun } from './retry-run.ts'
