@@ -5,6 +5,8 @@ export {
   defaultRedisUrl,
   type Environment,
   parseRedisUrl,
+  type QueueKind,
+  queueKinds,
   readSettings,
   type Settings,
   type SettingsErrorCode,

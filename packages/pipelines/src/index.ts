@@ -96,7 +96,7 @@ export {
   createRunIn,
   startRun,
 } from './runtime/create-run.ts'
-export { deleteQueueKeys } from './runtime/delete-queue-keys.ts'
+export { deleteQueueKeys, loseQueuedJobs } from './runtime/delete-queue-keys.ts'
 export { type EmitEventInput, type EmittedEvent, emitEvent } from './runtime/emit-event.ts'
 export {
   errorInfo,
@@ -107,6 +107,12 @@ export {
 } from './runtime/errors.ts'
 export { getRunSnapshot, type RunSnapshot, type WaitOptions, waitForRun } from './runtime/follow-run.ts'
 export { checkParams, checkParamsAgainstJsonSchema, type ParamsCheck } from './runtime/params.ts'
+export {
+  describeQueueBackend,
+  type QueueBackend,
+  type QueueBackendKind,
+  queueSchema,
+} from './runtime/queue-backend.ts'
 export {
   defaultQueueName,
   defaultQueuePrefix,

@@ -5,8 +5,14 @@
  */
 export { cancelRun } from './cancel-run.ts'
 export { type CreatedRun, type CreateRunInput, createRun, startRun } from './create-run.ts'
-export { deleteQueueKeys } from './delete-queue-keys.ts'
+export { deleteQueueKeys, loseQueuedJobs } from './delete-queue-keys.ts'
 export { type EmitEventInput, type EmittedEvent, emitEvent } from './emit-event.ts'
 export { NonRetryableError, type RuntimeErrorCode } from './errors.ts'
 export { getRunSnapshot, type RunSnapshot } from './follow-run.ts'
-export { openRuntimeQueue, type QueueSettings, type RuntimeQueue } from './queues.ts'
+export {
+  describeQueueBackend,
+  type QueueBackend,
+  type QueueBackendKind,
+  queueSchema,
+} from './queue-backend.ts'
+export { openRuntimeQueue, type QueueSettings, type QueueTarget, type RuntimeQueue } from './queues.ts'
