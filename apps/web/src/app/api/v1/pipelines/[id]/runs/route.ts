@@ -23,7 +23,7 @@ export async function POST(
   if (!params) return apiError(400, 'BODY_INVALID', 'params must be a JSON object')
   try {
     const { db } = await getDb()
-    const run = await startRun(db, getQueue(), {
+    const run = await startRun(db, await getQueue(), {
       pipelineId: id,
       params,
       trigger: 'manual',
