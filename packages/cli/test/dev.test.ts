@@ -88,7 +88,7 @@ describe('steward dev with STEWARD_QUEUE unset and no Redis', () => {
     const redisUrl = `redis://127.0.0.1:${await freePort()}`
     const env = { STEWARD_HOME: home.path, REDIS_URL: redisUrl }
     steward = startSteward(['dev', '--no-web', '--config', basicProject], env)
-    await steward.waitForOutput('press Ctrl-C')
+    await steward.waitForOutput('press Ctrl-C', 120_000)
     expect(steward.stdout).toContain(`queue: no Redis answers at ${redisUrl}: using the PostgreSQL queue`)
     expect(steward.stdout).toMatch(
       /^ {2}queue {5}postgres, schema steward_test_.*_queue in the database \(embedded \(/m,
@@ -108,7 +108,7 @@ describe('steward dev with STEWARD_QUEUE unset and no Redis', () => {
     expect((await pingRedis(redisUrl)).ok).toBe(false)
     // The choice is forgotten with dev: a later command follows STEWARD_QUEUE again.
     expect(existsSync(join(home.path, 'dev-queue.json'))).toBe(false)
-  })
+  }, 240_000)
 })
 
 function isAlive(pid: number): boolean {
