@@ -102,9 +102,14 @@ export async function run() {
     await measure('steward', () =>
       openSteward(probe, { prefix, concurrency: workerConcurrency, poolSize: stewardPool }),
     )
-    if (wanted('steward_pg')) {
-      console.log('[Steward (PostgreSQL queue)] not built: STEWARD_QUEUE=postgres does not exist yet')
-    }
+    await measure('steward_pg', () =>
+      openSteward(probe, {
+        prefix,
+        concurrency: workerConcurrency,
+        poolSize: stewardPool,
+        queue: 'postgres',
+      }),
+    )
     await measure('bullmq', () => openBullmq(probe, { prefix, concurrency: workerConcurrency }))
     await measure('graphile', () => openGraphile(probe, { concurrency: workerConcurrency }))
   } finally {
@@ -121,7 +126,7 @@ export async function run() {
     w1_handoff_p50_ms_bullmq: num(results.bullmq.w1?.p50),
     w1_handoff_p50_ms_graphile: num(results.graphile.w1?.p50),
     w2_steps_per_s_steward: num(w2('steward'), 1),
-    w2_steps_per_s_steward_pg: null as number | null,
+    w2_steps_per_s_steward_pg: num(w2('steward_pg'), 1),
     w2_steps_per_s_bullmq: num(w2('bullmq'), 1),
     w2_steps_per_s_graphile: num(w2('graphile'), 1),
     w2_ratio_vs_bullmq: ratio(w2('steward'), w2('bullmq')),
@@ -131,9 +136,9 @@ export async function run() {
   console.log('')
   console.log(`load average at end ${load()}`)
   console.log('W1 hand-off p50 / p95 / p99 (ms):')
-  for (const id of ['steward', 'bullmq', 'graphile'] as const) {
+  for (const id of ['steward', 'steward_pg', 'bullmq', 'graphile'] as const) {
     const w1 = results[id].w1
-    if (w1) console.log(`  ${id.padEnd(9)} ${fmt(w1.p50)} / ${fmt(w1.p95)} / ${fmt(w1.p99)}`)
+    if (w1) console.log(`  ${id.padEnd(10)} ${fmt(w1.p50)} / ${fmt(w1.p95)} / ${fmt(w1.p99)}`)
   }
   const w1Ratio = (other: EngineId) => ratio(steward.w1?.p50, results[other].w1?.p50)
   console.log(
@@ -142,7 +147,7 @@ export async function run() {
   )
   console.log('W2 steps/s:')
   console.log(`  steward    ${summary.w2_steps_per_s_steward ?? 'n/a'}`)
-  console.log('  steward_pg not built')
+  console.log(`  steward_pg ${summary.w2_steps_per_s_steward_pg ?? 'n/a'}`)
   console.log(`  bullmq     ${summary.w2_steps_per_s_bullmq ?? 'n/a'}`)
   console.log(`  graphile   ${summary.w2_steps_per_s_graphile ?? 'n/a'}`)
   const vsBull = summary.w2_ratio_vs_bullmq

@@ -48,6 +48,36 @@ describe('health with Redis unreachable', () => {
   })
 })
 
+describe('health on the PostgreSQL queue (STEWARD_QUEUE=postgres)', () => {
+  let database: TestDatabase | undefined
+  let server: NextServer | undefined
+
+  beforeAll(async () => {
+    database = await testBackends.find((backend) => backend.name === 'pglite')?.open()
+    if (!database) throw new Error('no pglite test backend')
+    // No Redis answers at REDIS_URL, and none is needed.
+    server = await startNextServer({
+      DATABASE_URL: database.url,
+      STEWARD_QUEUE: 'postgres',
+      REDIS_URL: 'redis://127.0.0.1:1',
+    })
+  }, 120_000)
+
+  afterAll(async () => {
+    await server?.stop()
+    await database?.dispose()
+  })
+
+  test('answers 200 with the queue reported as the database, and no Redis check', async () => {
+    const { response, text } = await health(server)
+    expect(response.status).toBe(200)
+    const body = JSON.parse(text)
+    expect(body.status).toBe('OKAY')
+    expect(Object.keys(body.checks)).toEqual(['database', 'queue'])
+    expect(body.checks.queue).toMatchObject({ status: 'OKAY', latencyMs: expect.any(Number) })
+  })
+})
+
 describe('health with the database unreachable', () => {
   let server: NextServer | undefined
 

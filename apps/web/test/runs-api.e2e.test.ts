@@ -1,7 +1,13 @@
 import { migrateToLatest } from '@steward/db'
 import { type TestDatabase, testBackends } from '@steward/db/testing'
 import { definePipeline, onEvent, staticPartitions } from '@steward/pipelines'
-import { RuntimeHarness, testProduct, testRedisUrl } from '@steward/pipelines/testing'
+import {
+  RuntimeHarness,
+  testProduct,
+  testQueueBackend,
+  testQueueKinds,
+  testRedisUrl,
+} from '@steward/pipelines/testing'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { z } from 'zod'
 import { ensureNextBuild, type NextServer, startNextServer } from './support/next-app.ts'
@@ -41,7 +47,7 @@ beforeAll(async () => {
   await ensureNextBuild()
 }, 240_000)
 
-describe('the runs and events API', () => {
+describe.each(testQueueKinds)('the runs and events API on the %s queue', (queue) => {
   let database: TestDatabase | undefined
   let harness: RuntimeHarness | undefined
   let server: NextServer | undefined
@@ -50,11 +56,16 @@ describe('the runs and events API', () => {
     database = await testBackends.find((backend) => backend.name === 'pglite')?.open()
     if (!database) throw new Error('no pglite test backend')
     await migrateToLatest(database.db)
-    harness = await new RuntimeHarness(database.db).deploy([sum, onNumbers, regions])
+    harness = await new RuntimeHarness(database.db, testQueueBackend(queue, database)).deploy([
+      sum,
+      onNumbers,
+      regions,
+    ])
     await harness.startWorker()
     server = await startNextServer({
       DATABASE_URL: database.url,
       REDIS_URL: testRedisUrl,
+      STEWARD_QUEUE: queue,
       STEWARD_QUEUE_PREFIX: harness.prefix,
     })
   }, 180_000)

@@ -61,6 +61,11 @@ describe('bad settings give one line naming the setting', () => {
     expect(result.stderr).not.toContain('s3cret')
   })
 
+  it('STEWARD_QUEUE=kafka', async () => {
+    const result = await runSteward(['dev', '--no-web'], { STEWARD_HOME: home.path, STEWARD_QUEUE: 'kafka' })
+    expectOneLineNaming(result, 'STEWARD_QUEUE')
+  })
+
   for (const port of ['abc', '70000']) {
     it(`PORT=${port}`, async () => {
       const result = await runSteward(['dev'], { STEWARD_HOME: home.path, PORT: port })

@@ -88,12 +88,16 @@ describe('steward deploy and list', () => {
   })
 })
 
-describe('steward worker and steward run', () => {
+describe.each(['redis', 'postgres'])('steward worker and steward run on the %s queue', (queue) => {
   let home: string
   beforeAll(async () => {
     home = await mkdtemp(join(tmpdir(), 'steward-cli-run-'))
-    const deployed = await runSteward(['deploy', '--config', basic], { STEWARD_HOME: home })
+    const deployed = await runSteward(['deploy', '--config', basic], {
+      STEWARD_HOME: home,
+      STEWARD_QUEUE: queue,
+    })
     expect(deployed.code).toBe(0)
+    expect(deployed.stdout).toContain(`queue: ${queue}`)
   })
   afterAll(async () => {
     await rm(home, { recursive: true, force: true })
@@ -101,10 +105,11 @@ describe('steward worker and steward run', () => {
   })
 
   it('runs a pipeline on a worker and follows it to success; stops the worker gracefully', async () => {
-    const env = { STEWARD_HOME: home }
+    const env = { STEWARD_HOME: home, STEWARD_QUEUE: queue }
     const worker = startSteward(['worker', '--config', basic, '--concurrency', '2'], env)
     try {
       await worker.waitForOutput('running 2 pipelines')
+      expect(worker.stdout).toContain(`queue: ${queue}`)
       const run = await runSteward(['run', 'signup-funnel.build', '--param', 'weeks=3', '--wait'], env)
       expect(run.stderr).toBe('')
       expect(run.code).toBe(0)
@@ -127,7 +132,7 @@ describe('steward worker and steward run', () => {
   })
 
   it('refuses a param of the wrong type and an unknown pipeline, one line each, creating no run', async () => {
-    const env = { STEWARD_HOME: home }
+    const env = { STEWARD_HOME: home, STEWARD_QUEUE: queue }
     const bad = await runSteward(['run', 'signup-funnel.build', '--param', 'weeks=many'], env)
     expect(bad.code).toBe(1)
     expect(lines(bad.stderr)).toEqual([

@@ -6,6 +6,8 @@ export {
   type Environment,
   minUsageSaltLength,
   parseRedisUrl,
+  type QueueKind,
+  queueKinds,
   readSettings,
   type Settings,
   type SettingsErrorCode,

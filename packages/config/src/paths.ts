@@ -11,4 +11,6 @@ export const stewardPaths = (home: string) => ({
   /** Files that trigger pipelines when they land (the churn example's inbox). */
   inbox: join(home, 'inbox'),
   logs: join(home, 'logs'),
+  /** The queue backend a running `steward dev` picked on its own (STEWARD_QUEUE unset), for other commands. */
+  devQueue: join(home, 'dev-queue.json'),
 })

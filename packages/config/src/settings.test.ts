@@ -6,6 +6,8 @@ describe('readSettings', () => {
     expect(readSettings({}, '/srv/team')).toEqual({
       home: '/srv/team/.steward',
       databaseUrl: undefined,
+      queue: 'redis',
+      queueExplicit: false,
       redisUrl: 'redis://127.0.0.1:6379',
       port: 3000,
       embeddedDbPort: 0,
@@ -15,6 +17,14 @@ describe('readSettings', () => {
     expect(readSettings({ STEWARD_HOME: '/var/lib/steward', PORT: '4000' }, '/x')).toMatchObject({
       home: '/var/lib/steward',
       port: 4000,
+    })
+    expect(readSettings({ STEWARD_QUEUE: 'postgres' }, '/x')).toMatchObject({
+      queue: 'postgres',
+      queueExplicit: true,
+    })
+    expect(readSettings({ STEWARD_QUEUE: ' Redis ' }, '/x')).toMatchObject({
+      queue: 'redis',
+      queueExplicit: true,
     })
   })
 
@@ -31,6 +41,7 @@ describe('readSettings', () => {
     [{ REDIS_URL: 'http://cache:6379' }, /^REDIS_URL must start with redis:\/\//],
     [{ REDIS_URL: 'cache:6379' }, /^REDIS_URL must start with redis:\/\//],
     [{ STEWARD_DB_PORT: '-1' }, /^STEWARD_DB_PORT must be a port number/],
+    [{ STEWARD_QUEUE: 'kafka' }, /^STEWARD_QUEUE must be redis or postgres \(got "kafka"\)$/],
     [{ STEWARD_QUEUE_PREFIX: 'steward' }, /^STEWARD_QUEUE_PREFIX must look like \{name\}/],
     [{ STEWARD_USAGE_SALT: 'short' }, /^STEWARD_USAGE_SALT must be at least 16 characters \(got 5\)/],
     [{ NODE_ENV: 'production' }, /^STEWARD_USAGE_SALT is not set: production \(NODE_ENV=production\) needs/],

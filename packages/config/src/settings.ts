@@ -7,6 +7,11 @@ export interface Settings {
   home: string
   /** PostgreSQL URL, or undefined for the embedded PGlite under `home`. */
   databaseUrl: string | undefined
+  /** Where BullMQ keeps the queue: `redis` (REDIS_URL) or `postgres` (the database itself). */
+  queue: QueueKind
+  /** False when STEWARD_QUEUE is unset: `steward dev` may then pick PostgreSQL when no Redis answers. */
+  queueExplicit: boolean
+  /** Redis for the queue; not used when `queue` is `postgres`. */
   redisUrl: string
   /** Port of the web UI and HTTP API. */
   port: number
@@ -25,6 +30,10 @@ export interface Settings {
   usageSalt: string | undefined
 }
 
+/** The queue backends Steward runs on (STEWARD_QUEUE). */
+export type QueueKind = 'redis' | 'postgres'
+export const queueKinds: readonly QueueKind[] = ['redis', 'postgres']
+
 export type SettingsErrorCode = 'SETTING_INVALID'
 
 export type Environment = Record<string, string | undefined>
@@ -38,9 +47,12 @@ export const defaultPort = 3000
  */
 export function readSettings(env: Environment, cwd: string = process.cwd()): Settings {
   const home = env.STEWARD_HOME?.trim() || '.steward'
+  const queue = env.STEWARD_QUEUE?.trim() || undefined
   return {
     home: isAbsolute(home) ? home : resolve(cwd, home),
     databaseUrl: env.DATABASE_URL?.trim() || undefined,
+    queue: parseQueueKind(queue ?? 'redis'),
+    queueExplicit: queue !== undefined,
     redisUrl: parseRedisUrl(env.REDIS_URL?.trim() || defaultRedisUrl),
     port: parsePort(env.PORT, 'PORT', defaultPort),
     embeddedDbPort: parsePort(env.STEWARD_DB_PORT, 'STEWARD_DB_PORT', 0),
@@ -80,6 +92,17 @@ function parseQueuePrefix(value: string): string {
     )
   }
   return value
+}
+
+function parseQueueKind(value: string): QueueKind {
+  const kind = queueKinds.find((k) => k === value.toLowerCase())
+  if (!kind) {
+    throw new StewardError<SettingsErrorCode>(
+      'SETTING_INVALID',
+      `STEWARD_QUEUE must be redis or postgres (got "${value}")`,
+    )
+  }
+  return kind
 }
 
 export function parseRedisUrl(value: string, setting = 'REDIS_URL'): string {

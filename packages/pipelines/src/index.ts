@@ -140,7 +140,7 @@ export {
   createRunIn,
   startRun,
 } from './runtime/create-run.ts'
-export { deleteQueueKeys } from './runtime/delete-queue-keys.ts'
+export { deleteQueueKeys, loseQueuedJobs } from './runtime/delete-queue-keys.ts'
 export { type EmitEventInput, type EmittedEvent, emitEvent } from './runtime/emit-event.ts'
 export {
   errorInfo,
@@ -152,6 +152,12 @@ export {
 export { getRunSnapshot, type RunSnapshot, type WaitOptions, waitForRun } from './runtime/follow-run.ts'
 export { checkParams, checkParamsAgainstJsonSchema, type ParamsCheck } from './runtime/params.ts'
 export { getPartitionStatuses, type PartitionStatus } from './runtime/partition-status.ts'
+export {
+  describeQueueBackend,
+  type QueueBackend,
+  type QueueBackendKind,
+  queueSchema,
+} from './runtime/queue-backend.ts'
 export {
   defaultQueueName,
   defaultQueuePrefix,

@@ -1,4 +1,5 @@
-// Steward on Redis: the real worker (`startWorker`) and `startRun`, PostgreSQL as the SQL store.
+// Steward on Redis, or on BullMQ's PostgreSQL queue (`queue: 'postgres'`, in the same database): the
+// real worker (`startWorker`) and `startRun`, PostgreSQL as the SQL store.
 import { createDb, migrateToLatest, type StewardDb } from '@steward/db'
 import { type TestDatabase, testBackends } from '@steward/db/testing'
 import {
@@ -8,6 +9,7 @@ import {
   defineProduct,
   deployCatalog,
   openRuntimeQueue,
+  type QueueBackend,
   type RuntimeQueue,
   type RuntimeWorker,
   type Step,
@@ -81,6 +83,8 @@ export interface StewardSettings {
   openWorkerDb?: (url: string) => Promise<Pick<StewardDb, 'db' | 'close'>>
   /** Called with the worker once it runs (the profiler listens to its BullMQ events). */
   onWorker?: (worker: RuntimeWorker) => void
+  /** The queue backend; default `redis`. `postgres`: BullMQ's PostgreSQL backend in the bench database. */
+  queue?: QueueBackend['kind']
 }
 
 export async function openSteward(probe: Probe, settings: StewardSettings): Promise<Engine> {
@@ -108,9 +112,13 @@ export async function openSteward(probe: Probe, settings: StewardSettings): Prom
       root: import.meta.dirname,
     })
     await deployCatalog(database.db, compileCatalog(project))
+    const queueBackend: QueueBackend =
+      settings.queue === 'postgres'
+        ? { kind: 'postgres', url: database.url }
+        : { kind: 'redis', url: redisUrl }
     const worker: RuntimeWorker = await startWorker({
       db: workerDb.db,
-      redisUrl,
+      backend: queueBackend,
       project,
       prefix: settings.prefix,
       concurrency: settings.concurrency,
@@ -119,12 +127,12 @@ export async function openSteward(probe: Probe, settings: StewardSettings): Prom
     })
     closers.push(() => worker.close())
     settings.onWorker?.(worker)
-    const queue: RuntimeQueue = openRuntimeQueue({ redisUrl, prefix: settings.prefix })
+    const queue: RuntimeQueue = openRuntimeQueue({ backend: queueBackend, prefix: settings.prefix })
     closers.push(() => queue.close())
     const db = database.db
 
     return {
-      label: 'Steward (Redis)',
+      label: queueBackend.kind === 'postgres' ? 'Steward (PostgreSQL queue)' : 'Steward (Redis)',
       async chain() {
         const { runId } = await startRun(db, queue, {
           pipelineId: chain.id,

@@ -1,4 +1,4 @@
-import { type BackfillMode, redactUrl, type StewardDb } from '@steward/db'
+import type { BackfillMode, StewardDb } from '@steward/db'
 import {
   type BackfillProgress,
   cancelBackfill,
@@ -12,7 +12,7 @@ import { readCliSettings } from '../env.ts'
 import { cliError } from '../errors.ts'
 import { backfillBar } from '../output/backfill-bar.ts'
 import { out } from '../output/print.ts'
-import { assertRedisAnswers } from '../project/runtime-services.ts'
+import { assertQueueAnswers, queueTargetFor } from '../project/runtime-services.ts'
 
 interface BackfillOptions {
   from?: string
@@ -56,8 +56,9 @@ Examples:
       const db = await openDatabase(settings)
       try {
         if (options.cancel) {
-          await assertRedisAnswers(settings.redisUrl, redactUrl(settings.redisUrl))
-          const queue = openRuntimeQueue({ redisUrl: settings.redisUrl, prefix: settings.queuePrefix })
+          const target = await queueTargetFor(settings, db)
+          await assertQueueAnswers(target)
+          const queue = openRuntimeQueue(target)
           try {
             const { cancelledRuns } = await cancelBackfill(db.db, options.cancel, { queue })
             out(`backfill ${options.cancel} cancelled (${cancelledRuns} run(s) stopped)`)
@@ -77,8 +78,9 @@ Examples:
             : options.onlyMissing
               ? 'only-missing'
               : 'all'
-          await assertRedisAnswers(settings.redisUrl, redactUrl(settings.redisUrl))
-          const queue = openRuntimeQueue({ redisUrl: settings.redisUrl, prefix: settings.queuePrefix })
+          const target = await queueTargetFor(settings, db)
+          await assertQueueAnswers(target)
+          const queue = openRuntimeQueue(target)
           try {
             const created = await startBackfill(db.db, queue, {
               pipelineId,

@@ -1,10 +1,14 @@
-import { redactUrl } from '@steward/db'
 import type { Command } from 'commander'
 import { migrateDatabase, openDatabase } from '../database/open-database.ts'
 import { readCliSettings } from '../env.ts'
 import { out } from '../output/print.ts'
 import { deployProject } from '../project/deploy-project.ts'
-import { assertRedisAnswers, syncProjectSchedules } from '../project/runtime-services.ts'
+import {
+  assertQueueAnswers,
+  describeQueue,
+  queueTargetFor,
+  syncProjectSchedules,
+} from '../project/runtime-services.ts'
 
 export function registerDeployCommand(program: Command): void {
   program
@@ -17,7 +21,8 @@ export function registerDeployCommand(program: Command): void {
       `
 Validates first, then upserts products and pipelines into the database in one transaction (a new
 version when a definition changed; products and pipelines gone from code are archived, with their
-history kept), then makes the BullMQ job schedulers in Redis match the schedules (a pipeline
+history kept), then makes the BullMQ job schedulers in the queue (Redis, or the database with
+STEWARD_QUEUE=postgres) match the schedules (a pipeline
 removed from code stops firing). Nothing is deployed if validation fails.`,
     )
     .action(async (options: { config: string; force?: boolean }) => {
@@ -27,12 +32,10 @@ removed from code stops firing). Nothing is deployed if validation fails.`,
         out(`database: ${db.displayUrl}`)
         await migrateDatabase(db, out)
         const { result } = await deployProject(db, options.config, out, { force: options.force ?? false })
-        await assertRedisAnswers(settings.redisUrl, redactUrl(settings.redisUrl))
-        await syncProjectSchedules(
-          { redisUrl: settings.redisUrl, prefix: settings.queuePrefix },
-          result.schedules,
-          out,
-        )
+        const queue = await queueTargetFor(settings, db)
+        await assertQueueAnswers(queue)
+        out(`queue: ${describeQueue(queue, db)}`)
+        await syncProjectSchedules(queue, result.schedules, out)
       } finally {
         await db.close()
       }

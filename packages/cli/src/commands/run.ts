@@ -1,5 +1,4 @@
 import { userInfo } from 'node:os'
-import { redactUrl } from '@steward/db'
 import { openRuntimeQueue, type RunSnapshot, startRun, waitForRun } from '@steward/pipelines'
 import { type Command, InvalidArgumentError } from 'commander'
 import { openDatabase } from '../database/open-database.ts'
@@ -7,7 +6,7 @@ import { readCliSettings } from '../env.ts'
 import { cliError } from '../errors.ts'
 import { out } from '../output/print.ts'
 import { coerceParams } from '../project/coerce-params.ts'
-import { assertRedisAnswers } from '../project/runtime-services.ts'
+import { assertQueueAnswers, queueTargetFor } from '../project/runtime-services.ts'
 
 export function registerRunCommand(program: Command): void {
   program
@@ -33,9 +32,15 @@ Example:
         options: { param?: Record<string, string>; partition?: string; wait?: boolean },
       ) => {
         const settings = readCliSettings()
-        await assertRedisAnswers(settings.redisUrl, redactUrl(settings.redisUrl))
         const db = await openDatabase(settings)
-        const queue = openRuntimeQueue({ redisUrl: settings.redisUrl, prefix: settings.queuePrefix })
+        const target = await queueTargetFor(settings, db)
+        try {
+          await assertQueueAnswers(target)
+        } catch (error) {
+          await db.close()
+          throw error
+        }
+        const queue = openRuntimeQueue(target)
         try {
           const pipeline = await db.db
             .selectFrom('pipelines')

@@ -1,11 +1,15 @@
 import { stewardPaths } from '@steward/config'
-import { redactUrl } from '@steward/db'
 import { type Command, InvalidArgumentError } from 'commander'
 import { migrateDatabase, openDatabase } from '../database/open-database.ts'
 import { readCliSettings, readSlackSettings } from '../env.ts'
 import { out } from '../output/print.ts'
 import { loadAndValidate } from '../project/deploy-project.ts'
-import { assertRedisAnswers, startProjectRuntime } from '../project/runtime-services.ts'
+import {
+  assertQueueAnswers,
+  describeQueue,
+  queueTargetFor,
+  startProjectRuntime,
+} from '../project/runtime-services.ts'
 import { onShutdownSignals } from '../services/shutdown-signals.ts'
 
 export function registerWorkerCommand(program: Command): void {
@@ -17,31 +21,29 @@ export function registerWorkerCommand(program: Command): void {
     .addHelpText(
       'after',
       `
-A worker takes steps from Redis (BullMQ), runs the step code from the project's definitions, and
-records attempts, logs, metrics and cost in the database (DATABASE_URL, REDIS_URL). It also runs
-the reconciler, which re-enqueues steps Redis lost and fails steps whose worker died. Ctrl-C or
+A worker takes steps from the queue (BullMQ on Redis at REDIS_URL, or with STEWARD_QUEUE=postgres
+on the database itself), runs the step code from the project's definitions, and records attempts,
+logs, metrics and cost in the database (DATABASE_URL). It also runs the reconciler, which
+re-enqueues steps the queue lost and fails steps whose worker died. Ctrl-C or
 SIGTERM stops it gracefully: running steps finish and are recorded first.`,
     )
     .action(async (options: { config: string; concurrency: number }) => {
       const settings = readCliSettings()
       const project = await loadAndValidate(options.config)
-      await assertRedisAnswers(settings.redisUrl, redactUrl(settings.redisUrl))
       // A connection per step in flight, plus the heartbeat's and the reconciler's: steps that wait
       // for a pooled connection wait for nothing useful (the engine benchmark measured ~90 ms).
       const db = await openDatabase(settings, { poolSize: options.concurrency + 2 })
       try {
         await migrateDatabase(db, out)
-        const runtime = await startProjectRuntime(
-          db,
-          { redisUrl: settings.redisUrl, prefix: settings.queuePrefix },
-          project,
-          {
-            concurrency: options.concurrency,
-            inboxRoot: stewardPaths(settings.home).inbox,
-            log: out,
-            slack: readSlackSettings(),
-          },
-        )
+        const queue = await queueTargetFor(settings, db)
+        await assertQueueAnswers(queue)
+        out(`queue: ${describeQueue(queue, db)}`)
+        const runtime = await startProjectRuntime(db, queue, project, {
+          concurrency: options.concurrency,
+          inboxRoot: stewardPaths(settings.home).inbox,
+          log: out,
+          slack: readSlackSettings(),
+        })
         out(
           `worker ${runtime.worker.workerId}: running ${project.pipelines.length} pipelines, ` +
             `${options.concurrency} steps at once; Ctrl-C to stop`,

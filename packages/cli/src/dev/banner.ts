@@ -2,7 +2,8 @@ export interface BannerInfo {
   /** http://localhost:PORT, or undefined with --no-web. */
   webUrl: string | undefined
   database: string
-  redis: string
+  /** Which queue backend runs, and where. */
+  queue: string
   worker: string
 }
 
@@ -16,7 +17,7 @@ export function banner(info: BannerInfo): string[] {
     `  ${headline}`,
     '',
     `  database  ${info.database}`,
-    `  redis     ${info.redis}`,
+    `  queue     ${info.queue}`,
     `  worker    ${info.worker}`,
     '  stop      press Ctrl-C',
     '',

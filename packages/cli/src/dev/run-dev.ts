@@ -1,5 +1,4 @@
 import { type Settings, stewardPaths } from '@steward/config'
-import { redactUrl } from '@steward/db'
 import { migrateDatabase, openDatabase } from '../database/open-database.ts'
 import { inheritedEnvironment, readSlackSettings } from '../env.ts'
 import { cliError } from '../errors.ts'
@@ -8,13 +7,13 @@ import { ensureUsageSalt } from '../home/ensure-usage-salt.ts'
 import { assertPortFree } from '../net/port-free.ts'
 import { visibleText } from '../output/visible-text.ts'
 import { deployProject, projectExists } from '../project/deploy-project.ts'
-import { ensureRedis } from '../redis/ensure-redis.ts'
 import { CleanupStack } from '../services/cleanup-stack.ts'
 import { startDevWorker } from '../services/dev-worker.ts'
 import type { Service } from '../services/service.ts'
 import { onShutdownSignals } from '../services/shutdown-signals.ts'
 import { startWebApp } from '../services/web-app.ts'
 import { banner } from './banner.ts'
+import { ensureDevQueue } from './dev-queue.ts'
 import { waitForWebApp, webExited } from './wait-for-web-app.ts'
 
 export interface DevOptions {
@@ -34,8 +33,9 @@ export interface DevOutput {
 }
 
 /**
- * Everything on one machine: the database (embedded unless DATABASE_URL is set), Redis (started
- * if none answers locally), the web UI and, once it exists, the worker. Resolves after a
+ * Everything on one machine: the database (embedded unless DATABASE_URL is set), the queue (Redis
+ * when one answers or STEWARD_QUEUE=redis starts one, else the PostgreSQL queue in the database),
+ * the web UI and the worker. Resolves after a
  * SIGINT/SIGTERM stopped it all; throws if startup fails or a service dies on its own.
  */
 export async function runDev(settings: Settings, options: DevOptions, output: DevOutput): Promise<void> {
@@ -81,11 +81,15 @@ export async function runDev(settings: Settings, options: DevOptions, output: De
     await ensureHome(settings.home)
     const usageSalt = settings.usageSalt ?? (await ensureUsageSalt(settings.home)).salt
     const redisDir = stewardPaths(settings.home).redis
-    const redis = await ensureRedis(settings.redisUrl, redisDir, out)
-    if (redis.startedHere) cleanup.push('redis-server', () => redis.stop())
-    forceStops.push(() => redis.kill())
+    const queue = await ensureDevQueue(settings, db, redisDir, out)
+    cleanup.push('queue choice', () => queue.release())
+    const redis = queue.redis
     const watched: Service[] = []
-    if (redis.startedHere) watched.push({ name: 'redis-server', exited: redis.exited, lastLines: () => [] })
+    if (redis?.startedHere) {
+      cleanup.push('redis-server', () => redis.stop())
+      forceStops.push(() => redis.kill())
+      watched.push({ name: 'redis-server', exited: redis.exited, lastLines: () => [] })
+    }
     if (stopRequested.signal.aborted) return
 
     let webUrl: string | undefined
@@ -96,7 +100,8 @@ export async function runDev(settings: Settings, options: DevOptions, output: De
         env: {
           ...inheritedEnvironment(),
           DATABASE_URL: db.url,
-          REDIS_URL: redis.url,
+          STEWARD_QUEUE: queue.target.backend.kind,
+          ...(redis ? { REDIS_URL: redis.url } : {}),
           PORT: String(settings.port),
           STEWARD_HOME: settings.home,
           STEWARD_USAGE_SALT: usageSalt,
@@ -119,7 +124,7 @@ export async function runDev(settings: Settings, options: DevOptions, output: De
       project: deployed?.project,
       schedules: deployed?.result.schedules ?? [],
       db,
-      queue: { redisUrl: redis.url, prefix: settings.queuePrefix },
+      queue: queue.target,
       concurrency: 4,
       inboxRoot: stewardPaths(settings.home).inbox,
       firstRuns: options.firstRuns,
@@ -131,11 +136,10 @@ export async function runDev(settings: Settings, options: DevOptions, output: De
     cleanup.push('worker', () => worker.stop())
     if (worker.service) watched.push(worker.service)
 
-    const redisNote = redis.startedHere ? ` (started by steward dev, data in ${redisDir})` : ''
     for (const line of banner({
       webUrl,
       database: db.displayUrl,
-      redis: `${redactUrl(redis.url)}${redisNote}`,
+      queue: queue.description,
       worker: worker.status,
     })) {
       out(line)

@@ -1,9 +1,13 @@
 import { type SlackSettings, startAlerts } from '@steward/alerts'
-import type { StewardDb } from '@steward/db'
+import type { Settings } from '@steward/config'
+import { redactUrl, type StewardDb } from '@steward/db'
 import {
+  describeQueueBackend,
   type InboxWatcher,
   openRuntimeQueue,
   type Project,
+  type QueueBackend,
+  queueSchema,
   type RuntimeWorker,
   type ScheduleSpec,
   startWorker,
@@ -11,12 +15,41 @@ import {
   watchInboxes,
 } from '@steward/pipelines'
 import { cliError } from '../errors.ts'
+import { withDevQueueChoice } from '../home/dev-queue-choice.ts'
 import { pingRedis } from '../redis/ping-redis.ts'
 
-/** Where the runtime's queue lives: the Redis and the key prefix (STEWARD_QUEUE_PREFIX). */
+/** Where the runtime's queue lives: the backend (STEWARD_QUEUE) and the prefix (STEWARD_QUEUE_PREFIX). */
 export interface QueueTarget {
-  redisUrl: string
+  backend: QueueBackend
   prefix: string
+}
+
+/**
+ * The queue the settings choose: Redis at REDIS_URL, or BullMQ's PostgreSQL backend in Steward's
+ * own database (DATABASE_URL, or the embedded database's URL), which needs no Redis at all. With
+ * STEWARD_QUEUE unset, the queue a running `steward dev` picked on this STEWARD_HOME.
+ */
+export async function queueTargetFor(given: Settings, db: StewardDb): Promise<QueueTarget> {
+  const settings = await withDevQueueChoice(given)
+  const backend: QueueBackend =
+    settings.queue === 'postgres'
+      ? { kind: 'postgres', url: db.url }
+      : { kind: 'redis', url: settings.redisUrl }
+  return { backend, prefix: settings.queuePrefix }
+}
+
+/** One line naming the queue backend, for logs and the banner (the embedded database by name). */
+export function describeQueue(target: QueueTarget, db: StewardDb): string {
+  if (target.backend.kind === 'postgres' && db.url === target.backend.url) {
+    return `postgres, schema ${queueSchema(target.prefix)} in the database (${db.displayUrl})`
+  }
+  return describeQueueBackend(target.backend, target.prefix)
+}
+
+/** Fails in one line when the queue's service does not answer. PostgreSQL is the database: already open. */
+export async function assertQueueAnswers(target: QueueTarget): Promise<void> {
+  if (target.backend.kind === 'redis')
+    await assertRedisAnswers(target.backend.url, redactUrl(target.backend.url))
 }
 
 /** Makes BullMQ's job schedulers match the deployed schedules (and removes the others). */
@@ -54,7 +87,7 @@ export async function startProjectWorker(
 ): Promise<RuntimeWorker> {
   return startWorker({
     db: db.db,
-    redisUrl: target.redisUrl,
+    backend: target.backend,
     prefix: target.prefix,
     project,
     concurrency: options.concurrency,

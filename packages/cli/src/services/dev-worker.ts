@@ -32,7 +32,7 @@ export interface DevWorker {
 
 /**
  * The worker `steward dev` runs in its own process, beside the web app: schedules synced into
- * Redis, then a BullMQ worker running the project's steps. Production runs `steward worker`
+ * the queue, then a BullMQ worker running the project's steps. Production runs `steward worker`
  * processes instead, as many as the load needs.
  */
 export async function startDevWorker(context: DevWorkerContext): Promise<DevWorker> {

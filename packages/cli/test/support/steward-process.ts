@@ -37,6 +37,7 @@ export function stewardEnv(env: Record<string, string>): NodeJS.ProcessEnv {
     'STEWARD_HOME',
     'STEWARD_DB_PORT',
     'STEWARD_DEBUG',
+    'STEWARD_QUEUE',
     'STEWARD_QUEUE_PREFIX',
     'STEWARD_USAGE_SALT',
   ]) {

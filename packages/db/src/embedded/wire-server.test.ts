@@ -69,4 +69,39 @@ describe('the embedded database server under concurrent clients', () => {
     const result = await pools[2]?.query('select count(*)::int as c from events where pool = 9')
     expect(result?.rows[0]).toEqual({ c: 0 })
   })
+
+  it('gives each connection the search_path of its startup options, as PostgreSQL does', async () => {
+    await pools[0]?.query(
+      'create schema if not exists queue_ns; create table if not exists queue_ns.job (id int)',
+    )
+    const pinned = new pg.Pool({ connectionString: server.url, options: '-c search_path=queue_ns', max: 2 })
+    try {
+      const [inSchema, plain] = await Promise.all([
+        pinned.query('select current_schema() as s, count(*)::int as c from job'),
+        pools[1]?.query('select current_schema() as s'),
+      ])
+      expect(inSchema.rows[0]).toEqual({ s: 'queue_ns', c: 0 })
+      expect(plain?.rows[0]).toEqual({ s: 'public' })
+    } finally {
+      await pinned.end()
+    }
+  })
+
+  it('delivers a NOTIFY to the connection that listens, whichever connection sent it', async () => {
+    const listener = new pg.Client({ connectionString: server.url })
+    await listener.connect()
+    try {
+      await listener.query('-- wake-ups\nLISTEN jobs_ready')
+      const heard = new Promise<pg.Notification>((resolve) => listener.once('notification', resolve))
+      const sender = await pools[1]?.connect()
+      const senderHeard: pg.Notification[] = []
+      sender?.on('notification', (n) => senderHeard.push(n))
+      await sender?.query(`select pg_notify('jobs_ready', 'steps')`)
+      sender?.release()
+      expect(await heard).toMatchObject({ channel: 'jobs_ready', payload: 'steps' })
+      expect(senderHeard).toEqual([])
+    } finally {
+      await listener.end()
+    }
+  })
 })

@@ -42,7 +42,7 @@ describe.each(testBackends)('backfill across worker processes on $name', (backen
     dir = await mkdtemp(join(tmpdir(), 'steward-backfill-test-'))
     const settings = (workerId: string) => ({
       databaseUrl: t.url,
-      redisUrl: testRedisUrl,
+      queue: h?.backend ?? { kind: 'redis' as const, url: testRedisUrl },
       prefix: h?.prefix ?? '',
       workerId,
       concurrency: 8,

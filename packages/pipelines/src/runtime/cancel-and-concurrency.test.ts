@@ -1,13 +1,20 @@
 import { migrateToLatest } from '@steward/db'
-import { type TestDatabase, testBackends } from '@steward/db/testing'
+import type { TestDatabase } from '@steward/db/testing'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { definePipeline } from '../definitions/pipeline.ts'
 import { cancelRun } from './cancel-run.ts'
 import { startRun } from './create-run.ts'
 import { getRunSnapshot, waitForRun } from './follow-run.ts'
-import { aborted, RuntimeHarness, sleep, testProduct } from './testing/runtime-harness.ts'
+import {
+  aborted,
+  RuntimeHarness,
+  runtimeTestBackends,
+  sleep,
+  testProduct,
+  testQueueBackend,
+} from './testing/runtime-harness.ts'
 
-describe.each(testBackends)('cancel and maxConcurrentRuns on $name', (backend) => {
+describe.each(runtimeTestBackends)('cancel and maxConcurrentRuns on $name', ({ db: backend, queue }) => {
   let t: TestDatabase
   let h: RuntimeHarness
   beforeAll(async () => {
@@ -43,7 +50,7 @@ describe.each(testBackends)('cancel and maxConcurrentRuns on $name', (backend) =
           .step('after', { needs: ['wait'], run: async () => ({}) })
           .step('last', { needs: ['after'], run: async () => ({}) }),
     })
-    h = new RuntimeHarness(t.db)
+    h = new RuntimeHarness(t.db, testQueueBackend(queue, t))
     await h.deploy([long])
     await h.startWorker()
     const { runId } = await startRun(t.db, h.queue, { pipelineId: 'test.long', trigger: 'manual' })
@@ -71,7 +78,7 @@ describe.each(testBackends)('cancel and maxConcurrentRuns on $name', (backend) =
       product: testProduct,
       steps: (s) => s.step('one', { run: async () => ({}) }),
     })
-    h = new RuntimeHarness(t.db)
+    h = new RuntimeHarness(t.db, testQueueBackend(queue, t))
     await h.deploy([idle])
     // No worker: the step stays queued.
     const { runId } = await startRun(t.db, h.queue, { pipelineId: 'test.idle', trigger: 'manual' })
@@ -110,7 +117,7 @@ describe.each(testBackends)('cancel and maxConcurrentRuns on $name', (backend) =
             },
           }),
     })
-    h = new RuntimeHarness(t.db)
+    h = new RuntimeHarness(t.db, testQueueBackend(queue, t))
     await h.deploy([single])
     await h.startWorker({ concurrency: 5 })
     const runs = []

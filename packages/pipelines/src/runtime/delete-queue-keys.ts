@@ -1,23 +1,25 @@
-import { Redis } from 'ioredis'
+import type { QueueBackend } from './queue-backend.ts'
+import { deletePostgresJobs, dropPostgresQueue } from './queue-backends/postgres.ts'
+import { deleteRedisQueueKeys } from './queue-backends/redis.ts'
 
 /**
- * Deletes every Redis key under a queue prefix (jobs, schedulers, events): what removing an
- * install, or a test's cleanup, needs. SCAN in batches, never KEYS, so a large Redis is not
- * blocked. Answers how many keys it deleted.
+ * Removes a whole queue namespace, whatever the backend: every Redis key under the prefix, or the
+ * prefix's PostgreSQL schema. What removing an install, a test's or the benchmark's clean-up needs.
+ * A string is a Redis URL (the Redis backend). Answers how many keys (Redis) or schemas it deleted.
  */
-export async function deleteQueueKeys(redisUrl: string, prefix: string): Promise<number> {
-  const redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 })
-  try {
-    await redis.connect()
-    let deleted = 0
-    let cursor = '0'
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000)
-      cursor = next
-      if (keys.length > 0) deleted += await redis.del(...keys)
-    } while (cursor !== '0')
-    return deleted
-  } finally {
-    redis.disconnect()
-  }
+export async function deleteQueueKeys(target: string | QueueBackend, prefix: string): Promise<number> {
+  const backend: QueueBackend = typeof target === 'string' ? { kind: 'redis', url: target } : target
+  return backend.kind === 'redis'
+    ? deleteRedisQueueKeys(backend.url, prefix)
+    : dropPostgresQueue(backend.url, prefix)
+}
+
+/**
+ * Throws away the queue's jobs and nothing else SQL knows: a FLUSHALL on Redis, a delete of the job
+ * rows on PostgreSQL. For tests that prove the reconciler restores what the queue lost.
+ */
+export async function loseQueuedJobs(backend: QueueBackend, prefix: string): Promise<number> {
+  return backend.kind === 'redis'
+    ? deleteRedisQueueKeys(backend.url, prefix)
+    : deletePostgresJobs(backend.url, prefix)
 }

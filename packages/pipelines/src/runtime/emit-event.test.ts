@@ -1,12 +1,17 @@
 import { migrateToLatest } from '@steward/db'
-import { type TestDatabase, testBackends } from '@steward/db/testing'
+import type { TestDatabase } from '@steward/db/testing'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { z } from 'zod'
 import { definePipeline } from '../definitions/pipeline.ts'
 import { manual, onEvent } from '../definitions/triggers.ts'
 import { emitEvent } from './emit-event.ts'
 import { waitForRun } from './follow-run.ts'
-import { RuntimeHarness, testProduct } from './testing/runtime-harness.ts'
+import {
+  RuntimeHarness,
+  runtimeTestBackends,
+  testProduct,
+  testQueueBackend,
+} from './testing/runtime-harness.ts'
 
 const landed: string[] = []
 const scoreFile = definePipeline({
@@ -29,13 +34,13 @@ const byId = definePipeline({
   steps: (s) => s.step('only', { run: async () => 'ok' }),
 })
 
-describe.each(testBackends)('events on $name', (backend) => {
+describe.each(runtimeTestBackends)('events on $name', ({ db: backend, queue }) => {
   let t: TestDatabase
   let harness: RuntimeHarness
   beforeAll(async () => {
     t = await backend.open()
     await migrateToLatest(t.db)
-    harness = await new RuntimeHarness(t.db).deploy([scoreFile, auditFile, byId])
+    harness = await new RuntimeHarness(t.db, testQueueBackend(queue, t)).deploy([scoreFile, auditFile, byId])
     await harness.startWorker()
   })
   afterAll(async () => {

@@ -8,10 +8,22 @@ export { cancelBackfill } from './cancel-backfill.ts'
 export { cancelRun } from './cancel-run.ts'
 export { type CreateBackfillInput, type CreatedBackfill, startBackfill } from './create-backfill.ts'
 export { type CreatedRun, type CreateRunInput, createRun, startRun } from './create-run.ts'
-export { deleteQueueKeys } from './delete-queue-keys.ts'
+export { deleteQueueKeys, loseQueuedJobs } from './delete-queue-keys.ts'
 export { type EmitEventInput, type EmittedEvent, emitEvent } from './emit-event.ts'
 export { NonRetryableError, type RuntimeErrorCode } from './errors.ts'
 export { getRunSnapshot, type RunSnapshot } from './follow-run.ts'
 export { getPartitionStatuses, type PartitionStatus } from './partition-status.ts'
-export { enqueueSteps, openRuntimeQueue, type QueueSettings, type RuntimeQueue } from './queues.ts'
+export {
+  describeQueueBackend,
+  type QueueBackend,
+  type QueueBackendKind,
+  queueSchema,
+} from './queue-backend.ts'
+export {
+  enqueueSteps,
+  openRuntimeQueue,
+  type QueueSettings,
+  type QueueTarget,
+  type RuntimeQueue,
+} from './queues.ts'
 export { type RetriedRun, type RetryRunOptions, retryRun } from './retry-run.ts'

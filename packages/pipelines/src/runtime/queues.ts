@@ -1,10 +1,15 @@
-import { type JobsOptions, Queue } from 'bullmq'
+import type { JobsOptions, Queue } from 'bullmq'
+import type { QueueBackend } from './queue-backend.ts'
+import { openPostgresQueue } from './queue-backends/postgres.ts'
+import { openRedisQueue } from './queue-backends/redis.ts'
 
 /**
- * The BullMQ side of the runtime: one queue, two kinds of job.
+ * The BullMQ side of the runtime: one queue, two kinds of job, on Redis or on BullMQ's PostgreSQL
+ * backend (`queue-backend.ts`).
  *
- * Keys live under a hash-tagged prefix (`{steward}`) so that every key of the queue hashes to one
- * Redis Cluster slot, which BullMQ's Lua scripts need.
+ * On Redis, keys live under a hash-tagged prefix (`{steward}`) so that every key of the queue
+ * hashes to one Redis Cluster slot, which BullMQ's Lua scripts need. On PostgreSQL the prefix
+ * names the schema instead (`{steward}` → `steward_queue`).
  *
  * Job contract (the payload is the whole protocol between whoever enqueues and the worker):
  * - name `step`, data `StepJobData` `{ runId, stepRunId, stepId, pipelineId, attempt }`, id
@@ -46,13 +51,21 @@ export interface StepToEnqueue extends StepJobData {
   delayMs: number
 }
 
-export interface QueueSettings {
-  /** Redis URL, e.g. `redis://127.0.0.1:6379`. */
-  redisUrl: string
-  /** Key prefix; keep it hash-tagged (`{…}`) for Redis Cluster. Default `{steward}`. */
+/**
+ * Where the queue is: `backend`, or `redisUrl` as a shorthand for `{ kind: 'redis', url }`.
+ */
+export type QueueTarget = { backend: QueueBackend; redisUrl?: never } | { redisUrl: string; backend?: never }
+
+export type QueueSettings = QueueTarget & {
+  /** Key prefix (Redis) or schema name source (PostgreSQL); keep it hash-tagged (`{…}`). Default `{steward}`. */
   prefix?: string
   /** Queue name. Default `steps`. */
   name?: string
+}
+
+/** The backend a `QueueTarget` names. */
+export function queueBackendOf(target: QueueTarget): QueueBackend {
+  return target.backend ?? { kind: 'redis', url: target.redisUrl }
 }
 
 export function stepJobId(step: { runId: string; stepId: string; attempt: number }): string {
@@ -63,15 +76,17 @@ export function stepJobId(step: { runId: string; stepId: string; attempt: number
  * Opens the runtime's queue for adding jobs (API, CLI, reconciler). Close it with `queue.close()`.
  *
  * @example
- * const queue = openRuntimeQueue({ redisUrl: 'redis://127.0.0.1:6379' })
+ * const queue = openRuntimeQueue({ backend: { kind: 'postgres', url: databaseUrl } })
  * await startRun(db, queue, { pipelineId: 'signup-funnel.build', params: {}, trigger: 'manual' })
  * await queue.close()
  */
 export function openRuntimeQueue(settings: QueueSettings): RuntimeQueue {
-  return new Queue<RuntimeJobData, unknown, string>(settings.name ?? defaultQueueName, {
-    connection: { url: settings.redisUrl },
-    prefix: settings.prefix ?? defaultQueuePrefix,
-  })
+  const backend = queueBackendOf(settings)
+  const name = settings.name ?? defaultQueueName
+  const prefix = settings.prefix ?? defaultQueuePrefix
+  return backend.kind === 'redis'
+    ? openRedisQueue(backend.url, name, prefix)
+    : openPostgresQueue(backend.url, name, prefix)
 }
 
 /** Job options of a step job: removed once done, never retried by BullMQ (SQL decides retries). */

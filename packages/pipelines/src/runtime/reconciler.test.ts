@@ -1,14 +1,19 @@
 import { migrateToLatest } from '@steward/db'
-import { type TestDatabase, testBackends } from '@steward/db/testing'
+import type { TestDatabase } from '@steward/db/testing'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { definePipeline } from '../definitions/pipeline.ts'
 import { claimStep } from './claim-step.ts'
 import { startRun } from './create-run.ts'
 import { waitForRun } from './follow-run.ts'
 import { reconcile } from './reconciler.ts'
-import { RuntimeHarness, testProduct } from './testing/runtime-harness.ts'
+import {
+  RuntimeHarness,
+  runtimeTestBackends,
+  testProduct,
+  testQueueBackend,
+} from './testing/runtime-harness.ts'
 
-describe.each(testBackends)('the reconciler on $name', (backend) => {
+describe.each(runtimeTestBackends)('the reconciler on $name', ({ db: backend, queue }) => {
   let t: TestDatabase
   let h: RuntimeHarness
   beforeAll(async () => {
@@ -36,7 +41,7 @@ describe.each(testBackends)('the reconciler on $name', (backend) => {
   })
 
   it('re-enqueues queued steps whose jobs Redis lost (a FLUSHALL), and the run still succeeds', async () => {
-    h = new RuntimeHarness(t.db)
+    h = new RuntimeHarness(t.db, testQueueBackend(queue, t))
     await h.deploy([chain])
     const { runId } = await startRun(t.db, h.queue, { pipelineId: 'test.chain', trigger: 'manual' })
     expect(await h.queue.getJobCounts('wait')).toEqual({ wait: 1 })
@@ -57,7 +62,7 @@ describe.each(testBackends)('the reconciler on $name', (backend) => {
   })
 
   it('runs on a timer in the worker: a flush while nothing runs is repaired without help', async () => {
-    h = new RuntimeHarness(t.db)
+    h = new RuntimeHarness(t.db, testQueueBackend(queue, t))
     await h.deploy([chain])
     const { runId } = await startRun(t.db, h.queue, { pipelineId: 'test.chain', trigger: 'manual' })
     await h.deleteKeys()
@@ -67,7 +72,7 @@ describe.each(testBackends)('the reconciler on $name', (backend) => {
   })
 
   it('fails the attempt of a worker that died (no heartbeat) and retries the step elsewhere', async () => {
-    h = new RuntimeHarness(t.db)
+    h = new RuntimeHarness(t.db, testQueueBackend(queue, t))
     await h.deploy([chain])
     const created = await startRun(t.db, h.queue, { pipelineId: 'test.chain', trigger: 'manual' })
     const job = created.enqueue[0]
@@ -107,7 +112,7 @@ describe.each(testBackends)('the reconciler on $name', (backend) => {
   })
 
   it('does not touch an attempt whose worker still heartbeats', async () => {
-    h = new RuntimeHarness(t.db)
+    h = new RuntimeHarness(t.db, testQueueBackend(queue, t))
     await h.deploy([chain])
     const created = await startRun(t.db, h.queue, { pipelineId: 'test.chain', trigger: 'manual' })
     const job = created.enqueue[0]

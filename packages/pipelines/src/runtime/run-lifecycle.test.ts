@@ -1,5 +1,5 @@
 import { isStewardError, migrateToLatest } from '@steward/db'
-import { type TestDatabase, testBackends } from '@steward/db/testing'
+import type { TestDatabase } from '@steward/db/testing'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { z } from 'zod'
 import { definePipeline } from '../definitions/pipeline.ts'
@@ -7,9 +7,16 @@ import { createRun, startRun } from './create-run.ts'
 import { NonRetryableError } from './errors.ts'
 import { getRunSnapshot, waitForRun } from './follow-run.ts'
 import { enqueueSteps } from './queues.ts'
-import { aborted, RuntimeHarness, sleep, testProduct } from './testing/runtime-harness.ts'
+import {
+  aborted,
+  RuntimeHarness,
+  runtimeTestBackends,
+  sleep,
+  testProduct,
+  testQueueBackend,
+} from './testing/runtime-harness.ts'
 
-describe.each(testBackends)('a run’s life on $name', (backend) => {
+describe.each(runtimeTestBackends)('a run’s life on $name', ({ db: backend, queue }) => {
   let t: TestDatabase
   let h: RuntimeHarness
   beforeAll(async () => {
@@ -23,7 +30,7 @@ describe.each(testBackends)('a run’s life on $name', (backend) => {
     await t?.dispose()
   })
   const harness = () => {
-    h = new RuntimeHarness(t.db)
+    h = new RuntimeHarness(t.db, testQueueBackend(queue, t))
     return h
   }
   const attemptsOf = (runId: string) =>

@@ -1,14 +1,20 @@
 import { migrateToLatest } from '@steward/db'
-import { type TestDatabase, testBackends } from '@steward/db/testing'
+import type { TestDatabase } from '@steward/db/testing'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { definePipeline } from '../definitions/pipeline.ts'
 import { afterSuccessOf } from '../definitions/triggers.ts'
 import { startRun } from './create-run.ts'
 import { waitForRun } from './follow-run.ts'
 import { scheduleId, syncSchedules } from './sync-schedules.ts'
-import { RuntimeHarness, sleep, testProduct } from './testing/runtime-harness.ts'
+import {
+  RuntimeHarness,
+  runtimeTestBackends,
+  sleep,
+  testProduct,
+  testQueueBackend,
+} from './testing/runtime-harness.ts'
 
-describe.each(testBackends)('triggers on $name', (backend) => {
+describe.each(runtimeTestBackends)('triggers on $name', ({ db: backend, queue }) => {
   let t: TestDatabase
   let h: RuntimeHarness
   beforeAll(async () => {
@@ -34,7 +40,7 @@ describe.each(testBackends)('triggers on $name', (backend) => {
       triggers: [afterSuccessOf(counts)],
       steps: (s) => s.step('build', { run: async () => ({ ok: true }) }),
     })
-    h = new RuntimeHarness(t.db)
+    h = new RuntimeHarness(t.db, testQueueBackend(queue, t))
     await h.deploy([counts, funnel])
     await h.startWorker()
     const { runId } = await startRun(t.db, h.queue, { pipelineId: 'test.counts', trigger: 'manual' })
@@ -66,7 +72,7 @@ describe.each(testBackends)('triggers on $name', (backend) => {
       schedule: { cron: '0 6 * * 1', timezone: 'UTC' },
       steps: (s) => s.step('tick', { run: async () => ({}) }),
     })
-    h = new RuntimeHarness(t.db)
+    h = new RuntimeHarness(t.db, testQueueBackend(queue, t))
     await h.deploy([everySecond, weekly])
     await h.queue.upsertJobScheduler('schedule.removed-from-code', { pattern: '0 0 * * *' })
     const synced = await syncSchedules(h.queue, h.deployed.schedules)

@@ -2,13 +2,18 @@ import { mkdtemp, rm, utimes, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { migrateToLatest } from '@steward/db'
-import { type TestDatabase, testBackends } from '@steward/db/testing'
+import type { TestDatabase } from '@steward/db/testing'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { z } from 'zod'
 import { definePipeline } from '../definitions/pipeline.ts'
 import { onFile } from '../definitions/triggers.ts'
 import { waitForRun } from './follow-run.ts'
-import { RuntimeHarness, testProduct } from './testing/runtime-harness.ts'
+import {
+  RuntimeHarness,
+  runtimeTestBackends,
+  testProduct,
+  testQueueBackend,
+} from './testing/runtime-harness.ts'
 import { watchInboxes } from './watch-inboxes.ts'
 
 const scored: string[] = []
@@ -20,14 +25,14 @@ const scoreExport = definePipeline({
   steps: (s) => s.step('score', { run: async (ctx) => scored.push(ctx.params.file) }),
 })
 
-describe.each(testBackends)('file triggers on $name', (backend) => {
+describe.each(runtimeTestBackends)('file triggers on $name', ({ db: backend, queue }) => {
   let t: TestDatabase
   let harness: RuntimeHarness
   let root: string
   beforeAll(async () => {
     t = await backend.open()
     await migrateToLatest(t.db)
-    harness = await new RuntimeHarness(t.db).deploy([scoreExport])
+    harness = await new RuntimeHarness(t.db, testQueueBackend(queue, t)).deploy([scoreExport])
     await harness.startWorker()
     root = await mkdtemp(join(tmpdir(), 'steward-inbox-'))
   })

@@ -1,17 +1,20 @@
 import { hostname } from 'node:os'
-import { type Job, Worker } from 'bullmq'
-import { Redis } from 'ioredis'
+import type { Job } from 'bullmq'
 import type { CostRates } from '../definitions/config.ts'
 import type { Pipeline } from '../definitions/pipeline.ts'
 import type { Project } from '../loader/project.ts'
 import type { Db } from './db.ts'
-import { StewardError } from './errors.ts'
 import { InFlight } from './in-flight.ts'
 import { hourlyRate, processStepJob } from './process-step.ts'
+import { openPostgresWorker } from './queue-backends/postgres.ts'
+import { assertNoEviction, openRedisWorker } from './queue-backends/redis.ts'
+import type { RuntimeBullWorker, WorkerSettings } from './queue-backends/worker-settings.ts'
 import {
   defaultQueueName,
   defaultQueuePrefix,
   openRuntimeQueue,
+  type QueueTarget,
+  queueBackendOf,
   type RuntimeJobData,
   type RuntimeQueue,
   type ScheduledRunJobData,
@@ -23,9 +26,10 @@ import { type ReconcileOptions, type ReconcileReport, reconcile } from './reconc
 import { processScheduledRunJob } from './scheduled-run.ts'
 import { StepSpecs } from './step-specs.ts'
 
-export interface StartWorkerOptions {
+export type StartWorkerOptions = QueueTarget & WorkerOptions
+
+interface WorkerOptions {
   db: Db
-  redisUrl: string
   /** The loaded definitions: the worker runs their steps' code. */
   project: Pick<Project, 'pipelines'>
   /** Steps this process runs at once. Default 10. */
@@ -35,7 +39,7 @@ export interface StartWorkerOptions {
   /** Prices compute time (`costRates.workerHourUsd[workerClass]`). Default `default`. */
   workerClass?: string
   costRates?: CostRates
-  /** Queue key prefix and name; tests give each their own. */
+  /** Queue key prefix (the schema on PostgreSQL) and name; tests give each their own. */
   prefix?: string
   queueName?: string
   /** How often running attempts heartbeat and look for cancels. Default 1000 ms. */
@@ -56,7 +60,7 @@ export interface StartWorkerOptions {
 
 export interface RuntimeWorker {
   readonly workerId: string
-  readonly worker: Worker<RuntimeJobData, unknown, string>
+  readonly worker: RuntimeBullWorker
   /** The queue this worker enqueues follow-up steps on. */
   readonly queue: RuntimeQueue
   /** Runs the reconciler once now. */
@@ -72,14 +76,16 @@ export interface RuntimeWorker {
 /**
  * Starts a worker: a BullMQ Worker on the runtime queue running steps (`step` jobs) and creating
  * scheduled runs (`scheduled-run` jobs), with the heartbeat/cancel tick and the reconciler on
- * timers. Refuses to start when Redis may evict keys (BullMQ needs `maxmemory-policy noeviction`).
+ * timers, on Redis or on BullMQ's PostgreSQL backend. Refuses to start when Redis may evict keys
+ * (BullMQ needs `maxmemory-policy noeviction`).
  *
  * @example
- * const worker = await startWorker({ db, redisUrl, project, concurrency: 10, costRates: config.costs })
+ * const worker = await startWorker({ db, backend: { kind: 'redis', url }, project, costRates: config.costs })
  * process.once('SIGTERM', () => void worker.close())
  */
 export async function startWorker(options: StartWorkerOptions): Promise<RuntimeWorker> {
-  await assertNoEviction(options.redisUrl)
+  const backend = queueBackendOf(options)
+  if (backend.kind === 'redis') await assertNoEviction(backend.url)
   const workerId = options.workerId ?? `${hostname()}:${process.pid}`
   const workerClass = options.workerClass ?? 'default'
   const onError = options.onError ?? (() => {})
@@ -88,7 +94,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<RuntimeW
   )
   const prefix = options.prefix ?? defaultQueuePrefix
   const name = options.queueName ?? defaultQueueName
-  const queue = openRuntimeQueue({ redisUrl: options.redisUrl, prefix, name })
+  const queue = openRuntimeQueue({ backend, prefix, name })
   const specs = new StepSpecs(options.db)
   const inFlight = new InFlight(options.db)
   const deps = {
@@ -102,29 +108,30 @@ export async function startWorker(options: StartWorkerOptions): Promise<RuntimeW
     hourlyUsd: hourlyRate(options.costRates, workerClass),
   }
 
-  const worker = new Worker<RuntimeJobData, unknown, string>(
+  const processor = async (job: Job<RuntimeJobData, unknown, string>) => {
+    if (job.name === stepJobName) return processStepJob(deps, job.data as StepJobData)
+    if (job.name === scheduledRunJobName) {
+      const data = job.data as ScheduledRunJobData
+      return processScheduledRunJob(options.db, queue, data, job, pipelines.get(data.pipelineId))
+    }
+    return undefined
+  }
+  const settings: WorkerSettings = {
     name,
-    async (job: Job<RuntimeJobData, unknown, string>) => {
-      if (job.name === stepJobName) return processStepJob(deps, job.data as StepJobData)
-      if (job.name === scheduledRunJobName) {
-        const data = job.data as ScheduledRunJobData
-        return processScheduledRunJob(options.db, queue, data, job, pipelines.get(data.pipelineId))
-      }
-      return undefined
-    },
-    {
-      // Its own connections (BullMQ opens a blocking one too); workers must never give up on Redis.
-      connection: { url: options.redisUrl, maxRetriesPerRequest: null },
-      prefix,
-      concurrency: options.concurrency ?? 10,
-      autorun: true,
-      // Only when set: BullMQ merges its defaults with Object.assign, so `undefined` would erase them.
+    prefix,
+    concurrency: options.concurrency ?? 10,
+    // Only when set: BullMQ merges its defaults with Object.assign, so `undefined` would erase them.
+    lock: {
       ...(options.jobLock?.durationMs === undefined ? {} : { lockDuration: options.jobLock.durationMs }),
       ...(options.jobLock?.stalledCheckEveryMs === undefined
         ? {}
         : { stalledInterval: options.jobLock.stalledCheckEveryMs }),
     },
-  )
+  }
+  const worker =
+    backend.kind === 'redis'
+      ? openRedisWorker(backend.url, processor, settings)
+      : openPostgresWorker(backend.url, processor, settings)
   worker.on('error', onError)
 
   const heartbeat = setInterval(() => {
@@ -165,37 +172,5 @@ export async function startWorker(options: StartWorkerOptions): Promise<RuntimeW
       })()
       return closing
     },
-  }
-}
-
-/** BullMQ loses jobs when Redis evicts keys: refuse to start unless `maxmemory-policy` is `noeviction`. */
-async function assertNoEviction(redisUrl: string): Promise<void> {
-  const redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 })
-  let policy: string | undefined
-  try {
-    await redis.connect()
-    const answer = (await redis.config('GET', 'maxmemory-policy')) as unknown
-    if (Array.isArray(answer) && typeof answer[1] === 'string') policy = answer[1]
-  } catch {
-    // CONFIG may be disabled (managed Redis); BullMQ itself warns if the policy is wrong.
-  } finally {
-    redis.disconnect()
-  }
-  if (policy !== undefined && policy !== 'noeviction') {
-    throw new StewardError(
-      'REDIS_EVICTION_POLICY',
-      `Redis at ${redactRedisUrl(redisUrl)} has maxmemory-policy "${policy}": it may evict queued jobs. ` +
-        'Set it to noeviction (redis.conf `maxmemory-policy noeviction`, or CONFIG SET maxmemory-policy noeviction)',
-    )
-  }
-}
-
-function redactRedisUrl(url: string): string {
-  try {
-    const parsed = new URL(url)
-    if (parsed.password) parsed.password = '***'
-    return parsed.toString()
-  } catch {
-    return 'the configured REDIS_URL'
   }
 }

@@ -20,7 +20,7 @@ export const workersCheck: HealthCheck = {
   async run() {
     const { db } = await getDb()
     if (await hasLiveHeartbeat(db)) return
-    const workers = await getQueue().getWorkers()
+    const workers = await (await getQueue()).getWorkers()
     if (workers.length === 0) {
       throw new Error(
         `no worker is connected to the queue at ${redactUrl(settings().redisUrl)} (prefix ${settings().queuePrefix}) and none heartbeated in the last ${liveHeartbeatSeconds} s: start one with \`steward worker\``,

@@ -48,7 +48,7 @@ export async function startRunAction(
     })
     runId = created.runId
     // The run is in SQL: should Redis hiccup now, the reconciler enqueues its steps later.
-    await enqueueSteps(getQueue(), created.enqueue).catch((error: unknown) => {
+    await enqueueSteps(await getQueue(), created.enqueue).catch((error: unknown) => {
       console.error(`[steward web] run ${created.runId} created; enqueueing its first steps failed`, error)
     })
   } catch (error) {
@@ -88,7 +88,7 @@ export async function cancelRunAction(runId: string): Promise<void> {
   let problem: string | undefined
   try {
     const { db } = await getDb()
-    await cancelRun(db, runId, { queue: getQueue() })
+    await cancelRun(db, runId, { queue: await getQueue() })
   } catch (error) {
     problem = problemCode(error, 'cancel')
   }
@@ -101,7 +101,7 @@ export async function retryRunAction(runId: string): Promise<void> {
   let target: string
   try {
     const { db } = await getDb()
-    const retried = await retryRun(db, getQueue(), runId, { triggerDetail: { via: 'web' } })
+    const retried = await retryRun(db, await getQueue(), runId, { triggerDetail: { via: 'web' } })
     target = `/runs/${retried.runId}`
   } catch (error) {
     target = `/runs/${runId}?problem=${problemCode(error, 'retry')}`

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto'
+import { type TestBackend, testBackends } from '@steward/db/testing'
 import type { CostRates } from '../../definitions/config.ts'
 import type { Pipeline } from '../../definitions/pipeline.ts'
 import { defineProduct } from '../../definitions/product.ts'
@@ -7,12 +8,42 @@ import { type DeployResult, deployCatalog } from '../../deploy/deploy-catalog.ts
 import { createProject } from '../../loader/create-project.ts'
 import type { Project } from '../../loader/project.ts'
 import type { Db } from '../db.ts'
-import { deleteQueueKeys } from '../delete-queue-keys.ts'
+import { deleteQueueKeys, loseQueuedJobs } from '../delete-queue-keys.ts'
+import type { QueueBackend, QueueBackendKind } from '../queue-backend.ts'
 import { openRuntimeQueue, type RuntimeQueue } from '../queues.ts'
 import { type RuntimeWorker, type StartWorkerOptions, startWorker } from '../worker.ts'
 
 /** Tests only: a Redis on this machine (`npm test` starts one). */
 export const testRedisUrl = process.env.STEWARD_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379'
+
+/**
+ * The queue backends the runtime suites run on: both, unless STEWARD_TEST_QUEUE names one
+ * (`redis` or `postgres`).
+ */
+export const testQueueKinds: QueueBackendKind[] = (['redis', 'postgres'] as const).filter(
+  (kind) => !process.env.STEWARD_TEST_QUEUE || process.env.STEWARD_TEST_QUEUE === kind,
+)
+
+/** One combination a runtime suite runs on: a database (`testBackends`) and a queue backend. */
+export interface RuntimeTestBackend {
+  /** `postgres, redis queue`, for test titles (`$name`). */
+  name: string
+  db: TestBackend
+  queue: QueueBackendKind
+}
+
+/**
+ * Every database × every queue backend: `describe.each(runtimeTestBackends)`. The PostgreSQL
+ * queue lives in the test's own database (PostgreSQL, or the embedded PGlite's server).
+ */
+export const runtimeTestBackends: RuntimeTestBackend[] = testBackends.flatMap((db) =>
+  testQueueKinds.map((queue) => ({ name: `${db.name}, ${queue} queue`, db, queue })),
+)
+
+/** The queue backend of `kind` for a test database (the PostgreSQL queue uses that database). */
+export function testQueueBackend(kind: QueueBackendKind, database: { url: string }): QueueBackend {
+  return kind === 'redis' ? { kind, url: testRedisUrl } : { kind, url: database.url }
+}
 
 export const testProduct = defineProduct({
   id: 'runtime-test',
@@ -22,7 +53,8 @@ export const testProduct = defineProduct({
 
 /**
  * One test's runtime: its pipelines deployed (archiving the previous test's), a queue under a
- * prefix of its own, and workers that `dispose()` closes before deleting every key of the prefix.
+ * prefix of its own (a schema of its own on PostgreSQL), and workers that `dispose()` closes before
+ * deleting the whole namespace. The queue is on Redis unless `backend` says otherwise.
  */
 export class RuntimeHarness {
   readonly prefix = `{steward-test-${randomBytes(4).toString('hex')}}`
@@ -31,8 +63,11 @@ export class RuntimeHarness {
   project!: Project
   deployed!: DeployResult
 
-  constructor(readonly db: Db) {
-    this.queue = openRuntimeQueue({ redisUrl: testRedisUrl, prefix: this.prefix })
+  constructor(
+    readonly db: Db,
+    readonly backend: QueueBackend = { kind: 'redis', url: testRedisUrl },
+  ) {
+    this.queue = openRuntimeQueue({ backend, prefix: this.prefix })
   }
 
   async deploy(pipelines: readonly Pipeline[]): Promise<this> {
@@ -42,11 +77,11 @@ export class RuntimeHarness {
   }
 
   async startWorker(
-    options: Partial<StartWorkerOptions> & { costRates?: CostRates } = {},
+    options: Partial<Omit<StartWorkerOptions, 'backend' | 'redisUrl'>> & { costRates?: CostRates } = {},
   ): Promise<RuntimeWorker> {
     const worker = await startWorker({
       db: this.db,
-      redisUrl: testRedisUrl,
+      backend: this.backend,
       project: this.project,
       prefix: this.prefix,
       concurrency: 5,
@@ -59,15 +94,15 @@ export class RuntimeHarness {
     return worker
   }
 
-  /** Deletes every key of this test's prefix: what a FLUSHALL does to the queue. */
+  /** Throws the queue's jobs away (Redis: every key of the prefix; PostgreSQL: the job rows): a FLUSHALL. */
   async deleteKeys(): Promise<number> {
-    return deleteQueueKeys(testRedisUrl, this.prefix)
+    return loseQueuedJobs(this.backend, this.prefix)
   }
 
   async dispose(): Promise<void> {
     for (const worker of this.workers) await worker.close()
     await this.queue.close()
-    await this.deleteKeys()
+    await deleteQueueKeys(this.backend, this.prefix)
   }
 }
 

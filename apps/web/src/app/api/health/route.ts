@@ -10,7 +10,7 @@ export const dynamic = 'force-dynamic'
  * `error` on each check that failed, for load balancers and `steward dev`'s start-up wait.
  */
 export async function GET(): Promise<Response> {
-  const report = await runHealthChecks(healthChecks)
+  const report = await runHealthChecks(healthChecks())
   return Response.json(report, {
     status: report.status === 'OKAY' ? 200 : 503,
     headers: { 'Cache-Control': 'no-store' },

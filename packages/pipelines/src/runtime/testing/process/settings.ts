@@ -1,3 +1,4 @@
+import type { QueueBackend } from '../../queue-backend.ts'
 import type { ReconcileOptions } from '../../reconciler.ts'
 
 /** The environment variable holding a worker process's settings (JSON). */
@@ -7,7 +8,7 @@ export const readySignal = 'READY'
 
 export interface WorkerMainSettings {
   databaseUrl: string
-  redisUrl: string
+  queue: QueueBackend
   prefix: string
   workerId: string
   concurrency: number

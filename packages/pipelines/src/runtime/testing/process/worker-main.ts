@@ -20,7 +20,7 @@ async function main(): Promise<void> {
     const project = await createProject({ products: [testProduct], pipelines: processPipelines })
     const worker = await startWorker({
       db: opened.db,
-      redisUrl: settings.redisUrl,
+      backend: settings.queue,
       project,
       prefix: settings.prefix,
       workerId: settings.workerId,

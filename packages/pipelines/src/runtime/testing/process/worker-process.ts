@@ -96,7 +96,9 @@ export async function startWorkerProcess(
       stdio: ['ignore', 'pipe', 'pipe'],
     }),
   )
-  if (options.waitReady ?? true) await child.waitFor(readySignal)
+  // A cold `node --import tsx` on a busy 2-core machine, plus the queue's own start-up (BullMQ's
+  // PostgreSQL backend checks its schema in a transaction) can take most of 30 s.
+  if (options.waitReady ?? true) await child.waitFor(readySignal, 90_000)
   return child
 }
 

@@ -26,7 +26,7 @@ export async function POST(
     return apiError(400, 'BODY_INVALID', 'id must be a string')
   try {
     const { db } = await getDb()
-    const { runs } = await emitEvent(db, getQueue(), {
+    const { runs } = await emitEvent(db, await getQueue(), {
       name,
       params,
       ...(eventId === undefined ? {} : { eventId }),

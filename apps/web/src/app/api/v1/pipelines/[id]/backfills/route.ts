@@ -40,7 +40,7 @@ export async function POST(
     return apiError(400, 'BODY_INVALID', 'withDownstream must be true or false')
   try {
     const { db } = await getDb()
-    const created = await startBackfill(db, getQueue(), {
+    const created = await startBackfill(db, await getQueue(), {
       pipelineId: id,
       ...(typeof from === 'string' ? { from } : {}),
       ...(typeof to === 'string' ? { to } : {}),

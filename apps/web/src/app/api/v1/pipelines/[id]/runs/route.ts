@@ -26,7 +26,7 @@ export async function POST(
     return apiError(400, 'BODY_INVALID', 'partition must be a partition key string, e.g. "2026-11-02"')
   try {
     const { db } = await getDb()
-    const run = await startRun(db, getQueue(), {
+    const run = await startRun(db, await getQueue(), {
       pipelineId: id,
       params,
       trigger: 'manual',

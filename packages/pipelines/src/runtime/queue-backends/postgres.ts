@@ -1,0 +1,73 @@
+import { createPostgresBackend, type Processor, quoteSchemaName, withBackend } from 'bullmq'
+import pg from 'pg'
+import { queueSchema } from '../queue-backend.ts'
+import type { RuntimeJobData, RuntimeQueue } from '../queues.ts'
+import type { RuntimeBullWorker, WorkerSettings } from './worker-settings.ts'
+
+/**
+ * The runtime queue on BullMQ's PostgreSQL backend: its tables and functions live in the schema
+ * of the queue prefix (`{steward}` → `steward_queue`) of the database at `url`, created or
+ * upgraded by BullMQ's own migrations on first connect (`migrate: true`: idempotent, serialised by
+ * a transaction-scoped advisory lock, so any number of processes may start at once).
+ */
+const postgres = withBackend(createPostgresBackend)
+
+function connection(url: string, prefix: string, max: number) {
+  return { connectionString: url, schema: queueSchema(prefix), migrate: true, max }
+}
+
+export function openPostgresQueue(url: string, name: string, prefix: string): RuntimeQueue {
+  const queue = new postgres.Queue<RuntimeJobData, unknown, string>(name, {
+    connection: connection(url, prefix, 4),
+  })
+  // Same jobs, same API: only the backend type parameter differs from the Redis-typed queue.
+  return queue as unknown as RuntimeQueue
+}
+
+export function openPostgresWorker(
+  url: string,
+  processor: Processor<RuntimeJobData, unknown, string>,
+  settings: WorkerSettings,
+): RuntimeBullWorker {
+  const worker = new postgres.Worker<RuntimeJobData, unknown, string>(settings.name, processor, {
+    // One pooled connection per job in flight, plus room for the lock renewals and stall checks.
+    connection: connection(url, settings.prefix, Math.min(settings.concurrency + 2, 20)),
+    concurrency: settings.concurrency,
+    autorun: true,
+    ...settings.lock,
+  })
+  return worker as unknown as RuntimeBullWorker
+}
+
+/** Drops the queue's schema (every job, scheduler and event): an install's or a test's clean-up. */
+export async function dropPostgresQueue(url: string, prefix: string): Promise<number> {
+  return withClient(url, async (client) => {
+    const schema = queueSchema(prefix)
+    const found = await client.query('select 1 from pg_namespace where nspname = $1', [schema])
+    if (found.rowCount === 0) return 0
+    await client.query(`drop schema ${quoteSchemaName(schema)} cascade`)
+    return 1
+  })
+}
+
+/**
+ * Deletes the queue's job rows and leaves its tables: the PostgreSQL analogue of a Redis FLUSHALL,
+ * for tests that prove the reconciler restores what the queue lost. Answers how many jobs it deleted.
+ */
+export async function deletePostgresJobs(url: string, prefix: string): Promise<number> {
+  return withClient(url, async (client) => {
+    const schema = quoteSchemaName(queueSchema(prefix))
+    const deleted = await client.query(`delete from ${schema}.job`)
+    return deleted.rowCount ?? 0
+  })
+}
+
+async function withClient<T>(url: string, use: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: url })
+  await client.connect()
+  try {
+    return await use(client)
+  } finally {
+    await client.end()
+  }
+}
