@@ -1,0 +1,71 @@
+import { type ClaimedAttempt, claimSteps } from './claim-step.ts'
+import type { Db } from './db.ts'
+import type { FinishAttemptInput, FinishedAttempt } from './finish-attempt.ts'
+import { finishAttempts } from './finish-attempts.ts'
+import { GroupCommit, groupOrEach } from './group-commit.ts'
+import { enqueueSteps, type RuntimeQueue, type StepJobData } from './queues.ts'
+import { withTransientRetry } from './transient-retry.ts'
+
+export interface StepBatchesSettings {
+  db: Db
+  queue: RuntimeQueue
+  workerId: string
+}
+
+/** Most jobs in one claim or finish group. */
+const maxGroup = 64
+/** Groups of each kind in flight at once: one filling while the other waits on the database. */
+const maxInFlight = 2
+
+/**
+ * The SQL hot path of one worker, in groups (see `GroupCommit`): the claims of the jobs that reach
+ * the worker together are one statement, and their finishes one transaction, followed by one
+ * enqueue of every step that transaction marked `queued`.
+ */
+export class StepBatches {
+  private readonly claims: GroupCommit<StepJobData, ClaimedAttempt | undefined>
+  private readonly finishes: GroupCommit<FinishAttemptInput, FinishedAttempt>
+
+  constructor(settings: StepBatchesSettings) {
+    const { db, queue, workerId } = settings
+    this.claims = new GroupCommit(
+      (jobs) =>
+        groupOrEach(
+          jobs,
+          (group) => withTransientRetry(() => claimSteps(db, group, workerId)),
+          async (job) => (await withTransientRetry(() => claimSteps(db, [job], workerId)))[0],
+        ),
+      { maxGroup, maxInFlight },
+    )
+    this.finishes = new GroupCommit(
+      async (inputs) => {
+        const answers = await groupOrEach(
+          inputs,
+          (group) => withTransientRetry(() => finishAttempts(db, group)),
+          async (input) => {
+            const [finished] = await withTransientRetry(() => finishAttempts(db, [input]))
+            if (!finished) throw new Error(`no answer for attempt ${input.attemptId}`)
+            return finished
+          },
+        )
+        // After commit, one enqueue for the group. If Redis fails, every job of the group fails; SQL
+        // already holds the steps `queued`, and the reconciler enqueues them again.
+        await enqueueSteps(
+          queue,
+          answers.flatMap((answer) => (answer.ok ? answer.value.enqueue : [])),
+        )
+        return answers
+      },
+      { maxGroup, maxInFlight },
+    )
+  }
+
+  claim(job: StepJobData): Promise<ClaimedAttempt | undefined> {
+    return this.claims.submit(job)
+  }
+
+  /** Records the attempt's end and enqueues what became ready; resolves once both are done. */
+  finish(input: FinishAttemptInput): Promise<FinishedAttempt> {
+    return this.finishes.submit(input)
+  }
+}
