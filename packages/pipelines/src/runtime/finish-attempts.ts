@@ -56,7 +56,19 @@ export async function finishAttempts(db: Db, inputs: readonly FinishAttemptInput
   })
 }
 
-/** The fast path of `finishAttempts`: `indexes` of `inputs` that succeeded, in open runs. */
+interface SucceededRow {
+  closed: string[]
+  ready: { id: string; run_id: string; step_id: string; attempt_count: number }[]
+  ended: string[]
+}
+
+/**
+ * The fast path of `finishAttempts`, `indexes` of `inputs` that succeeded in open runs, in ONE
+ * statement (its snapshot is taken after the run locks were granted, so it sees every earlier
+ * finish of these runs): close the attempts still running, insert their compute and reported costs,
+ * mark their step runs succeeded, queue the pending steps whose needs all succeeded now, and end the
+ * runs whose steps all did. Logs and metrics, when a step wrote any, follow in the same transaction.
+ */
 async function finishSucceeded(
   trx: Db,
   runs: ReadonlyMap<string, Run>,
@@ -64,76 +76,121 @@ async function finishSucceeded(
   indexes: readonly number[],
   results: FinishedAttempt[],
 ): Promise<void> {
-  const closed = await trx
-    .updateTable('attempts')
-    .set((eb) => ({ status: 'succeeded', finished_at: eb.fn('now'), error: null }))
-    .where(
-      'id',
-      'in',
-      indexes.map((i) => inputs[i]?.attemptId ?? ''),
-    )
-    .where('status', '=', 'running')
-    .returning('id')
-    .execute()
-  const closedIds = new Set(closed.map((row) => row.id))
-  const recorded = indexes.flatMap((i) => {
+  const items = indexes.flatMap((i) => {
     const input = inputs[i]
     const run = input && runs.get(input.runId)
-    return input && run && closedIds.has(input.attemptId) ? [{ i, input, run }] : []
+    return input && run && input.outcome.status === 'succeeded'
+      ? [{ i, input, run, output: json(input.outcome.output ?? null) }]
+      : []
   })
-  for (const { i, run } of recorded) results[i] = { recorded: true, enqueue: [], runStatus: run.status }
-  if (recorded.length === 0) return
-  await writeRecordsOf(trx, recorded)
-  await sql`
-    update step_runs s
-    set status = 'succeeded', output = i.output::jsonb, error = null, finished_at = now()
-    from unnest(
-      ${recorded.map(({ input }) => input.stepRunId)}::uuid[],
-      ${recorded.map(({ input }) => json(input.outcome.status === 'succeeded' ? (input.outcome.output ?? null) : null))}::text[]
-    ) as i (id, output)
-    where s.id = i.id and s.status = 'running'
+  const costs = items.flatMap(({ input, run }) =>
+    (input.records?.costs ?? []).map((cost) => ({ input, run, cost })),
+  )
+  const { rows } = await sql<SucceededRow>`
+    with input as (
+      select * from unnest(
+        ${items.map(({ input }) => input.attemptId)}::uuid[],
+        ${items.map(({ input }) => input.stepRunId)}::uuid[],
+        ${items.map(({ input }) => input.runId)}::uuid[],
+        ${items.map(({ output }) => output)}::text[]
+      ) as t (attempt_id, step_run_id, run_id, output)
+    ),
+    closed as (
+      update attempts a
+      set status = 'succeeded', finished_at = now(), error = null
+      from input i
+      where a.id = i.attempt_id and a.status = 'running'
+      returning a.id, i.step_run_id, i.run_id, i.output
+    ),
+    costs as (
+      insert into cost_entries
+        (run_id, step_run_id, attempt_id, pipeline_id, product_id, kind, item, usd, quantity, unit)
+      select c.run_id, c.step_run_id, c.attempt_id, c.pipeline_id, c.product_id, c.kind, c.item,
+        c.usd::numeric, c.quantity, c.unit
+      from unnest(
+        ${costs.map(({ run }) => run.id)}::uuid[],
+        ${costs.map(({ input }) => input.stepRunId)}::uuid[],
+        ${costs.map(({ input }) => input.attemptId)}::uuid[],
+        ${costs.map(({ run }) => run.pipeline_id)}::text[],
+        ${costs.map(({ run }) => run.product_id)}::text[],
+        ${costs.map(({ cost }) => cost.kind)}::text[],
+        ${costs.map(({ cost }) => cost.item)}::text[],
+        ${costs.map(({ cost }) => cost.usd.toFixed(6))}::text[],
+        ${costs.map(({ cost }) => cost.quantity)}::float8[],
+        ${costs.map(({ cost }) => cost.unit)}::text[]
+      ) as c (run_id, step_run_id, attempt_id, pipeline_id, product_id, kind, item, usd, quantity, unit)
+      where c.attempt_id in (select id from closed)
+      returning id
+    ),
+    done as (
+      update step_runs s
+      set status = 'succeeded', output = c.output::jsonb, error = null, finished_at = now()
+      from closed c
+      where s.id = c.step_run_id and s.status = 'running'
+      returning s.id, s.run_id
+    ),
+    ready as (
+      update step_runs p
+      set status = 'queued', queued_at = now()
+      where p.run_id in (select run_id from done)
+        and p.status = 'pending'
+        and (
+          select count(*) from step_runs u
+          where u.run_id = p.run_id
+            and u.step_id = any (p.needs)
+            and (u.status = 'succeeded' or u.id in (select id from done))
+        ) = cardinality(p.needs)
+      returning p.id, p.run_id, p.step_id, p.attempt_count
+    ),
+    ended as (
+      update runs r
+      set status = 'succeeded', error = null, finished_at = now(), started_at = coalesce(r.started_at, now())
+      where r.id in (select run_id from done)
+        and not exists (
+          select 1 from step_runs s
+          where s.run_id = r.id and s.status <> 'succeeded' and s.id not in (select id from done)
+        )
+      returning r.id
+    )
+    select
+      (select coalesce(jsonb_agg(id), '[]'::jsonb) from closed) as closed,
+      (select coalesce(jsonb_agg(ready), '[]'::jsonb) from ready) as ready,
+      (select coalesce(jsonb_agg(id), '[]'::jsonb) from ended) as ended,
+      (select count(*) from costs) as costs
   `.execute(trx)
-
-  const runIds = [...new Set(recorded.map(({ run }) => run.id))]
+  const answer = rows[0]
+  if (!answer) throw new Error('finishing attempts: the statement returned no row')
+  const closedIds = new Set(answer.closed)
+  const recorded = items.filter(({ input }) => closedIds.has(input.attemptId))
   // The first recorded attempt of each run carries what its run queued.
   const carrier = new Map<string, FinishedAttempt>()
   for (const { i, run } of recorded) {
-    const result = results[i]
-    if (result && !carrier.has(run.id)) carrier.set(run.id, result)
+    const result: FinishedAttempt = { recorded: true, enqueue: [], runStatus: run.status }
+    results[i] = result
+    if (!carrier.has(run.id)) carrier.set(run.id, result)
   }
-  const ready = await sql<{ id: string; run_id: string; step_id: string; attempt_count: number }>`
-    update step_runs p
-    set status = 'queued', queued_at = now()
-    where p.run_id = any (${runIds}::uuid[])
-      and p.status = 'pending'
-      and (
-        select count(*) from step_runs u
-        where u.run_id = p.run_id and u.step_id = any (p.needs) and u.status = 'succeeded'
-      ) = cardinality(p.needs)
-    returning p.id, p.run_id, p.step_id, p.attempt_count
-  `.execute(trx)
-  for (const step of ready.rows) {
+  if (recorded.length === 0) return
+  const withRecords = recorded.map(({ input, run }) => ({
+    run,
+    input: { ...input, records: input.records && { ...input.records, costs: [] } },
+  }))
+  await writeRecordsOf(trx, withRecords)
+  for (const step of answer.ready) {
     const run = runs.get(step.run_id)
     if (!run) continue
-    const entry: StepToEnqueue = {
+    carrier.get(run.id)?.enqueue.push({
       runId: run.id,
       stepRunId: step.id,
       stepId: step.step_id,
       pipelineId: run.pipeline_id,
       attempt: step.attempt_count + 1,
       delayMs: 0,
-    }
-    carrier.get(run.id)?.enqueue.push(entry)
+    } satisfies StepToEnqueue)
   }
-  const ended = await sql<Run>`
-    update runs r
-    set status = 'succeeded', error = null, finished_at = now(), started_at = coalesce(r.started_at, now())
-    where r.id = any (${runIds}::uuid[])
-      and not exists (select 1 from step_runs s where s.run_id = r.id and s.status <> 'succeeded')
-    returning r.*
-  `.execute(trx)
-  for (const run of ended.rows) {
-    const result = carrier.get(run.id)
+  for (const runId of answer.ended) {
+    const run = runs.get(runId)
+    const result = carrier.get(runId)
+    if (!run) continue
     const enqueue = await afterRunEnded(trx, run, 'succeeded')
     if (result) {
       result.enqueue.push(...enqueue)
