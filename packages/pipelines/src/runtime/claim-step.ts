@@ -56,6 +56,8 @@ export async function claimSteps(
 ): Promise<(ClaimedAttempt | undefined)[]> {
   if (jobs.length === 0) return []
   const attemptIds = jobs.map(() => randomUUID())
+  // Bounds every join on runs to an index lookup, whatever the planner guesses of the CTEs' sizes.
+  const runIds = [...new Set(jobs.map((job) => job.runId))]
   const { rows } = await sql<ClaimRow>`
     with input as (
       select * from unnest(
@@ -85,7 +87,7 @@ export async function claimSteps(
     started as (
       update runs r
       set status = 'running', started_at = coalesce(r.started_at, now())
-      where r.id in (select run_id from claimed) and r.status = 'queued'
+      where r.id = any (${runIds}::uuid[]) and r.id in (select run_id from claimed) and r.status = 'queued'
       returning r.id
     ),
     opened as (
@@ -101,6 +103,7 @@ export async function claimSteps(
       ) as upstream
     from claimed c
     join runs r on r.id = c.run_id
+    where r.id = any (${runIds}::uuid[])
   `.execute(db)
   const byAttempt = new Map(rows.map((row) => [row.attempt_id, row]))
   return attemptIds.map((attemptId) => {

@@ -86,11 +86,15 @@ async function finishSucceeded(
   const costs = items.flatMap(({ input, run }) =>
     (input.records?.costs ?? []).map((cost) => ({ input, run, cost })),
   )
+  // Bounds the scans of step_runs and runs to index lookups, whatever the planner guesses of the CTEs.
+  const runIds = [...new Set(items.map(({ run }) => run.id))]
+  const attemptIds = items.map(({ input }) => input.attemptId)
+  const stepRunIds = items.map(({ input }) => input.stepRunId)
   const { rows } = await sql<SucceededRow>`
     with input as (
       select * from unnest(
-        ${items.map(({ input }) => input.attemptId)}::uuid[],
-        ${items.map(({ input }) => input.stepRunId)}::uuid[],
+        ${attemptIds}::uuid[],
+        ${stepRunIds}::uuid[],
         ${items.map(({ input }) => input.runId)}::uuid[],
         ${items.map(({ output }) => output)}::text[]
       ) as t (attempt_id, step_run_id, run_id, output)
@@ -99,7 +103,7 @@ async function finishSucceeded(
       update attempts a
       set status = 'succeeded', finished_at = now(), error = null
       from input i
-      where a.id = i.attempt_id and a.status = 'running'
+      where a.id = any (${attemptIds}::uuid[]) and a.id = i.attempt_id and a.status = 'running'
       returning a.id, i.step_run_id, i.run_id, i.output
     ),
     costs as (
@@ -126,26 +130,35 @@ async function finishSucceeded(
       update step_runs s
       set status = 'succeeded', output = c.output::jsonb, error = null, finished_at = now()
       from closed c
-      where s.id = c.step_run_id and s.status = 'running'
-      returning s.id, s.run_id
+      where s.id = any (${stepRunIds}::uuid[]) and s.id = c.step_run_id and s.status = 'running'
+      returning s.id, s.run_id, s.step_id
+    ),
+    succeeded as (
+      select run_id, array_agg(step_id) as step_ids
+      from (
+        select u.run_id, u.step_id from step_runs u
+        where u.run_id = any (${runIds}::uuid[]) and u.status = 'succeeded'
+        union all
+        select d.run_id, d.step_id from done d
+      ) as finished
+      group by run_id
     ),
     ready as (
       update step_runs p
       set status = 'queued', queued_at = now()
-      where p.run_id in (select run_id from done)
+      from succeeded f
+      where p.run_id = any (${runIds}::uuid[])
+        and p.run_id = f.run_id
+        and p.run_id in (select run_id from done)
         and p.status = 'pending'
-        and (
-          select count(*) from step_runs u
-          where u.run_id = p.run_id
-            and u.step_id = any (p.needs)
-            and (u.status = 'succeeded' or u.id in (select id from done))
-        ) = cardinality(p.needs)
+        and p.needs <@ f.step_ids
       returning p.id, p.run_id, p.step_id, p.attempt_count
     ),
     ended as (
       update runs r
       set status = 'succeeded', error = null, finished_at = now(), started_at = coalesce(r.started_at, now())
-      where r.id in (select run_id from done)
+      where r.id = any (${runIds}::uuid[])
+        and r.id in (select run_id from done)
         and not exists (
           select 1 from step_runs s
           where s.run_id = r.id and s.status <> 'succeeded' and s.id not in (select id from done)
