@@ -1,6 +1,7 @@
 import type { CostKind, ErrorInfo, LogLevel, Run, RunStatus, StepSpec } from '@steward/db'
 import { json } from '@steward/db'
 import { advanceRun } from './advance-run.ts'
+import type { ClaimedAttempt } from './claim-step.ts'
 import { type Db, dbNowPlus } from './db.ts'
 import { lockRun } from './lock-run.ts'
 import type { StepToEnqueue } from './queues.ts'
@@ -37,6 +38,11 @@ export interface FinishedAttempt {
   /** Enqueue after commit: the retry, the next steps, admitted and downstream runs. */
   enqueue: StepToEnqueue[]
   runStatus: RunStatus | undefined
+  /**
+   * A step that became ready, already claimed in the same transaction for this worker to run next
+   * (`finishAttempts` with a worker id); it is not in `enqueue`.
+   */
+  next?: ClaimedAttempt
 }
 
 /**

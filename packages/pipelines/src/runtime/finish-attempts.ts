@@ -1,6 +1,7 @@
 import { json, type Run } from '@steward/db'
 import { sql } from 'kysely'
 import { afterRunEnded } from './advance-run.ts'
+import { claimSteps } from './claim-step.ts'
 import type { Db } from './db.ts'
 import { type FinishAttemptInput, type FinishedAttempt, finishAttemptIn, writeRecordsOf } from './finish-attempt.ts'
 import { lockRun } from './lock-run.ts'
@@ -16,8 +17,17 @@ import type { StepToEnqueue } from './queues.ts'
  * succeeded, queue every pending step whose needs all succeeded, end the runs whose steps all did.
  * Anything else (failures, retries, cancels, late attempts of ended runs) goes through
  * `finishAttemptIn`, one attempt at a time, in the same transaction.
+ *
+ * With `claimFor` (a worker id), a lone step that became ready is claimed for that worker in
+ * the same transaction and answered as `next` instead of enqueued: the worker runs it at once,
+ * saving the trip through the queue. A worker that dies with it is handled like any claimed attempt
+ * (its heartbeat stops; the reconciler fails it and it is retried).
  */
-export async function finishAttempts(db: Db, inputs: readonly FinishAttemptInput[]): Promise<FinishedAttempt[]> {
+export async function finishAttempts(
+  db: Db,
+  inputs: readonly FinishAttemptInput[],
+  claimFor?: string,
+): Promise<FinishedAttempt[]> {
   if (inputs.length === 0) return []
   return db.transaction().execute(async (trx) => {
     const runIds = [...new Set(inputs.map((input) => input.runId))].sort()
@@ -52,6 +62,7 @@ export async function finishAttempts(db: Db, inputs: readonly FinishAttemptInput
       if (run) results[i] = await finishAttemptIn(trx, run, input)
     }
     if (fast.length > 0) await finishSucceeded(trx, runs, inputs, fast, results)
+    if (claimFor !== undefined) await claimNextSteps(trx, results, claimFor)
     return results
   })
 }
@@ -210,4 +221,29 @@ async function finishSucceeded(
       result.runStatus = 'succeeded'
     }
   }
+}
+
+/**
+ * Claims the step a result would enqueue as that result's `next` when it is the only one: a chain's
+ * next link, a fan-in's join. Several ready steps (a fan-out) all go through the queue, so that they
+ * start together and spread over the workers.
+ */
+async function claimNextSteps(trx: Db, results: FinishedAttempt[], workerId: string): Promise<void> {
+  const picked: { result: FinishedAttempt; step: StepToEnqueue }[] = []
+  for (const result of results) {
+    const [step, ...others] = result.enqueue
+    if (step && others.length === 0 && step.delayMs === 0) picked.push({ result, step })
+  }
+  if (picked.length === 0) return
+  const claimed = await claimSteps(
+    trx,
+    picked.map(({ step }) => step),
+    workerId,
+  )
+  picked.forEach(({ result, step }, i) => {
+    const next = claimed[i]
+    if (!next) return
+    result.next = next
+    result.enqueue = result.enqueue.filter((entry) => entry !== step)
+  })
 }

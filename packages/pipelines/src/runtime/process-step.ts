@@ -1,6 +1,7 @@
 import type { CostRates } from '../definitions/config.ts'
 import type { Pipeline } from '../definitions/pipeline.ts'
 import { createAttemptContext } from './attempt-context.ts'
+import type { ClaimedAttempt } from './claim-step.ts'
 import type { Db } from './db.ts'
 import type { AttemptOutcome } from './finish-attempt.ts'
 import type { InFlight } from './in-flight.ts'
@@ -42,8 +43,21 @@ function batches(deps: StepProcessorDeps): StepBatches {
  * go in groups with the worker's other jobs in flight (`StepBatches`).
  */
 export async function processStepJob(deps: StepProcessorDeps, job: StepJobData): Promise<StepJobResult> {
-  const claimed = await batches(deps).claim(job)
+  let claimed = await batches(deps).claim(job)
   if (!claimed) return 'skipped'
+  const first = await runClaimed(deps, claimed)
+  // A step that became ready and was claimed for this worker when the last one finished runs here
+  // at once, within this job (see `finishAttempts`).
+  claimed = first.next
+  while (claimed) claimed = (await runClaimed(deps, claimed)).next
+  return first.status
+}
+
+/** Runs a claimed attempt, records its end, and answers its status and the next step claimed for it. */
+async function runClaimed(
+  deps: StepProcessorDeps,
+  claimed: ClaimedAttempt,
+): Promise<{ status: AttemptOutcome['status']; next: ClaimedAttempt | undefined }> {
   const { run, stepRun, attemptId, upstream } = claimed
   const spec = await deps.specs.get(run.pipeline_id, run.pipeline_version, stepRun.step_id)
   const definition = deps.pipelines.get(run.pipeline_id)
@@ -100,7 +114,7 @@ export async function processStepJob(deps: StepProcessorDeps, job: StepJobData):
     quantity: wallMs / 1000,
     unit: 'seconds',
   })
-  await batches(deps).finish({
+  const finished = await batches(deps).finish({
     runId: run.id,
     stepRunId: stepRun.id,
     attemptId,
@@ -108,7 +122,7 @@ export async function processStepJob(deps: StepProcessorDeps, job: StepJobData):
     records: finalRecords,
     backoff: spec,
   })
-  return outcome.status
+  return { status: outcome.status, next: finished.next }
 }
 
 /** The configured rate of a worker class: its own, else `default`, else 0. */

@@ -20,7 +20,7 @@ const maxInFlight = 2
 /**
  * The SQL hot path of one worker, in groups (see `GroupCommit`): the claims of the jobs that reach
  * the worker together are one statement, and their finishes one transaction, followed by one
- * enqueue of every step that transaction marked `queued`.
+ * enqueue of every step that transaction marked `queued` but the ones claimed to run here next.
  */
 export class StepBatches {
   private readonly claims: GroupCommit<StepJobData, ClaimedAttempt | undefined>
@@ -41,19 +41,24 @@ export class StepBatches {
       async (inputs) => {
         const answers = await groupOrEach(
           inputs,
-          (group) => withTransientRetry(() => finishAttempts(db, group)),
+          (group) => withTransientRetry(() => finishAttempts(db, group, workerId)),
           async (input) => {
-            const [finished] = await withTransientRetry(() => finishAttempts(db, [input]))
+            const [finished] = await withTransientRetry(() => finishAttempts(db, [input], workerId))
             if (!finished) throw new Error(`no answer for attempt ${input.attemptId}`)
             return finished
           },
         )
-        // After commit, one enqueue for the group. If Redis fails, every job of the group fails; SQL
-        // already holds the steps `queued`, and the reconciler enqueues them again.
-        await enqueueSteps(
-          queue,
-          answers.flatMap((answer) => (answer.ok ? answer.value.enqueue : [])),
-        )
+        // After commit, one enqueue for the group. If Redis fails, the jobs of the group fail, but for
+        // those holding a claimed next step, which must run (nothing else would until the reconciler
+        // gives it up): SQL already holds the steps `queued`, and the reconciler enqueues them again.
+        try {
+          await enqueueSteps(
+            queue,
+            answers.flatMap((answer) => (answer.ok ? answer.value.enqueue : [])),
+          )
+        } catch (error) {
+          return answers.map((answer) => (answer.ok && answer.value.next ? answer : { ok: false, error }))
+        }
         return answers
       },
       { maxGroup, maxInFlight },
