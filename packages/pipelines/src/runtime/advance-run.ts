@@ -41,7 +41,8 @@ export async function advanceRun(trx: Db, run: Run): Promise<Advance> {
     await closeOpenSteps(trx, run.id, 'cancelled')
     // Claims do not lock the run: count running steps after the queued ones were closed, so a claim
     // that won the race against the close is waited for.
-    if (running.length > 0 || (await countRunning(trx, run.id)) > 0) return { enqueue: [], status: run.status }
+    if (running.length > 0 || (await countRunning(trx, run.id)) > 0)
+      return { enqueue: [], status: run.status }
     return finishRun(trx, run, 'cancelled', { message: 'the run was cancelled', code: 'CANCELLED' })
   }
 

@@ -60,7 +60,11 @@ export async function finishAttempt(db: Db, input: FinishAttemptInput): Promise<
 }
 
 /** `finishAttempt`'s work inside a transaction that already holds `run`'s lock (`lockRun`). */
-export async function finishAttemptIn(trx: Db, run: Run, input: FinishAttemptInput): Promise<FinishedAttempt> {
+export async function finishAttemptIn(
+  trx: Db,
+  run: Run,
+  input: FinishAttemptInput,
+): Promise<FinishedAttempt> {
   const { outcome } = input
   const closed = await trx
     .updateTable('attempts')

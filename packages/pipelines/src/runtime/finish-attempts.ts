@@ -3,7 +3,12 @@ import { sql } from 'kysely'
 import { afterRunEnded } from './advance-run.ts'
 import { claimSteps } from './claim-step.ts'
 import type { Db } from './db.ts'
-import { type FinishAttemptInput, type FinishedAttempt, finishAttemptIn, writeRecordsOf } from './finish-attempt.ts'
+import {
+  type FinishAttemptInput,
+  type FinishedAttempt,
+  finishAttemptIn,
+  writeRecordsOf,
+} from './finish-attempt.ts'
 import { lockRun } from './lock-run.ts'
 import type { StepToEnqueue } from './queues.ts'
 
@@ -39,7 +44,8 @@ export async function finishAttempts(
       .forNoKeyUpdate()
       .execute()
     const runs = new Map(locked.map((run) => [run.id, run]))
-    const isFast = (input: FinishAttemptInput) => input.outcome.status === 'succeeded' && input.staleAfterMs === undefined
+    const isFast = (input: FinishAttemptInput) =>
+      input.outcome.status === 'succeeded' && input.staleAfterMs === undefined
     const fastRuns = new Set(
       locked
         .filter(
@@ -50,7 +56,11 @@ export async function finishAttempts(
         )
         .map((run) => run.id),
     )
-    const results: FinishedAttempt[] = inputs.map(() => ({ recorded: false, enqueue: [], runStatus: undefined }))
+    const results: FinishedAttempt[] = inputs.map(() => ({
+      recorded: false,
+      enqueue: [],
+      runStatus: undefined,
+    }))
     const fast: number[] = []
     for (const [i, input] of inputs.entries()) {
       if (fastRuns.has(input.runId)) {

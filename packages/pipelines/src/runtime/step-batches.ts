@@ -14,8 +14,12 @@ export interface StepBatchesSettings {
 
 /** Most jobs in one claim or finish group. */
 const maxGroup = 64
-/** Groups of each kind in flight at once: one filling while the other waits on the database. */
-const maxInFlight = 2
+/**
+ * Groups of each kind in flight at once: one, as in classic group commit. Two finishing groups would
+ * contend for the same runs' locks (a fan-out's siblings finish together), and the jobs that wait
+ * meanwhile make the next group larger.
+ */
+const maxInFlight = 1
 
 /**
  * The SQL hot path of one worker, in groups (see `GroupCommit`): the claims of the jobs that reach
