@@ -125,7 +125,7 @@ async function finishRun(trx: Db, run: Run, status: RunStatus, error: ErrorInfo 
  * What follows a run's end, in the transaction that ended it: store its cost, admit the waiting runs
  * of its pipeline into the freed slot and, on success, create its downstream runs.
  */
-export async function afterRunEnded(trx: Db, run: Run, status: RunStatus): Promise<StepToEnqueue[]> {
+async function afterRunEnded(trx: Db, run: Run, status: RunStatus): Promise<StepToEnqueue[]> {
   await storeRunCost(trx, run.id)
   const enqueue = await admitWaitingRuns(trx, run.pipeline_id)
   if (status === 'succeeded') enqueue.push(...(await createDownstreamRuns(trx, run)))

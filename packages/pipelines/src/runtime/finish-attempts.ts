@@ -1,6 +1,6 @@
 import { json, type Run } from '@steward/db'
 import { sql } from 'kysely'
-import { afterRunEnded } from './advance-run.ts'
+import { admitWaitingRuns } from './admit-runs.ts'
 import { claimSteps } from './claim-step.ts'
 import type { Db } from './db.ts'
 import {
@@ -11,6 +11,7 @@ import {
 } from './finish-attempt.ts'
 import { lockRun } from './lock-run.ts'
 import type { StepToEnqueue } from './queues.ts'
+import { createDownstreamRuns } from './upstream-triggers.ts'
 
 /**
  * Records the ends of several attempts in ONE transaction, with what `finishAttempt` writes for each:
@@ -80,7 +81,7 @@ export async function finishAttempts(
 interface SucceededRow {
   closed: string[]
   ready: { id: string; run_id: string; step_id: string; attempt_count: number }[]
-  ended: string[]
+  ended: { id: string; limited: boolean; followed: boolean }[]
 }
 
 /**
@@ -88,7 +89,8 @@ interface SucceededRow {
  * statement (its snapshot is taken after the run locks were granted, so it sees every earlier
  * finish of these runs): close the attempts still running, insert their compute and reported costs,
  * mark their step runs succeeded, queue the pending steps whose needs all succeeded now, and end the
- * runs whose steps all did. Logs and metrics, when a step wrote any, follow in the same transaction.
+ * runs whose steps all did, with their cost; it also says which ended runs have waiting runs to admit
+ * or downstream runs to create, so that only those take more statements. Logs and metrics, when a step wrote any, follow in the same transaction.
  */
 async function finishSucceeded(
   trx: Db,
@@ -127,11 +129,9 @@ async function finishSucceeded(
       where a.id = any (${attemptIds}::uuid[]) and a.id = i.attempt_id and a.status = 'running'
       returning a.id, i.step_run_id, i.run_id, i.output
     ),
-    costs as (
-      insert into cost_entries
-        (run_id, step_run_id, attempt_id, pipeline_id, product_id, kind, item, usd, quantity, unit)
+    new_costs as (
       select c.run_id, c.step_run_id, c.attempt_id, c.pipeline_id, c.product_id, c.kind, c.item,
-        c.usd::numeric, c.quantity, c.unit
+        c.usd::numeric as usd, c.quantity, c.unit
       from unnest(
         ${costs.map(({ run }) => run.id)}::uuid[],
         ${costs.map(({ input }) => input.stepRunId)}::uuid[],
@@ -145,6 +145,11 @@ async function finishSucceeded(
         ${costs.map(({ cost }) => cost.unit)}::text[]
       ) as c (run_id, step_run_id, attempt_id, pipeline_id, product_id, kind, item, usd, quantity, unit)
       where c.attempt_id in (select id from closed)
+    ),
+    costs as (
+      insert into cost_entries
+        (run_id, step_run_id, attempt_id, pipeline_id, product_id, kind, item, usd, quantity, unit)
+      select * from new_costs
       returning id
     ),
     done as (
@@ -177,19 +182,31 @@ async function finishSucceeded(
     ),
     ended as (
       update runs r
-      set status = 'succeeded', error = null, finished_at = now(), started_at = coalesce(r.started_at, now())
+      set status = 'succeeded', error = null, finished_at = now(), started_at = coalesce(r.started_at, now()),
+        -- The sum of the run's cost entries, this statement's included (it does not see its own inserts).
+        cost_usd = coalesce((select sum(e.usd) from cost_entries e where e.run_id = r.id), 0)
+          + coalesce((select sum(n.usd) from new_costs n where n.run_id = r.id), 0)
       where r.id = any (${runIds}::uuid[])
         and r.id in (select run_id from done)
         and not exists (
           select 1 from step_runs s
           where s.run_id = r.id and s.status <> 'succeeded' and s.id not in (select id from done)
         )
-      returning r.id
+      returning r.id,
+        -- Whether a run's end has more to do: admit waiting runs (a limit), create downstream runs.
+        exists (
+          select 1 from pipelines p where p.id = r.pipeline_id and p.max_concurrent_runs is not null
+        ) as limited,
+        exists (
+          select 1 from pipelines p
+          where p.archived_at is null
+            and p.triggers @> jsonb_build_array(jsonb_build_object('kind', 'upstream', 'pipeline', r.pipeline_id))
+        ) as followed
     )
     select
       (select coalesce(jsonb_agg(id), '[]'::jsonb) from closed) as closed,
       (select coalesce(jsonb_agg(ready), '[]'::jsonb) from ready) as ready,
-      (select coalesce(jsonb_agg(id), '[]'::jsonb) from ended) as ended,
+      (select coalesce(jsonb_agg(ended), '[]'::jsonb) from ended) as ended,
       (select count(*) from costs) as costs
   `.execute(trx)
   const answer = rows[0]
@@ -221,11 +238,13 @@ async function finishSucceeded(
       delayMs: 0,
     } satisfies StepToEnqueue)
   }
-  for (const runId of answer.ended) {
-    const run = runs.get(runId)
-    const result = carrier.get(runId)
+  // What `afterRunEnded` does, its cost already stored above, and only where there is more to do.
+  for (const ended of answer.ended) {
+    const run = runs.get(ended.id)
+    const result = carrier.get(ended.id)
     if (!run) continue
-    const enqueue = await afterRunEnded(trx, run, 'succeeded')
+    const enqueue = ended.limited ? await admitWaitingRuns(trx, run.pipeline_id) : []
+    if (ended.followed) enqueue.push(...(await createDownstreamRuns(trx, run)))
     if (result) {
       result.enqueue.push(...enqueue)
       result.runStatus = 'succeeded'

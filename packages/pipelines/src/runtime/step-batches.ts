@@ -15,11 +15,13 @@ export interface StepBatchesSettings {
 /** Most jobs in one claim or finish group. */
 const maxGroup = 64
 /**
- * Groups of each kind in flight at once: one, as in classic group commit. Two finishing groups would
- * contend for the same runs' locks (a fan-out's siblings finish together), and the jobs that wait
- * meanwhile make the next group larger.
+ * Finishing groups in flight at once: one, as in classic group commit. Two would contend for the same
+ * runs' locks (a fan-out's siblings finish together), and the jobs that wait meanwhile make the next
+ * group larger. Claims take no run lock: two claim groups may overlap, so that a job arriving just
+ * after a group left is not held back a whole round trip behind it.
  */
-const maxInFlight = 1
+const finishesInFlight = 1
+const claimsInFlight = 2
 
 /**
  * The SQL hot path of one worker, in groups (see `GroupCommit`): the claims of the jobs that reach
@@ -39,7 +41,7 @@ export class StepBatches {
           (group) => withTransientRetry(() => claimSteps(db, group, workerId)),
           async (job) => (await withTransientRetry(() => claimSteps(db, [job], workerId)))[0],
         ),
-      { maxGroup, maxInFlight },
+      { maxGroup, maxInFlight: claimsInFlight },
     )
     this.finishes = new GroupCommit(
       async (inputs) => {
@@ -65,7 +67,7 @@ export class StepBatches {
         }
         return answers
       },
-      { maxGroup, maxInFlight },
+      { maxGroup, maxInFlight: finishesInFlight },
     )
   }
 
