@@ -297,6 +297,12 @@ describe.each(testBackends)('a run’s life on $name', (backend) => {
   it('fails the run promptly when one branch of a diamond fails for good; the join never runs', async () => {
     let joinRan = false
     let siblingSignalled = false
+    // The branch fails only once its sibling runs: the point is a sibling still running when the run
+    // fails, not which of the two a busy machine happens to start first.
+    let siblingStarted = () => {}
+    const siblingRunning = new Promise<void>((resolve) => {
+      siblingStarted = resolve
+    })
     const fanIn = definePipeline({
       id: 'test.fan-in',
       product: testProduct,
@@ -306,12 +312,14 @@ describe.each(testBackends)('a run’s life on $name', (backend) => {
           .step('bad', {
             needs: ['a'],
             run: async () => {
+              await siblingRunning
               throw new NonRetryableError('branch broke')
             },
           })
           .step('slow', {
             needs: ['a'],
             run: async (ctx) => {
+              siblingStarted()
               await Promise.race([aborted(ctx.signal), sleep(5_000)])
               siblingSignalled = ctx.signal.aborted
               return {}
