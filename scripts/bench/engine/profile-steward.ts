@@ -113,9 +113,9 @@ async function main() {
       'step end → finish txn begins (cost entry, JS)': [],
       'finish txn (lock … commit)': [],
       'finish commit → next job active (addBulk + BullMQ fetch)': [],
-      'job active → claim txn begins': [],
-      'claim txn (lock … commit)': [],
-      'claim commit → step starts (specs, ctx)': [],
+      'job active → claim statement starts': [],
+      'claim statement': [],
+      'claim done → step starts (specs, ctx)': [],
     }
     const finishCounts: number[] = []
     const claimCounts: number[] = []
@@ -135,25 +135,19 @@ async function main() {
             q.end <= to.start &&
             !q.sql.startsWith('update "attempts" set "heartbeat_at"'),
         )
-        const begins = inWindow.filter((q) => q.sql === 'begin')
-        const commits = inWindow.filter((q) => q.sql === 'commit')
-        const [finishBegin, claimBegin] = [begins[0], begins[begins.length - 1]]
-        const [finishCommit, claimCommit] = [commits[0], commits[commits.length - 1]]
-        if (
-          begins.length !== 2 ||
-          commits.length !== 2 ||
-          !finishBegin ||
-          !claimBegin ||
-          !finishCommit ||
-          !claimCommit
-        )
-          continue
+        // The finish is one transaction; the claim one statement (claim-step.ts).
+        const isClaim = (q: Query) => q.sql.includes('as t (step_run_id, run_id, attempt, attempt_id)')
+        const finishBegin = inWindow.find((q) => q.sql === 'begin')
+        const finishCommit = inWindow.find((q) => q.sql === 'commit')
+        const claim = inWindow.find(isClaim)
+        if (!finishBegin || !finishCommit || !claim) continue
+        const [claimBegin, claimCommit] = [claim, claim]
         phases['step end → finish txn begins (cost entry, JS)']?.push(finishBegin.start - from.end)
         phases['finish txn (lock … commit)']?.push(finishCommit.end - finishBegin.start)
         phases['finish commit → next job active (addBulk + BullMQ fetch)']?.push(active - finishCommit.end)
-        phases['job active → claim txn begins']?.push(claimBegin.start - active)
-        phases['claim txn (lock … commit)']?.push(claimCommit.end - claimBegin.start)
-        phases['claim commit → step starts (specs, ctx)']?.push(to.start - claimCommit.end)
+        phases['job active → claim statement starts']?.push(claimBegin.start - active)
+        phases['claim statement']?.push(claimCommit.end - claimBegin.start)
+        phases['claim done → step starts (specs, ctx)']?.push(to.start - claimCommit.end)
         finishCounts.push(inWindow.filter((q) => q.end <= finishCommit.end).length)
         claimCounts.push(inWindow.filter((q) => q.start >= claimBegin.start).length)
         for (const q of inWindow) {

@@ -39,7 +39,10 @@ export async function advanceRun(trx: Db, run: Run): Promise<Advance> {
 
   if (run.cancel_requested_at !== null) {
     await closeOpenSteps(trx, run.id, 'cancelled')
-    if (running.length > 0) return { enqueue: [], status: run.status }
+    // Claims do not lock the run: count running steps after the queued ones were closed, so a claim
+    // that won the race against the close is waited for.
+    if (running.length > 0 || (await countRunning(trx, run.id)) > 0)
+      return { enqueue: [], status: run.status }
     return finishRun(trx, run, 'cancelled', { message: 'the run was cancelled', code: 'CANCELLED' })
   }
 
@@ -94,6 +97,16 @@ async function closeOpenSteps(trx: Db, runId: string, status: 'cancelled' | 'ski
     .execute()
 }
 
+async function countRunning(trx: Db, runId: string): Promise<number> {
+  const row = await trx
+    .selectFrom('step_runs')
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .where('run_id', '=', runId)
+    .where('status', '=', 'running')
+    .executeTakeFirstOrThrow()
+  return Number(row.n)
+}
+
 async function finishRun(trx: Db, run: Run, status: RunStatus, error: ErrorInfo | null): Promise<Advance> {
   await trx
     .updateTable('runs')
@@ -105,10 +118,18 @@ async function finishRun(trx: Db, run: Run, status: RunStatus, error: ErrorInfo 
     }))
     .where('id', '=', run.id)
     .execute()
+  return { enqueue: await afterRunEnded(trx, run, status), status }
+}
+
+/**
+ * What follows a run's end, in the transaction that ended it: store its cost, admit the waiting runs
+ * of its pipeline into the freed slot and, on success, create its downstream runs.
+ */
+async function afterRunEnded(trx: Db, run: Run, status: RunStatus): Promise<StepToEnqueue[]> {
   await storeRunCost(trx, run.id)
   const enqueue = await admitWaitingRuns(trx, run.pipeline_id)
   if (status === 'succeeded') enqueue.push(...(await createDownstreamRuns(trx, run)))
-  return { enqueue, status }
+  return enqueue
 }
 
 /** `runs.cost_usd` = the sum of the run's cost entries (compute and reported). */

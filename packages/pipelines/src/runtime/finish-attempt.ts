@@ -1,6 +1,7 @@
-import type { CostKind, ErrorInfo, LogLevel, RunStatus, StepSpec } from '@steward/db'
+import type { CostKind, ErrorInfo, LogLevel, Run, RunStatus, StepSpec } from '@steward/db'
 import { json } from '@steward/db'
 import { advanceRun } from './advance-run.ts'
+import type { ClaimedAttempt } from './claim-step.ts'
 import { type Db, dbNowPlus } from './db.ts'
 import { lockRun } from './lock-run.ts'
 import type { StepToEnqueue } from './queues.ts'
@@ -37,6 +38,11 @@ export interface FinishedAttempt {
   /** Enqueue after commit: the retry, the next steps, admitted and downstream runs. */
   enqueue: StepToEnqueue[]
   runStatus: RunStatus | undefined
+  /**
+   * A step that became ready, already claimed in the same transaction for this worker to run next
+   * (`finishAttempts` with a worker id); it is not in `enqueue`.
+   */
+  next?: ClaimedAttempt
 }
 
 /**
@@ -49,133 +55,156 @@ export async function finishAttempt(db: Db, input: FinishAttemptInput): Promise<
   return db.transaction().execute(async (trx) => {
     const run = await lockRun(trx, input.runId)
     if (!run) return { recorded: false, enqueue: [], runStatus: undefined }
-    const { outcome } = input
-    const closed = await trx
-      .updateTable('attempts')
-      .set((eb) => ({
-        status: outcome.status,
-        finished_at: eb.fn('now'),
-        error: outcome.status === 'succeeded' ? null : json(outcome.error),
-      }))
-      .where('id', '=', input.attemptId)
-      .where('status', '=', 'running')
-      .$if(input.staleAfterMs !== undefined, (qb) =>
-        qb.where((eb) =>
-          eb(eb.fn.coalesce('heartbeat_at', 'started_at'), '<', dbNowPlus(eb, -(input.staleAfterMs ?? 0))),
-        ),
-      )
-      .returning('id')
-      .executeTakeFirst()
-    if (!closed) return { recorded: false, enqueue: [], runStatus: run.status }
-
-    await writeRecords(trx, run, input)
-
-    const stepRun = await trx
-      .selectFrom('step_runs')
-      .select(['id', 'step_id', 'attempt_count', 'max_attempts', 'status'])
-      .where('id', '=', input.stepRunId)
-      .executeTakeFirstOrThrow()
-    const enqueue: StepToEnqueue[] = []
-    const runOpen = (run.status === 'queued' || run.status === 'running') && run.cancel_requested_at === null
-    if (stepRun.status === 'running') {
-      if (outcome.status === 'succeeded') {
-        await trx
-          .updateTable('step_runs')
-          .set((eb) => ({
-            status: 'succeeded',
-            output: json(outcome.output ?? null),
-            error: null,
-            finished_at: eb.fn('now'),
-          }))
-          .where('id', '=', stepRun.id)
-          .execute()
-      } else if (outcome.status === 'cancelled') {
-        await trx
-          .updateTable('step_runs')
-          .set((eb) => ({ status: 'cancelled', error: json(outcome.error), finished_at: eb.fn('now') }))
-          .where('id', '=', stepRun.id)
-          .execute()
-      } else if (outcome.retryable && runOpen && stepRun.attempt_count < stepRun.max_attempts) {
-        const delayMs = input.backoff ? backoffDelayMs(input.backoff, stepRun.attempt_count) : 0
-        await trx
-          .updateTable('step_runs')
-          .set((eb) => ({ status: 'queued', error: json(outcome.error), queued_at: dbNowPlus(eb, delayMs) }))
-          .where('id', '=', stepRun.id)
-          .execute()
-        enqueue.push({
-          runId: run.id,
-          stepRunId: stepRun.id,
-          stepId: stepRun.step_id,
-          pipelineId: run.pipeline_id,
-          attempt: stepRun.attempt_count + 1,
-          delayMs,
-        })
-      } else {
-        await trx
-          .updateTable('step_runs')
-          .set((eb) => ({ status: 'failed', error: json(outcome.error), finished_at: eb.fn('now') }))
-          .where('id', '=', stepRun.id)
-          .execute()
-      }
-    }
-    const advanced = await advanceRun(trx, run)
-    return { recorded: true, enqueue: [...enqueue, ...advanced.enqueue], runStatus: advanced.status }
+    return finishAttemptIn(trx, run, input)
   })
 }
 
-async function writeRecords(
+/** `finishAttempt`'s work inside a transaction that already holds `run`'s lock (`lockRun`). */
+export async function finishAttemptIn(
+  trx: Db,
+  run: Run,
+  input: FinishAttemptInput,
+): Promise<FinishedAttempt> {
+  const { outcome } = input
+  const closed = await trx
+    .updateTable('attempts')
+    .set((eb) => ({
+      status: outcome.status,
+      finished_at: eb.fn('now'),
+      error: outcome.status === 'succeeded' ? null : json(outcome.error),
+    }))
+    .where('id', '=', input.attemptId)
+    .where('status', '=', 'running')
+    .$if(input.staleAfterMs !== undefined, (qb) =>
+      qb.where((eb) =>
+        eb(eb.fn.coalesce('heartbeat_at', 'started_at'), '<', dbNowPlus(eb, -(input.staleAfterMs ?? 0))),
+      ),
+    )
+    .returning('id')
+    .executeTakeFirst()
+  if (!closed) return { recorded: false, enqueue: [], runStatus: run.status }
+
+  await writeRecords(trx, run, [input])
+
+  const stepRun = await trx
+    .selectFrom('step_runs')
+    .select(['id', 'step_id', 'attempt_count', 'max_attempts', 'status'])
+    .where('id', '=', input.stepRunId)
+    .executeTakeFirstOrThrow()
+  const enqueue: StepToEnqueue[] = []
+  const runOpen = (run.status === 'queued' || run.status === 'running') && run.cancel_requested_at === null
+  if (stepRun.status === 'running') {
+    if (outcome.status === 'succeeded') {
+      await trx
+        .updateTable('step_runs')
+        .set((eb) => ({
+          status: 'succeeded',
+          output: json(outcome.output ?? null),
+          error: null,
+          finished_at: eb.fn('now'),
+        }))
+        .where('id', '=', stepRun.id)
+        .execute()
+    } else if (outcome.status === 'cancelled') {
+      await trx
+        .updateTable('step_runs')
+        .set((eb) => ({ status: 'cancelled', error: json(outcome.error), finished_at: eb.fn('now') }))
+        .where('id', '=', stepRun.id)
+        .execute()
+    } else if (outcome.retryable && runOpen && stepRun.attempt_count < stepRun.max_attempts) {
+      const delayMs = input.backoff ? backoffDelayMs(input.backoff, stepRun.attempt_count) : 0
+      await trx
+        .updateTable('step_runs')
+        .set((eb) => ({ status: 'queued', error: json(outcome.error), queued_at: dbNowPlus(eb, delayMs) }))
+        .where('id', '=', stepRun.id)
+        .execute()
+      enqueue.push({
+        runId: run.id,
+        stepRunId: stepRun.id,
+        stepId: stepRun.step_id,
+        pipelineId: run.pipeline_id,
+        attempt: stepRun.attempt_count + 1,
+        delayMs,
+      })
+    } else {
+      await trx
+        .updateTable('step_runs')
+        .set((eb) => ({ status: 'failed', error: json(outcome.error), finished_at: eb.fn('now') }))
+        .where('id', '=', stepRun.id)
+        .execute()
+    }
+  }
+  const advanced = await advanceRun(trx, run)
+  return { recorded: true, enqueue: [...enqueue, ...advanced.enqueue], runStatus: advanced.status }
+}
+
+/** Rows per insert: a batch of attempts may carry many log lines, and PostgreSQL takes 65,535 parameters. */
+const rowsPerInsert = 1000
+
+function chunks<T>(rows: T[]): T[][] {
+  const out: T[][] = []
+  for (let i = 0; i < rows.length; i += rowsPerInsert) out.push(rows.slice(i, i + rowsPerInsert))
+  return out
+}
+
+/** The logs, metrics and cost entries of attempts of `run` (one insert per kind for all of them). */
+export async function writeRecords(
   trx: Db,
   run: { id: string; pipeline_id: string; product_id: string },
-  input: FinishAttemptInput,
+  inputs: readonly Pick<FinishAttemptInput, 'stepRunId' | 'attemptId' | 'records'>[],
 ): Promise<void> {
-  const records = input.records
-  if (!records) return
-  const owner = { run_id: run.id, step_run_id: input.stepRunId, attempt_id: input.attemptId }
-  if (records.logs.length > 0) {
-    await trx
-      .insertInto('logs')
-      .values(
-        records.logs.map((line) => ({
-          ...owner,
-          level: line.level,
-          message: line.message,
-          fields: line.fields === null ? null : json(line.fields),
-          at: line.at,
-        })),
-      )
-      .execute()
-  }
-  if (records.metrics.length > 0) {
-    await trx
-      .insertInto('metrics')
-      .values(
-        records.metrics.map((metric) => ({
-          ...owner,
-          pipeline_id: run.pipeline_id,
-          product_id: run.product_id,
-          name: metric.name,
-          value: metric.value,
-          labels: json(metric.labels),
-          recorded_at: metric.at,
-        })),
-      )
-      .execute()
-  }
-  if (records.costs.length > 0) {
-    await trx
-      .insertInto('cost_entries')
-      .values(
-        records.costs.map((cost) => ({
-          ...owner,
-          pipeline_id: run.pipeline_id,
-          product_id: run.product_id,
-          kind: cost.kind,
-          item: cost.item,
-          usd: cost.usd.toFixed(6),
-          quantity: cost.quantity,
-          unit: cost.unit,
-        })),
-      )
-      .execute()
-  }
+  await writeRecordsOf(
+    trx,
+    inputs.map((input) => ({ run, input })),
+  )
+}
+
+/** `writeRecords` for attempts of several runs. */
+export async function writeRecordsOf(
+  trx: Db,
+  items: readonly {
+    run: { id: string; pipeline_id: string; product_id: string }
+    input: Pick<FinishAttemptInput, 'stepRunId' | 'attemptId' | 'records'>
+  }[],
+): Promise<void> {
+  const owner = (item: (typeof items)[number]) => ({
+    run_id: item.run.id,
+    step_run_id: item.input.stepRunId,
+    attempt_id: item.input.attemptId,
+  })
+  const logs = items.flatMap((item) =>
+    (item.input.records?.logs ?? []).map((line) => ({
+      ...owner(item),
+      level: line.level,
+      message: line.message,
+      fields: line.fields === null ? null : json(line.fields),
+      at: line.at,
+    })),
+  )
+  for (const rows of chunks(logs)) await trx.insertInto('logs').values(rows).execute()
+  const metrics = items.flatMap((item) =>
+    (item.input.records?.metrics ?? []).map((metric) => ({
+      ...owner(item),
+      pipeline_id: item.run.pipeline_id,
+      product_id: item.run.product_id,
+      name: metric.name,
+      value: metric.value,
+      labels: json(metric.labels),
+      recorded_at: metric.at,
+    })),
+  )
+  for (const rows of chunks(metrics)) await trx.insertInto('metrics').values(rows).execute()
+  const costs = items.flatMap((item) =>
+    (item.input.records?.costs ?? []).map((cost) => ({
+      ...owner(item),
+      pipeline_id: item.run.pipeline_id,
+      product_id: item.run.product_id,
+      kind: cost.kind,
+      item: cost.item,
+      usd: cost.usd.toFixed(6),
+      quantity: cost.quantity,
+      unit: cost.unit,
+    })),
+  )
+  for (const rows of chunks(costs)) await trx.insertInto('cost_entries').values(rows).execute()
 }

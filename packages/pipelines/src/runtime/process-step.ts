@@ -1,16 +1,16 @@
 import type { CostRates } from '../definitions/config.ts'
 import type { Pipeline } from '../definitions/pipeline.ts'
 import { createAttemptContext } from './attempt-context.ts'
-import { claimStep } from './claim-step.ts'
+import type { ClaimedAttempt } from './claim-step.ts'
 import type { Db } from './db.ts'
-import { type AttemptOutcome, finishAttempt } from './finish-attempt.ts'
+import type { AttemptOutcome } from './finish-attempt.ts'
 import type { InFlight } from './in-flight.ts'
 import { checkParams } from './params.ts'
-import { enqueueSteps, type RuntimeQueue, type StepJobData } from './queues.ts'
+import type { RuntimeQueue, StepJobData } from './queues.ts'
 import { runAttempt } from './run-attempt.ts'
 import { runPartition } from './run-partition.ts'
+import { StepBatches } from './step-batches.ts'
 import type { StepSpecs } from './step-specs.ts'
-import { withTransientRetry } from './transient-retry.ts'
 
 export interface StepProcessorDeps {
   db: Db
@@ -26,13 +26,39 @@ export interface StepProcessorDeps {
 
 export type StepJobResult = 'skipped' | AttemptOutcome['status']
 
+/** One worker builds its deps once: its jobs share their claim and finish groups through them. */
+const batchesOf = new WeakMap<StepProcessorDeps, StepBatches>()
+
+function batches(deps: StepProcessorDeps): StepBatches {
+  let found = batchesOf.get(deps)
+  if (!found) {
+    found = new StepBatches({ db: deps.db, queue: deps.queue, workerId: deps.workerId })
+    batchesOf.set(deps, found)
+  }
+  return found
+}
+
 /**
  * Handles one `step` job: claim the attempt in SQL (or skip a stale job), run the step with its
- * context, record everything in one transaction, then enqueue what became ready.
+ * context, record everything in one transaction, then enqueue what became ready. Claims and finishes
+ * go in groups with the worker's other jobs in flight (`StepBatches`).
  */
 export async function processStepJob(deps: StepProcessorDeps, job: StepJobData): Promise<StepJobResult> {
-  const claimed = await withTransientRetry(() => claimStep(deps.db, job, deps.workerId))
+  let claimed = await batches(deps).claim(job)
   if (!claimed) return 'skipped'
+  const first = await runClaimed(deps, claimed)
+  // A step that became ready and was claimed for this worker when the last one finished runs here
+  // at once, within this job (see `finishAttempts`).
+  claimed = first.next
+  while (claimed) claimed = (await runClaimed(deps, claimed)).next
+  return first.status
+}
+
+/** Runs a claimed attempt, records its end, and answers its status and the next step claimed for it. */
+async function runClaimed(
+  deps: StepProcessorDeps,
+  claimed: ClaimedAttempt,
+): Promise<{ status: AttemptOutcome['status']; next: ClaimedAttempt | undefined }> {
   const { run, stepRun, attemptId, upstream } = claimed
   const spec = await deps.specs.get(run.pipeline_id, run.pipeline_version, stepRun.step_id)
   const definition = deps.pipelines.get(run.pipeline_id)
@@ -90,18 +116,15 @@ export async function processStepJob(deps: StepProcessorDeps, job: StepJobData):
     quantity: wallMs / 1000,
     unit: 'seconds',
   })
-  const finished = await withTransientRetry(() =>
-    finishAttempt(deps.db, {
-      runId: run.id,
-      stepRunId: stepRun.id,
-      attemptId,
-      outcome,
-      records: finalRecords,
-      backoff: spec,
-    }),
-  )
-  await enqueueSteps(deps.queue, finished.enqueue)
-  return outcome.status
+  const finished = await batches(deps).finish({
+    runId: run.id,
+    stepRunId: stepRun.id,
+    attemptId,
+    outcome,
+    records: finalRecords,
+    backoff: spec,
+  })
+  return { status: outcome.status, next: finished.next }
 }
 
 /** The configured rate of a worker class: its own, else `default`, else 0. */

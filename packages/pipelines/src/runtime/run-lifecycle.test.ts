@@ -304,6 +304,12 @@ describe.each(runtimeTestBackends)('a run’s life on $name', ({ db: backend, qu
   it('fails the run promptly when one branch of a diamond fails for good; the join never runs', async () => {
     let joinRan = false
     let siblingSignalled = false
+    // The branch fails only once its sibling runs: the point is a sibling still running when the run
+    // fails, not which of the two a busy machine happens to start first.
+    let siblingStarted = () => {}
+    const siblingRunning = new Promise<void>((resolve) => {
+      siblingStarted = resolve
+    })
     const fanIn = definePipeline({
       id: 'test.fan-in',
       product: testProduct,
@@ -313,12 +319,14 @@ describe.each(runtimeTestBackends)('a run’s life on $name', ({ db: backend, qu
           .step('bad', {
             needs: ['a'],
             run: async () => {
+              await siblingRunning
               throw new NonRetryableError('branch broke')
             },
           })
           .step('slow', {
             needs: ['a'],
             run: async (ctx) => {
+              siblingStarted()
               await Promise.race([aborted(ctx.signal), sleep(5_000)])
               siblingSignalled = ctx.signal.aborted
               return {}

@@ -1,0 +1,279 @@
+import { json, type Run } from '@steward/db'
+import { sql } from 'kysely'
+import { admitWaitingRuns } from './admit-runs.ts'
+import { claimSteps } from './claim-step.ts'
+import type { Db } from './db.ts'
+import {
+  type FinishAttemptInput,
+  type FinishedAttempt,
+  finishAttemptIn,
+  writeRecordsOf,
+} from './finish-attempt.ts'
+import { lockRun } from './lock-run.ts'
+import type { StepToEnqueue } from './queues.ts'
+import { createDownstreamRuns } from './upstream-triggers.ts'
+
+/**
+ * Records the ends of several attempts in ONE transaction, with what `finishAttempt` writes for each:
+ * the attempt, its logs, metrics and costs, the step run's result, the steps that became ready and
+ * the run's end. The runs are locked first, in id order, so groups on two workers never deadlock.
+ *
+ * The common case, attempts that succeeded in runs that are still open, takes a handful of
+ * statements for the whole group: close the attempts, insert their records, mark their step runs
+ * succeeded, queue every pending step whose needs all succeeded, end the runs whose steps all did.
+ * Anything else (failures, retries, cancels, late attempts of ended runs) goes through
+ * `finishAttemptIn`, one attempt at a time, in the same transaction.
+ *
+ * With `claimFor` (a worker id), a lone step that became ready is claimed for that worker in
+ * the same transaction and answered as `next` instead of enqueued: the worker runs it at once,
+ * saving the trip through the queue. A worker that dies with it is handled like any claimed attempt
+ * (its heartbeat stops; the reconciler fails it and it is retried).
+ */
+export async function finishAttempts(
+  db: Db,
+  inputs: readonly FinishAttemptInput[],
+  claimFor?: string,
+): Promise<FinishedAttempt[]> {
+  if (inputs.length === 0) return []
+  return db.transaction().execute(async (trx) => {
+    const runIds = [...new Set(inputs.map((input) => input.runId))].sort()
+    const locked = await trx
+      .selectFrom('runs')
+      .selectAll()
+      .where('id', 'in', runIds)
+      .orderBy('id')
+      .forNoKeyUpdate()
+      .execute()
+    const runs = new Map(locked.map((run) => [run.id, run]))
+    const isFast = (input: FinishAttemptInput) =>
+      input.outcome.status === 'succeeded' && input.staleAfterMs === undefined
+    const fastRuns = new Set(
+      locked
+        .filter(
+          (run) =>
+            (run.status === 'queued' || run.status === 'running') &&
+            run.cancel_requested_at === null &&
+            inputs.every((input) => input.runId !== run.id || isFast(input)),
+        )
+        .map((run) => run.id),
+    )
+    const results: FinishedAttempt[] = inputs.map(() => ({
+      recorded: false,
+      enqueue: [],
+      runStatus: undefined,
+    }))
+    const fast: number[] = []
+    for (const [i, input] of inputs.entries()) {
+      if (fastRuns.has(input.runId)) {
+        fast.push(i)
+        continue
+      }
+      // Re-read under the lock already held: an earlier attempt of the group may have moved the run.
+      const run = runs.has(input.runId) ? await lockRun(trx, input.runId) : undefined
+      if (run) results[i] = await finishAttemptIn(trx, run, input)
+    }
+    if (fast.length > 0) await finishSucceeded(trx, runs, inputs, fast, results)
+    if (claimFor !== undefined) await claimNextSteps(trx, results, claimFor)
+    return results
+  })
+}
+
+interface SucceededRow {
+  closed: string[]
+  ready: { id: string; run_id: string; step_id: string; attempt_count: number }[]
+  ended: { id: string; limited: boolean; followed: boolean }[]
+}
+
+/**
+ * The fast path of `finishAttempts`, `indexes` of `inputs` that succeeded in open runs, in ONE
+ * statement (its snapshot is taken after the run locks were granted, so it sees every earlier
+ * finish of these runs): close the attempts still running, insert their compute and reported costs,
+ * mark their step runs succeeded, queue the pending steps whose needs all succeeded now, and end the
+ * runs whose steps all did, with their cost; it also says which ended runs have waiting runs to admit
+ * or downstream runs to create, so that only those take more statements. Logs and metrics, when a step wrote any, follow in the same transaction.
+ */
+async function finishSucceeded(
+  trx: Db,
+  runs: ReadonlyMap<string, Run>,
+  inputs: readonly FinishAttemptInput[],
+  indexes: readonly number[],
+  results: FinishedAttempt[],
+): Promise<void> {
+  const items = indexes.flatMap((i) => {
+    const input = inputs[i]
+    const run = input && runs.get(input.runId)
+    return input && run && input.outcome.status === 'succeeded'
+      ? [{ i, input, run, output: json(input.outcome.output ?? null) }]
+      : []
+  })
+  const costs = items.flatMap(({ input, run }) =>
+    (input.records?.costs ?? []).map((cost) => ({ input, run, cost })),
+  )
+  // Bounds the scans of step_runs and runs to index lookups, whatever the planner guesses of the CTEs.
+  const runIds = [...new Set(items.map(({ run }) => run.id))]
+  const attemptIds = items.map(({ input }) => input.attemptId)
+  const stepRunIds = items.map(({ input }) => input.stepRunId)
+  const { rows } = await sql<SucceededRow>`
+    with input as (
+      select * from unnest(
+        ${attemptIds}::uuid[],
+        ${stepRunIds}::uuid[],
+        ${items.map(({ input }) => input.runId)}::uuid[],
+        ${items.map(({ output }) => output)}::text[]
+      ) as t (attempt_id, step_run_id, run_id, output)
+    ),
+    closed as (
+      update attempts a
+      set status = 'succeeded', finished_at = now(), error = null
+      from input i
+      where a.id = any (${attemptIds}::uuid[]) and a.id = i.attempt_id and a.status = 'running'
+      returning a.id, i.step_run_id, i.run_id, i.output
+    ),
+    new_costs as (
+      select c.run_id, c.step_run_id, c.attempt_id, c.pipeline_id, c.product_id, c.kind, c.item,
+        c.usd::numeric as usd, c.quantity, c.unit
+      from unnest(
+        ${costs.map(({ run }) => run.id)}::uuid[],
+        ${costs.map(({ input }) => input.stepRunId)}::uuid[],
+        ${costs.map(({ input }) => input.attemptId)}::uuid[],
+        ${costs.map(({ run }) => run.pipeline_id)}::text[],
+        ${costs.map(({ run }) => run.product_id)}::text[],
+        ${costs.map(({ cost }) => cost.kind)}::text[],
+        ${costs.map(({ cost }) => cost.item)}::text[],
+        ${costs.map(({ cost }) => cost.usd.toFixed(6))}::text[],
+        ${costs.map(({ cost }) => cost.quantity)}::float8[],
+        ${costs.map(({ cost }) => cost.unit)}::text[]
+      ) as c (run_id, step_run_id, attempt_id, pipeline_id, product_id, kind, item, usd, quantity, unit)
+      where c.attempt_id in (select id from closed)
+    ),
+    costs as (
+      insert into cost_entries
+        (run_id, step_run_id, attempt_id, pipeline_id, product_id, kind, item, usd, quantity, unit)
+      select * from new_costs
+      returning id
+    ),
+    done as (
+      update step_runs s
+      set status = 'succeeded', output = c.output::jsonb, error = null, finished_at = now()
+      from closed c
+      where s.id = any (${stepRunIds}::uuid[]) and s.id = c.step_run_id and s.status = 'running'
+      returning s.id, s.run_id, s.step_id
+    ),
+    succeeded as (
+      select run_id, array_agg(step_id) as step_ids
+      from (
+        select u.run_id, u.step_id from step_runs u
+        where u.run_id = any (${runIds}::uuid[]) and u.status = 'succeeded'
+        union all
+        select d.run_id, d.step_id from done d
+      ) as finished
+      group by run_id
+    ),
+    ready as (
+      update step_runs p
+      set status = 'queued', queued_at = now()
+      from succeeded f
+      where p.run_id = any (${runIds}::uuid[])
+        and p.run_id = f.run_id
+        and p.run_id in (select run_id from done)
+        and p.status = 'pending'
+        and p.needs <@ f.step_ids
+      returning p.id, p.run_id, p.step_id, p.attempt_count
+    ),
+    ended as (
+      update runs r
+      set status = 'succeeded', error = null, finished_at = now(), started_at = coalesce(r.started_at, now()),
+        -- The sum of the run's cost entries, this statement's included (it does not see its own inserts).
+        cost_usd = coalesce((select sum(e.usd) from cost_entries e where e.run_id = r.id), 0)
+          + coalesce((select sum(n.usd) from new_costs n where n.run_id = r.id), 0)
+      where r.id = any (${runIds}::uuid[])
+        and r.id in (select run_id from done)
+        and not exists (
+          select 1 from step_runs s
+          where s.run_id = r.id and s.status <> 'succeeded' and s.id not in (select id from done)
+        )
+      returning r.id,
+        -- Whether a run's end has more to do: admit waiting runs (a limit or a backfill), create
+        -- downstream runs.
+        (r.backfill_id is not null or exists (
+          select 1 from pipelines p where p.id = r.pipeline_id and p.max_concurrent_runs is not null
+        )) as limited,
+        exists (
+          select 1 from pipelines p
+          where p.archived_at is null
+            and p.triggers @> jsonb_build_array(jsonb_build_object('kind', 'upstream', 'pipeline', r.pipeline_id))
+        ) as followed
+    )
+    select
+      (select coalesce(jsonb_agg(id), '[]'::jsonb) from closed) as closed,
+      (select coalesce(jsonb_agg(ready), '[]'::jsonb) from ready) as ready,
+      (select coalesce(jsonb_agg(ended), '[]'::jsonb) from ended) as ended,
+      (select count(*) from costs) as costs
+  `.execute(trx)
+  const answer = rows[0]
+  if (!answer) throw new Error('finishing attempts: the statement returned no row')
+  const closedIds = new Set(answer.closed)
+  const recorded = items.filter(({ input }) => closedIds.has(input.attemptId))
+  // The first recorded attempt of each run carries what its run queued.
+  const carrier = new Map<string, FinishedAttempt>()
+  for (const { i, run } of recorded) {
+    const result: FinishedAttempt = { recorded: true, enqueue: [], runStatus: run.status }
+    results[i] = result
+    if (!carrier.has(run.id)) carrier.set(run.id, result)
+  }
+  if (recorded.length === 0) return
+  const withRecords = recorded.map(({ input, run }) => ({
+    run,
+    input: { ...input, records: input.records && { ...input.records, costs: [] } },
+  }))
+  await writeRecordsOf(trx, withRecords)
+  for (const step of answer.ready) {
+    const run = runs.get(step.run_id)
+    if (!run) continue
+    carrier.get(run.id)?.enqueue.push({
+      runId: run.id,
+      stepRunId: step.id,
+      stepId: step.step_id,
+      pipelineId: run.pipeline_id,
+      attempt: step.attempt_count + 1,
+      delayMs: 0,
+    } satisfies StepToEnqueue)
+  }
+  // What `afterRunEnded` does, its cost already stored above, and only where there is more to do.
+  for (const ended of answer.ended) {
+    const run = runs.get(ended.id)
+    const result = carrier.get(ended.id)
+    if (!run) continue
+    const enqueue = ended.limited ? await admitWaitingRuns(trx, run.pipeline_id) : []
+    if (ended.followed) enqueue.push(...(await createDownstreamRuns(trx, run)))
+    if (result) {
+      result.enqueue.push(...enqueue)
+      result.runStatus = 'succeeded'
+    }
+  }
+}
+
+/**
+ * Claims the step a result would enqueue as that result's `next` when it is the only one: a chain's
+ * next link, a fan-in's join. Several ready steps (a fan-out) all go through the queue, so that they
+ * start together and spread over the workers.
+ */
+async function claimNextSteps(trx: Db, results: FinishedAttempt[], workerId: string): Promise<void> {
+  const picked: { result: FinishedAttempt; step: StepToEnqueue }[] = []
+  for (const result of results) {
+    const [step, ...others] = result.enqueue
+    if (step && others.length === 0 && step.delayMs === 0) picked.push({ result, step })
+  }
+  if (picked.length === 0) return
+  const claimed = await claimSteps(
+    trx,
+    picked.map(({ step }) => step),
+    workerId,
+  )
+  picked.forEach(({ result, step }, i) => {
+    const next = claimed[i]
+    if (!next) return
+    result.next = next
+    result.enqueue = result.enqueue.filter((entry) => entry !== step)
+  })
+}

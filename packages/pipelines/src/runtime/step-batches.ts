@@ -1,0 +1,82 @@
+import { type ClaimedAttempt, claimSteps } from './claim-step.ts'
+import type { Db } from './db.ts'
+import type { FinishAttemptInput, FinishedAttempt } from './finish-attempt.ts'
+import { finishAttempts } from './finish-attempts.ts'
+import { GroupCommit, groupOrEach } from './group-commit.ts'
+import { enqueueSteps, type RuntimeQueue, type StepJobData } from './queues.ts'
+import { withTransientRetry } from './transient-retry.ts'
+
+export interface StepBatchesSettings {
+  db: Db
+  queue: RuntimeQueue
+  workerId: string
+}
+
+/** Most jobs in one claim or finish group. */
+const maxGroup = 64
+/**
+ * Finishing groups in flight at once: one, as in classic group commit. Two would contend for the same
+ * runs' locks (a fan-out's siblings finish together), and the jobs that wait meanwhile make the next
+ * group larger. Claims take no run lock: two claim groups may overlap, so that a job arriving just
+ * after a group left is not held back a whole round trip behind it.
+ */
+const finishesInFlight = 1
+const claimsInFlight = 2
+
+/**
+ * The SQL hot path of one worker, in groups (see `GroupCommit`): the claims of the jobs that reach
+ * the worker together are one statement, and their finishes one transaction, followed by one
+ * enqueue of every step that transaction marked `queued` but the ones claimed to run here next.
+ */
+export class StepBatches {
+  private readonly claims: GroupCommit<StepJobData, ClaimedAttempt | undefined>
+  private readonly finishes: GroupCommit<FinishAttemptInput, FinishedAttempt>
+
+  constructor(settings: StepBatchesSettings) {
+    const { db, queue, workerId } = settings
+    this.claims = new GroupCommit(
+      (jobs) =>
+        groupOrEach(
+          jobs,
+          (group) => withTransientRetry(() => claimSteps(db, group, workerId)),
+          async (job) => (await withTransientRetry(() => claimSteps(db, [job], workerId)))[0],
+        ),
+      { maxGroup, maxInFlight: claimsInFlight },
+    )
+    this.finishes = new GroupCommit(
+      async (inputs) => {
+        const answers = await groupOrEach(
+          inputs,
+          (group) => withTransientRetry(() => finishAttempts(db, group, workerId)),
+          async (input) => {
+            const [finished] = await withTransientRetry(() => finishAttempts(db, [input], workerId))
+            if (!finished) throw new Error(`no answer for attempt ${input.attemptId}`)
+            return finished
+          },
+        )
+        // After commit, one enqueue for the group. If Redis fails, the jobs of the group fail, but for
+        // those holding a claimed next step, which must run (nothing else would until the reconciler
+        // gives it up): SQL already holds the steps `queued`, and the reconciler enqueues them again.
+        try {
+          await enqueueSteps(
+            queue,
+            answers.flatMap((answer) => (answer.ok ? answer.value.enqueue : [])),
+          )
+        } catch (error) {
+          return answers.map((answer) => (answer.ok && answer.value.next ? answer : { ok: false, error }))
+        }
+        return answers
+      },
+      { maxGroup, maxInFlight: finishesInFlight },
+    )
+  }
+
+  claim(job: StepJobData): Promise<ClaimedAttempt | undefined> {
+    return this.claims.submit(job)
+  }
+
+  /** Records the attempt's end and enqueues what became ready; resolves once both are done. */
+  finish(input: FinishAttemptInput): Promise<FinishedAttempt> {
+    return this.finishes.submit(input)
+  }
+}
