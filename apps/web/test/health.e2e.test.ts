@@ -1,3 +1,4 @@
+import { migrateToLatest } from '@steward/db'
 import { type TestDatabase, testBackends } from '@steward/db/testing'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { ensureNextBuild, type NextServer, startNextServer } from './support/next-app.ts'
@@ -55,6 +56,7 @@ describe('health on the PostgreSQL queue (STEWARD_QUEUE=postgres)', () => {
   beforeAll(async () => {
     database = await testBackends.find((backend) => backend.name === 'pglite')?.open()
     if (!database) throw new Error('no pglite test backend')
+    await migrateToLatest(database.db)
     // No Redis answers at REDIS_URL, and none is needed.
     server = await startNextServer({
       DATABASE_URL: database.url,
@@ -68,13 +70,18 @@ describe('health on the PostgreSQL queue (STEWARD_QUEUE=postgres)', () => {
     await database?.dispose()
   })
 
-  test('answers 200 with the queue reported as the database, and no Redis check', async () => {
+  test('reports the queue as the database, with no Redis check, and says no worker runs', async () => {
     const { response, text } = await health(server)
-    expect(response.status).toBe(200)
     const body = JSON.parse(text)
-    expect(body.status).toBe('OKAY')
-    expect(Object.keys(body.checks)).toEqual(['database', 'queue'])
+    expect(Object.keys(body.checks)).toEqual(['database', 'queue', 'workers', 'scheduler', 'freshness'])
     expect(body.checks.queue).toMatchObject({ status: 'OKAY', latencyMs: expect.any(Number) })
+    // No worker was started here: the one failing part, named.
+    expect(response.status).toBe(503)
+    expect(body.checks.workers.status).toBe('ERROR')
+    expect(body.checks.workers.error).toMatch(/^no worker is connected to the queue at the database/)
+    expect([body.checks.database.status, body.checks.scheduler.status, body.checks.freshness.status]).toEqual(
+      ['OKAY', 'OKAY', 'OKAY'],
+    )
   })
 })
 

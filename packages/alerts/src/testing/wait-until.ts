@@ -1,8 +1,8 @@
-/** Polls `check` until it returns true, or throws after `timeoutMs` naming what it waited for. */
+/** Polls `check` until it returns true, or throws after `timeoutMs` naming what it waited for (30 s: CI machines run two suites at once on two cores). */
 export async function waitUntil(
   what: string,
   check: () => boolean | Promise<boolean>,
-  timeoutMs = 10_000,
+  timeoutMs = 30_000,
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs
   while (!(await check())) {

@@ -16,14 +16,14 @@ export const liveHeartbeatSeconds = 30
  */
 export const workersCheck: HealthCheck = {
   name: 'workers',
-  target: () => redactUrl(settings().redisUrl),
+  target: queueLocation,
   async run() {
     const { db } = await getDb()
     if (await hasLiveHeartbeat(db)) return
     const workers = await (await getQueue()).getWorkers()
     if (workers.length === 0) {
       throw new Error(
-        `no worker is connected to the queue at ${redactUrl(settings().redisUrl)} (prefix ${settings().queuePrefix}) and none heartbeated in the last ${liveHeartbeatSeconds} s: start one with \`steward worker\``,
+        `no worker is connected to the queue at ${queueLocation()} (prefix ${settings().queuePrefix}) and none heartbeated in the last ${liveHeartbeatSeconds} s: start one with \`steward worker\``,
       )
     }
   },
@@ -53,4 +53,11 @@ export async function hasLiveHeartbeat(db: Db): Promise<boolean> {
     .limit(1)
     .executeTakeFirst()
   return beating !== undefined
+}
+
+/** Where the queue lives, for people: Redis's URL (password hidden), or the database. */
+function queueLocation(): string {
+  return settings().queue === 'postgres'
+    ? 'the database (STEWARD_QUEUE=postgres)'
+    : redactUrl(settings().redisUrl)
 }
