@@ -151,6 +151,7 @@ export {
 } from './runtime/errors.ts'
 export { getRunSnapshot, type RunSnapshot, type WaitOptions, waitForRun } from './runtime/follow-run.ts'
 export { checkParams, checkParamsAgainstJsonSchema, type ParamsCheck } from './runtime/params.ts'
+export { findMissingPartitions, type MissingPartition } from './runtime/partition-freshness.ts'
 export { getPartitionStatuses, type PartitionStatus } from './runtime/partition-status.ts'
 export {
   describeQueueBackend,

@@ -100,9 +100,10 @@ async function queueFollowUp(trx: Trx, incident: Incident, destination: string, 
     .where('kind', 'in', ['first', 'follow_up'])
     .orderBy('id', 'desc')
     .executeTakeFirst()
-  // The first message itself is not out yet: it will show the count, nothing to add.
-  if (pending?.kind === 'first') return
-  if (pending) {
+  // The first message itself is not out yet: it will show the count, nothing to add; unless it is
+  // being posted right now (its channel is leased), rendered already without this firing.
+  if (pending?.kind === 'first' && !(await channelLeased(trx, destination))) return
+  if (pending?.kind === 'follow_up') {
     await trx
       .updateTable('notifications')
       .set({ payload: JSON.stringify(renderFollowUp(incident)) })
@@ -162,4 +163,14 @@ export async function resolveIncident(trx: Trx, resolution: Resolution): Promise
 
 export function isSnoozed(incident: Pick<Incident, 'snoozed_until'>, at: Date): boolean {
   return incident.snoozed_until !== null && incident.snoozed_until.getTime() > at.getTime()
+}
+
+/** Whether a delivery loop holds the destination's channel now: a message may be on its way to Slack. */
+async function channelLeased(trx: Trx, destination: string): Promise<boolean> {
+  const channel = await trx
+    .selectFrom('alert_channels')
+    .select((eb) => eb('lease_until', '>', eb.fn<Date>('now')).as('leased'))
+    .where('destination', '=', destination)
+    .executeTakeFirst()
+  return channel?.leased === true
 }

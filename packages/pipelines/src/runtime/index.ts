@@ -12,6 +12,7 @@ export { deleteQueueKeys, loseQueuedJobs } from './delete-queue-keys.ts'
 export { type EmitEventInput, type EmittedEvent, emitEvent } from './emit-event.ts'
 export { NonRetryableError, type RuntimeErrorCode } from './errors.ts'
 export { getRunSnapshot, type RunSnapshot } from './follow-run.ts'
+export { findMissingPartitions, type MissingPartition } from './partition-freshness.ts'
 export { getPartitionStatuses, type PartitionStatus } from './partition-status.ts'
 export {
   describeQueueBackend,

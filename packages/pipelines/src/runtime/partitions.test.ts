@@ -3,6 +3,7 @@ import { type TestDatabase, testBackends } from '@steward/db/testing'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { dailyPartitions, staticPartitions, weeklyPartitions } from '../definitions/partitions.ts'
 import { definePipeline } from '../definitions/pipeline.ts'
+import { defineProduct } from '../definitions/product.ts'
 import { afterSuccessOf } from '../definitions/triggers.ts'
 import { compileCatalog } from '../deploy/compile-catalog.ts'
 import { deployCatalog } from '../deploy/deploy-catalog.ts'
@@ -13,6 +14,7 @@ import { cancelBackfill } from './cancel-backfill.ts'
 import { startBackfill } from './create-backfill.ts'
 import { startRun } from './create-run.ts'
 import { waitForRun } from './follow-run.ts'
+import { findMissingPartitions } from './partition-freshness.ts'
 import { getPartitionStatuses } from './partition-status.ts'
 import { aborted, RuntimeHarness, sleep, testProduct } from './testing/runtime-harness.ts'
 
@@ -264,5 +266,45 @@ describe.each(testBackends)('partitions and backfills on $name', (backend) => {
     )
     const forced = await deployCatalog(t.db, compileCatalog(project), { force: true })
     expect(forced.pipelines.updated).toEqual(['test.rescheme'])
+  })
+
+  it('judges freshness per partition: the day that ended maxAge ago must have succeeded', async () => {
+    const promised = defineProduct({
+      id: 'test-fresh',
+      name: 'Fresh',
+      owners: [{ slack: '#fresh' }],
+      freshness: { maxAge: '2h' },
+    })
+    const daily = definePipeline({
+      id: 'test.fresh-daily',
+      product: promised,
+      partitions: dailyPartitions({ start: '2026-01-01', timezone: 'UTC' }),
+      steps: (s) => s.step('load', { run: () => undefined }),
+    })
+    h = new RuntimeHarness(t.db)
+    h.project = await createProject({ products: [promised], pipelines: [daily], root: import.meta.dirname })
+    await deployCatalog(t.db, compileCatalog(h.project))
+    await h.startWorker()
+    // Three days after deploy, 01:00 UTC: the day before yesterday ended 25 h ago, yesterday 1 h ago
+    // (inside the 2 h promise): the day before yesterday is the one that must exist.
+    const later = new Date(Date.now() + 3 * 86_400_000)
+    later.setUTCHours(1, 0, 0, 0)
+    const dueKey = new Date(later.getTime() - 2 * 86_400_000).toISOString().slice(0, 10)
+    const missing = (await findMissingPartitions(t.db, later)).filter((m) => m.pipelineId === daily.id)
+    expect(missing).toEqual([
+      {
+        pipelineId: daily.id,
+        productId: 'test-fresh',
+        key: dueKey,
+        dueAt: new Date(new Date(`${dueKey}T00:00:00Z`).getTime() + 26 * 3_600_000),
+      },
+    ])
+    const { runId } = await startRun(t.db, h.queue, {
+      pipelineId: daily.id,
+      trigger: 'manual',
+      partitionKey: dueKey,
+    })
+    await waitForRun(t.db, runId, { timeoutMs: 10_000 })
+    expect((await findMissingPartitions(t.db, later)).filter((m) => m.pipelineId === daily.id)).toEqual([])
   })
 })

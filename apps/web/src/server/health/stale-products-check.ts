@@ -1,3 +1,4 @@
+import { findMissingPartitions } from '@steward/pipelines/runtime'
 import { humaniseDuration } from '../../lib/format.ts'
 import { getDb } from '../db.ts'
 import type { Db } from '../read-database.ts'
@@ -6,7 +7,8 @@ import type { HealthCheck } from './health-check.ts'
 /**
  * No product has broken its freshness promise: each live product with a `freshness.maxAge` and a
  * live pipeline has a run that succeeded within that age. A product younger than its promise that
- * never succeeded yet is not stale (the clock starts when it was first deployed).
+ * never succeeded yet is not stale (the clock starts when it was first deployed). For partitioned
+ * pipelines, each partition is judged: the newest one that ended `maxAge` ago must have succeeded.
  */
 export const staleProductsCheck: HealthCheck = {
   name: 'freshness',
@@ -15,6 +17,21 @@ export const staleProductsCheck: HealthCheck = {
     const { db } = await getDb()
     const products = await readProductFreshness(db)
     const stale = staleProducts(products)
+    // Per partition too: a daily pipeline that skipped a day is stale for that day.
+    const missing = await findMissingPartitions(db)
+    if (missing.length > 0) {
+      const shown = missing
+        .slice(0, 3)
+        .map(
+          (m) =>
+            `${m.pipelineId} ${m.key} (due ${humaniseDuration((Date.now() - m.dueAt.getTime()) / 1000)} ago)`,
+        )
+        .join(', ')
+      const also = stale.length > 0 ? `; and ${stale.length} product(s) stale by age` : ''
+      throw new Error(
+        `${missing.length} partition${missing.length === 1 ? ' is' : 's are'} missing past the freshness promise: ${shown}${missing.length > 3 ? ', …' : ''}${also}`,
+      )
+    }
     if (stale.length > 0) {
       const shown = stale
         .slice(0, 3)
