@@ -3,7 +3,7 @@ import { type Kysely, sql } from 'kysely'
 import { assertProduct } from '../queries/assert-product.ts'
 import { resolveRange, type SeriesRange } from '../queries/series-range.ts'
 import type { CalendarDate } from '../settings/calendar.ts'
-import { monthOf, settingsRow, weekOf } from '../settings/calendar-sql.ts'
+import { periodOf, settingsRow } from '../settings/calendar-sql.ts'
 import { readUsageCalendar } from '../settings/usage-settings.ts'
 
 export interface CostPeriod {
@@ -33,12 +33,7 @@ export async function costSeries(
   const calendar = await readUsageCalendar(db)
   const r = resolveRange(range, calendar)
   await assertProduct(db, productId)
-  const periodOfDay =
-    r.granularity === 'day'
-      ? sql<string>`c.day`
-      : r.granularity === 'week'
-        ? weekOf(sql.ref('c.day'))
-        : monthOf(sql.ref('c.day'))
+  const periodOfDay = periodOf(r.granularity, sql.ref('c.day'))
   const [costs, uniques] = await Promise.all([
     sql<{ period: string; usd: string }>`
       select ${periodOfDay}::text as period, sum(c.usd)::text as usd

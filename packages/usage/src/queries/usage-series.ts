@@ -1,7 +1,7 @@
 import type { Database } from '@steward/db'
 import { type Kysely, type RawBuilder, sql } from 'kysely'
 import type { CalendarDate } from '../settings/calendar.ts'
-import { monthOf, settingsRow, weekOf } from '../settings/calendar-sql.ts'
+import { periodOf, settingsRow } from '../settings/calendar-sql.ts'
 import { readUsageCalendar } from '../settings/usage-settings.ts'
 import { assertProduct } from './assert-product.ts'
 import { resolveRange, type SeriesRange } from './series-range.ts'
@@ -42,12 +42,7 @@ export async function usageSeries(
   const calendar = await readUsageCalendar(db)
   const r = resolveRange(range, calendar)
   await assertProduct(db, productId)
-  const periodOfDay =
-    r.granularity === 'day'
-      ? sql<string>`u.day`
-      : r.granularity === 'week'
-        ? weekOf(sql.ref('u.day'))
-        : monthOf(sql.ref('u.day'))
+  const periodOfDay = periodOf(r.granularity, sql.ref('u.day'))
   // The period before each one: an actor returns when its previous active period is that one.
   const previousOf = (period: RawBuilder<unknown>) =>
     r.granularity === 'day'

@@ -27,3 +27,12 @@ export function weekOf(day: RawBuilder<unknown>, settings = sql.raw('s')): RawBu
 export function monthOf(day: RawBuilder<unknown>): RawBuilder<string> {
   return sql<string>`date_trunc('month', ${day}::timestamp)::date`
 }
+
+/** The period (its first day) holding the date `day`, at a series' granularity. */
+export function periodOf(
+  granularity: 'day' | 'week' | 'month',
+  day: RawBuilder<unknown>,
+): RawBuilder<string> {
+  if (granularity === 'day') return sql<string>`${day}`
+  return granularity === 'week' ? weekOf(day) : monthOf(day)
+}
