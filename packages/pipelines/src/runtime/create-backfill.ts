@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto'
 import { type BackfillMode, json, StewardError } from '@steward/db'
 import { partitionsBetween } from '../partitions/partitions.ts'
 import { countActiveRuns, lockAdmission, queueRootSteps } from './admit-runs.ts'
+import { chunks } from './chunks.ts'
 import type { Db } from './db.ts'
 import { checkParamsAgainstJsonSchema } from './params.ts'
 import { enqueueSteps, type RuntimeQueue, type StepToEnqueue } from './queues.ts'
@@ -158,7 +159,7 @@ async function insertBackfillRuns(
   const checked = checkParamsAgainstJsonSchema(pipeline.id, pipeline.params_schema, params)
   if (!checked.ok) throw checked.error
   const runs = keys.map((key) => ({ id: randomUUID(), key }))
-  for (const chunk of chunks(runs, 1_000)) {
+  for (const chunk of chunks(runs)) {
     await trx
       .insertInto('runs')
       .values(
@@ -197,10 +198,4 @@ async function insertBackfillRuns(
   for (const run of runs.slice(0, Math.max(0, Math.min(concurrency, pipelineFree))))
     enqueue.push(...(await queueRootSteps(trx, run.id, pipeline.id)))
   return enqueue
-}
-
-function chunks<T>(items: readonly T[], size: number): T[][] {
-  const out: T[][] = []
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size))
-  return out
 }

@@ -1,6 +1,7 @@
 import type { CostKind, ErrorInfo, LogLevel, Run, RunStatus, StepSpec } from '@steward/db'
 import { json } from '@steward/db'
 import { advanceRun } from './advance-run.ts'
+import { chunks } from './chunks.ts'
 import type { ClaimedAttempt } from './claim-step.ts'
 import { type Db, dbNowPlus } from './db.ts'
 import { lockRun } from './lock-run.ts'
@@ -136,15 +137,6 @@ export async function finishAttemptIn(
   }
   const advanced = await advanceRun(trx, run)
   return { recorded: true, enqueue: [...enqueue, ...advanced.enqueue], runStatus: advanced.status }
-}
-
-/** Rows per insert: a batch of attempts may carry many log lines, and PostgreSQL takes 65,535 parameters. */
-const rowsPerInsert = 1000
-
-function chunks<T>(rows: T[]): T[][] {
-  const out: T[][] = []
-  for (let i = 0; i < rows.length; i += rowsPerInsert) out.push(rows.slice(i, i + rowsPerInsert))
-  return out
 }
 
 /** The logs, metrics and cost entries of attempts of `run` (one insert per kind for all of them). */
