@@ -3,11 +3,12 @@ import { join } from 'node:path'
 import { json, migrateToLatest } from '@steward/db'
 import { type TestDatabase, testBackends } from '@steward/db/testing'
 import { startRun, waitForRun } from '@steward/pipelines'
+import { getBackfillProgress } from '@steward/pipelines/runtime'
 import { RuntimeHarness, testRedisUrl } from '@steward/pipelines/testing'
 import type { Browser, BrowserContextOptions, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { launchChromium } from './support/browser.ts'
-import { deployDemo, flaky } from './support/demo-pipelines.ts'
+import { daysAgo, deployDemo, failingPartitions, flaky, slowPartitions } from './support/demo-pipelines.ts'
 import { ensureNextBuild, type NextServer, startNextServer, webDir } from './support/next-app.ts'
 
 /**
@@ -71,6 +72,20 @@ async function shot(page: Page, name: string): Promise<void> {
 async function close(page: Page): Promise<void> {
   await page.context().close()
 }
+
+async function waitForBackfill(backfillId: string, timeoutMs = 30_000) {
+  if (!database) throw new Error('not set up')
+  const deadline = Date.now() + timeoutMs
+  for (;;) {
+    const progress = await getBackfillProgress(database.db, backfillId)
+    if (progress.done) return progress
+    if (Date.now() > deadline)
+      throw new Error(`backfill ${backfillId} still running: ${JSON.stringify(progress)}`)
+    await new Promise((resolve) => setTimeout(resolve, 200))
+  }
+}
+
+const backfillIdFrom = (url: string) => /[?&]backfill=([0-9a-f-]{36})/.exec(url)?.[1]
 
 const runIdFrom = (url: string) => /\/runs\/([0-9a-f-]{36})/.exec(url)?.[1]
 
@@ -344,6 +359,122 @@ describe('pipeline and run pages', () => {
         'Catalog',
       )
       await shot(page, 'product')
+    } finally {
+      await close(page)
+    }
+  })
+
+  test('the partition grid shows each day; a backfill from the page fills it, then --only-failed mends it', async () => {
+    // 14 complete days since the scheme's start; backfill 8 of them, one of which fails.
+    const [from, to, bad] = [daysAgo(10), daysAgo(3), daysAgo(6)]
+    failingPartitions.add(bad)
+    const page = await open('/pipelines/signup-funnel.daily')
+    try {
+      const grid = page.locator('#partitions')
+      await expect(grid.locator('.partition-grid__cell').count()).resolves.toBe(14)
+      await expect(grid.locator('.partition-grid__legend').innerText()).resolves.toBe('14 never run')
+      await expect(page.locator('#backfill-from').inputValue()).resolves.toBe(daysAgo(14))
+      await expect(page.locator('#backfill-to').inputValue()).resolves.toBe(daysAgo(1))
+
+      // A typo comes back as a message naming the key, with what was typed kept.
+      await page.locator('#backfill-from').fill('2026-13-01')
+      await page.getByRole('button', { name: 'Backfill' }).click()
+      await expect(page.locator('#backfill-form-message').innerText()).resolves.toMatch(
+        /"2026-13-01" is not a date on the calendar/,
+      )
+      await expect(page.locator('#backfill-from').inputValue()).resolves.toBe('2026-13-01')
+
+      await page.locator('#backfill-from').fill(from)
+      await page.locator('#backfill-to').fill(to)
+      await page.locator('#backfill-concurrency').fill('3')
+      await page.getByRole('button', { name: 'Backfill' }).click()
+      await page.waitForURL(/[?&]backfill=/)
+      const first = await waitForBackfill(backfillIdFrom(page.url()) ?? '')
+      expect([first.backfill.status, first.succeeded, first.failed]).toEqual(['failed', 7, 1])
+
+      await page.reload()
+      await expect(grid.locator('.partition-grid__legend').innerText()).resolves.toBe(
+        '7 succeeded\n1 failed\n6 never run',
+      )
+      const failed = grid.locator('a.partition-grid__cell[data-status="failed"]')
+      await expect(failed.getAttribute('aria-label')).resolves.toMatch(new RegExp(`^${bad}: failed`))
+      await expect(page.locator('.backfills__item').first().innerText()).resolves.toMatch(/8 \/ 8 ended/)
+      await shot(page, 'pipeline-partitions')
+
+      // The fix lands; rerun only what failed. The failed square links to the run that failed.
+      failingPartitions.delete(bad)
+      await page.locator('#backfill-mode').selectOption('only-failed')
+      const before = page.url()
+      await page.getByRole('button', { name: 'Backfill' }).click()
+      await page.waitForURL((url) => backfillIdFrom(url.href) !== undefined && url.href !== before)
+      const second = await waitForBackfill(backfillIdFrom(page.url()) ?? '')
+      expect([second.backfill.status, second.total, second.succeeded]).toEqual(['succeeded', 1, 1])
+      await page.reload()
+      await expect(grid.locator('.partition-grid__legend').innerText()).resolves.toBe(
+        '8 succeeded\n6 never run',
+      )
+      await expect(page.locator('.backfills__item').count()).resolves.toBe(2)
+    } finally {
+      await close(page)
+    }
+  })
+
+  test('a running backfill updates live and cancels as a whole; Run now builds the partition named', async () => {
+    if (!database) throw new Error('not set up')
+    slowPartitions.add(daysAgo(14))
+    const page = await open('/pipelines/signup-funnel.daily')
+    try {
+      await page.locator('#backfill-from').fill(daysAgo(14))
+      await page.locator('#backfill-to').fill(daysAgo(11))
+      await page.locator('#backfill-mode').selectOption('only-missing')
+      await page.locator('#backfill-concurrency').fill('1')
+      await page.getByRole('button', { name: 'Backfill' }).click()
+      await page.waitForURL(/[?&]backfill=/)
+      const backfillId = backfillIdFrom(page.url()) ?? ''
+      const item = page.locator(`[data-backfill="${backfillId}"]`)
+      // The page refreshes itself while the backfill runs: the first run shows as running.
+      await item.locator('.backfills__counts [data-status="running"]').waitFor({ timeout: 15_000 })
+      await expect(page.locator('.page-status .live').count()).resolves.toBe(1)
+      await item.getByRole('button', { name: 'Cancel backfill' }).click()
+      const ended = await waitForBackfill(backfillId)
+      expect([ended.backfill.status, ended.cancelled, ended.succeeded]).toEqual(['cancelled', 4, 0])
+      await page.reload()
+      await expect(item.locator('.status').innerText()).resolves.toBe('Cancelled')
+      await expect(item.getByRole('button', { name: 'Cancel backfill' }).count()).resolves.toBe(0)
+
+      // Run now: a key that is no partition is refused on the field; a real one is built.
+      const partition = page.getByLabel(/^partition/)
+      await expect(partition.inputValue()).resolves.toBe(daysAgo(1))
+      await partition.fill('yesterday')
+      await page.getByRole('button', { name: 'Run now' }).click()
+      await expect(page.locator('#partition-error').innerText()).resolves.toMatch(
+        /"yesterday" is not a day partition key/,
+      )
+      await partition.fill(daysAgo(2))
+      await page.getByRole('button', { name: 'Run now' }).click()
+      await page.waitForURL(/\/runs\/[0-9a-f-]{36}$/)
+      const done = await waitForRun(database.db, runIdFrom(page.url()) ?? '', { timeoutMs: 20_000 })
+      expect([done.run.status, done.run.partition_key]).toEqual(['succeeded', daysAgo(2)])
+    } finally {
+      slowPartitions.clear()
+      await close(page)
+    }
+  })
+
+  test('a backfill starts from the page without JavaScript too', async () => {
+    const page = await open('/pipelines/signup-funnel.daily', { javaScript: false, width: 390, dark: true })
+    try {
+      await page.locator('#backfill-from').fill(daysAgo(2))
+      await page.locator('#backfill-to').fill(daysAgo(1))
+      await page.getByRole('button', { name: 'Backfill' }).click()
+      await page.waitForURL(/[?&]backfill=/)
+      const progress = await waitForBackfill(backfillIdFrom(page.url()) ?? '')
+      expect([progress.backfill.status, progress.succeeded]).toEqual(['succeeded', 2])
+      await page.reload()
+      await expect(page.locator('#partitions .partition-grid__legend').innerText()).resolves.toMatch(
+        /^10 succeeded/,
+      )
+      await shot(page, 'pipeline-partitions-phone-dark')
     } finally {
       await close(page)
     }

@@ -2,7 +2,7 @@
 
 import { useActionState } from 'react'
 import { defaultText, fieldName, type ParamField } from '../lib/params-form.ts'
-import { initialRunFormState, type RunFormState } from '../server/runs/run-form-state.ts'
+import { initialRunFormState, partitionField, type RunFormState } from '../server/runs/run-form-state.ts'
 
 /**
  * "Run now": one field per param of the pipeline's schema. The action is a server action, so the
@@ -13,10 +13,13 @@ export function RunForm({
   fields,
   action,
   disabled,
+  partition,
 }: {
   fields: readonly ParamField[]
   action: (state: RunFormState, form: FormData) => Promise<RunFormState>
   disabled?: string
+  /** For a partitioned pipeline: which partition the run builds (a time scheme defaults to the latest). */
+  partition?: PartitionChoice
 }) {
   const [state, formAction, pending] = useActionState(action, initialRunFormState)
   return (
@@ -26,6 +29,13 @@ export function RunForm({
       noValidate
       aria-describedby={state.message ? 'run-form-message' : undefined}
     >
+      {partition ? (
+        <PartitionInput
+          choice={partition}
+          error={state.fieldErrors[partitionField]}
+          value={state.values[partitionField]}
+        />
+      ) : null}
       {fields.length === 0 ? <p className="muted">This pipeline takes no params.</p> : null}
       {fields.map((field) => (
         <ParamInput
@@ -47,6 +57,72 @@ export function RunForm({
         {disabled ? <span className="muted">{disabled}</span> : null}
       </div>
     </form>
+  )
+}
+
+export interface PartitionChoice {
+  /** The key a run gets when the field is left as it is. */
+  defaultKey: string
+  /** A static scheme's keys, offered as a list. */
+  keys?: readonly string[]
+  example: string
+}
+
+function PartitionInput({
+  choice,
+  error,
+  value,
+}: {
+  choice: PartitionChoice
+  error?: string
+  value?: string
+}) {
+  const describedBy = ['partition-hint', error ? 'partition-error' : ''].filter(Boolean).join(' ')
+  return (
+    <div className="run-form__field">
+      <label htmlFor="run-partition" className="run-form__label">
+        <span className="run-form__name">partition</span>
+        <span className="run-form__type">key</span>
+      </label>
+      {choice.keys ? (
+        <select
+          id="run-partition"
+          name={partitionField}
+          className="input"
+          defaultValue={value ?? choice.defaultKey}
+          aria-describedby={describedBy}
+          aria-invalid={error ? true : undefined}
+        >
+          {choice.keys.map((key) => (
+            <option key={key} value={key}>
+              {key}
+            </option>
+          ))}
+        </select>
+      ) : (
+        <input
+          id="run-partition"
+          name={partitionField}
+          className="input input--mono"
+          defaultValue={value ?? choice.defaultKey}
+          placeholder={choice.example}
+          autoComplete="off"
+          spellCheck={false}
+          aria-describedby={describedBy}
+          aria-invalid={error ? true : undefined}
+        />
+      )}
+      <p id="partition-hint" className="run-form__hint">
+        {choice.keys
+          ? 'The run builds this key.'
+          : `The window the run builds, e.g. ${choice.example}; default the latest complete one.`}
+      </p>
+      {error ? (
+        <p id="partition-error" className="run-form__error">
+          {error}
+        </p>
+      ) : null}
+    </div>
   )
 }
 

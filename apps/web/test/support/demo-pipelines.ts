@@ -1,6 +1,7 @@
 import {
   compileCatalog,
   createProject,
+  dailyPartitions,
   definePipeline,
   defineProduct,
   deployCatalog,
@@ -156,11 +157,36 @@ export const longBackfill = definePipeline({
       .step('rebuild', { needs: ['wait-for-warehouse'], run: async () => ({}) }),
 })
 
+/** Partition keys whose run fails (the grid's red square) or waits until cancelled. */
+export const failingPartitions = new Set<string>()
+export const slowPartitions = new Set<string>()
+
+/** The UTC date `days` before today, as a daily partition key. */
+export const daysAgo = (days: number) => new Date(Date.now() - days * 86_400_000).toISOString().slice(0, 10)
+
+export const dailySignups = definePipeline({
+  id: 'signup-funnel.daily',
+  name: 'Daily sign-ups',
+  description: 'Sign-ups per day, one partition per UTC day.',
+  product: demoProduct,
+  partitions: dailyPartitions({ start: daysAgo(14), timezone: 'UTC' }),
+  steps: (s) =>
+    s.step('count', {
+      run: async (ctx) => {
+        if (slowPartitions.has(ctx.partition.key)) await pause(60_000, ctx.signal)
+        if (failingPartitions.has(ctx.partition.key))
+          throw new NonRetryableError(`no events landed for ${ctx.partition.key}`)
+        ctx.metric('rows', 1_000)
+        return {}
+      },
+    }),
+})
+
 /** Deploys the demo catalog through the harness's database, as `steward deploy` would. */
 export async function deployDemo(harness: RuntimeHarness): Promise<void> {
   harness.project = await createProject({
     products: [demoProduct],
-    pipelines: [weeklyReport, churnScore, longBackfill],
+    pipelines: [weeklyReport, churnScore, longBackfill, dailySignups],
     root: import.meta.dirname,
   })
   harness.deployed = await deployCatalog(harness.db, compileCatalog(harness.project))

@@ -5,7 +5,13 @@ import type {
   TimePartition,
   TimePartitionScheme,
 } from './partition-scheme.ts'
-import { mapPartition, partitionOf, partitionsBetween, scheduledPartitions } from './partitions.ts'
+import {
+  mapPartition,
+  partitionOf,
+  partitionsBetween,
+  recentPartitions,
+  scheduledPartitions,
+} from './partitions.ts'
 import { latestCompletePartition, timePartition, timePartitionAt } from './time-partitions.ts'
 
 const scheme = (overrides: Partial<TimePartitionScheme> = {}): TimePartitionScheme => ({
@@ -133,6 +139,39 @@ describe('monthly partitions', () => {
     expect(february.end.toISOString()).toBe('2026-02-28T23:00:00.000Z')
     const daily = scheme()
     expect(mapPartition(monthly, february, daily)).toHaveLength(28)
+  })
+})
+
+describe('recent partitions (the pipeline page grid)', () => {
+  it('end at the latest complete window and stop at the start', () => {
+    const now = new Date('2026-01-05T10:00:00Z')
+    expect(recentPartitions(scheme(), now, 3).map((p) => p.key)).toEqual([
+      '2026-01-02',
+      '2026-01-03',
+      '2026-01-04',
+    ])
+    // Only four days are complete since the start: asking for ten gives four.
+    expect(recentPartitions(scheme(), now, 10).map((p) => p.key)).toEqual([
+      '2026-01-01',
+      '2026-01-02',
+      '2026-01-03',
+      '2026-01-04',
+    ])
+    expect(recentPartitions(scheme(), new Date('2026-01-01T12:00:00Z'), 5)).toEqual([])
+  })
+
+  it('step back across a DST change in whole civil hours', () => {
+    const hourly = scheme({ unit: 'hour', start: '2026-03-29T00' })
+    const keys = recentPartitions(hourly, new Date('2026-03-29T03:30:00Z'), 4).map((p) => p.key)
+    // 02:00 does not exist in Berlin that night; its empty window still has a key.
+    expect(keys).toEqual(['2026-03-29T01', '2026-03-29T02', '2026-03-29T03', '2026-03-29T04'])
+  })
+
+  it('list every static key', () => {
+    expect(recentPartitions({ kind: 'static', keys: ['eu', 'us'] }, new Date(), 1)).toEqual([
+      { key: 'eu' },
+      { key: 'us' },
+    ])
   })
 })
 

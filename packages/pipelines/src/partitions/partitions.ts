@@ -3,6 +3,7 @@ import {
   type KeyProblem,
   latestCompletePartition,
   nextTimePartition,
+  recentTimePartitions,
   timePartition,
   timePartitionAt,
   timePartitionsBetween,
@@ -49,6 +50,12 @@ export function scheduledPartitions(scheme: PartitionScheme, now: Date): Partiti
   if (scheme.kind === 'static') return scheme.keys.map((key) => ({ key }))
   const latest = latestCompletePartition(scheme, now)
   return latest ? [latest] : []
+}
+
+/** The newest `count` complete time partitions (oldest first), or every static key. */
+export function recentPartitions(scheme: PartitionScheme, now: Date, count: number): Partition[] {
+  if (scheme.kind === 'static') return scheme.keys.map((key) => ({ key }))
+  return recentTimePartitions(scheme, now, count)
 }
 
 /**

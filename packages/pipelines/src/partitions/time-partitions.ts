@@ -112,6 +112,24 @@ export function latestCompletePartition(scheme: TimePartitionScheme, now: Date):
   return previous.key < scheme.start ? undefined : previous
 }
 
+/**
+ * The newest `count` complete partitions, oldest first, never before the scheme's start: the
+ * window the pipeline page's partition grid shows.
+ */
+export function recentTimePartitions(scheme: TimePartitionScheme, now: Date, count: number): TimePartition[] {
+  const latest = latestCompletePartition(scheme, now)
+  if (!latest) return []
+  const out: TimePartition[] = [latest]
+  let civil = parseKey(scheme, latest.key) as CivilTime
+  while (out.length < count) {
+    civil = stepCivil(scheme.unit, civil, -1)
+    const previous = window(scheme, civil)
+    if (previous.key < scheme.start) break
+    out.push(previous)
+  }
+  return out.reverse()
+}
+
 /** The partition after `key` (keys sort in time order, so `<` on keys compares windows). */
 export function nextTimePartition(scheme: TimePartitionScheme, partition: TimePartition): TimePartition {
   const civil = parseKey(scheme, partition.key)

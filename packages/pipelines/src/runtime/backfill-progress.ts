@@ -12,7 +12,7 @@ export interface BackfillProgress {
   running: number
   /** Created, not started: waiting for a slot or for a worker. */
   queued: number
-  /** True once the backfill and its children ended. */
+  /** True once the backfill and its children ended and none of their runs is still running. */
   done: boolean
 }
 
@@ -49,6 +49,7 @@ export async function getBackfillProgress(db: Db, backfillId: string): Promise<B
     cancelled: count('cancelled'),
     running: count('running'),
     queued: count('queued'),
-    done: family.every((b) => b.status !== 'running'),
+    // A cancelled backfill ends at once; its running steps stop a heartbeat later.
+    done: family.every((b) => b.status !== 'running') && count('running') + count('queued') === 0,
   }
 }

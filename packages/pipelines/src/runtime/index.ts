@@ -3,6 +3,10 @@
  * (the web app's HTTP API): `@steward/pipelines/runtime`. Importing it loads no definitions
  * loader and no BullMQ Worker.
  */
+
+// Partition arithmetic for pages that draw partitions (pure functions, no definitions loaded).
+export { recentPartitions } from '../partitions/partitions.ts'
+export { keyExamples as partitionKeyExamples } from '../partitions/time-partitions.ts'
 export { type BackfillProgress, getBackfillProgress } from './backfill-progress.ts'
 export { cancelBackfill } from './cancel-backfill.ts'
 export { cancelRun } from './cancel-run.ts'

@@ -20,14 +20,16 @@ export interface PartitionStatus {
 export async function getPartitionStatuses(
   db: Db,
   pipelineId: string,
-  options: { limit?: number } = {},
+  options: { limit?: number; keys?: readonly string[] } = {},
 ): Promise<PartitionStatus[]> {
+  if (options.keys?.length === 0) return []
   const latest = await db
     .selectFrom('runs')
     .select(['partition_key', 'id', 'status', 'created_at', 'finished_at', 'cost_usd'])
     .distinctOn('partition_key')
     .where('pipeline_id', '=', pipelineId)
     .where('partition_key', 'is not', null)
+    .$if(options.keys !== undefined, (qb) => qb.where('partition_key', 'in', options.keys ?? []))
     .orderBy('partition_key', 'desc')
     .orderBy('created_at', 'desc')
     .limit(options.limit ?? 1_000)

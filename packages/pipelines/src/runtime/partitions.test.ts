@@ -125,6 +125,8 @@ describe.each(testBackends)('partitions and backfills on $name', (backend) => {
     const statuses = await getPartitionStatuses(t.db, 'test.backfilled')
     expect(statuses).toHaveLength(31)
     expect(statuses.every((s) => s.status === 'succeeded' && s.metrics.rows === 100)).toBe(true)
+    const some = await getPartitionStatuses(t.db, 'test.backfilled', { keys: ['2026-10-03', '2026-09-30'] })
+    expect(some.map((s) => s.key)).toEqual(['2026-10-03'])
     const missing = await startBackfill(t.db, h.queue, {
       pipelineId: 'test.backfilled',
       from: '2026-09-30',

@@ -1,4 +1,4 @@
-import type { RunStatus, RunTrigger, StepRunStatus, StepSpec } from '@steward/db'
+import type { PartitionSpec, RunStatus, RunTrigger, StepRunStatus, StepSpec } from '@steward/db'
 import type { Db } from '../read-database.ts'
 
 export interface PipelineRunRow {
@@ -11,6 +11,8 @@ export interface PipelineRunRow {
   costUsd: string | null
   /** `trigger_detail.retryOf`: the run this one retries. */
   retryOf: string | null
+  /** The partition the run built, for a partitioned pipeline. */
+  partitionKey: string | null
 }
 
 export interface PipelineVersionRow {
@@ -31,6 +33,8 @@ export interface PipelineDetail {
   triggers: unknown[]
   paramsSchema: Record<string, unknown>
   steps: StepSpec[]
+  /** How runs are cut into partitions, or null for an unpartitioned pipeline. */
+  partitions: PartitionSpec | null
   maxConcurrentRuns: number | null
   sourceFile: string | null
   archivedAt: Date | null
@@ -59,6 +63,7 @@ export async function getPipelineDetail(db: Db, id: string): Promise<PipelineDet
       'pl.triggers',
       'pl.params_schema',
       'pl.steps',
+      'pl.partitions',
       'pl.max_concurrent_runs',
       'pl.source_file',
       'pl.archived_at',
@@ -82,6 +87,7 @@ export async function getPipelineDetail(db: Db, id: string): Promise<PipelineDet
         'started_at',
         'finished_at',
         'cost_usd',
+        'partition_key',
       ])
       .where('pipeline_id', '=', id)
       .orderBy('created_at', 'desc')
@@ -117,6 +123,7 @@ export async function getPipelineDetail(db: Db, id: string): Promise<PipelineDet
     triggers: pipeline.triggers,
     paramsSchema: pipeline.params_schema,
     steps: pipeline.steps,
+    partitions: pipeline.partitions,
     maxConcurrentRuns: pipeline.max_concurrent_runs,
     sourceFile: pipeline.source_file,
     archivedAt: pipeline.archived_at,
@@ -130,6 +137,7 @@ export async function getPipelineDetail(db: Db, id: string): Promise<PipelineDet
       finishedAt: run.finished_at,
       costUsd: run.cost_usd,
       retryOf: typeof run.trigger_detail?.retryOf === 'string' ? run.trigger_detail.retryOf : null,
+      partitionKey: run.partition_key,
     })),
     versions: versions.map((version) => ({
       version: version.version,

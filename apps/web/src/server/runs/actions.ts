@@ -7,7 +7,7 @@ import { redirect } from 'next/navigation'
 import { paramFields, parseParams } from '../../lib/params-form.ts'
 import { getDb } from '../db.ts'
 import { getQueue } from './queue.ts'
-import type { RunFormState } from './run-form-state.ts'
+import { partitionField, type RunFormState } from './run-form-state.ts'
 
 /*
  * The UI's mutations, as server actions: the pages' forms post here and work without client
@@ -30,6 +30,9 @@ export async function startRunAction(
   for (const [key, value] of form.entries()) {
     if (key.startsWith('param.') && typeof value === 'string') values[key.slice('param.'.length)] = value
   }
+  const partition = form.get(partitionField)
+  const partitionKey = typeof partition === 'string' && partition.trim() !== '' ? partition.trim() : undefined
+  if (partitionKey !== undefined) values[partitionField] = partitionKey
   try {
     const { db } = await getDb()
     const pipeline = await db
@@ -43,6 +46,7 @@ export async function startRunAction(
     const created = await createRun(db, {
       pipelineId,
       params: parsed.params,
+      ...(partitionKey !== undefined ? { partitionKey } : {}),
       trigger: 'manual',
       triggerDetail: { via: 'web' },
     })
@@ -70,6 +74,10 @@ function formError(error: unknown): Omit<RunFormState, 'values'> {
       message: Object.keys(fieldErrors).length > 0 ? 'Some params need fixing.' : error.message,
       fieldErrors,
     }
+  }
+  if (isStewardError(error) && (error.code === 'PARTITION_INVALID' || error.code === 'PARTITION_REQUIRED')) {
+    const reason = error.message.replace(/^pipeline \S+( › partition)?: /, '')
+    return { message: 'Choose a partition.', fieldErrors: { [partitionField]: sentence(reason) } }
   }
   if (isStewardError(error)) return { message: error.message, fieldErrors: {} }
   console.error('[steward web] starting a run failed', error)

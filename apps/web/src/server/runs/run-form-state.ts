@@ -10,3 +10,9 @@ export interface RunFormState {
 }
 
 export const initialRunFormState: RunFormState = { fieldErrors: {}, values: {} }
+
+/**
+ * The form field naming the partition a run builds, and its key in `values` and `fieldErrors`
+ * (which hold params by bare name): a name no param can have.
+ */
+export const partitionField = '~partition'

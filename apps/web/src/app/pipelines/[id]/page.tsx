@@ -1,36 +1,59 @@
+import { partitionKeyExamples } from '@steward/pipelines/runtime'
 import type { Metadata, Route } from 'next'
 import Link from 'next/link'
 import { notFound } from 'next/navigation'
+import { AutoRefresh } from '../../../components/auto-refresh.tsx'
+import { BackfillForm } from '../../../components/backfill-form.tsx'
+import { BackfillList } from '../../../components/backfill-list.tsx'
 import { Breadcrumbs } from '../../../components/breadcrumbs.tsx'
 import { DagGraph } from '../../../components/dag-graph.tsx'
 import { DatabaseProblemNotice } from '../../../components/database-problem-notice.tsx'
 import { DurationBars } from '../../../components/duration-bars.tsx'
-import { RunForm } from '../../../components/run-form.tsx'
+import { describeScheme, PartitionGrid } from '../../../components/partition-grid.tsx'
+import { type PartitionChoice, RunForm } from '../../../components/run-form.tsx'
 import { StatusBadge } from '../../../components/status-badge.tsx'
 import { TriggerList } from '../../../components/trigger-list.tsx'
 import { formatCost, formatDurationMs, formatInstant, timeAgo } from '../../../lib/format.ts'
 import { paramFields } from '../../../lib/params-form.ts'
 import { describeCron, formatInZone, nextFireTimes } from '../../../lib/schedule.ts'
+import { cancelBackfillAction, startBackfillAction } from '../../../server/backfills/actions.ts'
 import { getPipelineDetail, type PipelineDetail } from '../../../server/queries/get-pipeline-detail.ts'
+import {
+  getPipelinePartitions,
+  type PipelinePartitions,
+} from '../../../server/queries/get-pipeline-partitions.ts'
 import { readDatabase } from '../../../server/read-database.ts'
 import { startRunAction } from '../../../server/runs/actions.ts'
 
 export const dynamic = 'force-dynamic'
 
-type Props = { params: Promise<{ id: string }> }
+type Props = {
+  params: Promise<{ id: string }>
+  searchParams: Promise<{ backfill?: string | string[]; problem?: string | string[] }>
+}
 
 export async function generateMetadata({ params }: Props): Promise<Metadata> {
   const { id } = await params
   return { title: `Pipeline ${decodeURIComponent(id)}` }
 }
 
-export default async function PipelinePage({ params }: Props) {
+export default async function PipelinePage({ params, searchParams }: Props) {
   const { id } = await params
-  const read = await readDatabase((db) => getPipelineDetail(db, decodeURIComponent(id)))
-  if (!read.ok) return <DatabaseProblemNotice problem={read.problem} />
-  const pipeline = read.value
-  if (!pipeline) notFound()
+  const query = await searchParams
   const now = new Date()
+  const read = await readDatabase(async (db) => {
+    const pipeline = await getPipelineDetail(db, decodeURIComponent(id))
+    const partitions = pipeline?.partitions
+      ? await getPipelinePartitions(db, pipeline.id, pipeline.partitions, now)
+      : null
+    return pipeline ? { pipeline, partitions } : undefined
+  })
+  if (!read.ok) return <DatabaseProblemNotice problem={read.problem} />
+  if (!read.value) notFound()
+  const { pipeline, partitions } = read.value
+  const busy =
+    partitions?.backfills.some((backfill) => backfill.status === 'running') ||
+    pipeline.runs.some((run) => run.status === 'queued' || run.status === 'running')
   const durations = [...pipeline.runs].reverse().map((run) => {
     const durationMs =
       run.startedAt && run.finishedAt ? run.finishedAt.getTime() - run.startedAt.getTime() : null
@@ -60,6 +83,11 @@ export default async function PipelinePage({ params }: Props) {
         </div>
         <PipelineStats pipeline={pipeline} />
       </div>
+      {busy ? (
+        <p className="page-status">
+          <AutoRefresh label="Live: runs in progress" />
+        </p>
+      ) : null}
       {pipeline.archivedAt ? (
         <section className="notice" role="note">
           <h2>Archived</h2>
@@ -81,8 +109,28 @@ export default async function PipelinePage({ params }: Props) {
         {pipeline.runs[0] ? <p className="panel__footnote muted">Colours show the newest run.</p> : null}
       </section>
 
+      {partitions ? <PartitionsPanel partitions={partitions} /> : null}
+
       <div className="detail-grid">
         <div className="detail-grid__main">
+          {partitions ? (
+            <section id="backfills" className="card panel" aria-labelledby="backfills-title">
+              <h2 id="backfills-title" className="panel__title">
+                Backfills <span className="panel__count">{partitions.backfills.length}</span>
+              </h2>
+              {first(query.problem) === 'CANCEL_FAILED' ? (
+                <p className="run-form__message" role="alert">
+                  The backfill could not be cancelled; the server log says why.
+                </p>
+              ) : null}
+              <BackfillList
+                backfills={partitions.backfills}
+                cancelAction={(backfillId) => cancelBackfillAction.bind(null, pipeline.id, backfillId)}
+                highlight={first(query.backfill)}
+                now={now}
+              />
+            </section>
+          ) : null}
           <section className="card panel" aria-labelledby="runs-title">
             <h2 id="runs-title" className="panel__title">
               Recent runs <span className="panel__count">{pipeline.runs.length}</span>
@@ -101,6 +149,7 @@ export default async function PipelinePage({ params }: Props) {
                       <tr>
                         <th scope="col">Run</th>
                         <th scope="col">Status</th>
+                        {partitions ? <th scope="col">Partition</th> : null}
                         <th scope="col">Trigger</th>
                         <th scope="col">Started</th>
                         <th scope="col" className="numeric">
@@ -122,6 +171,11 @@ export default async function PipelinePage({ params }: Props) {
                           <td data-label="Status">
                             <StatusBadge status={run.status} />
                           </td>
+                          {partitions ? (
+                            <td data-label="Partition">
+                              <code>{run.partitionKey ?? '—'}</code>
+                            </td>
+                          ) : null}
                           <td data-label="Trigger">{run.retryOf ? 'retry' : run.trigger}</td>
                           <td data-label="Started">
                             <time
@@ -189,8 +243,25 @@ export default async function PipelinePage({ params }: Props) {
               fields={paramFields(pipeline.paramsSchema)}
               action={startRunAction.bind(null, pipeline.id)}
               disabled={pipeline.archivedAt ? 'Archived pipelines cannot run.' : undefined}
+              partition={partitions ? partitionChoice(partitions) : undefined}
             />
           </section>
+          {partitions ? (
+            <section className="card panel" aria-labelledby="backfill-title">
+              <h2 id="backfill-title" className="panel__title">
+                Backfill
+              </h2>
+              <BackfillForm
+                action={startBackfillAction.bind(null, pipeline.id)}
+                defaultFrom={partitions.cells[0]?.key ?? ''}
+                defaultTo={partitions.cells.at(-1)?.key ?? ''}
+                keyExample={
+                  partitions.scheme.kind === 'time' ? partitionKeyExamples[partitions.scheme.unit] : 'eu'
+                }
+                disabled={pipeline.archivedAt ? 'Archived pipelines cannot run.' : undefined}
+              />
+            </section>
+          ) : null}
           <section className="card panel" aria-labelledby="schedule-title">
             <h2 id="schedule-title" className="panel__title">
               Schedule
@@ -212,6 +283,29 @@ export default async function PipelinePage({ params }: Props) {
         </aside>
       </div>
     </>
+  )
+}
+
+const first = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value)
+
+function partitionChoice(partitions: PipelinePartitions): PartitionChoice {
+  const { scheme, cells } = partitions
+  if (scheme.kind === 'static')
+    return { defaultKey: scheme.keys[0] ?? '', keys: scheme.keys, example: scheme.keys[0] ?? '' }
+  return { defaultKey: cells.at(-1)?.key ?? '', example: partitionKeyExamples[scheme.unit] }
+}
+
+function PartitionsPanel({ partitions }: { partitions: PipelinePartitions }) {
+  const shown = partitions.cells.length
+  return (
+    <section id="partitions" className="card panel partitions-panel" aria-labelledby="partitions-title">
+      <h2 id="partitions-title" className="panel__title">
+        Partitions{' '}
+        <span className="panel__count">{partitions.scheme.kind === 'time' ? `newest ${shown}` : shown}</span>
+      </h2>
+      <p className="muted">{describeScheme(partitions.scheme)}. Each square is a partition's latest run.</p>
+      <PartitionGrid cells={partitions.cells} />
+    </section>
   )
 }
 
