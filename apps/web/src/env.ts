@@ -1,4 +1,5 @@
 import { readSettings, type Settings } from '@steward/config'
+import { type AuthSettings, parseAuthSettings } from './server/auth/auth-settings.ts'
 
 /**
  * The only module of the web app that reads `process.env` (biome's `noProcessEnv` keeps it so).
@@ -35,4 +36,30 @@ export function refuseToStartWithoutUsageSalt(): void {
  */
 export function slackSigningSecret(): string {
   return process.env.SLACK_SIGNING_SECRET?.trim() ?? ''
+}
+
+let cachedAuth: AuthSettings | undefined
+
+/** How people sign in (STEWARD_OIDC_*, STEWARD_SESSION_SECRET, STEWARD_ADMINS); see server/auth. */
+export function authSettings(): AuthSettings {
+  cachedAuth ??= parseAuthSettings(process.env)
+  return cachedAuth
+}
+
+/**
+ * Called once as the server starts: a half-configured identity provider stops the server with one
+ * line rather than locking everyone out; without one, production says that everyone is an admin.
+ */
+export function checkAuthSettingsAtStart(): void {
+  if (process.env.NEXT_RUNTIME !== 'nodejs') return
+  try {
+    const auth = authSettings()
+    if (auth.mode === 'local' && process.env.NODE_ENV === 'production')
+      console.warn(
+        'steward web: no identity provider (STEWARD_OIDC_ISSUER): everyone who reaches this server acts as an admin; see docs/sign-in.md',
+      )
+  } catch (error) {
+    console.error(`steward web: ${(error as Error).message}`)
+    process.exit(1)
+  }
 }

@@ -54,7 +54,7 @@ describe('steward tokens', () => {
     )
     const scope = await runSteward(['tokens', 'create', '--name', 'x', '--scope', 'admin'], env())
     expect(scope.code).toBe(1)
-    expect(scope.stderr).toBe('steward: --scope must be ingest or read (got "admin")\n')
+    expect(scope.stderr).toBe('steward: --scope must be ingest, read or operate (got "admin")\n')
     await runSteward(['tokens', 'create', '--name', 'dup'], env())
     const dup = await runSteward(['tokens', 'create', '--name', 'dup'], env())
     expect(lines(dup.stderr)).toEqual([

@@ -29,6 +29,8 @@ export type NullableTimestamp = ColumnType<
 export interface OwnerRef {
   team?: string
   name?: string
+  /** Signed in with this e-mail, a person may run, cancel and acknowledge for the product. */
+  email?: string
   /** `#channel`, a channel id (`C…`) or a user id (`U…`). */
   slack: string
 }
@@ -261,7 +263,8 @@ export interface BackfillsTable {
 
 export type UsageGrain = 'day' | 'week' | 'month'
 export type WeekStart = 'monday' | 'sunday'
-export type TokenScope = 'ingest' | 'read'
+/** `ingest` usage events; `read` series, costs, runs; `operate` start runs, backfills, events, ack incidents. */
+export type TokenScope = 'ingest' | 'read' | 'operate'
 /** A `date` column: `pg` reads it as a Date at local midnight, so queries cast it to text (YYYY-MM-DD). */
 export type DateColumn = ColumnType<string, string, string>
 

@@ -5,6 +5,7 @@ import type { ReactNode } from 'react'
 import { SiteHeader } from '../components/site-header.tsx'
 import './globals.css'
 import '../styles/partitions.css'
+import '../styles/sign-in.css'
 
 export const metadata: Metadata = {
   title: { default: 'Steward', template: '%s · Steward' },

@@ -17,7 +17,8 @@ export function BackfillList({
   now,
 }: {
   backfills: readonly BackfillRow[]
-  cancelAction: (backfillId: string) => (form: FormData) => Promise<void>
+  /** Absent for a viewer who may not cancel (not an owner or admin). */
+  cancelAction?: (backfillId: string) => (form: FormData) => Promise<void>
   /** The backfill just started from the form. */
   highlight?: string
   now: Date
@@ -86,7 +87,7 @@ export function BackfillList({
                 JSON
               </Link>
             </p>
-            {backfill.status === 'running' ? (
+            {backfill.status === 'running' && cancelAction ? (
               <form action={cancelAction(backfill.id)} className="backfills__cancel">
                 <button type="submit" className="button button--danger">
                   Cancel backfill

@@ -10,15 +10,19 @@ export function RunControls({
   status,
   cancelRequested,
   archived,
+  mayOperate,
 }: {
   runId: string
   status: RunStatus
   cancelRequested: boolean
   archived: boolean
+  /** Owners and admins only: others see why the buttons are missing. */
+  mayOperate: boolean
 }) {
   const active = status === 'queued' || status === 'running'
   const retryable = (status === 'failed' || status === 'cancelled') && !archived
   if (!active && !retryable) return null
+  if (!mayOperate) return <p className="muted">Owners and admins can cancel or retry this run.</p>
   return (
     <div className="run-controls">
       {active ? (

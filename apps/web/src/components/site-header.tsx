@@ -1,5 +1,6 @@
 import Link from 'next/link'
 import { NavLink } from './nav-link.tsx'
+import { ViewerMenu } from './viewer-menu.tsx'
 
 /** The bar on every page: the name, and one link per area (Portfolio and Alerts join later). */
 export function SiteHeader() {
@@ -19,6 +20,7 @@ export function SiteHeader() {
             </li>
           </ul>
         </nav>
+        <ViewerMenu />
       </div>
     </header>
   )

@@ -20,12 +20,16 @@ export function registerTokensCommand(program: Command): void {
     .command('create')
     .description('create a token and print it once, on the last line')
     .requiredOption('--name <name>', 'what the token is for, e.g. looker-prod')
-    .option('--scope <scope...>', 'ingest (send usage events) and/or read (read series and cost)', ['ingest'])
+    .option(
+      '--scope <scope...>',
+      'ingest (send usage events), read (read series, cost, runs) and/or operate (start runs and backfills, send events, acknowledge incidents)',
+      ['ingest'],
+    )
     .action(async (options: { name: string; scope: string[] }) => {
       const scopes = options.scope.flatMap((s) => s.split(',')).map((s) => s.trim())
       const wrong = scopes.find((s) => !tokenScopes.includes(s as TokenScope))
       if (wrong !== undefined) {
-        throw cliError('OPTION_INVALID', `--scope must be ingest or read (got "${wrong}")`)
+        throw cliError('OPTION_INVALID', `--scope must be ingest, read or operate (got "${wrong}")`)
       }
       await withDatabase(async (db) => {
         const created = await createToken(db, { name: options.name, scopes: scopes as TokenScope[] })

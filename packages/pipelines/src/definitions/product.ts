@@ -10,8 +10,11 @@ export type Tier = 'gold' | 'silver' | 'bronze'
 
 /** Who answers for a product, and where Slack reaches them. */
 export interface Owner {
+  /** The team; in the web UI, members of the identity provider's group of this name act as owners. */
   team?: string
   name?: string
+  /** A person's e-mail: signed in with it, they act as an owner in the web UI (run, cancel, ack). */
+  email?: string
   /** `#channel`, a channel id (`C…`), a user id (`U…`) or `@handle`: where alerts about the product go. */
   slack: string
 }
@@ -58,6 +61,7 @@ const productOptionsSchema = z.strictObject({
       z.strictObject({
         team: text().optional(),
         name: text().optional(),
+        email: z.email({ error: 'must be an e-mail address, e.g. "ana@example.com"' }).optional(),
         slack: slackDestination(),
       }),
       { error: 'must be a list of owners, e.g. [{ team: "growth-data", slack: "#growth-data" }]' },

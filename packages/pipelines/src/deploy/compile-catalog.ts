@@ -42,7 +42,7 @@ function compileProduct({
     id: product.id,
     name: product.name,
     description: product.description ?? '',
-    owners: product.owners.map(({ team, name, slack }) => ({ team, name, slack })),
+    owners: product.owners.map(({ team, name, email, slack }) => ({ team, name, email, slack })),
     stakeholders: (product.stakeholders ?? []).map(({ name, slack }) => ({ name, slack })),
     docs_path: docsPath,
     docs_markdown: docsMarkdown,

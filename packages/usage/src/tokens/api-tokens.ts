@@ -8,7 +8,7 @@ import { usageError } from '../errors.ts'
  * once, at creation; only its sha256 is stored, so a database dump yields no usable token.
  * Scopes: `ingest` sends events (the API and the pixel), `read` reads series and cost.
  */
-export const tokenScopes: readonly TokenScope[] = ['ingest', 'read']
+export const tokenScopes: readonly TokenScope[] = ['ingest', 'read', 'operate']
 
 /** What `listTokens` shows: never the token or its hash. */
 export interface TokenInfo {
@@ -46,7 +46,7 @@ export async function createToken(
   if (scopes.length === 0 || scopes.some((s) => !tokenScopes.includes(s))) {
     throw usageError(
       'USAGE_QUERY_INVALID',
-      `token scopes must be ingest and/or read (got ${scopes.join(', ') || 'none'})`,
+      `token scopes must be ingest, read and/or operate (got ${scopes.join(', ') || 'none'})`,
     )
   }
   const token = `${tokenPrefix}${randomBytes(32).toString('base64url')}`

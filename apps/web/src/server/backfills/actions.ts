@@ -3,7 +3,8 @@
 import { type BackfillMode, isStewardError } from '@steward/db'
 import { cancelBackfill, startBackfill } from '@steward/pipelines/runtime'
 import type { Route } from 'next'
-import { redirect } from 'next/navigation'
+import { redirect, unstable_rethrow } from 'next/navigation'
+import { authorizeOperation } from '../auth/authorize.ts'
 import { getDb } from '../db.ts'
 import { getQueue } from '../runs/queue.ts'
 import type { BackfillFormState } from './backfill-form-state.ts'
@@ -43,6 +44,8 @@ export async function startBackfillAction(
   let backfillId: string
   try {
     const { db } = await getDb()
+    const allowed = await authorizeOperation(db, { pipelineId })
+    if (!allowed.ok) return { message: allowed.message, values }
     const created = await startBackfill(db, await getQueue(), {
       pipelineId,
       ...(values.from ? { from: values.from } : {}),
@@ -66,8 +69,11 @@ export async function cancelBackfillAction(pipelineId: string, backfillId: strin
   if (uuid.test(backfillId)) {
     try {
       const { db } = await getDb()
+      if (!(await authorizeOperation(db, { backfillId })).ok)
+        redirect(`/pipelines/${encodeURIComponent(pipelineId)}?problem=FORBIDDEN#backfills` as Route)
       await cancelBackfill(db, backfillId, { queue: await getQueue() })
     } catch (error) {
+      unstable_rethrow(error)
       console.error(`[steward web] cancelling backfill ${backfillId} failed`, error)
       problem = '?problem=CANCEL_FAILED'
     }

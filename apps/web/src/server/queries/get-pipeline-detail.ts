@@ -1,4 +1,4 @@
-import type { PartitionSpec, RunStatus, RunTrigger, StepRunStatus, StepSpec } from '@steward/db'
+import type { OwnerRef, PartitionSpec, RunStatus, RunTrigger, StepRunStatus, StepSpec } from '@steward/db'
 import type { Db } from '../read-database.ts'
 
 export interface PipelineRunRow {
@@ -26,7 +26,8 @@ export interface PipelineDetail {
   id: string
   name: string
   description: string
-  product: { id: string; name: string }
+  /** The product, with its owners: they (and admins) may run, cancel and retry. */
+  product: { id: string; name: string; owners: OwnerRef[] }
   version: number
   scheduleCron: string | null
   scheduleTimezone: string | null
@@ -70,6 +71,7 @@ export async function getPipelineDetail(db: Db, id: string): Promise<PipelineDet
       'pl.updated_at',
       'p.id as product_id',
       'p.name as product_name',
+      'p.owners as product_owners',
     ])
     .where('pl.id', '=', id)
     .executeTakeFirst()
@@ -116,7 +118,7 @@ export async function getPipelineDetail(db: Db, id: string): Promise<PipelineDet
     id: pipeline.id,
     name: pipeline.name,
     description: pipeline.description,
-    product: { id: pipeline.product_id, name: pipeline.product_name },
+    product: { id: pipeline.product_id, name: pipeline.product_name, owners: pipeline.product_owners },
     version: pipeline.version,
     scheduleCron: pipeline.schedule_cron,
     scheduleTimezone: pipeline.schedule_timezone,

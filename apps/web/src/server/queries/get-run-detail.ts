@@ -2,6 +2,7 @@ import type {
   AttemptStatus,
   ErrorInfo,
   LogLevel,
+  OwnerRef,
   RunStatus,
   RunTrigger,
   StepRunStatus,
@@ -56,7 +57,8 @@ export interface RunStepRow {
 export interface RunDetail {
   id: string
   pipeline: { id: string; name: string; archived: boolean; steps: StepSpec[] }
-  product: { id: string; name: string }
+  /** The product, with its owners: they (and admins) may run, cancel and retry. */
+  product: { id: string; name: string; owners: OwnerRef[] }
   pipelineVersion: number
   status: RunStatus
   trigger: RunTrigger
@@ -94,6 +96,7 @@ export async function getRunDetail(db: Db, id: string): Promise<RunDetail | unde
       'pl.name as pipeline_name',
       'pl.archived_at as pipeline_archived_at',
       'p.name as product_name',
+      'p.owners as product_owners',
       (eb) => eb.fn<Date>('now').as('read_at'),
     ])
     .where('r.id', '=', id)
@@ -150,7 +153,7 @@ export async function getRunDetail(db: Db, id: string): Promise<RunDetail | unde
       archived: run.pipeline_archived_at !== null,
       steps: specs,
     },
-    product: { id: run.product_id, name: run.product_name },
+    product: { id: run.product_id, name: run.product_name, owners: run.product_owners },
     pipelineVersion: run.pipeline_version,
     status: run.status,
     trigger: run.trigger,

@@ -3,8 +3,9 @@
 import { isStewardError } from '@steward/db'
 import { cancelRun, createRun, enqueueSteps, retryRun } from '@steward/pipelines/runtime'
 import type { Route } from 'next'
-import { redirect } from 'next/navigation'
+import { redirect, unstable_rethrow } from 'next/navigation'
 import { paramFields, parseParams } from '../../lib/params-form.ts'
+import { authorizeOperation } from '../auth/authorize.ts'
 import { getDb } from '../db.ts'
 import { getQueue } from './queue.ts'
 import { partitionField, type RunFormState } from './run-form-state.ts'
@@ -35,6 +36,8 @@ export async function startRunAction(
   if (partitionKey !== undefined) values[partitionField] = partitionKey
   try {
     const { db } = await getDb()
+    const allowed = await authorizeOperation(db, { pipelineId })
+    if (!allowed.ok) return { message: allowed.message, fieldErrors: {}, values }
     const pipeline = await db
       .selectFrom('pipelines')
       .select('params_schema')
@@ -48,7 +51,7 @@ export async function startRunAction(
       params: parsed.params,
       ...(partitionKey !== undefined ? { partitionKey } : {}),
       trigger: 'manual',
-      triggerDetail: { via: 'web' },
+      triggerDetail: { via: 'web', by: allowed.viewer.email ?? allowed.viewer.name },
     })
     runId = created.runId
     // The run is in SQL: should Redis hiccup now, the reconciler enqueues its steps later.
@@ -96,8 +99,10 @@ export async function cancelRunAction(runId: string): Promise<void> {
   let problem: string | undefined
   try {
     const { db } = await getDb()
+    if (!(await authorizeOperation(db, { runId })).ok) redirect(`/runs/${runId}?problem=FORBIDDEN` as Route)
     await cancelRun(db, runId, { queue: await getQueue() })
   } catch (error) {
+    unstable_rethrow(error)
     problem = problemCode(error, 'cancel')
   }
   redirect(`/runs/${runId}${problem ? `?problem=${problem}` : ''}` as Route)
@@ -109,9 +114,14 @@ export async function retryRunAction(runId: string): Promise<void> {
   let target: string
   try {
     const { db } = await getDb()
-    const retried = await retryRun(db, await getQueue(), runId, { triggerDetail: { via: 'web' } })
+    const allowed = await authorizeOperation(db, { runId })
+    if (!allowed.ok) redirect(`/runs/${runId}?problem=FORBIDDEN` as Route)
+    const retried = await retryRun(db, await getQueue(), runId, {
+      triggerDetail: { via: 'web', by: allowed.viewer.email ?? allowed.viewer.name },
+    })
     target = `/runs/${retried.runId}`
   } catch (error) {
+    unstable_rethrow(error)
     target = `/runs/${runId}?problem=${problemCode(error, 'retry')}`
   }
   redirect(target as Route)

@@ -16,6 +16,8 @@ import { TriggerList } from '../../../components/trigger-list.tsx'
 import { formatCost, formatDurationMs, formatInstant, timeAgo } from '../../../lib/format.ts'
 import { paramFields } from '../../../lib/params-form.ts'
 import { describeCron, formatInZone, nextFireTimes } from '../../../lib/schedule.ts'
+import { currentViewer } from '../../../server/auth/current-viewer.ts'
+import { canOperate } from '../../../server/auth/viewer.ts'
 import { cancelBackfillAction, startBackfillAction } from '../../../server/backfills/actions.ts'
 import { getPipelineDetail, type PipelineDetail } from '../../../server/queries/get-pipeline-detail.ts'
 import {
@@ -51,6 +53,12 @@ export default async function PipelinePage({ params, searchParams }: Props) {
   if (!read.ok) return <DatabaseProblemNotice problem={read.problem} />
   if (!read.value) notFound()
   const { pipeline, partitions } = read.value
+  const viewer = await currentViewer()
+  const cannotRun = pipeline.archivedAt
+    ? 'Archived pipelines cannot run.'
+    : viewer && canOperate(viewer, pipeline.product.owners)
+      ? undefined
+      : `Owners of ${pipeline.product.name} and admins can run it.`
   const busy =
     partitions?.backfills.some((backfill) => backfill.status === 'running') ||
     pipeline.runs.some((run) => run.status === 'queued' || run.status === 'running')
@@ -122,10 +130,18 @@ export default async function PipelinePage({ params, searchParams }: Props) {
                 <p className="run-form__message" role="alert">
                   The backfill could not be cancelled; the server log says why.
                 </p>
+              ) : first(query.problem) === 'FORBIDDEN' ? (
+                <p className="run-form__message" role="alert">
+                  Only the owners of this data product and admins can cancel its backfills.
+                </p>
               ) : null}
               <BackfillList
                 backfills={partitions.backfills}
-                cancelAction={(backfillId) => cancelBackfillAction.bind(null, pipeline.id, backfillId)}
+                cancelAction={
+                  cannotRun
+                    ? undefined
+                    : (backfillId) => cancelBackfillAction.bind(null, pipeline.id, backfillId)
+                }
                 highlight={first(query.backfill)}
                 now={now}
               />
@@ -242,7 +258,7 @@ export default async function PipelinePage({ params, searchParams }: Props) {
             <RunForm
               fields={paramFields(pipeline.paramsSchema)}
               action={startRunAction.bind(null, pipeline.id)}
-              disabled={pipeline.archivedAt ? 'Archived pipelines cannot run.' : undefined}
+              disabled={cannotRun}
               partition={partitions ? partitionChoice(partitions) : undefined}
             />
           </section>
@@ -258,7 +274,7 @@ export default async function PipelinePage({ params, searchParams }: Props) {
                 keyExample={
                   partitions.scheme.kind === 'time' ? partitionKeyExamples[partitions.scheme.unit] : 'eu'
                 }
-                disabled={pipeline.archivedAt ? 'Archived pipelines cannot run.' : undefined}
+                disabled={cannotRun}
               />
             </section>
           ) : null}

@@ -10,6 +10,8 @@ import { RunControls } from '../../../components/run-controls.tsx'
 import { StatusBadge } from '../../../components/status-badge.tsx'
 import { orderSteps } from '../../../lib/dag-layout.ts'
 import { formatCost, formatDurationMs, formatInstant } from '../../../lib/format.ts'
+import { currentViewer } from '../../../server/auth/current-viewer.ts'
+import { canOperate } from '../../../server/auth/viewer.ts'
 import {
   getRunDetail,
   logLimit,
@@ -36,11 +38,13 @@ const problems: Record<string, string> = {
   RUN_NOT_FOUND: 'The run no longer exists.',
   CANCEL_FAILED: 'The run could not be cancelled; the server log says why.',
   RETRY_FAILED: 'The retry could not be started; the server log says why.',
+  FORBIDDEN: 'Only the owners of this data product and admins can cancel or retry its runs.',
 }
 
 export default async function RunPage({ params, searchParams }: Props) {
   const { id } = await params
   const { problem } = await searchParams
+  const viewer = await currentViewer()
   const read = await readDatabase((db) => getRunDetail(db, id))
   if (!read.ok) return <DatabaseProblemNotice problem={read.problem} />
   const run = read.value
@@ -87,6 +91,7 @@ export default async function RunPage({ params, searchParams }: Props) {
             status={run.status}
             cancelRequested={run.cancelRequestedAt !== null}
             archived={run.pipeline.archived}
+            mayOperate={viewer !== undefined && canOperate(viewer, run.product.owners)}
           />
         </div>
       </div>

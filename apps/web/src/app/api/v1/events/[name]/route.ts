@@ -1,5 +1,6 @@
 import { emitEvent } from '@steward/pipelines/runtime'
 import { apiError, apiErrorFrom } from '../../../../../server/api/api-error.ts'
+import { authorizeApi } from '../../../../../server/api/authorize-api.ts'
 import { paramsOf, readJsonBody } from '../../../../../server/api/read-json-body.ts'
 import { getDb } from '../../../../../server/db.ts'
 import { getQueue } from '../../../../../server/runs/queue.ts'
@@ -17,6 +18,8 @@ export async function POST(
   context: { params: Promise<{ name: string }> },
 ): Promise<Response> {
   const { name } = await context.params
+  const refused = await authorizeApi(request, 'operate')
+  if (refused) return refused
   const body = await readJsonBody(request, '{"params":{…},"id":"…"}')
   if (!body.ok) return apiError(400, 'BODY_INVALID', body.message)
   const params = paramsOf(body.value)

@@ -1,5 +1,6 @@
 import { getRunSnapshot } from '@steward/pipelines/runtime'
 import { apiError, apiErrorFrom } from '../../../../../server/api/api-error.ts'
+import { authorizeApi } from '../../../../../server/api/authorize-api.ts'
 import { getDb } from '../../../../../server/db.ts'
 
 export const dynamic = 'force-dynamic'
@@ -10,11 +11,10 @@ const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
  * GET /api/v1/runs/:id → the run's status, params, error, cost and timings, and each step's
  * status, attempts, output and error with its timings. 404 for an unknown id.
  */
-export async function GET(
-  _request: Request,
-  context: { params: Promise<{ id: string }> },
-): Promise<Response> {
+export async function GET(request: Request, context: { params: Promise<{ id: string }> }): Promise<Response> {
   const { id } = await context.params
+  const refused = await authorizeApi(request, 'read')
+  if (refused) return refused
   if (!uuid.test(id)) return apiError(404, 'RUN_NOT_FOUND', `no run ${id}`)
   try {
     const { db } = await getDb()

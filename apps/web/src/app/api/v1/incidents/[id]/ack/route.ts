@@ -1,5 +1,6 @@
 import { ackIncident } from '@steward/alerts'
 import { apiError, apiErrorFrom } from '../../../../../../server/api/api-error.ts'
+import { authorizeApi } from '../../../../../../server/api/authorize-api.ts'
 import { readJsonBody } from '../../../../../../server/api/read-json-body.ts'
 import { getDb } from '../../../../../../server/db.ts'
 
@@ -13,6 +14,8 @@ export async function POST(
   context: { params: Promise<{ id: string }> },
 ): Promise<Response> {
   const { id } = await context.params
+  const refused = await authorizeApi(request, 'operate', uuid.test(id) ? { incidentId: id } : undefined)
+  if (refused) return refused
   const body = await readJsonBody(request, '{ "by": "who acknowledges" }')
   if (!body.ok) return apiError(400, 'BODY_INVALID', body.message)
   const by = typeof body.value.by === 'string' && body.value.by.trim() ? body.value.by.trim() : 'the web UI'

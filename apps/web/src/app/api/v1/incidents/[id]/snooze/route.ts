@@ -1,5 +1,6 @@
 import { durationMs, snoozeIncident } from '@steward/alerts'
 import { apiError, apiErrorFrom } from '../../../../../../server/api/api-error.ts'
+import { authorizeApi } from '../../../../../../server/api/authorize-api.ts'
 import { readJsonBody } from '../../../../../../server/api/read-json-body.ts'
 import { getDb } from '../../../../../../server/db.ts'
 
@@ -14,6 +15,8 @@ export async function POST(
   context: { params: Promise<{ id: string }> },
 ): Promise<Response> {
   const { id } = await context.params
+  const refused = await authorizeApi(request, 'operate', uuid.test(id) ? { incidentId: id } : undefined)
+  if (refused) return refused
   const body = await readJsonBody(request, shape)
   if (!body.ok) return apiError(400, 'BODY_INVALID', body.message)
   const { for: length, until, by } = body.value

@@ -1,6 +1,7 @@
 import type { BackfillMode } from '@steward/db'
 import { startBackfill } from '@steward/pipelines/runtime'
 import { apiError, apiErrorFrom } from '../../../../../../server/api/api-error.ts'
+import { authorizeApi } from '../../../../../../server/api/authorize-api.ts'
 import { readJsonBody } from '../../../../../../server/api/read-json-body.ts'
 import { getDb } from '../../../../../../server/db.ts'
 import { getQueue } from '../../../../../../server/runs/queue.ts'
@@ -22,6 +23,8 @@ export async function POST(
   context: { params: Promise<{ id: string }> },
 ): Promise<Response> {
   const { id } = await context.params
+  const refused = await authorizeApi(request, 'operate', { pipelineId: id })
+  if (refused) return refused
   const body = await readJsonBody(request, shape)
   if (!body.ok) return apiError(400, 'BODY_INVALID', body.message)
   const { from, to, mode = 'all', concurrency = 4, withDownstream = false } = body.value
