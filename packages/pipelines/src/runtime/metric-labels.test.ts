@@ -101,11 +101,12 @@ describe.each(testBackends)('labelled metrics on $name', (backend) => {
           },
         }),
     })
-    h = new RuntimeHarness(t.db, testQueueBackend('postgres', t))
-    await h.deploy([perHost])
-    await h.startWorker({ metricLabelSets: 3 })
+    const harness = new RuntimeHarness(t.db, testQueueBackend('postgres', t))
+    h = harness
+    await harness.deploy([perHost])
+    await harness.startWorker({ metricLabelSets: 3 })
     const run = async (hosts: string[]) => {
-      const { runId } = await startRun(t.db, h!.queue, {
+      const { runId } = await startRun(t.db, harness.queue, {
         pipelineId: 'test.per-host',
         params: { hosts },
         trigger: 'manual',
@@ -135,7 +136,7 @@ describe.each(testBackends)('labelled metrics on $name', (backend) => {
     const step = refused.steps[0]
     expect(step?.attempt_count).toBe(1)
     expect(step?.error).toMatchObject({ code: 'METRIC_LABELS_REFUSED' })
-    expect((step?.error as { message: string }).message).toContain('metric "rows" of pipeline test.per-host')
+    expect(JSON.stringify(step?.error)).toContain('of pipeline test.per-host already has 3 distinct label sets')
   })
 
   it('a new worker reads the label sets other workers wrote', async () => {
