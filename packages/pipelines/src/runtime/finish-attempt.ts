@@ -1,6 +1,6 @@
 import type { CostKind, ErrorInfo, LogLevel, Run, RunStatus, StepSpec } from '@steward/db'
 import { json, type MetricsTable } from '@steward/db'
-import type { Insertable } from 'kysely'
+import { type Insertable, sql } from 'kysely'
 import { advanceRun } from './advance-run.ts'
 import { chunks } from './chunks.ts'
 import type { ClaimedAttempt } from './claim-step.ts'
@@ -161,7 +161,7 @@ async function insertMetrics(trx: Db, rows: Insertable<MetricsTable>[]): Promise
         .selectFrom('written')
         .select(['written.pipeline_id', 'written.name', 'written.labels'])
         .distinct()
-        .where('written.labels', '<>', emptyLabels),
+        .where(sql<boolean>`written.labels <> ${emptyLabels}::jsonb`),
     )
     .onConflict((oc) => oc.doNothing())
     .execute()

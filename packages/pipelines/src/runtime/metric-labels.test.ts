@@ -136,7 +136,9 @@ describe.each(testBackends)('labelled metrics on $name', (backend) => {
     const step = refused.steps[0]
     expect(step?.attempt_count).toBe(1)
     expect(step?.error).toMatchObject({ code: 'METRIC_LABELS_REFUSED' })
-    expect(JSON.stringify(step?.error)).toContain('of pipeline test.per-host already has 3 distinct label sets')
+    expect(JSON.stringify(step?.error)).toContain(
+      'of pipeline test.per-host already has 3 distinct label sets',
+    )
   })
 
   it('a new worker reads the label sets other workers wrote', async () => {
