@@ -1,4 +1,5 @@
 import { resolve } from 'node:path'
+import { parseSilenceSwitch, type Silence } from './src/access-logs/silence-switch.ts'
 
 /**
  * The one place the examples read the environment (the pipelines call these when a step runs, never
@@ -27,4 +28,13 @@ export function churnInbox(): string {
  */
 export function userIdSalt(): string {
   return process.env.STEWARD_EXAMPLES_SALT?.trim() || 'steward-examples-demo-salt'
+}
+
+/**
+ * The demo switch: `STEWARD_DEMO_SILENCE_HOST=web-3` (and optionally `STEWARD_DEMO_SILENCE_FROM`, an
+ * ISO hour) makes the generated access logs miss that host from then on, so the per-host volume
+ * alert has something to catch.
+ */
+export function demoSilence(): Silence | undefined {
+  return parseSilenceSwitch(process.env.STEWARD_DEMO_SILENCE_HOST, process.env.STEWARD_DEMO_SILENCE_FROM)
 }

@@ -27,16 +27,41 @@ describe('the example pipelines, step by step', () => {
   it('app-activity.daily extracts, counts and publishes a day, reporting rows, bytes and bots', async () => {
     const run = await runSteps(appActivityDaily, {}, '2026-11-02')
     const metric = (name: string) => run.metrics.find((m) => m.name === name && m.labels === undefined)?.value
-    expect(metric('rows')).toBeGreaterThan(40_000)
     expect(metric('bytes')).toBeGreaterThan(10_000_000)
     expect(metric('bots_removed')).toBeGreaterThan(1_000)
-    const perHost = run.metrics.filter((m) => m.name === 'rows' && m.labels !== undefined)
-    expect(perHost).toHaveLength(10)
-    expect(perHost.reduce((sum, m) => sum + m.value, 0)).toBe(metric('rows'))
+    // Rows are reported per host only: the total is their sum.
+    expect(metric('rows')).toBeUndefined()
+    const perHost = run.metrics.filter((m) => m.name === 'rows')
+    expect(perHost.map((m) => m.labels?.host).sort()).toEqual(
+      Array.from({ length: 10 }, (_, i) => `web-${i + 1}`).sort(),
+    )
+    expect(perHost.reduce((sum, m) => sum + m.value, 0)).toBeGreaterThan(40_000)
+    expect(appActivityDaily.alerts).toContainEqual(
+      expect.objectContaining({ kind: 'volume', metric: 'rows', by: ['host'] }),
+    )
     const latest = JSON.parse(
       await readFile(join(home, 'data/app-activity-counts/published/latest.json'), 'utf8'),
     )
     expect(latest).toMatchObject({ day: '2026-11-02', rows: expect.any(Number) })
+  })
+
+  it('app-activity.daily with the demo switch on counts a day where web-3 stops logging at 14:00', async () => {
+    process.env.STEWARD_DEMO_SILENCE_HOST = 'web-3'
+    process.env.STEWARD_DEMO_SILENCE_FROM = '2026-11-11T14:00Z'
+    try {
+      // The day before the switch is untouched; the day it reaches is written again without web-3's afternoon.
+      const before = await runSteps(appActivityDaily, {}, '2026-11-10')
+      const day = await runSteps(appActivityDaily, {}, '2026-11-11')
+      const rowsOf = (run: typeof day, host: string) =>
+        run.metrics.find((m) => m.name === 'rows' && m.labels?.host === host)?.value ?? 0
+      expect(rowsOf(before, 'web-3')).toBeGreaterThan(0.8 * rowsOf(before, 'web-4'))
+      expect(rowsOf(day, 'web-3')).toBeGreaterThan(0)
+      expect(rowsOf(day, 'web-3')).toBeLessThan(0.6 * rowsOf(day, 'web-4'))
+      expect(rowsOf(day, 'web-4')).toBeGreaterThan(0.8 * rowsOf(before, 'web-4'))
+    } finally {
+      delete process.env.STEWARD_DEMO_SILENCE_HOST
+      delete process.env.STEWARD_DEMO_SILENCE_FROM
+    }
   })
 
   it('signup-funnel.weekly builds sequences (backfilling days never counted) and the funnel', async () => {

@@ -1,7 +1,9 @@
 import { access } from 'node:fs/promises'
-import { dailyPartitions, definePipeline, manual } from '@steward/pipelines'
-import { dataDir, userIdSalt } from '../env.ts'
+import { dailyPartitions, definePipeline, manual, volume } from '@steward/pipelines'
+import { dataDir, demoSilence, userIdSalt } from '../env.ts'
 import { appActivityCounts } from '../products/app-activity-counts.ts'
+import { parseDay } from '../src/access-logs/generate-access-logs.ts'
+import { silencesDay } from '../src/access-logs/silence-switch.ts'
 import { accessLogPath, writeAccessLogs } from '../src/access-logs/write-access-logs.ts'
 import { countAccessLogFile } from '../src/activity/count-access-log-file.ts'
 import { publishCounts } from '../src/activity/publish-counts.ts'
@@ -23,6 +25,17 @@ export const appActivityDaily = definePipeline({
   triggers: [manual()],
   // The access logs are written per UTC day, so the partitions are UTC days too.
   partitions: dailyPartitions({ start: '2026-01-01', timezone: 'UTC' }),
+  alerts: [
+    // One incident per quiet web server, judged against its own same hour on the last 7 days; the
+    // total of ten hosts barely moves when one stops. Try it: STEWARD_DEMO_SILENCE_HOST (README).
+    volume({
+      name: 'rows-per-host',
+      metric: 'rows',
+      step: 'count',
+      by: ['host'],
+      below: { vsSameHour: { days: 7 }, ratio: 0.5 },
+    }),
+  ],
   steps: (s) =>
     s
       .step('extract', {
@@ -34,16 +47,29 @@ export const appActivityDaily = definePipeline({
           const dir = dataLayout(dataDir()).accessLogs
           const logPath = accessLogPath(dir, day)
           // The demo's web servers are a generator: a day already on disk is kept as it is (so a
-          // hand-edited log shows up in the counts), a missing one is written.
+          // hand-edited log shows up in the counts), a missing one is written; with the demo switch
+          // on (STEWARD_DEMO_SILENCE_HOST), a day it reaches is written again without that host.
+          const silence = demoSilence()
+          const silenced = silencesDay(silence, parseDay(day))
           const present = await access(logPath).then(
             () => true,
             () => false,
           )
-          if (present) {
+          if (present && !silenced) {
             ctx.log.info('access log already on disk', { logPath })
             return { day, logPath }
           }
-          const written = await writeAccessLogs(dir, { seed: exampleSeed, day, linesPerDay })
+          const written = await writeAccessLogs(dir, {
+            seed: exampleSeed,
+            day,
+            linesPerDay,
+            ...(silenced && silence ? { silence } : {}),
+          })
+          if (silenced && silence)
+            ctx.log.warn('demo switch: a web server stopped logging', {
+              host: silence.host,
+              from: silence.from.toISOString(),
+            })
           ctx.log.info('access log written', { logPath, lines: written.lines, bytes: written.bytes })
           return { day, logPath }
         },
@@ -61,8 +87,8 @@ export const appActivityDaily = definePipeline({
             eventsDir: layout.events,
             salt: userIdSalt(),
           })
-          ctx.metric('rows', counted.rows)
-          // Per host too: a server that stops logging is a drop in its own series, not a dent in the total.
+          // Per host: a server that stops logging is a drop in its own series, not a dent in the
+          // total. The total is the sum over hosts (what the total volume rule and charts read).
           for (const [host, rows] of Object.entries(counted.rowsByHost)) ctx.metric('rows', rows, { host })
           ctx.metric('bytes', counted.bytes)
           ctx.metric('bots_removed', counted.botsRemoved)

@@ -8,6 +8,12 @@ export { evaluateTimers } from './evaluate/evaluate-timers.ts'
 export { baselineHours, checkVolume } from './evaluate/volume-check.ts'
 export { ackIncident, snoozeIncident } from './incidents/ack-and-snooze.ts'
 export { type Firing, fireIncident, resolveIncident } from './incidents/incident-lifecycle.ts'
+// Queries for the web.
+export {
+  getMetricSeriesByLabel,
+  type MetricSeries,
+  type MetricSeriesQuery,
+} from './queries/get-metric-series-by-label.ts'
 export * from './rules/index.ts'
 export { handleSlackInteraction, type InteractionResult } from './slack/interactivity.ts'
 export { ackActionId, renderFirst, snoozeActionId } from './slack/render.ts'

@@ -18,6 +18,7 @@ const tables = [
   'cost_entries',
   'incidents',
   'logs',
+  'metric_label_sets',
   'metrics',
   'notifications',
   'pipeline_versions',

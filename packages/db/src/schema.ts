@@ -216,6 +216,14 @@ export interface MetricsTable {
   recorded_at: CreatedAt
 }
 
+/** One label set a pipeline's metric has carried; `labels` is never `{}`. */
+export interface MetricLabelSetsTable {
+  pipeline_id: string
+  metric: string
+  labels: Json<Record<string, string>>
+  first_seen_at: CreatedAt
+}
+
 export interface LogsTable {
   id: Generated<string>
   run_id: string
@@ -448,6 +456,7 @@ export interface Database {
   step_runs: StepRunsTable
   attempts: AttemptsTable
   metrics: MetricsTable
+  metric_label_sets: MetricLabelSetsTable
   logs: LogsTable
   cost_entries: CostEntriesTable
   backfills: BackfillsTable

@@ -2,9 +2,11 @@ import { CronExpressionParser } from 'cron-parser'
 import { sql } from 'kysely'
 import { fireIncident, isSnoozed, resolveIncident } from '../incidents/incident-lifecycle.ts'
 import { addToOutbox, type Db, type Trx } from '../incidents/outbox.ts'
+import { hourlySumsBySource, hourRange } from '../queries/hourly-sums-by-source.ts'
 import { durationMs } from '../rules/duration.ts'
 import type { DigestRule, FreshnessRule, LateRule, VolumeBound, VolumeRule } from '../rules/rule-types.ts'
 import { renderDigest, renderReminder } from '../slack/render.ts'
+import { checkFreshnessBySource, checkVolumeBySource } from './check-by-source.ts'
 import { formatMs } from './evaluate-finished-runs.ts'
 import { firingFor } from './firing-for.ts'
 import { type BoundRule, RuleCatalog } from './rule-catalog.ts'
@@ -34,12 +36,19 @@ export async function evaluateTimers(db: Db, options: { now?: Date } = {}): Prom
     const catalog = await RuleCatalog.load(trx)
     for (const bound of catalog.rules) {
       switch (bound.rule.kind) {
-        case 'freshness':
-          await checkFreshness(trx, catalog, bound, bound.rule, now)
+        case 'freshness': {
+          const { by, metric } = bound.rule
+          if (by !== undefined && metric !== undefined)
+            await checkFreshnessBySource(trx, catalog, bound, { ...bound.rule, by, metric }, now)
+          else await checkFreshness(trx, catalog, bound, bound.rule, now)
           break
-        case 'volume':
-          await checkVolumeRule(trx, catalog, bound, bound.rule, now)
+        }
+        case 'volume': {
+          const { by } = bound.rule
+          if (by !== undefined) await checkVolumeBySource(trx, catalog, bound, { ...bound.rule, by }, now)
+          else await checkVolumeRule(trx, catalog, bound, bound.rule, now)
           break
+        }
         case 'budget':
           await checkBudget(trx, bound, bound.rule.monthlyUsd, bound.rule.forecast ?? true, now)
           break
@@ -134,34 +143,24 @@ async function checkVolumeRule(
   if (pipelines.length === 0) return
   // The last complete hour: the current one is still filling.
   const hour = new Date(hourStartOf(now).getTime() - hourMs)
-  const sumAt = async (start: Date): Promise<number> => {
-    let query = trx
-      .selectFrom('metrics')
-      .select(sql<string>`coalesce(sum(metrics.value), 0)`.as('total'))
-      .where('metrics.name', '=', rule.metric)
-      .where('metrics.pipeline_id', 'in', pipelines)
-      .where('metrics.recorded_at', '>=', start)
-      .where('metrics.recorded_at', '<', new Date(start.getTime() + hourMs))
-    if (rule.step !== undefined) {
-      const step = rule.step
-      query = query.where(({ exists, selectFrom }) =>
-        exists(
-          selectFrom('step_runs as s')
-            .select('s.id')
-            .whereRef('s.id', '=', 'metrics.step_run_id')
-            .where('s.step_id', '=', step),
-        ),
-      )
-    }
-    return Number((await query.executeTakeFirstOrThrow()).total)
-  }
-  const value = await sumAt(hour)
+  const limits = (['below', 'above'] as const).flatMap((direction) => {
+    const limit: VolumeBound | undefined = rule[direction]
+    return limit === undefined ? [] : [{ direction, limit }]
+  })
+  const baselines = limits.map(({ limit }) => (typeof limit === 'number' ? [] : baselineHours(hour, limit)))
+  // The hour and every baseline hour in one query; the total is the sum over all label sets.
+  const { sums } = await hourlySumsBySource(
+    trx,
+    { metric: rule.metric, pipelines, ...(rule.step ? { step: rule.step } : {}) },
+    [],
+    [hour, ...baselines.flat()].map(hourRange),
+  )
+  const sumAt = (start: Date): number => sums.get(start.getTime())?.get('') ?? 0
+  const value = sumAt(hour)
   const subjectKey = `${bound.pipelineId ? `pipeline:${bound.pipelineId}` : `product:${bound.product.id}`}/metric:${rule.step ? `${rule.step}.` : ''}${rule.metric}`
   const breaches: string[] = []
-  for (const direction of ['below', 'above'] as const) {
-    const limit: VolumeBound | undefined = rule[direction]
-    if (limit === undefined) continue
-    const baseline = typeof limit === 'number' ? [] : await Promise.all(baselineHours(hour, limit).map(sumAt))
+  for (const [i, { direction, limit }] of limits.entries()) {
+    const baseline = (baselines[i] ?? []).map(sumAt)
     const verdict = checkVolume(value, direction, limit, baseline)
     if (verdict.breached)
       breaches.push(`${value} ${direction === 'below' ? '<' : '>'} ${round(verdict.threshold)}`)

@@ -33,7 +33,11 @@ export const runTooLong = (options: Options<RunTooLongRule>): RunTooLongRule => 
 /** @example alerts: [late({ finishWithin: '3h' })] — on a scheduled pipeline */
 export const late = (options: Options<LateRule>): LateRule => ({ kind: 'late', ...options })
 
-/** @example alerts: [freshness({ maxAge: '26h', metric: 'rows' })] */
+/**
+ * @example
+ * alerts: [freshness({ maxAge: '26h', metric: 'rows' })]
+ * alerts: [freshness({ maxAge: '2h', metric: 'rows', by: ['host'] })] // one incident per quiet host
+ */
 export const freshness = (options: Options<FreshnessRule> = {}): FreshnessRule => ({
   kind: 'freshness',
   ...options,
@@ -43,6 +47,7 @@ export const freshness = (options: Options<FreshnessRule> = {}): FreshnessRule =
  * @example
  * volume({ metric: 'rows', step: 'extract', below: { vsSameHour: { days: 7 }, ratio: 0.5 } })
  * volume({ metric: 'rows', below: 1, above: { vsSameHour: { weeks: 4 }, deviations: 4 } })
+ * volume({ metric: 'rows', by: ['host'], below: { vsSameHour: { days: 7 }, ratio: 0.5 } }) // per host
  */
 export const volume = (options: Options<VolumeRule>): VolumeRule => ({ kind: 'volume', ...options })
 

@@ -28,6 +28,16 @@ const name = z.string({ error: 'must be a string' }).regex(/^[a-z0-9][a-z0-9_-]*
   error: 'must be lowercase letters, digits, "-" or "_", e.g. "rows-drop"',
 })
 
+const labelNames = z
+  .array(
+    z.string({ error: 'must be a label name' }).regex(/^[A-Za-z_][A-Za-z0-9_]*$/, {
+      error: 'must be a label name: letters, digits and "_", e.g. "host"',
+    }),
+    { error: 'must be a list of label names, e.g. ["host"]' },
+  )
+  .min(1, { error: 'must name at least one label, e.g. ["host"]' })
+  .max(5, { error: 'must name at most 5 labels' })
+
 const destination = z
   .string({ error: 'must be a string' })
   .refine((value) => slackPattern.test(value) || value === 'owners' || value === 'stakeholders', {
@@ -87,12 +97,19 @@ const ruleSchema = z.discriminatedUnion(
       .refine((rule) => rule.startWithin !== undefined || rule.finishWithin !== undefined, {
         error: 'needs startWithin or finishWithin, e.g. late({ finishWithin: "3h" })',
       }),
-    z.strictObject({
-      kind: z.literal('freshness'),
-      maxAge: duration.optional(),
-      metric: z.string().optional(),
-      ...common,
-    }),
+    z
+      .strictObject({
+        kind: z.literal('freshness'),
+        maxAge: duration.optional(),
+        metric: z.string().optional(),
+        by: labelNames.optional(),
+        ...common,
+      })
+      .refine((rule) => rule.by === undefined || rule.metric !== undefined, {
+        error:
+          'by needs metric: the labels belong to a metric, e.g. freshness({ metric: "rows", by: ["host"] })',
+        path: ['by'],
+      }),
     z
       .strictObject({
         kind: z.literal('volume'),
@@ -100,6 +117,7 @@ const ruleSchema = z.discriminatedUnion(
         step: z.string().optional(),
         below: bound.optional(),
         above: bound.optional(),
+        by: labelNames.optional(),
         ...common,
       })
       .refine((rule) => rule.below !== undefined || rule.above !== undefined, {

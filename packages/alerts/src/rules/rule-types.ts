@@ -57,6 +57,12 @@ export interface FreshnessRule extends RuleCommon {
   kind: 'freshness'
   maxAge?: RuleDuration
   metric?: string
+  /**
+   * Per source: each value of these labels of `metric` (`by: ['host']`) has its own age, and one
+   * that stopped reporting more than 0 opens an incident for that source alone. Sources that have
+   * not reported for 7 days are no longer watched. Needs `metric`.
+   */
+  by?: readonly string[]
 }
 
 /** Compare with the same hour on the previous `days` days or `weeks` weeks. */
@@ -71,13 +77,23 @@ export type VolumeBound =
   | { vsSameHour: SeasonalBaseline; ratio: number }
   | { vsSameHour: SeasonalBaseline; deviations: number }
 
-/** A step metric summed per hour, checked for the last complete hour; no data in an hour counts as 0. */
+/**
+ * A step metric summed per hour, checked for the last complete hour; no data in an hour counts as 0.
+ * Without `by` it watches the metric reported without labels (`ctx.metric('rows', n)`).
+ */
 export interface VolumeRule extends RuleCommon {
   kind: 'volume'
   metric: string
   step?: string
   below?: VolumeBound
   above?: VolumeBound
+  /**
+   * Per source: the metric reported with these labels (`ctx.metric('rows', n, { host })`), each
+   * value judged against its own baseline, one incident per source. A source in the baseline that
+   * stopped reporting counts as 0; one that is new (absent from the baseline) opens nothing. With
+   * a fixed bound, the sources are those that reported in the 24 hours before.
+   */
+  by?: readonly string[]
 }
 
 /** A run cost more than `runAboveUsd`. */

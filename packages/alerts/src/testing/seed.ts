@@ -83,7 +83,7 @@ export async function seedRun(
     status: 'succeeded' | 'failed'
     steps?: Record<string, 'succeeded' | 'failed'>
     finishedAt?: Date
-    metrics?: { step: string; name: string; value: number; at: Date }[]
+    metrics?: { step: string; name: string; value: number; at: Date; labels?: Record<string, string> }[]
   },
 ): Promise<string> {
   // One transaction, as the runtime writes a run with its step runs: the evaluator never sees half.
@@ -136,20 +136,16 @@ async function insertRun(db: Kysely<Database>, run: Parameters<typeof seedRun>[1
       })
       .execute()
   }
-  for (const metric of run.metrics ?? []) {
-    await db
-      .insertInto('metrics')
-      .values({
-        run_id: id,
-        step_run_id: stepIds.get(metric.step) ?? null,
-        pipeline_id: run.pipelineId,
-        product_id: run.productId,
-        name: metric.name,
-        value: metric.value,
-        labels: json({}),
-        recorded_at: metric.at,
-      })
-      .execute()
-  }
+  const metrics = (run.metrics ?? []).map((metric) => ({
+    run_id: id,
+    step_run_id: stepIds.get(metric.step) ?? null,
+    pipeline_id: run.pipelineId,
+    product_id: run.productId,
+    name: metric.name,
+    value: metric.value,
+    labels: json(metric.labels ?? {}),
+    recorded_at: metric.at,
+  }))
+  if (metrics.length > 0) await db.insertInto('metrics').values(metrics).execute()
   return id
 }

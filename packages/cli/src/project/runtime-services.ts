@@ -92,6 +92,9 @@ export async function startProjectWorker(
     project,
     concurrency: options.concurrency,
     ...(project.config.costs ? { costRates: project.config.costs } : {}),
+    ...(project.config.defaults?.metricLabelSets === undefined
+      ? {}
+      : { metricLabelSets: project.config.defaults.metricLabelSets }),
     onError: (error) => options.log(`worker: ${error instanceof Error ? error.message : String(error)}`),
   })
 }

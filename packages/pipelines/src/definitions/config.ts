@@ -10,6 +10,11 @@ export interface StepDefaults {
   retries?: number
   timeout?: Duration
   backoff?: Backoff
+  /**
+   * Distinct label sets (`ctx.metric('rows', n, { host })`) a metric may carry per pipeline; past
+   * it `ctx.metric` fails the step, naming the metric and the label. Default 100.
+   */
+  metricLabelSets?: number
 }
 
 export interface CostRates {
@@ -48,6 +53,12 @@ const configOptionsSchema = z.strictObject({
       retries: retries().optional(),
       timeout: duration({ positive: true }).optional(),
       backoff: backoff().optional(),
+      metricLabelSets: z
+        .number({ error: 'must be a whole number from 1 to 10000, e.g. 100' })
+        .int({ error: 'must be a whole number from 1 to 10000, e.g. 100' })
+        .min(1, { error: 'must be a whole number from 1 to 10000, e.g. 100' })
+        .max(10_000, { error: 'must be a whole number from 1 to 10000, e.g. 100' })
+        .optional(),
     })
     .optional(),
   costs: z

@@ -149,7 +149,7 @@ describe('defineConfig', () => {
   it('records problems in the config with their fields', () => {
     const config = defineConfig({
       definitions: [],
-      defaults: { retries: 1.5, timeout: 'soon' as Duration },
+      defaults: { retries: 1.5, timeout: 'soon' as Duration, metricLabelSets: 0 },
       costs: { workerHourUsd: { default: -1 } },
       usage: { timezone: 'UTC', weekStartsOn: 'tuesday' as 'monday' },
     })
@@ -157,6 +157,7 @@ describe('defineConfig', () => {
       'definitions',
       'defaults.retries',
       'defaults.timeout',
+      'defaults.metricLabelSets',
       'costs.workerHourUsd.default',
       'usage.weekStartsOn',
     ])

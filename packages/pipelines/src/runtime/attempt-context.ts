@@ -2,6 +2,7 @@ import type { LogLevel } from '@steward/db'
 import type { CostReport, LogFields, StepContext, StepLogger } from '../definitions/step-context.ts'
 import type { Partition } from '../partitions/partition-scheme.ts'
 import type { AttemptRecords } from './finish-attempt.ts'
+import { MetricLabelSets } from './metric-label-sets.ts'
 
 /** Past this many lines an attempt's log keeps a count of what it dropped, not the lines. */
 const maxLogLines = 2_000
@@ -15,6 +16,8 @@ export interface AttemptContextInput {
   signal: AbortSignal
   /** The run's partition, when its pipeline has partitions. */
   partition?: Partition | undefined
+  /** The worker's label sets per pipeline (loaded for this pipeline); default: this attempt's alone. */
+  labelSets?: MetricLabelSets
 }
 
 /**
@@ -26,6 +29,7 @@ export function createAttemptContext(input: AttemptContextInput): {
   records: AttemptRecords
 } {
   const records: AttemptRecords = { logs: [], metrics: [], costs: [] }
+  const labelSets = input.labelSets ?? new MetricLabelSets()
   let dropped = 0
   const write = (level: LogLevel, message: string, fields?: LogFields) => {
     if (records.logs.length >= maxLogLines) {
@@ -58,6 +62,8 @@ export function createAttemptContext(input: AttemptContextInput): {
         return
       }
       const stringLabels = Object.fromEntries(Object.entries(labels ?? {}).map(([k, v]) => [k, String(v)]))
+      // Throws (failing the step without retries) past the metric's label-set limit.
+      labelSets.admit(input.pipelineId, name, stringLabels)
       records.metrics.push({ name, value, labels: stringLabels, at: new Date() })
     },
     cost(entry: CostReport) {

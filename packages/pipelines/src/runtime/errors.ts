@@ -24,6 +24,7 @@ export type FailureCode =
   | 'STEP_NOT_LOADED'
   | 'WORKER_LOST'
   | 'UPSTREAM_FAILED'
+  | 'METRIC_LABELS_REFUSED'
 
 /**
  * Thrown by a step to fail at once, without the retries it has left: bad input that no retry can

@@ -1,5 +1,6 @@
 import type { CostKind, ErrorInfo, LogLevel, Run, RunStatus, StepSpec } from '@steward/db'
-import { json } from '@steward/db'
+import { json, type MetricsTable } from '@steward/db'
+import { type Insertable, sql } from 'kysely'
 import { advanceRun } from './advance-run.ts'
 import { chunks } from './chunks.ts'
 import type { ClaimedAttempt } from './claim-step.ts'
@@ -139,6 +140,35 @@ export async function finishAttemptIn(
   return { recorded: true, enqueue: [...enqueue, ...advanced.enqueue], runStatus: advanced.status }
 }
 
+/**
+ * One statement either way: metrics without labels are a plain multi-row insert; with labels, the
+ * insert feeds `metric_label_sets` (the sources each metric has had) in a CTE, so labels cost no
+ * extra round trip on the finishing path.
+ */
+async function insertMetrics(trx: Db, rows: Insertable<MetricsTable>[]): Promise<void> {
+  if (rows.every((row) => row.labels === emptyLabels)) {
+    await trx.insertInto('metrics').values(rows).execute()
+    return
+  }
+  await trx
+    .with('written', (db) =>
+      db.insertInto('metrics').values(rows).returning(['pipeline_id', 'name', 'labels']),
+    )
+    .insertInto('metric_label_sets')
+    .columns(['pipeline_id', 'metric', 'labels'])
+    .expression((eb) =>
+      eb
+        .selectFrom('written')
+        .select(['written.pipeline_id', 'written.name', 'written.labels'])
+        .distinct()
+        .where(sql<boolean>`written.labels <> ${emptyLabels}::jsonb`),
+    )
+    .onConflict((oc) => oc.doNothing())
+    .execute()
+}
+
+const emptyLabels = json({})
+
 /** The logs, metrics and cost entries of attempts of `run` (one insert per kind for all of them). */
 export async function writeRecords(
   trx: Db,
@@ -185,7 +215,7 @@ export async function writeRecordsOf(
       recorded_at: metric.at,
     })),
   )
-  for (const rows of chunks(metrics)) await trx.insertInto('metrics').values(rows).execute()
+  for (const rows of chunks(metrics)) await insertMetrics(trx, rows)
   const costs = items.flatMap((item) =>
     (item.input.records?.costs ?? []).map((cost) => ({
       ...owner(item),

@@ -5,6 +5,7 @@ import type { ClaimedAttempt } from './claim-step.ts'
 import type { Db } from './db.ts'
 import type { AttemptOutcome } from './finish-attempt.ts'
 import type { InFlight } from './in-flight.ts'
+import type { MetricLabelSets } from './metric-label-sets.ts'
 import { checkParams } from './params.ts'
 import type { RuntimeQueue, StepJobData } from './queues.ts'
 import { runAttempt } from './run-attempt.ts'
@@ -22,6 +23,8 @@ export interface StepProcessorDeps {
   workerClass: string
   /** US dollars per hour of this worker class. */
   hourlyUsd: number
+  /** The label sets each pipeline's metrics have carried, held under the configured limit. */
+  labelSets: MetricLabelSets
 }
 
 export type StepJobResult = 'skipped' | AttemptOutcome['status']
@@ -92,6 +95,7 @@ async function runClaimed(
         error: { message: params.error.message, code: 'PARAMS_INVALID' },
       }
     } else {
+      await deps.labelSets.load(run.pipeline_id)
       const attempt = createAttemptContext({
         params: params.value,
         runId: run.id,
@@ -100,6 +104,7 @@ async function runClaimed(
         attempt: stepRun.attempt_count,
         signal: controller.signal,
         partition: runPartition(definition.partitions, run.partition_key),
+        labelSets: deps.labelSets,
       })
       outcome = await runAttempt(step, attempt.ctx, upstream, controller, spec?.timeoutMs ?? null)
       records = attempt.records

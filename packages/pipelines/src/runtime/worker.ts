@@ -5,6 +5,7 @@ import type { Pipeline } from '../definitions/pipeline.ts'
 import type { Project } from '../loader/project.ts'
 import type { Db } from './db.ts'
 import { InFlight } from './in-flight.ts'
+import { MetricLabelSets } from './metric-label-sets.ts'
 import { hourlyRate, processStepJob } from './process-step.ts'
 import { openPostgresWorker } from './queue-backends/postgres.ts'
 import { assertNoEviction, openRedisWorker } from './queue-backends/redis.ts'
@@ -39,6 +40,8 @@ interface WorkerOptions {
   /** Prices compute time (`costRates.workerHourUsd[workerClass]`). Default `default`. */
   workerClass?: string
   costRates?: CostRates
+  /** Distinct label sets a metric may carry per pipeline (`defaults.metricLabelSets`). Default 100. */
+  metricLabelSets?: number
   /** Queue key prefix (the schema on PostgreSQL) and name; tests give each their own. */
   prefix?: string
   queueName?: string
@@ -106,6 +109,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<RuntimeW
     workerId,
     workerClass,
     hourlyUsd: hourlyRate(options.costRates, workerClass),
+    labelSets: new MetricLabelSets(options.db, options.metricLabelSets),
   }
 
   const processor = async (job: Job<RuntimeJobData, unknown, string>) => {
