@@ -149,7 +149,10 @@ describe('sign-in with OIDC', () => {
     const start = (token?: string) =>
       fetch(`${server?.url}/api/v1/pipelines/signup-funnel.weekly/runs`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+        headers: {
+          'content-type': 'application/json',
+          ...(token ? { authorization: `Bearer ${token}` } : {}),
+        },
         body: JSON.stringify({ params: { region: 'us' } }),
       })
     const anonymous = await start()
