@@ -6,6 +6,7 @@ import { SiteHeader } from '../components/site-header.tsx'
 import './globals.css'
 import '../styles/partitions.css'
 import '../styles/sign-in.css'
+import '../styles/labelled-metrics.css'
 
 export const metadata: Metadata = {
   title: { default: 'Steward', template: '%s · Steward' },

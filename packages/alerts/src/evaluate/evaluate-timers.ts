@@ -7,6 +7,7 @@ import { durationMs } from '../rules/duration.ts'
 import type { DigestRule, FreshnessRule, LateRule, VolumeBound, VolumeRule } from '../rules/rule-types.ts'
 import { renderDigest, renderReminder } from '../slack/render.ts'
 import { checkFreshnessBySource, checkVolumeBySource } from './check-by-source.ts'
+import { checkUnused, checkUsageDrop } from './check-usage.ts'
 import { formatMs } from './evaluate-finished-runs.ts'
 import { firingFor } from './firing-for.ts'
 import { type BoundRule, RuleCatalog } from './rule-catalog.ts'
@@ -67,8 +68,13 @@ export async function evaluateTimers(db: Db, options: { now?: Date } = {}): Prom
         case 'digest':
           await sendDigest(trx, catalog, bound, bound.rule, now)
           break
+        case 'unused':
+          await checkUnused(trx, bound, bound.rule, now)
+          break
+        case 'usage-drop':
+          await checkUsageDrop(trx, bound, bound.rule, now)
+          break
         default:
-          // usage-drop and unused are evaluated once usage events exist (issue 5).
           break
       }
     }

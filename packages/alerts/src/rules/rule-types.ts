@@ -110,14 +110,14 @@ export interface BudgetRule extends RuleCommon {
   forecast?: boolean
 }
 
-/** Usage fell to below `ratio` of the previous period. Evaluated once usage events land (issue 5). */
+/** Unique users of the last complete period fell below `ratio` of the period before's. */
 export interface UsageDropRule extends RuleCommon {
   kind: 'usage-drop'
   ratio: number
   period: 'day' | 'week' | 'month'
 }
 
-/** Nobody used the product for `days` days. Evaluated once usage events land (issue 5). */
+/** Nobody used the product for `days` days (usage events, in the usage calendar's time zone). */
 export interface UnusedRule extends RuleCommon {
   kind: 'unused'
   days: number
