@@ -57,6 +57,7 @@ describe('POST /api/slack/interactivity and /api/v1/incidents/:id', () => {
     new URLSearchParams({
       payload: JSON.stringify({
         user: { id: 'U1', username: 'ana' },
+        channel: { id: 'C1', name: 'web-btn' },
         actions: [{ action_id: 'steward_ack', value: incidentId }],
       }),
     }).toString()

@@ -1,3 +1,5 @@
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { migrateToLatest } from '@steward/db'
 import { type TestDatabase, testBackends } from '@steward/db/testing'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -11,11 +13,18 @@ const secret = 'test-signing-secret'
 const now = Date.UTC(2026, 10, 20, 12)
 const ts = (offsetS = 0) => String(Math.floor(now / 1000) + offsetS)
 
-function buttonBody(actionId: string, value: string): string {
+function buttonBody(
+  actionId: string,
+  value: string,
+  channel = { id: 'C0BTN', name: 'btn' },
+  responseUrl?: string,
+): string {
   const payload = {
     type: 'block_actions',
     user: { id: 'U0001', username: 'ana' },
+    channel,
     actions: [{ action_id: actionId, value }],
+    ...(responseUrl ? { response_url: responseUrl } : {}),
   }
   return new URLSearchParams({ payload: JSON.stringify(payload) }).toString()
 }
@@ -110,5 +119,22 @@ describe.each(testBackends)('Slack buttons on $name', (backend) => {
     const incident = await t.db.selectFrom('incidents').selectAll().executeTakeFirstOrThrow()
     expect(incident.acked_by).toBe('ana')
     expect(incident.snoozed_until?.getTime()).toBe(now + 2 * 3_600_000)
+  })
+
+  it("refuses a press from outside the owners' channel with a private note, and changes nothing", async () => {
+    const before = await t.db.selectFrom('incidents').selectAll().executeTakeFirstOrThrow()
+    const outside = await send(
+      buttonBody(snoozeActionId, `${incidentId}|4h`, { id: 'C0PM', name: 'growth-pms' }),
+    )
+    expect(outside).toEqual({
+      status: 200,
+      body: {
+        response_type: 'ephemeral',
+        replace_original: false,
+        text: 'Only the owners of btn can acknowledge or snooze its alerts: ask in #btn, or use the web UI.',
+      },
+    })
+    const after = await t.db.selectFrom('incidents').selectAll().executeTakeFirstOrThrow()
+    expect(after.snoozed_until).toEqual(before.snoozed_until)
   })
 })
