@@ -123,9 +123,30 @@ describe.each(testBackends)('Slack buttons on $name', (backend) => {
 
   it("refuses a press from outside the owners' channel with a private note, and changes nothing", async () => {
     const before = await t.db.selectFrom('incidents').selectAll().executeTakeFirstOrThrow()
+    // Slack reads a reply to a button from response_url only: a local server stands in for it.
+    const replies: unknown[] = []
+    const hook = createServer((request, response) => {
+      let body = ''
+      request.on('data', (chunk) => {
+        body += chunk
+      })
+      request.on('end', () => {
+        replies.push(JSON.parse(body))
+        response.end('ok')
+      })
+    })
+    await new Promise<void>((resolve) => hook.listen(0, '127.0.0.1', resolve))
+    const { port } = hook.address() as AddressInfo
     const outside = await send(
-      buttonBody(snoozeActionId, `${incidentId}|4h`, { id: 'C0PM', name: 'growth-pms' }),
+      buttonBody(
+        snoozeActionId,
+        `${incidentId}|4h`,
+        { id: 'C0PM', name: 'growth-pms' },
+        `http://127.0.0.1:${port}/hook`,
+      ),
     )
+    hook.close()
+    expect(replies).toEqual([outside.body])
     expect(outside).toEqual({
       status: 200,
       body: {
