@@ -14,6 +14,7 @@ import {
   syncSchedules,
   watchInboxes,
 } from '@steward/pipelines'
+import { resolveCostModel } from '@steward/usage'
 import { cliError } from '../errors.ts'
 import { withDevQueueChoice } from '../home/dev-queue-choice.ts'
 import { pingRedis } from '../redis/ping-redis.ts'
@@ -91,7 +92,8 @@ export async function startProjectWorker(
     prefix: target.prefix,
     project,
     concurrency: options.concurrency,
-    ...(project.config.costs ? { costRates: project.config.costs } : {}),
+    // The project's rates over the documented defaults (docs/cost-model.md).
+    costRates: resolveCostModel(project.config.costs),
     ...(project.config.defaults?.metricLabelSets === undefined
       ? {}
       : { metricLabelSets: project.config.defaults.metricLabelSets }),

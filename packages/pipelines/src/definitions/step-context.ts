@@ -36,8 +36,14 @@ export interface StepLogger {
   error(message: string, fields?: LogFields): void
 }
 
+/**
+ * A cost a step reports: dollars as given (`{ usd, item }`), or a quantity priced at the
+ * configured rate of its unit (`{ item, quantity: 70_000, unit: 'warehouse-mb' }`, see
+ * `costs.units` in steward.config.ts).
+ */
 export interface CostReport {
-  usd: number
+  /** Dollars; leave out to price `quantity` at the rate of `unit`. */
+  usd?: number
   /** What the money paid for, e.g. `'warehouse scan'`. */
   item: string
   quantity?: number

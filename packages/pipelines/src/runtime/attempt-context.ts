@@ -16,6 +16,8 @@ export interface AttemptContextInput {
   signal: AbortSignal
   /** The run's partition, when its pipeline has partitions. */
   partition?: Partition | undefined
+  /** Dollars per unit (`costs.units`), for `ctx.cost({ quantity, unit })` without `usd`. */
+  unitRates?: Readonly<Record<string, number>>
   /** The worker's label sets per pipeline (loaded for this pipeline); default: this attempt's alone. */
   labelSets?: MetricLabelSets
 }
@@ -67,16 +69,26 @@ export function createAttemptContext(input: AttemptContextInput): {
       records.metrics.push({ name, value, labels: stringLabels, at: new Date() })
     },
     cost(entry: CostReport) {
-      if (typeof entry?.usd !== 'number' || !Number.isFinite(entry.usd) || entry.usd < 0 || !entry.item) {
-        write('warn', 'ctx.cost ignored: needs { usd: a number ≥ 0, item: what it paid for }')
+      const quantity =
+        typeof entry?.quantity === 'number' && Number.isFinite(entry.quantity) && entry.quantity >= 0
+          ? entry.quantity
+          : null
+      const rate = entry?.unit === undefined ? undefined : input.unitRates?.[entry.unit]
+      const usd = entry?.usd ?? (quantity !== null && rate !== undefined ? quantity * rate : undefined)
+      if (!entry?.item || typeof usd !== 'number' || !Number.isFinite(usd) || usd < 0) {
+        write(
+          'warn',
+          entry?.usd === undefined && entry?.unit !== undefined && rate === undefined
+            ? `ctx.cost ignored: no usd, and no rate for unit "${entry.unit}" (add it to costs.units in steward.config.ts)`
+            : 'ctx.cost ignored: needs { item, usd: a number ≥ 0 } or { item, quantity, unit } with a configured rate',
+        )
         return
       }
       records.costs.push({
         kind: 'reported',
         item: String(entry.item),
-        usd: entry.usd,
-        quantity:
-          typeof entry.quantity === 'number' && Number.isFinite(entry.quantity) ? entry.quantity : null,
+        usd,
+        quantity,
         unit: entry.unit ?? null,
       })
     },

@@ -23,6 +23,8 @@ export interface StepProcessorDeps {
   workerClass: string
   /** US dollars per hour of this worker class. */
   hourlyUsd: number
+  /** US dollars per unit of what steps report by quantity (`costs.units`). */
+  unitRates: Readonly<Record<string, number>>
   /** The label sets each pipeline's metrics have carried, held under the configured limit. */
   labelSets: MetricLabelSets
 }
@@ -105,6 +107,7 @@ async function runClaimed(
         signal: controller.signal,
         partition: runPartition(definition.partitions, run.partition_key),
         labelSets: deps.labelSets,
+        unitRates: deps.unitRates,
       })
       outcome = await runAttempt(step, attempt.ctx, upstream, controller, spec?.timeoutMs ?? null)
       records = attempt.records

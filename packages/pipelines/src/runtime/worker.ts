@@ -109,6 +109,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<RuntimeW
     workerId,
     workerClass,
     hourlyUsd: hourlyRate(options.costRates, workerClass),
+    unitRates: options.costRates?.units ?? {},
     labelSets: new MetricLabelSets(options.db, options.metricLabelSets),
   }
 
