@@ -4,6 +4,8 @@ import type { Metadata, Viewport } from 'next'
 import type { ReactNode } from 'react'
 import { SiteHeader } from '../components/site-header.tsx'
 import './globals.css'
+import '../styles/catalog.css'
+import '../styles/product.css'
 
 export const metadata: Metadata = {
   title: { default: 'Steward', template: '%s · Steward' },

@@ -15,7 +15,12 @@ const round = (n: number) => Math.round(n * 10) / 10
  * bottom edge and the largest value `pad` below the top edge (so a peak's stroke is not cut).
  * An all-zero series is a flat line on the bottom edge; a single value is a flat line across.
  */
-export function sparkline(values: readonly number[], width: number, height: number, pad = 2): SparklineGeometry {
+export function sparkline(
+  values: readonly number[],
+  width: number,
+  height: number,
+  pad = 2,
+): SparklineGeometry {
   if (values.length === 0) return { line: '', area: '', last: null, max: 0 }
   const max = Math.max(0, ...values)
   const step = values.length > 1 ? width / (values.length - 1) : 0
