@@ -53,7 +53,6 @@ export function CatalogFilters({
       className="card filters"
       method="get"
       action="/"
-      role="search"
       aria-label="Filter products"
     >
       <label className="filters__field filters__field--search">
