@@ -35,9 +35,11 @@ export function CatalogFilters({
   options: { owners: string[]; tiers: string[]; tags: string[] }
 }) {
   const select = (name: 'owner' | 'tier' | 'tag', label: string, values: string[], all: string) => (
-    <label className="filters__field">
-      <span className="filters__label">{label}</span>
-      <select name={name} defaultValue={query[name]} className="input">
+    <div className="filters__field">
+      <label htmlFor={`filter-${name}`} className="filters__label">
+        {label}
+      </label>
+      <select id={`filter-${name}`} name={name} defaultValue={query[name]} className="input">
         <option value="">{all}</option>
         {values.map((value) => (
           <option key={value} value={value}>
@@ -45,19 +47,16 @@ export function CatalogFilters({
           </option>
         ))}
       </select>
-    </label>
+    </div>
   )
   return (
-    <form
-      id={formId}
-      className="card filters"
-      method="get"
-      action="/"
-      aria-label="Filter products"
-    >
-      <label className="filters__field filters__field--search">
-        <span className="filters__label">Search</span>
+    <form id={formId} className="card filters" method="get" action="/" aria-label="Filter products">
+      <div className="filters__field filters__field--search">
+        <label htmlFor="filter-q" className="filters__label">
+          Search
+        </label>
         <input
+          id="filter-q"
           type="search"
           name="q"
           defaultValue={query.q}
@@ -65,13 +64,15 @@ export function CatalogFilters({
           className="input"
           maxLength={200}
         />
-      </label>
+      </div>
       {select('owner', 'Owner', options.owners, 'All owners')}
       {select('tier', 'Tier', options.tiers, 'All tiers')}
       {select('tag', 'Tag', options.tags, 'All tags')}
-      <label className="filters__field">
-        <span className="filters__label">Status</span>
-        <select name="status" defaultValue={query.status} className="input">
+      <div className="filters__field">
+        <label htmlFor="filter-status" className="filters__label">
+          Status
+        </label>
+        <select id="filter-status" name="status" defaultValue={query.status} className="input">
           <option value="">Any status</option>
           {productStatuses.map((status) => (
             <option key={status} value={status}>
@@ -80,24 +81,28 @@ export function CatalogFilters({
             </option>
           ))}
         </select>
-      </label>
-      <label className="filters__field">
-        <span className="filters__label">Sort by</span>
-        <select name="sort" defaultValue={query.sort} className="input">
+      </div>
+      <div className="filters__field">
+        <label htmlFor="filter-sort" className="filters__label">
+          Sort by
+        </label>
+        <select id="filter-sort" name="sort" defaultValue={query.sort} className="input">
           {catalogSortKeys.map((key) => (
             <option key={key} value={key}>
               {sortLabels[key]}
             </option>
           ))}
         </select>
-      </label>
-      <label className="filters__field">
-        <span className="filters__label">Order</span>
-        <select name="dir" defaultValue={query.dir} className="input">
+      </div>
+      <div className="filters__field">
+        <label htmlFor="filter-dir" className="filters__label">
+          Order
+        </label>
+        <select id="filter-dir" name="dir" defaultValue={query.dir} className="input">
           <option value="asc">Ascending</option>
           <option value="desc">Descending</option>
         </select>
-      </label>
+      </div>
       <div className="filters__actions">
         <button type="submit" className="button button--primary">
           Apply
