@@ -221,7 +221,10 @@ for (const backend of testBackends) {
     })
 
     test('an unknown product answers 404 with a way back', async () => {
-      const page = await noJs.newPage()
+      // The server's HTML already says it, for readers without JavaScript.
+      const html = await (await fetch(`${server?.url}/products/no-such-product`)).text()
+      expect(html).toContain('No such product')
+      const page = await withJs.newPage()
       try {
         const response = await page.goto(`${server?.url}/products/no-such-product`)
         expect(response?.status()).toBe(404)

@@ -122,12 +122,14 @@ export function CatalogTable({
                 <TierBadge tier={product.tier} />
               </td>
               <td data-label="Status">
-                <CatalogStatus status={product.status} />
-                {product.failingPipelines > 0 ? (
-                  <span className="catalog-table__note muted">
-                    {product.failingPipelines} of {product.pipelineCount} pipelines
-                  </span>
-                ) : null}
+                <span className="cell">
+                  <CatalogStatus status={product.status} />
+                  {product.failingPipelines > 0 ? (
+                    <span className="catalog-table__note muted">
+                      {product.failingPipelines} of {product.pipelineCount} pipelines
+                    </span>
+                  ) : null}
+                </span>
               </td>
               <td data-label="Freshness">
                 <Freshness product={product} now={now} />
@@ -145,12 +147,14 @@ export function CatalogTable({
                 </span>
               </td>
               <td data-label="Cost (30 d)" className="numeric">
-                {formatCost(product.cost30dUsd)}
-                {product.budgetMonthlyUsd !== null ? (
-                  <span className="catalog-table__note muted">
-                    budget {formatUsd(product.budgetMonthlyUsd)}/mo
-                  </span>
-                ) : null}
+                <span className="cell">
+                  {formatCost(product.cost30dUsd)}
+                  {product.budgetMonthlyUsd !== null ? (
+                    <span className="catalog-table__note muted">
+                      budget {formatUsd(product.budgetMonthlyUsd)}/mo
+                    </span>
+                  ) : null}
+                </span>
               </td>
               <td data-label="Alerts (30 d)" className="numeric">
                 {product.alerts30d > 0 ? count.format(product.alerts30d) : <span className="muted">0</span>}

@@ -42,57 +42,59 @@ export function CostChart({ series, budget }: { series: CostSeries; budget: Budg
   const total = periods.reduce((sum, p) => sum + p.usd, 0)
   return (
     <figure className="chart">
-      <svg
-        className="chart__svg"
-        viewBox={`0 0 ${width} ${height}`}
-        role="img"
-        aria-label={`Cost per ${series.granularity}: ${formatCost(total)} over ${periods.length} ${series.granularity}s${line !== null ? `, budget ${formatCost(line)} per ${series.granularity}` : ''}; the table below has every figure`}
-      >
-        {ticks(max).map((t) => (
-          <g key={t}>
-            <line className="chart__grid" x1={left} x2={width - right} y1={y(t)} y2={y(t)} />
-            <text className="chart__tick" x={left - 6} y={y(t) + 4} textAnchor="end">
-              {formatCost(t)}
-            </text>
-          </g>
-        ))}
-        {forecastIndex >= 0 && budget.forecastUsd > 0 ? (
-          <rect
-            className="chart__forecast"
-            x={cx(forecastIndex) - barW / 2}
-            y={y(budget.forecastUsd)}
-            width={barW}
-            height={y(0) - y(budget.forecastUsd)}
-          >
-            <title>{`Forecast for ${periodTitle(budget.month, 'month')}: ${formatCost(budget.forecastUsd)}`}</title>
-          </rect>
-        ) : null}
-        {periods.map((p, i) => (
-          <g key={p.period}>
-            <rect
-              className="chart__bar"
-              data-kind="cost"
-              data-over={line !== null && p.usd > line ? true : undefined}
-              x={cx(i) - barW / 2}
-              y={y(p.usd)}
-              width={barW}
-              height={y(0) - y(p.usd)}
-            >
-              <title>{`${periodTitle(p.period, series.granularity)}: ${formatCost(p.usd)}`}</title>
-            </rect>
-            {showLabel(i) ? (
-              <text className="chart__tick" x={cx(i)} y={height - 8} textAnchor="middle">
-                {periodLabel(p.period, series.granularity)}
+      <div className="chart__scroll">
+        <svg
+          className="chart__svg"
+          viewBox={`0 0 ${width} ${height}`}
+          role="img"
+          aria-label={`Cost per ${series.granularity}: ${formatCost(total)} over ${periods.length} ${series.granularity}s${line !== null ? `, budget ${formatCost(line)} per ${series.granularity}` : ''}; the table below has every figure`}
+        >
+          {ticks(max).map((t) => (
+            <g key={t}>
+              <line className="chart__grid" x1={left} x2={width - right} y1={y(t)} y2={y(t)} />
+              <text className="chart__tick" x={left - 6} y={y(t) + 4} textAnchor="end">
+                {formatCost(t)}
               </text>
-            ) : null}
-          </g>
-        ))}
-        {line !== null ? (
-          <line className="chart__budget" x1={left} x2={width - right} y1={y(line)} y2={y(line)}>
-            <title>{`Budget: ${formatCost(line)} per ${series.granularity}`}</title>
-          </line>
-        ) : null}
-      </svg>
+            </g>
+          ))}
+          {forecastIndex >= 0 && budget.forecastUsd > 0 ? (
+            <rect
+              className="chart__forecast"
+              x={cx(forecastIndex) - barW / 2}
+              y={y(budget.forecastUsd)}
+              width={barW}
+              height={y(0) - y(budget.forecastUsd)}
+            >
+              <title>{`Forecast for ${periodTitle(budget.month, 'month')}: ${formatCost(budget.forecastUsd)}`}</title>
+            </rect>
+          ) : null}
+          {periods.map((p, i) => (
+            <g key={p.period}>
+              <rect
+                className="chart__bar"
+                data-kind="cost"
+                data-over={line !== null && p.usd > line ? true : undefined}
+                x={cx(i) - barW / 2}
+                y={y(p.usd)}
+                width={barW}
+                height={y(0) - y(p.usd)}
+              >
+                <title>{`${periodTitle(p.period, series.granularity)}: ${formatCost(p.usd)}`}</title>
+              </rect>
+              {showLabel(i) ? (
+                <text className="chart__tick" x={cx(i)} y={height - 8} textAnchor="middle">
+                  {periodLabel(p.period, series.granularity)}
+                </text>
+              ) : null}
+            </g>
+          ))}
+          {line !== null ? (
+            <line className="chart__budget" x1={left} x2={width - right} y1={y(line)} y2={y(line)}>
+              <title>{`Budget: ${formatCost(line)} per ${series.granularity}`}</title>
+            </line>
+          ) : null}
+        </svg>
+      </div>
       <figcaption>
         <ul className="legend">
           <li>

@@ -47,63 +47,65 @@ export function UsageChart({ series }: { series: UsageSeries }) {
     .join(' ')
   return (
     <figure className="chart">
-      <svg
-        className="chart__svg"
-        viewBox={`0 0 ${width} ${height}`}
-        role="img"
-        aria-label={`Usage per ${series.granularity}: ${count.format(totalEvents)} events over ${periods.length} ${series.granularity}s; the table below has every figure`}
-      >
-        {ticks(max).map((t) => (
-          <g key={t}>
-            <line className="chart__grid" x1={left} x2={width - right} y1={y(t)} y2={y(t)} />
-            <text className="chart__tick" x={left - 6} y={y(t) + 4} textAnchor="end">
-              {count.format(t)}
-            </text>
-          </g>
-        ))}
-        {periods.map((p, i) => {
-          let base = 0
-          return (
-            <g key={p.period} data-period={p.period}>
-              <title>
-                {`${periodTitle(p.period, series.granularity)}: ${count.format(p.totalEvents)} events, ${count.format(p.actors)} users`}
-              </title>
-              {kinds.map((kind) => {
-                const v = p.events[kind] ?? 0
-                if (v === 0) return null
-                const y0 = y(base)
-                base += v
-                return (
-                  <rect
-                    key={kind}
-                    className="chart__bar"
-                    data-kind={kindOrder.includes(kind) ? kind : 'other'}
-                    x={cx(i) - barW / 2}
-                    y={y(base)}
-                    width={barW}
-                    height={Math.max(0, y0 - y(base))}
-                  />
-                )
-              })}
-              {showLabel(i) ? (
-                <text className="chart__tick" x={cx(i)} y={height - 8} textAnchor="middle">
-                  {periodLabel(p.period, series.granularity)}
-                </text>
-              ) : null}
+      <div className="chart__scroll">
+        <svg
+          className="chart__svg"
+          viewBox={`0 0 ${width} ${height}`}
+          role="img"
+          aria-label={`Usage per ${series.granularity}: ${count.format(totalEvents)} events over ${periods.length} ${series.granularity}s; the table below has every figure`}
+        >
+          {ticks(max).map((t) => (
+            <g key={t}>
+              <line className="chart__grid" x1={left} x2={width - right} y1={y(t)} y2={y(t)} />
+              <text className="chart__tick" x={left - 6} y={y(t) + 4} textAnchor="end">
+                {count.format(t)}
+              </text>
             </g>
-          )
-        })}
-        <path className="chart__line" d={usersLine} />
-        {periods.map((p, i) => (
-          <circle
-            key={p.period}
-            className="chart__dot"
-            cx={cx(i)}
-            cy={y(p.actors)}
-            r={periods.length > 40 ? 1.5 : 2.5}
-          />
-        ))}
-      </svg>
+          ))}
+          {periods.map((p, i) => {
+            let base = 0
+            return (
+              <g key={p.period} data-period={p.period}>
+                <title>
+                  {`${periodTitle(p.period, series.granularity)}: ${count.format(p.totalEvents)} events, ${count.format(p.actors)} users`}
+                </title>
+                {kinds.map((kind) => {
+                  const v = p.events[kind] ?? 0
+                  if (v === 0) return null
+                  const y0 = y(base)
+                  base += v
+                  return (
+                    <rect
+                      key={kind}
+                      className="chart__bar"
+                      data-kind={kindOrder.includes(kind) ? kind : 'other'}
+                      x={cx(i) - barW / 2}
+                      y={y(base)}
+                      width={barW}
+                      height={Math.max(0, y0 - y(base))}
+                    />
+                  )
+                })}
+                {showLabel(i) ? (
+                  <text className="chart__tick" x={cx(i)} y={height - 8} textAnchor="middle">
+                    {periodLabel(p.period, series.granularity)}
+                  </text>
+                ) : null}
+              </g>
+            )
+          })}
+          <path className="chart__line" d={usersLine} />
+          {periods.map((p, i) => (
+            <circle
+              key={p.period}
+              className="chart__dot"
+              cx={cx(i)}
+              cy={y(p.actors)}
+              r={periods.length > 40 ? 1.5 : 2.5}
+            />
+          ))}
+        </svg>
+      </div>
       <figcaption>
         <ul className="legend">
           {kinds.map((kind) => (
