@@ -14,7 +14,7 @@ import { ProductDocs } from '../../../components/product-docs.tsx'
 import { StatusBadge } from '../../../components/status-badge.tsx'
 import { TierBadge } from '../../../components/tier-badge.tsx'
 import { UsageChart } from '../../../components/usage-chart.tsx'
-import { formatCost, humaniseDuration, timeAgo } from '../../../lib/format.ts'
+import { formatCost, humaniseDuration, noun, timeAgo } from '../../../lib/format.ts'
 import { describeCron, formatInZone, nextFireTimes } from '../../../lib/schedule.ts'
 import { getProductAlerts } from '../../../server/queries/get-product-alerts.ts'
 import { getProductSummary } from '../../../server/queries/get-product-summary.ts'
@@ -264,7 +264,9 @@ export default async function ProductPage({ params, searchParams }: Props) {
                     <span className="consumers__who">
                       {c.label ?? <code title={c.actorHash}>{c.actorHash.slice(0, 12)}…</code>}
                     </span>
-                    <span className="consumers__events">{count.format(c.events)} events</span>
+                    <span className="consumers__events">
+                      {count.format(c.events)} {noun(c.events, 'event')}
+                    </span>
                     <span className="muted consumers__last">last {timeAgo(c.lastAt, now)}</span>
                   </li>
                 ))}
