@@ -63,7 +63,7 @@ export function ProductAlerts({ alerts, now }: { alerts: Alerts; now: Date }) {
           <h3 className="panel__subtitle">Incidents</h3>
           <ul className="history">
             {alerts.incidents.map((incident) => (
-              <li key={incident.id}>
+              <li key={incident.id} className="history__item">
                 <span className="status" data-status={incident.status === 'open' ? 'failed' : 'succeeded'}>
                   {incident.status === 'open' ? (incident.ackedAt ? 'acked' : 'open') : 'resolved'}
                 </span>
@@ -89,7 +89,7 @@ export function ProductAlerts({ alerts, now }: { alerts: Alerts; now: Date }) {
               <h3 className="panel__subtitle">Messages</h3>
               <ul className="history">
                 {alerts.notifications.map((n) => (
-                  <li key={n.id}>
+                  <li key={n.id} className="history__item">
                     <span className="tag">{n.kind.replace('_', ' ')}</span>
                     <span className="history__what">
                       {n.text}

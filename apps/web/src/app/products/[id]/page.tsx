@@ -260,7 +260,7 @@ export default async function ProductPage({ params, searchParams }: Props) {
             ) : (
               <ol className="consumers">
                 {consumers.map((c) => (
-                  <li key={c.actorHash}>
+                  <li key={c.actorHash} className="consumers__item">
                     <span className="consumers__who">
                       {c.label ?? <code title={c.actorHash}>{c.actorHash.slice(0, 12)}…</code>}
                     </span>
