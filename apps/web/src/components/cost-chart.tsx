@@ -1,5 +1,5 @@
 import type { BudgetStatus, CostSeries } from '@steward/usage'
-import { labelEvery, niceMax, periodLabel, periodTitle, ticks } from '../lib/chart-scale.ts'
+import { budgetPerPeriod, labelEvery, niceMax, periodLabel, periodTitle, ticks } from '../lib/chart-scale.ts'
 import { formatCost } from '../lib/format.ts'
 
 const width = 720
@@ -8,16 +8,6 @@ const left = 52
 const right = 8
 const top = 10
 const bottom = 26
-
-/**
- * The monthly budget as a per-period line: all of it for a month, a day's or a week's share of it
- * (this month's length) otherwise. Null without a budget.
- */
-export function budgetPerPeriod(budget: BudgetStatus, granularity: CostSeries['granularity']): number | null {
-  if (budget.budgetUsd === null) return null
-  if (granularity === 'month') return budget.budgetUsd
-  return (budget.budgetUsd / budget.daysInMonth) * (granularity === 'week' ? 7 : 1)
-}
 
 /**
  * Cost per period as bars, the budget's share per period as a dashed line, and for months the

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { labelEvery, niceMax, periodLabel, periodTitle, ticks } from './chart-scale.ts'
+import { budgetPerPeriod, labelEvery, niceMax, periodLabel, periodTitle, ticks } from './chart-scale.ts'
 
 describe('chart scale', () => {
   it('rounds an axis up to 1, 2 or 5 times a power of ten', () => {
@@ -25,5 +25,15 @@ describe('chart scale', () => {
     expect(periodTitle('2026-03-02', 'week')).toBe('Week of Mar 2, 2026')
     expect(periodTitle('2026-03-02', 'day')).toBe('Mar 2, 2026')
     expect(periodTitle('2026-12-01', 'month')).toBe('Dec 2026')
+  })
+})
+
+describe('budget per period', () => {
+  it("is the month's budget for months, a day's or week's share of this month otherwise", () => {
+    const budget = { budgetUsd: 300, daysInMonth: 30 }
+    expect(budgetPerPeriod(budget, 'month')).toBe(300)
+    expect(budgetPerPeriod(budget, 'day')).toBe(10)
+    expect(budgetPerPeriod(budget, 'week')).toBe(70)
+    expect(budgetPerPeriod({ budgetUsd: null, daysInMonth: 30 }, 'day')).toBeNull()
   })
 })

@@ -1,4 +1,5 @@
 import type { UsageGrain } from '@steward/db'
+import type { BudgetStatus } from '@steward/usage'
 
 /** The smallest 1, 2 or 5 × 10ⁿ at or above `value` (at least `floor`), so axes end on a round number. */
 export function niceMax(value: number, floor = 1): number {
@@ -34,4 +35,17 @@ export function periodLabel(period: string, granularity: UsageGrain): string {
 export function periodTitle(period: string, granularity: UsageGrain): string {
   if (granularity === 'month') return periodLabel(period, 'month')
   return `${granularity === 'week' ? 'Week of ' : ''}${periodLabel(period, 'day')}, ${period.slice(0, 4)}`
+}
+
+/**
+ * The monthly budget as a per-period line: all of it for a month, a day's or a week's share of it
+ * (this month's length) otherwise. Null without a budget.
+ */
+export function budgetPerPeriod(
+  budget: Pick<BudgetStatus, 'budgetUsd' | 'daysInMonth'>,
+  granularity: UsageGrain,
+): number | null {
+  if (budget.budgetUsd === null) return null
+  if (granularity === 'month') return budget.budgetUsd
+  return (budget.budgetUsd / budget.daysInMonth) * (granularity === 'week' ? 7 : 1)
 }
