@@ -79,6 +79,11 @@ for (const backend of testBackends) {
         const spark = row(seeded.funnel.name).locator('svg.sparkline')
         await expect(spark.getAttribute('aria-label')).resolves.toContain('104 in all')
         await expect(spark.locator('path.sparkline__line').getAttribute('d')).resolves.toMatch(/^M0 /)
+        // Every column fits a laptop's width: none hides behind the card's edge.
+        const overflow = await page
+          .locator('.catalog-table')
+          .evaluate((card) => card.scrollWidth - card.clientWidth)
+        expect(overflow).toBeLessThanOrEqual(0)
         await page.screenshot({ path: join(shots, `catalog-${backend.name}.png`), fullPage: true })
       } finally {
         await page.close()
