@@ -485,7 +485,7 @@ describe('pipeline and run pages', () => {
       ['/pipelines/no.such.pipeline', 'No such pipeline'],
       ['/runs/00000000-0000-4000-8000-000000000000', 'No such run'],
       ['/runs/not-a-uuid', 'No such run'],
-      ['/products/nope', 'Page not found'],
+      ['/products/nope', 'No such product'],
     ] as const) {
       const page = await browser.newPage()
       try {

@@ -7,6 +7,8 @@ import './globals.css'
 import '../styles/partitions.css'
 import '../styles/sign-in.css'
 import '../styles/labelled-metrics.css'
+import '../styles/catalog.css'
+import '../styles/product.css'
 
 export const metadata: Metadata = {
   title: { default: 'Steward', template: '%s · Steward' },

@@ -1,0 +1,120 @@
+import type { Route } from 'next'
+import Link from 'next/link'
+import { formatInstant, timeAgo } from '../lib/format.ts'
+import type { ProductAlerts as Alerts } from '../server/queries/get-product-alerts.ts'
+
+const deliveryLabels = {
+  pending: 'pending',
+  sent: 'sent',
+  failed: 'failed',
+  not_sent_no_token: 'not sent (no Slack token)',
+} as const
+
+/** A product's alert history: counts per rule, then incidents (open first) and the messages sent. */
+export function ProductAlerts({ alerts, now }: { alerts: Alerts; now: Date }) {
+  const open = alerts.incidents.filter((i) => i.status === 'open').length
+  return (
+    <section className="card panel" aria-labelledby="alerts-title">
+      <h2 id="alerts-title" className="panel__title">
+        Alerts{' '}
+        {open > 0 ? (
+          <span className="status" data-status="failed">
+            {open} open
+          </span>
+        ) : null}
+      </h2>
+      {alerts.rules.length === 0 ? (
+        <p className="muted">No alert has fired for this product.</p>
+      ) : (
+        <>
+          <div className="table-scroll-x">
+            <table className="data-table data-table--compact alert-rules">
+              <caption className="visually-hidden">Alerts per rule</caption>
+              <thead>
+                <tr>
+                  <th scope="col">Rule</th>
+                  <th scope="col" className="numeric">
+                    Incidents
+                  </th>
+                  <th scope="col" className="numeric">
+                    Open
+                  </th>
+                  <th scope="col" className="numeric">
+                    Messages
+                  </th>
+                  <th scope="col">Last</th>
+                </tr>
+              </thead>
+              <tbody>
+                {alerts.rules.map((rule) => (
+                  <tr key={rule.ruleKey}>
+                    <th scope="row">
+                      <code>{rule.ruleKey}</code>
+                    </th>
+                    <td className="numeric">{rule.incidents}</td>
+                    <td className="numeric">{rule.open}</td>
+                    <td className="numeric">{rule.notifications}</td>
+                    <td className="muted">{timeAgo(rule.lastAt, now)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+          <h3 className="panel__subtitle">Incidents</h3>
+          <ul className="history">
+            {alerts.incidents.map((incident) => (
+              <li key={incident.id} className="history__item">
+                <span className="status" data-status={incident.status === 'open' ? 'failed' : 'succeeded'}>
+                  {incident.status === 'open' ? (incident.ackedAt ? 'acked' : 'open') : 'resolved'}
+                </span>
+                <span className="history__what">
+                  {incident.title}
+                  <span className="muted">
+                    {' '}
+                    · <code>{incident.ruleKey}</code> · {incident.severity} · fired {incident.fireCount}×
+                  </span>
+                </span>
+                <time
+                  className="muted"
+                  dateTime={incident.openedAt.toISOString()}
+                  title={formatInstant(incident.openedAt)}
+                >
+                  {timeAgo(incident.openedAt, now)}
+                </time>
+              </li>
+            ))}
+          </ul>
+          {alerts.notifications.length > 0 ? (
+            <>
+              <h3 className="panel__subtitle">Messages</h3>
+              <ul className="history">
+                {alerts.notifications.map((n) => (
+                  <li key={n.id} className="history__item">
+                    <span className="tag">{n.kind.replace('_', ' ')}</span>
+                    <span className="history__what">
+                      {n.text}
+                      <span className="muted">
+                        {' '}
+                        · to <code>{n.destination}</code> · {deliveryLabels[n.status]}
+                      </span>
+                    </span>
+                    <time
+                      className="muted"
+                      dateTime={n.createdAt.toISOString()}
+                      title={formatInstant(n.createdAt)}
+                    >
+                      {timeAgo(n.createdAt, now)}
+                    </time>
+                  </li>
+                ))}
+              </ul>
+            </>
+          ) : null}
+          <p className="panel__footnote">
+            <Link href={'/alerts' as Route}>All alerts</Link>
+          </p>
+        </>
+      )}
+    </section>
+  )
+}

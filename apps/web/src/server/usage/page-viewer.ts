@@ -1,0 +1,14 @@
+import { cookies, headers } from 'next/headers'
+
+/**
+ * Who is looking at a page, for counting unique viewers (hashed with the usage salt before it is
+ * stored). Until sign-in names people, a `steward_visitor` cookie if the browser has one, else the
+ * client address and browser as the proxy reports them: a rough visitor, never stored in clear.
+ */
+export async function pageViewer(): Promise<string> {
+  const cookie = (await cookies()).get('steward_visitor')?.value
+  if (cookie) return `visitor:${cookie}`
+  const h = await headers()
+  const address = h.get('x-forwarded-for')?.split(',')[0]?.trim() || h.get('x-real-ip') || 'local'
+  return `anonymous:${address}:${h.get('user-agent') ?? ''}`
+}
