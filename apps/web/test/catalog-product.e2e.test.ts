@@ -225,6 +225,25 @@ for (const backend of testBackends) {
       }
     })
 
+    test('the product page draws a metric per host and flags the one that went quiet', async () => {
+      const page = await noJs.newPage()
+      try {
+        await page.goto(`${server?.url}/products/${seeded.churn.id}`)
+        const panel = page.locator('section[aria-labelledby="sources-title"]')
+        await expect(panel.locator('figcaption').innerText()).resolves.toContain('quiet: host web-3')
+        await expect(panel.locator('tbody th').allInnerTexts()).resolves.toEqual([
+          'web-1',
+          'web-2',
+          'web-3quiet',
+        ])
+        await expect(panel.locator('tbody tr[data-status="failed"] td.numeric').innerText()).resolves.toBe(
+          '0',
+        )
+      } finally {
+        await page.close()
+      }
+    })
+
     test('an unknown product answers 404 with a way back', async () => {
       // The server's HTML already says it, for readers without JavaScript.
       const html = await (await fetch(`${server?.url}/products/no-such-product`)).text()

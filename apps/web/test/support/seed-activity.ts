@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto'
+import { volume } from '@steward/alerts/rules'
+import { seedRuns } from '@steward/alerts/testing'
 import { json, type StewardDb } from '@steward/db'
 import { ingestEvents } from '@steward/usage'
 import { seeded } from './seed-catalog.ts'
@@ -87,6 +89,31 @@ export async function seedActivity(db: StewardDb['db'], now = new Date()): Promi
       run('churn.score', seeded.churn.id, 'succeeded', 3_600_000),
     ])
     .execute()
+
+  // churn.score is watched per host: web-3 stopped shipping two days ago (the product page's "Per source").
+  await db
+    .updateTable('pipelines')
+    .set({
+      alert_rules: json([
+        volume({ metric: 'rows', by: ['host'], below: { vsSameHour: { days: 7 }, ratio: 0.5 } }),
+      ]),
+    })
+    .where('id', '=', 'churn.score')
+    .execute()
+  await seedRuns(
+    db,
+    Array.from({ length: 6 }, (_, d) => {
+      const at = new Date(now.getTime() - (6 - d) * day - 3_600_000)
+      const hosts = d >= 4 ? ['web-1', 'web-2'] : ['web-1', 'web-2', 'web-3']
+      return {
+        pipelineId: 'churn.score',
+        productId: seeded.churn.id,
+        status: 'succeeded' as const,
+        finishedAt: at,
+        metrics: hosts.map((host) => ({ step: 'score', name: 'rows', value: 1_000, at, labels: { host } })),
+      }
+    }),
+  )
 
   // The funnel: 3 viewers most days over 60 days, more lately; churn: a few queries.
   const events: unknown[] = []

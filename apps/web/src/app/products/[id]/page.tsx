@@ -8,6 +8,7 @@ import { Breadcrumbs } from '../../../components/breadcrumbs.tsx'
 import { CostChart } from '../../../components/cost-chart.tsx'
 import { DatabaseProblemNotice } from '../../../components/database-problem-notice.tsx'
 import { GranularitySwitch } from '../../../components/granularity-switch.tsx'
+import { LabelledMetricChart } from '../../../components/labelled-metric-chart.tsx'
 import { OwnerList } from '../../../components/owner-list.tsx'
 import { ProductAlerts } from '../../../components/product-alerts.tsx'
 import { ProductDocs } from '../../../components/product-docs.tsx'
@@ -16,6 +17,7 @@ import { TierBadge } from '../../../components/tier-badge.tsx'
 import { UsageChart } from '../../../components/usage-chart.tsx'
 import { formatCost, humaniseDuration, noun, timeAgo } from '../../../lib/format.ts'
 import { describeCron, formatInZone, nextFireTimes } from '../../../lib/schedule.ts'
+import { getLabelledMetrics } from '../../../server/queries/get-labelled-metrics.ts'
 import { getProductAlerts } from '../../../server/queries/get-product-alerts.ts'
 import { getProductSummary } from '../../../server/queries/get-product-summary.ts'
 import { readDatabase } from '../../../server/read-database.ts'
@@ -55,18 +57,19 @@ export default async function ProductPage({ params, searchParams }: Props) {
   const read = await readDatabase(async (db) => {
     const product = await getProductSummary(db, id)
     if (!product) return undefined
-    const [usage, cost, budget, consumers, alerts] = await Promise.all([
+    const [usage, cost, budget, consumers, alerts, perSource] = await Promise.all([
       usageSeries(db, id, { granularity }),
       costSeries(db, id, { granularity }),
       budgetStatus(db, id),
       topConsumers(db, id),
       getProductAlerts(db, id),
+      getLabelledMetrics(db, id, new Date()),
     ])
-    return { product, usage, cost, budget, consumers, alerts }
+    return { product, usage, cost, budget, consumers, alerts, perSource }
   })
   if (!read.ok) return <DatabaseProblemNotice problem={read.problem} />
   if (!read.value) notFound()
-  const { product, usage, cost, budget, consumers, alerts } = read.value
+  const { product, usage, cost, budget, consumers, alerts, perSource } = read.value
   const viewer = await pageViewer()
   after(() => recordPageView({ productId: product.id, viewer }))
   const now = new Date()
@@ -153,6 +156,20 @@ export default async function ProductPage({ params, searchParams }: Props) {
             ) : null}
             <CostChart series={cost} budget={budget} />
           </section>
+
+          {perSource.length > 0 ? (
+            <section className="card panel" aria-labelledby="sources-title">
+              <h2 id="sources-title" className="panel__title">
+                Per source
+              </h2>
+              {perSource.map((metric) => (
+                <LabelledMetricChart
+                  key={`${metric.pipelineId}/${metric.metric}/${metric.label}`}
+                  metric={metric}
+                />
+              ))}
+            </section>
+          ) : null}
 
           {product.docsMarkdown ? (
             <section className="card panel" aria-labelledby="docs-title">
