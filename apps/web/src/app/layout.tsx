@@ -4,6 +4,8 @@ import type { Metadata, Viewport } from 'next'
 import type { ReactNode } from 'react'
 import { SiteHeader } from '../components/site-header.tsx'
 import './globals.css'
+import '../styles/alerts.css'
+import '../styles/portfolio.css'
 
 export const metadata: Metadata = {
   title: { default: 'Steward', template: '%s · Steward' },

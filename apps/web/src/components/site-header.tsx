@@ -1,7 +1,7 @@
 import Link from 'next/link'
 import { NavLink } from './nav-link.tsx'
 
-/** The bar on every page: the name, and one link per area (Portfolio and Alerts join later). */
+/** The bar on every page: the name, and one link per area. */
 export function SiteHeader() {
   return (
     <header className="site-header">
@@ -16,6 +16,12 @@ export function SiteHeader() {
               <NavLink href="/" also={['/products', '/pipelines', '/runs']}>
                 Catalog
               </NavLink>
+            </li>
+            <li>
+              <NavLink href="/alerts">Alerts</NavLink>
+            </li>
+            <li>
+              <NavLink href="/portfolio">Portfolio</NavLink>
             </li>
           </ul>
         </nav>
