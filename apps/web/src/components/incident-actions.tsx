@@ -25,14 +25,27 @@ export function IncidentActions({
         </form>
       )}
       <form action={snoozeIncidentAction.bind(null, incident.id, returnTo)} className="incident__snooze">
-        <span className="incident__snooze-label" id={`snooze-${incident.id}`}>
+        <span className="incident__snooze-label" aria-hidden="true">
           Snooze
         </span>
-        <span role="group" aria-labelledby={`snooze-${incident.id}`} className="button-group">
-          <button type="submit" name="for" value="1h" className="button button--small" aria-label="Snooze 1 hour">
+        <fieldset className="button-group">
+          <legend className="visually-hidden">Snooze</legend>
+          <button
+            type="submit"
+            name="for"
+            value="1h"
+            className="button button--small"
+            aria-label="Snooze 1 hour"
+          >
             1h
           </button>
-          <button type="submit" name="for" value="4h" className="button button--small" aria-label="Snooze 4 hours">
+          <button
+            type="submit"
+            name="for"
+            value="4h"
+            className="button button--small"
+            aria-label="Snooze 4 hours"
+          >
             4h
           </button>
           <button
@@ -44,7 +57,7 @@ export function IncidentActions({
           >
             Until tomorrow
           </button>
-        </span>
+        </fieldset>
       </form>
     </div>
   )

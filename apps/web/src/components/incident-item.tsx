@@ -2,8 +2,8 @@ import type { Route } from 'next'
 import Link from 'next/link'
 import { formatInstant, humaniseDuration, timeAgo } from '../lib/format.ts'
 import type { IncidentRow } from '../server/queries/list-incidents.ts'
-import { NotificationList } from './notification-list.tsx'
 import { IncidentActions } from './incident-actions.tsx'
+import { NotificationList } from './notification-list.tsx'
 
 const severityLabels: Record<string, string> = { critical: 'Critical', warning: 'Warning', info: 'Info' }
 
@@ -45,7 +45,9 @@ export function IncidentItem({
               Snoozed until {formatInstant(incident.snoozedUntil)}
             </span>
           ) : null}
-          {open && !incident.ackedAt && !snoozed ? <span className="tag tag--firing">Unacknowledged</span> : null}
+          {open && !incident.ackedAt && !snoozed ? (
+            <span className="tag tag--firing">Unacknowledged</span>
+          ) : null}
           {!open ? <span className="tag">Resolved</span> : null}
         </span>
       </header>
@@ -53,7 +55,9 @@ export function IncidentItem({
         <div>
           <dt>Product</dt>
           <dd>
-            <Link href={`/products/${encodeURIComponent(incident.productId)}` as Route}>{incident.productName}</Link>
+            <Link href={`/products/${encodeURIComponent(incident.productId)}` as Route}>
+              {incident.productName}
+            </Link>
           </dd>
         </div>
         <div>
@@ -110,7 +114,9 @@ export function IncidentItem({
           </a>
         </p>
       ) : null}
-      {open ? <IncidentActions incident={incident} returnTo={returnTo} acked={incident.ackedAt !== null} /> : null}
+      {open ? (
+        <IncidentActions incident={incident} returnTo={returnTo} acked={incident.ackedAt !== null} />
+      ) : null}
       <NotificationList notifications={incident.notifications} />
     </article>
   )

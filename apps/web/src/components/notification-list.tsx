@@ -25,7 +25,9 @@ export function NotificationList({ notifications }: { notifications: IncidentNot
   }
   const counts = new Map<string, number>()
   for (const n of notifications) counts.set(n.status, (counts.get(n.status) ?? 0) + 1)
-  const tally = [...counts].map(([status, n]) => `${n} ${statusLabels[status as IncidentNotification['status']].toLowerCase()}`)
+  const tally = [...counts].map(
+    ([status, n]) => `${n} ${statusLabels[status as IncidentNotification['status']].toLowerCase()}`,
+  )
   return (
     <details className="notifications">
       <summary>
@@ -80,7 +82,8 @@ function Delivery({ notification: n }: { notification: IncidentNotification }) {
   if (n.status === 'pending') {
     return (
       <p className="notification__delivery">
-        Waiting in the outbox{n.attempts > 0 ? ` after ${n.attempts} ${n.attempts === 1 ? 'try' : 'tries'}` : ''}
+        Waiting in the outbox
+        {n.attempts > 0 ? ` after ${n.attempts} ${n.attempts === 1 ? 'try' : 'tries'}` : ''}
         {n.lastError ? (
           <>
             : <span className="notification__error">{n.lastError}</span>

@@ -45,7 +45,9 @@ export function axisScale(
   const from = start + span * zeroBand
   const decades = Math.log10(high) - Math.log10(low)
   const at = (value: number) =>
-    value <= 0 ? start : from + ((Math.log10(Math.max(value, low)) - Math.log10(low)) / decades) * (end - from)
+    value <= 0
+      ? start
+      : from + ((Math.log10(Math.max(value, low)) - Math.log10(low)) / decades) * (end - from)
   const ticks: Tick[] = [{ value: 0, label: format(0), at: start }]
   // Every decade when there are few, every other one when many, so labels never crowd.
   const step = decades > 6 ? 2 : 1

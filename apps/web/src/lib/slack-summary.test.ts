@@ -31,7 +31,12 @@ describe('summariseSlackPayload', () => {
     expect(
       summariseSlackPayload({
         text: 'hi',
-        blocks: [null, 3, { type: 'divider' }, { type: 'context', elements: [{ type: 'mrkdwn', text: 'small print' }] }],
+        blocks: [
+          null,
+          3,
+          { type: 'divider' },
+          { type: 'context', elements: [{ type: 'mrkdwn', text: 'small print' }] },
+        ],
       }),
     ).toEqual({ text: 'hi', lines: ['small print'], buttons: [] })
   })

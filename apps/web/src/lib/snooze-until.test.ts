@@ -14,9 +14,7 @@ describe('snoozeUntil', () => {
     // 23:20 in Seoul already: tomorrow there is the 11th, 09:00 KST = 00:00 UTC.
     expect(snoozeUntil('tomorrow', now, 'Asia/Seoul').toISOString()).toBe('2026-03-11T00:00:00.000Z')
     // 07:20 in Los Angeles (PDT since 8 March): 09:00 PDT on the 11th.
-    expect(snoozeUntil('tomorrow', now, 'America/Los_Angeles').toISOString()).toBe(
-      '2026-03-11T16:00:00.000Z',
-    )
+    expect(snoozeUntil('tomorrow', now, 'America/Los_Angeles').toISOString()).toBe('2026-03-11T16:00:00.000Z')
   })
 
   test('across a DST change the wall clock still says 09:00', () => {

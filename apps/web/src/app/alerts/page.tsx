@@ -44,13 +44,13 @@ export default async function AlertsPageView({ searchParams }: { searchParams: P
       ) : !read.value.anyIncident ? (
         <AlertsEmpty />
       ) : (
-        <>
+        <div className="alerts-stack">
           <FilterForm filter={filter} products={read.value.products} />
           {filter.status !== 'resolved' ? (
             <OpenIncidents page={read.value} filter={filter} now={now} />
           ) : null}
           {filter.status !== 'open' ? <History page={read.value} filter={filter} now={now} /> : null}
-        </>
+        </div>
       )}
     </>
   )
@@ -131,8 +131,8 @@ function OpenIncidents({ page, filter, now }: { page: AlertsPage; filter: Alerts
       )}
       {page.openCount > openLimit ? (
         <p className="panel__footnote muted">
-          Showing the {openLimit} most severe and most recent of {page.openCount}; filter by product to see the
-          rest.
+          Showing the {openLimit} most severe and most recent of {page.openCount}; filter by product to see
+          the rest.
         </p>
       ) : null}
     </section>
@@ -208,9 +208,9 @@ export const build = definePipeline({
 })`}
       />
       <p className="alerts__docs">
-        Every rule and its options: <code>docs/recipes/add-an-alert-rule.md</code> in the Steward repository. Then{' '}
-        <code>steward deploy</code> (or <code>steward dev</code>) and the rules are watched.{' '}
-        Without a Slack token, notifications are still recorded: this page shows what would have been sent.
+        Every rule and its options: <code>docs/recipes/add-an-alert-rule.md</code> in the Steward repository.
+        Then <code>steward deploy</code> (or <code>steward dev</code>) and the rules are watched. Without a
+        Slack token, notifications are still recorded: this page shows what would have been sent.
       </p>
     </section>
   )

@@ -35,7 +35,11 @@ export async function ackIncidentAction(incidentId: string, returnTo: string): P
 }
 
 /** Snooze for 1 h, 4 h or until 09:00 tomorrow (usage calendar's zone); the choice is the button's value. */
-export async function snoozeIncidentAction(incidentId: string, returnTo: string, form: FormData): Promise<void> {
+export async function snoozeIncidentAction(
+  incidentId: string,
+  returnTo: string,
+  form: FormData,
+): Promise<void> {
   const choice = form.get('for')
   let outcome: AlertOutcome = 'gone'
   if (uuid.test(incidentId) && isSnoozeChoice(choice)) {
