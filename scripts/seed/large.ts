@@ -91,8 +91,9 @@ async function fill({ db }: StewardDb): Promise<void> {
 
   await step(`${d.products.toLocaleString('en-US')} products and their pipelines`, () => catalog(db))
   await step(`${d.runs.toLocaleString('en-US')} runs`, () => runs(db))
-  await step(`step runs, attempts, logs and metrics of the newest ${d.detailedRuns.toLocaleString('en-US')} runs`, () =>
-    runDetails(db),
+  await step(
+    `step runs, attempts, logs and metrics of the newest ${d.detailedRuns.toLocaleString('en-US')} runs`,
+    () => runDetails(db),
   )
   await step('cost entries', () => costEntries(db))
   await step(`${d.actors.toLocaleString('en-US')} actors`, () => actors(db))
@@ -235,7 +236,7 @@ async function runDetails(db: Db): Promise<void> {
     select gen_random_uuid(), d.id, s.step->>'id', st.status,
       array(select jsonb_array_elements_text(s.step->'needs')), 1, 2,
       case when st.status = 'succeeded' then jsonb_build_object('table', 'seed.' || (s.step->>'id'), 'rows', 1000 * s.o) end,
-      case when st.status = 'failed' then '{"message":"upstream table is empty","stack":"Error: upstream table is empty\n    at run (aggregate.ts:12:11)"}'::jsonb end,
+      case when st.status = 'failed' then '{"message":"upstream table is empty","stack":"Error: upstream table is empty\\n    at run (aggregate.ts:12:11)"}'::jsonb end,
       d.started_at + d.took * ((s.o - 1)::float8 / s.n),
       case when st.status not in ('pending', 'cancelled') or s.o = 1 then d.started_at + d.took * ((s.o - 1)::float8 / s.n) end,
       case when st.status in ('succeeded', 'failed') then d.started_at + d.took * (s.o::float8 / s.n) end
@@ -314,7 +315,7 @@ async function usageEvents(db: Db, from: number, to: number): Promise<void> {
       'token:seed'
     from (
       select g, 1 + floor(${products}::float8 * power(random(), 2.2))::int as raw, random() as ru, random() as rk, random() as rt
-      from generate_series(${from}, ${to - 1}) g
+      from generate_series(${from}::int, ${to - 1}::int) g
     ) s
     cross join lateral (select case when s.raw % 80 = 7 then s.raw + 1 else s.raw end as i) p
     join seed_actors a on a.n = (p.i * 7919 + floor(power(s.ru, 1.5) * (5 + 3000 * power(1 - p.i::float8 / ${products}, 3))))::int % ${actorCount}`.execute(
@@ -382,7 +383,9 @@ async function incidents(db: Db): Promise<void> {
       case when f.status = 'sent' then extract(epoch from i.resolved_at)::bigint || '.000200' end,
       f.slack_ts, i.resolved_at, case when f.status = 'sent' then i.resolved_at + interval '1 second' end
     from notifications f join incidents i on i.id = f.incident_id
-    where i.status = 'resolved' and f.kind = 'first' and f.status in ('sent', 'not_sent_no_token')`.execute(db)
+    where i.status = 'resolved' and f.kind = 'first' and f.status in ('sent', 'not_sent_no_token')`.execute(
+    db,
+  )
   await sql`
     insert into notifications (destination, product_id, rule_key, incident_id, kind, payload, status, attempts,
       slack_channel, slack_ts, thread_ts, created_at, sent_at)
