@@ -24,7 +24,10 @@ export interface PortfolioEntry {
 /**
  * Every active product's usage against its cost over the last `days` days (default 30) and the
  * `days` before, for the portfolio view: who earns their keep, and which way each is moving.
- * Users are distinct actors over the window (from the per-day actor rollup, not raw events).
+ * One statement whatever the number of products: events and cost are summed per product from
+ * the daily rollups in one pass each; current users are the actors last seen inside the window
+ * (`usage_last_seen_days`, a few rows a product); only the previous window's users need the
+ * distinct actors of its days (`usage_period_actors`, read by primary key per product).
  */
 export async function portfolio(
   db: Kysely<Database>,
@@ -36,58 +39,75 @@ export async function portfolio(
     id: string
     name: string
     tier: string | null
-    w: 'current' | 'previous'
     users: string
     events: string
     cost: string
+    prev_users: string
+    prev_events: string
+    prev_cost: string
   }>`
     with t as (
       select (${now}::timestamptz at time zone s.timezone)::date as today from ${settingsRow}
     ),
-    windows as (
-      select 'current' as w, t.today - ${days - 1}::int as start, t.today + 1 as stop from t
-      union all
-      select 'previous', t.today - ${2 * days - 1}::int, t.today - ${days - 1}::int from t
+    w as (
+      select t.today - ${days - 1}::int as cur, t.today - ${2 * days - 1}::int as prev, t.today + 1 as stop from t
+    ),
+    events as (
+      select u.product_id,
+        sum(u.events) filter (where u.day >= w.cur) as cur,
+        sum(u.events) filter (where u.day < w.cur) as prev
+      from usage_daily u cross join w
+      where u.day >= w.prev and u.day < w.stop
+      group by 1
+    ),
+    cost as (
+      select c.product_id,
+        sum(c.usd) filter (where c.day >= w.cur) as cur,
+        sum(c.usd) filter (where c.day < w.cur) as prev
+      from cost_daily c cross join w
+      where c.day >= w.prev and c.day < w.stop
+      group by 1
+    ),
+    users as (
+      -- Every actor active in the window has its last day in it, and only those (an actor also
+      -- active after the window, possible only when now is in the past, is not counted).
+      select d.product_id, sum(d.actors) as cur
+      from usage_last_seen_days d cross join w
+      where d.day >= w.cur and d.day < w.stop
+      group by 1
     )
-    select p.id, p.name, p.tier, windows.w,
+    select p.id, p.name, p.tier,
+      coalesce(users.cur, 0)::text as users,
+      coalesce(events.cur, 0)::text as events,
+      coalesce(cost.cur, 0)::text as cost,
       (select count(distinct a.actor_hash) from usage_period_actors a
-        where a.product_id = p.id and a.grain = 'day' and a.period >= windows.start and a.period < windows.stop)::text as users,
-      coalesce((select sum(u.events) from usage_daily u
-        where u.product_id = p.id and u.day >= windows.start and u.day < windows.stop), 0)::text as events,
-      coalesce((select sum(c.usd) from cost_daily c
-        where c.product_id = p.id and c.day >= windows.start and c.day < windows.stop), 0)::text as cost
-    from products p cross join windows
+        where a.product_id = p.id and a.grain = 'day' and a.period >= w.prev and a.period < w.cur)::text as prev_users,
+      coalesce(events.prev, 0)::text as prev_events,
+      coalesce(cost.prev, 0)::text as prev_cost
+    from products p
+    cross join w
+    left join events on events.product_id = p.id
+    left join cost on cost.product_id = p.id
+    left join users on users.product_id = p.id
     where p.archived_at is null
     order by p.name, p.id`.execute(db)
-  const entries = new Map<string, PortfolioEntry>()
-  const empty = (): WindowFigures => ({ users: 0, events: 0, costUsd: 0, costPerUserUsd: null })
-  for (const r of rows.rows) {
-    let entry = entries.get(r.id)
-    if (!entry) {
-      entry = {
-        id: r.id,
-        name: r.name,
-        tier: r.tier,
-        current: empty(),
-        previous: empty(),
-        usersTrend: null,
-        costTrend: null,
-      }
-      entries.set(r.id, entry)
-    }
-    const users = Number(r.users)
-    const cost = Number(r.cost)
-    entry[r.w] = {
-      users,
-      events: Number(r.events),
-      costUsd: cost,
-      costPerUserUsd: users > 0 ? cost / users : null,
-    }
+  const figures = (users: string, events: string, cost: string): WindowFigures => {
+    const u = Number(users)
+    const c = Number(cost)
+    return { users: u, events: Number(events), costUsd: c, costPerUserUsd: u > 0 ? c / u : null }
   }
   const trend = (now: number, before: number) => (before > 0 ? (now - before) / before : null)
-  for (const e of entries.values()) {
-    e.usersTrend = trend(e.current.users, e.previous.users)
-    e.costTrend = trend(e.current.costUsd, e.previous.costUsd)
-  }
-  return [...entries.values()]
+  return rows.rows.map((r) => {
+    const current = figures(r.users, r.events, r.cost)
+    const previous = figures(r.prev_users, r.prev_events, r.prev_cost)
+    return {
+      id: r.id,
+      name: r.name,
+      tier: r.tier,
+      current,
+      previous,
+      usersTrend: trend(current.users, previous.users),
+      costTrend: trend(current.costUsd, previous.costUsd),
+    }
+  })
 }
