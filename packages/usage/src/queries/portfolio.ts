@@ -1,6 +1,8 @@
 import type { Database } from '@steward/db'
 import { type Kysely, sql } from 'kysely'
+import { addDays, type CalendarDate, dateIn } from '../settings/calendar.ts'
 import { settingsRow } from '../settings/calendar-sql.ts'
+import { readUsageCalendar } from '../settings/usage-settings.ts'
 
 export interface WindowFigures {
   users: number
@@ -21,6 +23,48 @@ export interface PortfolioEntry {
   costTrend: number | null
 }
 
+export interface PortfolioOptions {
+  now?: Date
+  /** Length of each window in days (default 30). */
+  days?: number
+  /**
+   * Users per product in the previous window (`distinctUsers` of `portfolioWindows(…).previous`),
+   * when the caller keeps them: that window is made of closed days, and counting its distinct
+   * actors is the one costly part (it reads every actor-day row of the window). Counted here
+   * when not given; products missing from the map count 0.
+   */
+  previousUsers?: ReadonlyMap<string, number>
+}
+
+/** A window of local days, `from` included, `to` excluded. */
+export interface DayWindow {
+  from: CalendarDate
+  to: CalendarDate
+}
+
+/** The current and previous windows `portfolio` compares, in the usage calendar. */
+export async function portfolioWindows(
+  db: Kysely<Database>,
+  options: { now?: Date; days?: number } = {},
+): Promise<{ current: DayWindow; previous: DayWindow }> {
+  const days = options.days ?? 30
+  const { timezone } = await readUsageCalendar(db)
+  const stop = addDays(dateIn(options.now ?? new Date(), timezone), 1)
+  const start = addDays(stop, -days)
+  return { current: { from: start, to: stop }, previous: { from: addDays(start, -days), to: start } }
+}
+
+/** Distinct actors per live product over a window of days, from the per-day actor rollup. */
+export async function distinctUsers(db: Kysely<Database>, window: DayWindow): Promise<Map<string, number>> {
+  const rows = await sql<{ id: string; users: string }>`
+    select p.id,
+      (select count(distinct a.actor_hash) from usage_period_actors a
+        where a.product_id = p.id and a.grain = 'day' and a.period >= ${window.from}::date and a.period < ${window.to}::date)::text as users
+    from products p
+    where p.archived_at is null`.execute(db)
+  return new Map(rows.rows.map((r) => [r.id, Number(r.users)]))
+}
+
 /**
  * Every active product's usage against its cost over the last `days` days (default 30) and the
  * `days` before, for the portfolio view: who earns their keep, and which way each is moving.
@@ -31,7 +75,7 @@ export interface PortfolioEntry {
  */
 export async function portfolio(
   db: Kysely<Database>,
-  options: { now?: Date; days?: number } = {},
+  options: PortfolioOptions = {},
 ): Promise<PortfolioEntry[]> {
   const now = (options.now ?? new Date()).toISOString()
   const days = options.days ?? 30
@@ -42,7 +86,7 @@ export async function portfolio(
     users: string
     events: string
     cost: string
-    prev_users: string
+    prev_users: string | null
     prev_events: string
     prev_cost: string
   }>`
@@ -80,8 +124,12 @@ export async function portfolio(
       coalesce(users.cur, 0)::text as users,
       coalesce(events.cur, 0)::text as events,
       coalesce(cost.cur, 0)::text as cost,
-      (select count(distinct a.actor_hash) from usage_period_actors a
-        where a.product_id = p.id and a.grain = 'day' and a.period >= w.prev and a.period < w.cur)::text as prev_users,
+      ${
+        options.previousUsers
+          ? sql`null`
+          : sql`(select count(distinct a.actor_hash) from usage_period_actors a
+        where a.product_id = p.id and a.grain = 'day' and a.period >= w.prev and a.period < w.cur)`
+      }::text as prev_users,
       coalesce(events.prev, 0)::text as prev_events,
       coalesce(cost.prev, 0)::text as prev_cost
     from products p
@@ -99,7 +147,8 @@ export async function portfolio(
   const trend = (now: number, before: number) => (before > 0 ? (now - before) / before : null)
   return rows.rows.map((r) => {
     const current = figures(r.users, r.events, r.cost)
-    const previous = figures(r.prev_users, r.prev_events, r.prev_cost)
+    const previousUsers = r.prev_users ?? String(options.previousUsers?.get(r.id) ?? 0)
+    const previous = figures(previousUsers, r.prev_events, r.prev_cost)
     return {
       id: r.id,
       name: r.name,
