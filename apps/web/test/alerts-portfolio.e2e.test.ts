@@ -353,7 +353,7 @@ describe('alerts page', () => {
     }
     const form = await open('/alerts', { javaScript: false })
     try {
-      await form.getByLabel('Product').selectOption(seeded.funnel.id)
+      await form.getByLabel('Product').fill(seeded.funnel.id)
       await form.getByLabel('Status').selectOption('resolved')
       await form.getByRole('button', { name: 'Filter' }).click()
       await form.waitForURL(/status=resolved/)

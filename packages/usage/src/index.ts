@@ -21,11 +21,11 @@ export { type IngestOptions, type IngestResult, ingestEvents } from './ingest/in
 export { labelActor } from './queries/label-actor.ts'
 export {
   type DayWindow,
-  distinctUsers,
   type PortfolioEntry,
   type PortfolioOptions,
   portfolio,
   portfolioWindows,
+  previousFigures,
   type WindowFigures,
 } from './queries/portfolio.ts'
 export { type ProductUsageSummary, productUsageList } from './queries/product-list.ts'

@@ -18,13 +18,17 @@ export function IncidentActions({
   return (
     <div className="incident__actions">
       {acked ? null : (
-        <form action={ackIncidentAction.bind(null, incident.id, returnTo)}>
+        <form action={ackIncidentAction}>
+          <input type="hidden" name="incident" value={incident.id} />
+          <input type="hidden" name="returnTo" value={returnTo} />
           <button type="submit" className="button button--primary button--small">
             Acknowledge
           </button>
         </form>
       )}
-      <form action={snoozeIncidentAction.bind(null, incident.id, returnTo)} className="incident__snooze">
+      <form action={snoozeIncidentAction} className="incident__snooze">
+        <input type="hidden" name="incident" value={incident.id} />
+        <input type="hidden" name="returnTo" value={returnTo} />
         <span className="incident__snooze-label" aria-hidden="true">
           Snooze
         </span>

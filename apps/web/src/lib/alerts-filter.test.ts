@@ -15,6 +15,7 @@ describe('alerts filter in the query string', () => {
       page: 1,
     })
     expect(parseAlertsFilter({ status: ['open', 'resolved'], page: 'x' }).status).toBe('open')
+    expect(parseAlertsFilter({ open: 'all' }).openAll).toBe(true)
   })
 
   test('writes the shortest URL that round-trips', () => {
@@ -24,5 +25,6 @@ describe('alerts filter in the query string', () => {
     const back = Object.fromEntries(new URL(href, 'http://x').searchParams)
     expect(parseAlertsFilter(back)).toEqual(filter)
     expect(alertsHref(filter, { status: 'all', page: 1, product: undefined })).toBe('/alerts')
+    expect(alertsHref(filter, { openAll: true })).toBe('/alerts?product=a+b%26c&status=open&page=2&open=all')
   })
 })

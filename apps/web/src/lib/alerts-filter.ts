@@ -6,6 +6,8 @@ export interface AlertsFilter {
   status: 'all' | 'open' | 'resolved'
   /** Page of the resolved history, from 1. */
   page: number
+  /** Every open incident (up to a bound) rather than the first few. */
+  openAll?: boolean
 }
 
 export const historyPageSize = 25
@@ -23,6 +25,7 @@ export function parseAlertsFilter(params: SearchParams): AlertsFilter {
     product: product ? product : undefined,
     status: status === 'open' || status === 'resolved' ? status : 'all',
     page: Number.isFinite(page) && page >= 1 ? Math.min(page, 10_000) : 1,
+    ...(first(params.open) === 'all' ? { openAll: true } : {}),
   }
 }
 
@@ -33,6 +36,7 @@ export function alertsHref(filter: AlertsFilter, change: Partial<AlertsFilter> =
   if (next.product) query.set('product', next.product)
   if (next.status !== 'all') query.set('status', next.status)
   if (next.page > 1) query.set('page', String(next.page))
+  if (next.openAll) query.set('open', 'all')
   const text = query.toString()
   return text ? `/alerts?${text}` : '/alerts'
 }

@@ -4,6 +4,7 @@ import { runtimeHeartbeats } from './0002-runtime-heartbeats.ts'
 import { usageAndCost } from './0003-usage-and-cost.ts'
 import { alerts } from './0004-alerts.ts'
 import { partitionsAndBackfills } from './0006-partitions-and-backfills.ts'
+import { pageIndexes } from './0008-page-indexes.ts'
 
 /**
  * Every migration, in order. Listed by hand (not read from the file system) so that bundlers,
@@ -16,6 +17,7 @@ export const migrations: Record<string, Migration> = {
   '0003_usage_and_cost': usageAndCost,
   '0004_alerts': alerts,
   '0006_partitions_and_backfills': partitionsAndBackfills,
+  '0008_page_indexes': pageIndexes,
 }
 
 export const migrationProvider: MigrationProvider = {

@@ -28,12 +28,12 @@ export interface PortfolioOptions {
   /** Length of each window in days (default 30). */
   days?: number
   /**
-   * Users per product in the previous window (`distinctUsers` of `portfolioWindows(…).previous`),
-   * when the caller keeps them: that window is made of closed days, and counting its distinct
-   * actors is the one costly part (it reads every actor-day row of the window). Counted here
-   * when not given; products missing from the map count 0.
+   * The previous window's figures per product (`previousFigures` of `portfolioWindows(…).previous`),
+   * when the caller keeps them: that window is made of closed days, so they only move with late
+   * events, and they are most of the reading (every actor-day row of 30 days for the users).
+   * Counted here when not given; products missing from the map count 0.
    */
-  previousUsers?: ReadonlyMap<string, number>
+  previous?: ReadonlyMap<string, WindowFigures>
 }
 
 /** A window of local days, `from` included, `to` excluded. */
@@ -54,15 +54,33 @@ export async function portfolioWindows(
   return { current: { from: start, to: stop }, previous: { from: addDays(start, -days), to: start } }
 }
 
-/** Distinct actors per live product over a window of days, from the per-day actor rollup. */
-export async function distinctUsers(db: Kysely<Database>, window: DayWindow): Promise<Map<string, number>> {
-  const rows = await sql<{ id: string; users: string }>`
+/**
+ * Users (distinct actors, from the per-day actor rollup), events and cost of every live product
+ * over a window of days: the previous window of the portfolio.
+ */
+export async function previousFigures(
+  db: Kysely<Database>,
+  window: DayWindow,
+): Promise<Map<string, WindowFigures>> {
+  const rows = await sql<{ id: string; users: string; events: string; cost: string }>`
+    with events as (
+      select u.product_id, sum(u.events) as n from usage_daily u
+      where u.day >= ${window.from}::date and u.day < ${window.to}::date group by 1
+    ),
+    cost as (
+      select c.product_id, sum(c.usd) as usd from cost_daily c
+      where c.day >= ${window.from}::date and c.day < ${window.to}::date group by 1
+    )
     select p.id,
       (select count(distinct a.actor_hash) from usage_period_actors a
-        where a.product_id = p.id and a.grain = 'day' and a.period >= ${window.from}::date and a.period < ${window.to}::date)::text as users
+        where a.product_id = p.id and a.grain = 'day' and a.period >= ${window.from}::date and a.period < ${window.to}::date)::text as users,
+      coalesce(events.n, 0)::text as events,
+      coalesce(cost.usd, 0)::text as cost
     from products p
+    left join events on events.product_id = p.id
+    left join cost on cost.product_id = p.id
     where p.archived_at is null`.execute(db)
-  return new Map(rows.rows.map((r) => [r.id, Number(r.users)]))
+  return new Map(rows.rows.map((r) => [r.id, figures(r.users, r.events, r.cost)]))
 }
 
 /**
@@ -70,8 +88,9 @@ export async function distinctUsers(db: Kysely<Database>, window: DayWindow): Pr
  * `days` before, for the portfolio view: who earns their keep, and which way each is moving.
  * One statement whatever the number of products: events and cost are summed per product from
  * the daily rollups in one pass each; current users are the actors last seen inside the window
- * (`usage_last_seen_days`, a few rows a product); only the previous window's users need the
- * distinct actors of its days (`usage_period_actors`, read by primary key per product).
+ * (`usage_last_seen_days`, a few rows a product); the previous window's users need the distinct
+ * actors of its days (`usage_period_actors`, read by primary key per product), unless the
+ * caller passes that window's figures.
  */
 export async function portfolio(
   db: Kysely<Database>,
@@ -79,6 +98,7 @@ export async function portfolio(
 ): Promise<PortfolioEntry[]> {
   const now = (options.now ?? new Date()).toISOString()
   const days = options.days ?? 30
+  const known = options.previous
   const rows = await sql<{
     id: string
     name: string
@@ -94,14 +114,17 @@ export async function portfolio(
       select (${now}::timestamptz at time zone s.timezone)::date as today from ${settingsRow}
     ),
     w as (
-      select t.today - ${days - 1}::int as cur, t.today - ${2 * days - 1}::int as prev, t.today + 1 as stop from t
+      select t.today - ${days - 1}::int as cur, t.today - ${2 * days - 1}::int as prev, t.today + 1 as stop,
+        -- Where the sums start: the previous window too, unless the caller has its figures.
+        case when ${known ? sql`true` : sql`false`} then t.today - ${days - 1}::int else t.today - ${2 * days - 1}::int end as scan
+      from t
     ),
     events as (
       select u.product_id,
         sum(u.events) filter (where u.day >= w.cur) as cur,
         sum(u.events) filter (where u.day < w.cur) as prev
       from usage_daily u cross join w
-      where u.day >= w.prev and u.day < w.stop
+      where u.day >= w.scan and u.day < w.stop
       group by 1
     ),
     cost as (
@@ -109,7 +132,7 @@ export async function portfolio(
         sum(c.usd) filter (where c.day >= w.cur) as cur,
         sum(c.usd) filter (where c.day < w.cur) as prev
       from cost_daily c cross join w
-      where c.day >= w.prev and c.day < w.stop
+      where c.day >= w.scan and c.day < w.stop
       group by 1
     ),
     users as (
@@ -125,7 +148,7 @@ export async function portfolio(
       coalesce(events.cur, 0)::text as events,
       coalesce(cost.cur, 0)::text as cost,
       ${
-        options.previousUsers
+        known
           ? sql`null`
           : sql`(select count(distinct a.actor_hash) from usage_period_actors a
         where a.product_id = p.id and a.grain = 'day' and a.period >= w.prev and a.period < w.cur)`
@@ -139,16 +162,13 @@ export async function portfolio(
     left join users on users.product_id = p.id
     where p.archived_at is null
     order by p.name, p.id`.execute(db)
-  const figures = (users: string, events: string, cost: string): WindowFigures => {
-    const u = Number(users)
-    const c = Number(cost)
-    return { users: u, events: Number(events), costUsd: c, costPerUserUsd: u > 0 ? c / u : null }
-  }
   const trend = (now: number, before: number) => (before > 0 ? (now - before) / before : null)
   return rows.rows.map((r) => {
     const current = figures(r.users, r.events, r.cost)
-    const previousUsers = r.prev_users ?? String(options.previousUsers?.get(r.id) ?? 0)
-    const previous = figures(previousUsers, r.prev_events, r.prev_cost)
+    const previous =
+      r.prev_users === null
+        ? (known?.get(r.id) ?? figures('0', '0', '0'))
+        : figures(r.prev_users, r.prev_events, r.prev_cost)
     return {
       id: r.id,
       name: r.name,
@@ -159,4 +179,10 @@ export async function portfolio(
       costTrend: trend(current.costUsd, previous.costUsd),
     }
   })
+}
+
+function figures(users: string, events: string, cost: string): WindowFigures {
+  const u = Number(users)
+  const c = Number(cost)
+  return { users: u, events: Number(events), costUsd: c, costPerUserUsd: u > 0 ? c / u : null }
 }

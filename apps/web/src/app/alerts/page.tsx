@@ -5,7 +5,7 @@ import { DatabaseProblemNotice } from '../../components/database-problem-notice.
 import { IncidentItem } from '../../components/incident-item.tsx'
 import { PageHeader } from '../../components/page-header.tsx'
 import { type AlertsFilter, alertsHref, historyPageSize, parseAlertsFilter } from '../../lib/alerts-filter.ts'
-import { type AlertsPage, listIncidents, openLimit } from '../../server/queries/list-incidents.ts'
+import { type AlertsPage, listIncidents } from '../../server/queries/list-incidents.ts'
 import { readDatabase } from '../../server/read-database.ts'
 
 export const dynamic = 'force-dynamic'
@@ -78,20 +78,26 @@ function AlertStats({ page }: { page: AlertsPage }) {
 
 /** A GET form: the filter lives in the URL, works without JS, and the URL can be shared. */
 function FilterForm({ filter, products }: { filter: AlertsFilter; products: AlertsPage['products'] }) {
-  const known = !filter.product || products.some((p) => p.id === filter.product)
   return (
     <form className="filters card" method="get" action="/alerts" aria-label="Filter incidents">
       <label className="filters__field">
         <span>Product</span>
-        <select name="product" defaultValue={filter.product ?? ''} className="input">
-          <option value="">All products</option>
-          {known ? null : <option value={filter.product}>{filter.product}</option>}
+        <input
+          name="product"
+          defaultValue={filter.product ?? ''}
+          className="input"
+          list="alert-products"
+          placeholder="Any product (id)"
+          autoComplete="off"
+          spellCheck={false}
+        />
+        <datalist id="alert-products">
           {products.map((p) => (
             <option key={p.id} value={p.id}>
               {p.name}
             </option>
           ))}
-        </select>
+        </datalist>
       </label>
       <label className="filters__field">
         <span>Status</span>
@@ -129,10 +135,14 @@ function OpenIncidents({ page, filter, now }: { page: AlertsPage; filter: Alerts
           ))}
         </div>
       )}
-      {page.openCount > openLimit ? (
+      {page.openCount > page.open.length ? (
         <p className="panel__footnote muted">
-          Showing the {openLimit} most severe and most recent of {page.openCount}; filter by product to see
-          the rest.
+          Showing the {page.open.length} most severe and most recent of {page.openCount}.{' '}
+          {filter.openAll ? (
+            'Filter by product to see the rest.'
+          ) : (
+            <Link href={alertsHref(filter, { openAll: true }) as Route}>Show all open incidents</Link>
+          )}
         </p>
       ) : null}
     </section>

@@ -19,8 +19,17 @@ const actor = 'local admin'
 
 export type AlertOutcome = 'acked' | 'snoozed' | 'gone' | 'failed'
 
+// The incident and the page to come back to travel as plain form fields: a bound argument would
+// put an encrypted copy of each in every form, and the page has one or two forms per incident.
+const field = (form: FormData, name: string) => {
+  const value = form.get(name)
+  return typeof value === 'string' ? value : ''
+}
+
 /** Acknowledge: no more reminders; the incident stays open until its rule resolves it. */
-export async function ackIncidentAction(incidentId: string, returnTo: string): Promise<void> {
+export async function ackIncidentAction(form: FormData): Promise<void> {
+  const incidentId = field(form, 'incident')
+  const returnTo = field(form, 'returnTo')
   let outcome: AlertOutcome = 'gone'
   if (uuid.test(incidentId)) {
     try {
@@ -35,11 +44,9 @@ export async function ackIncidentAction(incidentId: string, returnTo: string): P
 }
 
 /** Snooze for 1 h, 4 h or until 09:00 tomorrow (usage calendar's zone); the choice is the button's value. */
-export async function snoozeIncidentAction(
-  incidentId: string,
-  returnTo: string,
-  form: FormData,
-): Promise<void> {
+export async function snoozeIncidentAction(form: FormData): Promise<void> {
+  const incidentId = field(form, 'incident')
+  const returnTo = field(form, 'returnTo')
   const choice = form.get('for')
   let outcome: AlertOutcome = 'gone'
   if (uuid.test(incidentId) && isSnoozeChoice(choice)) {

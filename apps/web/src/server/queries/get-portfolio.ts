@@ -1,8 +1,9 @@
 import {
-  distinctUsers,
   type PortfolioEntry,
   portfolio,
   portfolioWindows,
+  previousFigures,
+  type WindowFigures,
   type ZombieProduct,
   zombieProducts,
 } from '@steward/usage'
@@ -15,30 +16,31 @@ export interface Portfolio {
   zombies: ZombieProduct[]
 }
 
-// The previous window's distinct users per product: its days are all closed, so the count only
-// moves with late events, and it is the one read that grows with usage (every actor-day row of
-// 30 days). Kept per process for an hour; on globalThis so `next dev` reloads share it.
-const previousUsersTtlMs = 3_600_000
+// The previous window's figures per product: its days are all closed, so they only move with
+// late events, and they are most of the reading (its users are every actor-day row of 30 days).
+// Kept per process for an hour; on globalThis so `next dev` reloads share it.
+const previousTtlMs = 3_600_000
 const cache = globalThis as typeof globalThis & {
-  __stewardPreviousUsers?: { key: string; at: number; users: Promise<Map<string, number>> }
+  __stewardPortfolioPrevious?: { key: string; at: number; figures: Promise<Map<string, WindowFigures>> }
 }
 
 /** The portfolio page: the usage package's portfolio and zombie queries, side by side. */
 export async function getPortfolio(db: Db, now = new Date()): Promise<Portfolio> {
   const windows = await portfolioWindows(db, { now })
   const key = `${windows.previous.from}/${windows.previous.to}`
-  let held = cache.__stewardPreviousUsers
-  if (!held || held.key !== key || now.getTime() - held.at > previousUsersTtlMs) {
-    held = { key, at: now.getTime(), users: distinctUsers(db, windows.previous) }
-    cache.__stewardPreviousUsers = held
-    // A failed count is not kept: the next request tries again.
-    held.users.catch(() => {
-      if (cache.__stewardPreviousUsers === held) cache.__stewardPreviousUsers = undefined
+  let held = cache.__stewardPortfolioPrevious
+  if (!held || held.key !== key || now.getTime() - held.at > previousTtlMs) {
+    const fresh = { key, at: now.getTime(), figures: previousFigures(db, windows.previous) }
+    cache.__stewardPortfolioPrevious = fresh
+    // A failed read is not kept: the next request tries again.
+    fresh.figures.catch(() => {
+      if (cache.__stewardPortfolioPrevious === fresh) cache.__stewardPortfolioPrevious = undefined
     })
+    held = fresh
   }
-  const previousUsers = await held.users
+  const previous = await held.figures
   const [entries, zombies] = await Promise.all([
-    portfolio(db, { now, previousUsers }),
+    portfolio(db, { now, previous }),
     zombieProducts(db, { now }),
   ])
   entries.sort((a, b) => b.current.costUsd - a.current.costUsd || a.name.localeCompare(b.name))

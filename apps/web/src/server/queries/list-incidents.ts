@@ -51,14 +51,15 @@ export interface AlertsPage {
   /** One page of resolved incidents, the most recently resolved first. */
   history: IncidentRow[]
   historyCount: number
-  /** Products that ever had an incident, for the filter. */
+  /** Products with an open incident (and the filtered one), suggested by the filter. */
   products: { id: string; name: string }[]
   /** Whether any incident exists at all (for the empty state). */
   anyIncident: boolean
 }
 
-/** More open incidents than this is an outage, not a list to read: the count says how many. */
-export const openLimit = 200
+/** Open incidents shown at first (`?open=all` shows up to `openAllLimit`); the count says how many there are. */
+export const openLimit = 50
+export const openAllLimit = 500
 /** Notifications shown per incident (a noisy one keeps its newest). */
 const notificationLimit = 20
 
@@ -108,7 +109,7 @@ export async function listIncidents(db: Db, filter: AlertsFilter): Promise<Alert
           .where('i.status', '=', 'open')
           .orderBy(severityRank)
           .orderBy('i.last_fired_at', 'desc')
-          .limit(openLimit)
+          .limit(filter.openAll ? openAllLimit : openLimit)
           .execute()
       : [],
     countWhere(db, filter.product, 'open'),
@@ -126,8 +127,15 @@ export async function listIncidents(db: Db, filter: AlertsFilter): Promise<Alert
     db
       .selectFrom('products as p')
       .select(['p.id', 'p.name'])
-      .where(({ exists, selectFrom }) =>
-        exists(selectFrom('incidents as i').select(sql`1`.as('one')).whereRef('i.product_id', '=', 'p.id')),
+      .where((eb) =>
+        eb.or([
+          eb(
+            'p.id',
+            'in',
+            eb.selectFrom('incidents as i').select('i.product_id').where('i.status', '=', 'open'),
+          ),
+          ...(filter.product ? [eb('p.id', '=', filter.product)] : []),
+        ]),
       )
       .orderBy('p.name')
       .execute(),
