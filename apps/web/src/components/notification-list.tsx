@@ -18,6 +18,13 @@ const statusLabels: Record<IncidentNotification['status'], string> = {
   not_sent_no_token: 'Not sent: no Slack token',
 }
 
+const tallyLabels: Record<IncidentNotification['status'], string> = {
+  sent: 'sent',
+  pending: 'queued',
+  failed: 'failed',
+  not_sent_no_token: 'not sent (no Slack token)',
+}
+
 /** The Slack messages about an incident and what became of each: behind a disclosure, no JS needed. */
 export function NotificationList({ notifications }: { notifications: IncidentNotification[] }) {
   if (notifications.length === 0) {
@@ -26,7 +33,7 @@ export function NotificationList({ notifications }: { notifications: IncidentNot
   const counts = new Map<string, number>()
   for (const n of notifications) counts.set(n.status, (counts.get(n.status) ?? 0) + 1)
   const tally = [...counts].map(
-    ([status, n]) => `${n} ${statusLabels[status as IncidentNotification['status']].toLowerCase()}`,
+    ([status, n]) => `${n} ${tallyLabels[status as IncidentNotification['status']]}`,
   )
   return (
     <details className="notifications">

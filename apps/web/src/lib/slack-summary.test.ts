@@ -19,7 +19,7 @@ describe('summariseSlackPayload', () => {
     ])
     const summary = summariseSlackPayload(payload)
     expect(summary.lines).toEqual([
-      '🔴 churn.score failed (2 times, runbook)',
+      'churn.score failed (2 times, runbook)',
       'Step score failed after 3 attempts: run 1',
     ])
     expect(summary.buttons).toEqual(['Acknowledge', 'Snooze 1h'])
@@ -45,7 +45,7 @@ describe('summariseSlackPayload', () => {
 describe('plainMrkdwn', () => {
   test('links, emphasis, strike-through, emoji and entities', () => {
     expect(plainMrkdwn(':white_check_mark: ~Nightly load~ resolved by *ana*')).toBe(
-      '✅ Nightly load resolved by ana',
+      '✓ Nightly load resolved by ana',
     )
     expect(plainMrkdwn('see <https://x.example/a|the run> &amp; <#C123>')).toBe('see the run & #C123')
     expect(plainMrkdwn('snake_case_names stay')).toBe('snake_case_names stay')

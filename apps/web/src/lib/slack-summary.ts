@@ -46,23 +46,28 @@ export function summariseSlackPayload(payload: SlackPayload | null | undefined):
   return { text: typeof payload?.text === 'string' ? payload.text : '', lines, buttons }
 }
 
+// Slack's emoji codes the alert messages use, as characters every font has: the severity is on
+// the page already, so its coloured circles are dropped rather than drawn as missing glyphs.
 const emoji: Record<string, string> = {
-  red_circle: '🔴',
-  large_orange_circle: '🟠',
-  large_blue_circle: '🔵',
-  white_check_mark: '✅',
-  rotating_light: '🚨',
-  repeat: '🔁',
-  alarm_clock: '⏰',
-  warning: '⚠️',
+  red_circle: '',
+  large_orange_circle: '',
+  large_blue_circle: '',
+  rotating_light: '',
+  alarm_clock: '',
+  white_check_mark: '✓',
+  repeat: '↻',
+  warning: '⚠',
 }
 
-/** Slack mrkdwn to plain text: `<url|label>` → label, `*bold*`/`~strike~` markers dropped, `:emoji:` → the character. */
+/** Slack mrkdwn to plain text: `<url|label>` → label, `*bold*`/`~strike~` markers dropped, known `:emoji:` → a plain character or nothing. */
 export function plainMrkdwn(text: string): string {
   return text
     .replace(/<([^|>]+)\|([^>]+)>/g, '$2')
     .replace(/<([^>]+)>/g, '$1')
-    .replace(/:([a-z0-9_+-]+):/g, (whole, name: string) => emoji[name] ?? whole)
+    .replace(/:([a-z0-9_+-]+):\s?/g, (whole, name: string) => {
+      const char = emoji[name]
+      return char === undefined ? whole : char && `${char} `
+    })
     .replace(/(^|[\s(])[*~_]([^*~_\n]+)[*~_](?=$|[\s).,:;!?])/g, '$1$2')
     .replace(/&lt;/g, '<')
     .replace(/&gt;/g, '>')

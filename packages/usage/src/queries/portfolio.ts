@@ -64,7 +64,7 @@ export async function previousFigures(
 ): Promise<Map<string, WindowFigures>> {
   const rows = await sql<{ id: string; users: string; events: string; cost: string }>`
     with events as (
-      select u.product_id, sum(u.events) as n from usage_daily u
+      select u.product_id, sum(u.events::int) as n from usage_daily u
       where u.day >= ${window.from}::date and u.day < ${window.to}::date group by 1
     ),
     cost as (
@@ -120,9 +120,11 @@ export async function portfolio(
       from t
     ),
     events as (
+      -- A day's events of one kind fit an int, and an int sum is a bigint: several times faster
+      -- to add up than the numeric a bigint sum gives.
       select u.product_id,
-        sum(u.events) filter (where u.day >= w.cur) as cur,
-        sum(u.events) filter (where u.day < w.cur) as prev
+        sum(u.events::int) filter (where u.day >= w.cur) as cur,
+        sum(u.events::int) filter (where u.day < w.cur) as prev
       from usage_daily u cross join w
       where u.day >= w.scan and u.day < w.stop
       group by 1
