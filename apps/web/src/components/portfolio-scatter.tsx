@@ -81,7 +81,7 @@ export function PortfolioScatter({
             {`${capitalise(usageWords[measure])}, last 30 days${x.kind === 'log' ? ' (log scale)' : ''}`}
           </text>
           <text
-            className="scatter__axis-title"
+            className="scatter__axis-title scatter__axis-title--y"
             transform={`translate(14 ${(margin.top + height - margin.bottom) / 2}) rotate(-90)`}
             textAnchor="middle"
           >
@@ -117,8 +117,8 @@ export function PortfolioScatter({
         </g>
       </svg>
       <figcaption className="muted">
-        Each dot is a product. Bottom right earns its keep (used a lot, cheap); top left costs much for little
-        use; dots on the left edge had no use at all.
+        Each dot is a product: its users (or events) across, its cost up. Bottom right earns its keep (used a
+        lot, cheap); top left costs much for little use; dots on the left edge had no use at all.
       </figcaption>
     </figure>
   )
