@@ -19,7 +19,15 @@ export {
 } from './ingest/event-schema.ts'
 export { type IngestOptions, type IngestResult, ingestEvents } from './ingest/ingest-events.ts'
 export { labelActor } from './queries/label-actor.ts'
-export { type PortfolioEntry, portfolio, type WindowFigures } from './queries/portfolio.ts'
+export {
+  type DayWindow,
+  type PortfolioEntry,
+  type PortfolioOptions,
+  portfolio,
+  portfolioWindows,
+  previousFigures,
+  type WindowFigures,
+} from './queries/portfolio.ts'
 export { type ProductUsageSummary, productUsageList } from './queries/product-list.ts'
 export { grains, type SeriesRange } from './queries/series-range.ts'
 export { type Consumer, topConsumers } from './queries/top-consumers.ts'

@@ -9,6 +9,8 @@ import '../styles/sign-in.css'
 import '../styles/labelled-metrics.css'
 import '../styles/catalog.css'
 import '../styles/product.css'
+import '../styles/alerts.css'
+import '../styles/portfolio.css'
 
 export const metadata: Metadata = {
   title: { default: 'Steward', template: '%s · Steward' },

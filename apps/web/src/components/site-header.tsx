@@ -2,7 +2,7 @@ import Link from 'next/link'
 import { NavLink } from './nav-link.tsx'
 import { ViewerMenu } from './viewer-menu.tsx'
 
-/** The bar on every page: the name, and one link per area (Portfolio and Alerts join later). */
+/** The bar on every page: the name, and one link per area. */
 export function SiteHeader() {
   return (
     <header className="site-header">
@@ -17,6 +17,12 @@ export function SiteHeader() {
               <NavLink href="/" also={['/products', '/pipelines', '/runs']}>
                 Catalog
               </NavLink>
+            </li>
+            <li>
+              <NavLink href="/alerts">Alerts</NavLink>
+            </li>
+            <li>
+              <NavLink href="/portfolio">Portfolio</NavLink>
             </li>
           </ul>
         </nav>

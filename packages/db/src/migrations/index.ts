@@ -5,6 +5,7 @@ import { usageAndCost } from './0003-usage-and-cost.ts'
 import { alerts } from './0004-alerts.ts'
 import { partitionsAndBackfills } from './0006-partitions-and-backfills.ts'
 import { metricLabelSets } from './0007-metric-label-sets.ts'
+import { pageIndexes } from './0008-page-indexes.ts'
 
 /**
  * Every migration, in order. Listed by hand (not read from the file system) so that bundlers,
@@ -18,6 +19,7 @@ export const migrations: Record<string, Migration> = {
   '0004_alerts': alerts,
   '0006_partitions_and_backfills': partitionsAndBackfills,
   '0007_metric_label_sets': metricLabelSets,
+  '0008_page_indexes': pageIndexes,
 }
 
 export const migrationProvider: MigrationProvider = {

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { hashActor } from '../hash-actor.ts'
 import { ingestEvents } from '../ingest/ingest-events.ts'
 import { labelActor } from '../queries/label-actor.ts'
-import { portfolio } from '../queries/portfolio.ts'
+import { portfolio, portfolioWindows, previousFigures } from '../queries/portfolio.ts'
 import { productUsageList } from '../queries/product-list.ts'
 import { topConsumers } from '../queries/top-consumers.ts'
 import { zombieProducts } from '../queries/zombie-products.ts'
@@ -145,6 +145,16 @@ describe.each(testBackends)('cost and portfolio queries on $name', (backend) => 
     expect(funnel?.previous).toEqual({ users: 1, events: 1, costUsd: 0, costPerUserUsd: 0 })
     expect(funnel?.usersTrend).toBeCloseTo(1)
     expect(funnel?.costTrend).toBeNull()
+
+    // The previous window counted apart (what the web app keeps for an hour) gives the same portfolio.
+    const windows = await portfolioWindows(t.db, { now })
+    expect(windows).toEqual({
+      current: { from: '2026-03-13', to: '2026-04-12' },
+      previous: { from: '2026-02-11', to: '2026-03-13' },
+    })
+    const previous = await previousFigures(t.db, windows.previous)
+    expect(previous.get('funnel')).toEqual(funnel?.previous)
+    await expect(portfolio(t.db, { now, previous })).resolves.toEqual(entries)
   })
 
   it('lists top consumers by hashed id with the labels owners gave them', async () => {

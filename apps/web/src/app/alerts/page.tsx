@@ -1,0 +1,227 @@
+import type { Metadata, Route } from 'next'
+import Link from 'next/link'
+import { CodeBlock } from '../../components/code-block.tsx'
+import { DatabaseProblemNotice } from '../../components/database-problem-notice.tsx'
+import { IncidentItem } from '../../components/incident-item.tsx'
+import { PageHeader } from '../../components/page-header.tsx'
+import { type AlertsFilter, alertsHref, historyPageSize, parseAlertsFilter } from '../../lib/alerts-filter.ts'
+import { type AlertsPage, listIncidents } from '../../server/queries/list-incidents.ts'
+import { readDatabase } from '../../server/read-database.ts'
+
+export const dynamic = 'force-dynamic'
+
+export const metadata: Metadata = { title: 'Alerts' }
+
+type SearchParams = Record<string, string | string[] | undefined>
+
+const outcomes: Record<string, { text: string; danger?: boolean }> = {
+  acked: { text: 'Acknowledged: no more reminders; it stays open until its rule sees the problem gone.' },
+  snoozed: { text: 'Snoozed: no follow-ups or reminders until then. Its resolution still shows.' },
+  gone: { text: 'That incident is no longer open: it was resolved meanwhile.' },
+  failed: { text: 'That did not work; the server log says why.', danger: true },
+}
+
+export default async function AlertsPageView({ searchParams }: { searchParams: Promise<SearchParams> }) {
+  const params = await searchParams
+  const filter = parseAlertsFilter(params)
+  const read = await readDatabase((db) => listIncidents(db, filter))
+  const done = typeof params.done === 'string' ? outcomes[params.done] : undefined
+  const now = new Date()
+  return (
+    <>
+      <PageHeader
+        title="Alerts"
+        description="Incidents opened by the alert rules declared in code, and every Slack message about them."
+        aside={read.ok && read.value.anyIncident ? <AlertStats page={read.value} /> : undefined}
+      />
+      {done ? (
+        <p className={`notice alerts__outcome${done.danger ? ' notice--danger' : ''}`} role="status">
+          {done.text}
+        </p>
+      ) : null}
+      {!read.ok ? (
+        <DatabaseProblemNotice problem={read.problem} />
+      ) : !read.value.anyIncident ? (
+        <AlertsEmpty />
+      ) : (
+        <div className="alerts-stack">
+          <FilterForm filter={filter} products={read.value.products} />
+          {filter.status !== 'resolved' ? (
+            <OpenIncidents page={read.value} filter={filter} now={now} />
+          ) : null}
+          {filter.status !== 'open' ? <History page={read.value} filter={filter} now={now} /> : null}
+        </div>
+      )}
+    </>
+  )
+}
+
+function AlertStats({ page }: { page: AlertsPage }) {
+  const unacked = page.open.filter((i) => !i.ackedAt).length
+  return (
+    <dl className="stats" aria-label="Alerts summary">
+      <div>
+        <dt>open</dt>
+        <dd>{page.openCount}</dd>
+      </div>
+      <div>
+        <dt>unacknowledged</dt>
+        <dd>{unacked}</dd>
+      </div>
+      <div>
+        <dt>resolved</dt>
+        <dd>{page.historyCount}</dd>
+      </div>
+    </dl>
+  )
+}
+
+/** A GET form: the filter lives in the URL, works without JS, and the URL can be shared. */
+function FilterForm({ filter, products }: { filter: AlertsFilter; products: AlertsPage['products'] }) {
+  return (
+    <form className="filters card" method="get" action="/alerts" aria-label="Filter incidents">
+      <label className="filters__field">
+        <span>Product</span>
+        <input
+          name="product"
+          defaultValue={filter.product ?? ''}
+          className="input"
+          list="alert-products"
+          placeholder="Any product (id)"
+          autoComplete="off"
+          spellCheck={false}
+        />
+        <datalist id="alert-products">
+          {products.map((p) => (
+            <option key={p.id} value={p.id}>
+              {p.name}
+            </option>
+          ))}
+        </datalist>
+      </label>
+      <label className="filters__field">
+        <span>Status</span>
+        <select name="status" defaultValue={filter.status} className="input">
+          <option value="all">Open and resolved</option>
+          <option value="open">Open</option>
+          <option value="resolved">Resolved</option>
+        </select>
+      </label>
+      <button type="submit" className="button">
+        Filter
+      </button>
+      {filter.product || filter.status !== 'all' ? (
+        <Link href="/alerts" className="filters__reset">
+          Clear
+        </Link>
+      ) : null}
+    </form>
+  )
+}
+
+function OpenIncidents({ page, filter, now }: { page: AlertsPage; filter: AlertsFilter; now: Date }) {
+  const returnTo = alertsHref(filter)
+  return (
+    <section className="card panel" aria-labelledby="open-title">
+      <h2 id="open-title" className="panel__title">
+        Open incidents <span className="panel__count">{page.openCount}</span>
+      </h2>
+      {page.open.length === 0 ? (
+        <p className="muted">Nothing is firing{filter.product ? ' for this product' : ''}. </p>
+      ) : (
+        <div className="incidents">
+          {page.open.map((incident) => (
+            <IncidentItem key={incident.id} incident={incident} now={now} returnTo={returnTo} />
+          ))}
+        </div>
+      )}
+      {page.openCount > page.open.length ? (
+        <p className="panel__footnote muted">
+          Showing the {page.open.length} most severe and most recent of {page.openCount}.{' '}
+          {filter.openAll ? (
+            'Filter by product to see the rest.'
+          ) : (
+            <Link href={alertsHref(filter, { openAll: true }) as Route}>Show all open incidents</Link>
+          )}
+        </p>
+      ) : null}
+    </section>
+  )
+}
+
+function History({ page, filter, now }: { page: AlertsPage; filter: AlertsFilter; now: Date }) {
+  const pages = Math.max(1, Math.ceil(page.historyCount / historyPageSize))
+  const from = (filter.page - 1) * historyPageSize + 1
+  const to = from + page.history.length - 1
+  return (
+    <section className="card panel" aria-labelledby="history-title">
+      <h2 id="history-title" className="panel__title">
+        History <span className="panel__count">{page.historyCount}</span>
+      </h2>
+      {page.history.length === 0 ? (
+        <p className="muted">
+          {filter.page > 1 ? 'No incidents on this page.' : 'No resolved incident yet.'}
+        </p>
+      ) : (
+        <div className="incidents incidents--history">
+          {page.history.map((incident) => (
+            <IncidentItem key={incident.id} incident={incident} now={now} returnTo={alertsHref(filter)} />
+          ))}
+        </div>
+      )}
+      {page.historyCount > historyPageSize ? (
+        <nav className="pager" aria-label="History pages">
+          {filter.page > 1 ? (
+            <Link href={alertsHref(filter, { page: filter.page - 1 }) as Route} rel="prev" className="button">
+              Newer
+            </Link>
+          ) : (
+            <span />
+          )}
+          <span className="muted">
+            {page.history.length > 0 ? `${from}–${to} of ${page.historyCount}` : `page ${filter.page}`} · page{' '}
+            {filter.page} of {pages}
+          </span>
+          {filter.page < pages ? (
+            <Link href={alertsHref(filter, { page: filter.page + 1 }) as Route} rel="next" className="button">
+              Older
+            </Link>
+          ) : (
+            <span />
+          )}
+        </nav>
+      ) : null}
+    </section>
+  )
+}
+
+/** No incident ever: say where alerts come from and how to declare one. */
+function AlertsEmpty() {
+  return (
+    <section className="card empty" aria-labelledby="alerts-empty-title">
+      <div className="empty__intro">
+        <h2 id="alerts-empty-title">No alerts yet</h2>
+        <p>
+          Alerts come from rules declared in code beside a product or pipeline: a failed run, a late or stale
+          product, a volume drop, a budget crossed. When one fires it opens an incident here and posts to the
+          owners&apos; Slack channel.
+        </p>
+      </div>
+      <CodeBlock
+        label="pipelines/signup-funnel.ts"
+        code={`import { definePipeline, onFailure, runTooLong } from '@steward/pipelines'
+
+export const build = definePipeline({
+  id: 'signup-funnel.build',
+  // …product, steps, schedule…
+  alerts: [onFailure(), runTooLong({ over: '30m', severity: 'warning' })],
+})`}
+      />
+      <p className="alerts__docs">
+        Every rule and its options: <code>docs/recipes/add-an-alert-rule.md</code> in the Steward repository.
+        Then <code>steward deploy</code> (or <code>steward dev</code>) and the rules are watched. Without a
+        Slack token, notifications are still recorded: this page shows what would have been sent.
+      </p>
+    </section>
+  )
+}

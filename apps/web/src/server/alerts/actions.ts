@@ -1,0 +1,75 @@
+'use server'
+
+import { ackIncident, snoozeIncident } from '@steward/alerts'
+import { readUsageCalendar } from '@steward/usage'
+import type { Route } from 'next'
+import { redirect } from 'next/navigation'
+import { isSnoozeChoice, snoozeUntil } from '../../lib/snooze-until.ts'
+import { getDb } from '../db.ts'
+
+/*
+ * Acknowledge and snooze from the alerts page, as server actions: plain form posts that work
+ * without client JavaScript, accepted by Next.js only from this app's own origin (CSRF; see
+ * ../runs/actions.ts). The page comes back with the same filter and a word on what happened.
+ */
+
+const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+// Who acts: without sign-in configured, `steward dev` has a single local admin.
+const actor = 'local admin'
+
+export type AlertOutcome = 'acked' | 'snoozed' | 'gone' | 'failed'
+
+// The incident and the page to come back to travel as plain form fields: a bound argument would
+// put an encrypted copy of each in every form, and the page has one or two forms per incident.
+const field = (form: FormData, name: string) => {
+  const value = form.get(name)
+  return typeof value === 'string' ? value : ''
+}
+
+/** Acknowledge: no more reminders; the incident stays open until its rule resolves it. */
+export async function ackIncidentAction(form: FormData): Promise<void> {
+  const incidentId = field(form, 'incident')
+  const returnTo = field(form, 'returnTo')
+  let outcome: AlertOutcome = 'gone'
+  if (uuid.test(incidentId)) {
+    try {
+      const { db } = await getDb()
+      outcome = (await ackIncident(db, incidentId, actor)) ? 'acked' : 'gone'
+    } catch (error) {
+      console.error(`[steward web] acknowledging incident ${incidentId} failed`, error)
+      outcome = 'failed'
+    }
+  }
+  redirect(back(returnTo, outcome, incidentId))
+}
+
+/** Snooze for 1 h, 4 h or until 09:00 tomorrow (usage calendar's zone); the choice is the button's value. */
+export async function snoozeIncidentAction(form: FormData): Promise<void> {
+  const incidentId = field(form, 'incident')
+  const returnTo = field(form, 'returnTo')
+  const choice = form.get('for')
+  let outcome: AlertOutcome = 'gone'
+  if (uuid.test(incidentId) && isSnoozeChoice(choice)) {
+    try {
+      const { db } = await getDb()
+      const { timezone } = await readUsageCalendar(db)
+      const until = snoozeUntil(choice, new Date(), timezone)
+      outcome = (await snoozeIncident(db, incidentId, until, actor)) ? 'snoozed' : 'gone'
+    } catch (error) {
+      console.error(`[steward web] snoozing incident ${incidentId} failed`, error)
+      outcome = 'failed'
+    }
+  } else if (uuid.test(incidentId)) {
+    outcome = 'failed'
+  }
+  redirect(back(returnTo, outcome, incidentId))
+}
+
+/** Back to the alerts page the form was on (never elsewhere), with the outcome for the notice. */
+function back(returnTo: string, outcome: AlertOutcome, incidentId: string): Route {
+  const url = new URL(returnTo.startsWith('/alerts') ? returnTo : '/alerts', 'http://steward.local')
+  if (url.pathname !== '/alerts') url.pathname = '/alerts'
+  url.searchParams.set('done', outcome)
+  url.searchParams.set('incident', incidentId)
+  return `${url.pathname}${url.search}#incident-${incidentId}` as Route
+}
