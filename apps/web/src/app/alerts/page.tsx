@@ -19,6 +19,10 @@ const outcomes: Record<string, { text: string; danger?: boolean }> = {
   snoozed: { text: 'Snoozed: no follow-ups or reminders until then. Its resolution still shows.' },
   gone: { text: 'That incident is no longer open: it was resolved meanwhile.' },
   failed: { text: 'That did not work; the server log says why.', danger: true },
+  forbidden: {
+    text: "Only the product's owners and admins can acknowledge or snooze its incidents.",
+    danger: true,
+  },
 }
 
 export default async function AlertsPageView({ searchParams }: { searchParams: Promise<SearchParams> }) {

@@ -5,6 +5,8 @@ import { readUsageCalendar } from '@steward/usage'
 import type { Route } from 'next'
 import { redirect } from 'next/navigation'
 import { isSnoozeChoice, snoozeUntil } from '../../lib/snooze-until.ts'
+import { authorizeOperation } from '../auth/authorize.ts'
+import type { Viewer } from '../auth/viewer.ts'
 import { getDb } from '../db.ts'
 
 /*
@@ -14,10 +16,8 @@ import { getDb } from '../db.ts'
  */
 
 const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
-// Who acts: without sign-in configured, `steward dev` has a single local admin.
-const actor = 'local admin'
 
-export type AlertOutcome = 'acked' | 'snoozed' | 'gone' | 'failed'
+export type AlertOutcome = 'acked' | 'snoozed' | 'gone' | 'failed' | 'forbidden'
 
 // The incident and the page to come back to travel as plain form fields: a bound argument would
 // put an encrypted copy of each in every form, and the page has one or two forms per incident.
@@ -34,7 +34,10 @@ export async function ackIncidentAction(form: FormData): Promise<void> {
   if (uuid.test(incidentId)) {
     try {
       const { db } = await getDb()
-      outcome = (await ackIncident(db, incidentId, actor)) ? 'acked' : 'gone'
+      // Owners of the incident's product and admins only (the local admin without sign-in).
+      const allowed = await authorizeOperation(db, { incidentId })
+      if (!allowed.ok) outcome = 'forbidden'
+      else outcome = (await ackIncident(db, incidentId, actorOf(allowed.viewer))) ? 'acked' : 'gone'
     } catch (error) {
       console.error(`[steward web] acknowledging incident ${incidentId} failed`, error)
       outcome = 'failed'
@@ -52,9 +55,13 @@ export async function snoozeIncidentAction(form: FormData): Promise<void> {
   if (uuid.test(incidentId) && isSnoozeChoice(choice)) {
     try {
       const { db } = await getDb()
-      const { timezone } = await readUsageCalendar(db)
-      const until = snoozeUntil(choice, new Date(), timezone)
-      outcome = (await snoozeIncident(db, incidentId, until, actor)) ? 'snoozed' : 'gone'
+      const allowed = await authorizeOperation(db, { incidentId })
+      if (!allowed.ok) outcome = 'forbidden'
+      else {
+        const { timezone } = await readUsageCalendar(db)
+        const until = snoozeUntil(choice, new Date(), timezone)
+        outcome = (await snoozeIncident(db, incidentId, until, actorOf(allowed.viewer))) ? 'snoozed' : 'gone'
+      }
     } catch (error) {
       console.error(`[steward web] snoozing incident ${incidentId} failed`, error)
       outcome = 'failed'
@@ -64,6 +71,9 @@ export async function snoozeIncidentAction(form: FormData): Promise<void> {
   }
   redirect(back(returnTo, outcome, incidentId))
 }
+
+const actorOf = (viewer: Viewer) =>
+  viewer.id === 'local-admin' ? 'local admin' : (viewer.email ?? viewer.name)
 
 /** Back to the alerts page the form was on (never elsewhere), with the outcome for the notice. */
 function back(returnTo: string, outcome: AlertOutcome, incidentId: string): Route {
