@@ -6,6 +6,7 @@ import { alerts } from './0004-alerts.ts'
 import { partitionsAndBackfills } from './0006-partitions-and-backfills.ts'
 import { metricLabelSets } from './0007-metric-label-sets.ts'
 import { pageIndexes } from './0008-page-indexes.ts'
+import { consumerIndex } from './0009-consumer-index.ts'
 
 /**
  * Every migration, in order. Listed by hand (not read from the file system) so that bundlers,
@@ -20,6 +21,7 @@ export const migrations: Record<string, Migration> = {
   '0006_partitions_and_backfills': partitionsAndBackfills,
   '0007_metric_label_sets': metricLabelSets,
   '0008_page_indexes': pageIndexes,
+  '0009_consumer_index': consumerIndex,
 }
 
 export const migrationProvider: MigrationProvider = {

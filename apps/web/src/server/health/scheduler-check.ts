@@ -88,14 +88,17 @@ export interface ScheduledPipelineState {
 /** The pipelines whose last fire time (older than the grace period) has no scheduled run after it. */
 export function missedSchedules(pipelines: readonly ScheduledPipelineState[]): { id: string; due: Date }[] {
   const missed: { id: string; due: Date }[] = []
+  // Thousands of pipelines share a few dozen schedules, and parsing a cron in a zone is the costly
+  // part of this check: each (cron, zone, instant) once.
+  const fireTimes = new Map<string, Date | undefined>()
   for (const pipeline of pipelines) {
     if (!pipeline.schedule_cron) continue
     const now = new Date(pipeline.now)
-    const due = previousFireTime(
-      pipeline.schedule_cron,
-      pipeline.schedule_timezone,
-      new Date(now.getTime() - scheduleGraceMs),
-    )
+    const at = new Date(now.getTime() - scheduleGraceMs)
+    const key = `${pipeline.schedule_cron}\u0000${pipeline.schedule_timezone}\u0000${at.getTime()}`
+    if (!fireTimes.has(key))
+      fireTimes.set(key, previousFireTime(pipeline.schedule_cron, pipeline.schedule_timezone, at))
+    const due = fireTimes.get(key)
     if (!due || due < new Date(pipeline.updated_at)) continue
     if (due.getTime() < now.getTime() - scheduleLookbackMs) continue
     const last = pipeline.last_scheduled_at === null ? undefined : new Date(pipeline.last_scheduled_at)
