@@ -7,6 +7,7 @@ import { partitionsAndBackfills } from './0006-partitions-and-backfills.ts'
 import { metricLabelSets } from './0007-metric-label-sets.ts'
 import { pageIndexes } from './0008-page-indexes.ts'
 import { consumerIndex } from './0009-consumer-index.ts'
+import { rollupCoveringIndexes } from './0010-rollup-covering-indexes.ts'
 
 /**
  * Every migration, in order. Listed by hand (not read from the file system) so that bundlers,
@@ -22,6 +23,7 @@ export const migrations: Record<string, Migration> = {
   '0007_metric_label_sets': metricLabelSets,
   '0008_page_indexes': pageIndexes,
   '0009_consumer_index': consumerIndex,
+  '0010_rollup_covering_indexes': rollupCoveringIndexes,
 }
 
 export const migrationProvider: MigrationProvider = {
