@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest'
-import { formatUsd, humaniseDuration, noun } from '../src/lib/format.ts'
+import { escapeXml, formatUsd, humaniseDuration, noun } from '../src/lib/format.ts'
 
 describe('humaniseDuration', () => {
   test.each([
@@ -34,4 +34,11 @@ test('noun', () => {
   expect(noun(1, 'pipeline')).toBe('pipeline')
   expect(noun(2, 'pipeline')).toBe('pipelines')
   expect(noun(0, 'person', 'people')).toBe('people')
+})
+
+describe('escapeXml', () => {
+  test('escapes what would break SVG markup written as a string', () => {
+    expect(escapeXml(`R&D <"Q4"> 'cube'`)).toBe('R&#38;D &#60;&#34;Q4&#34;&#62; &#39;cube&#39;')
+    expect(escapeXml('plain name 42')).toBe('plain name 42')
+  })
 })

@@ -23,7 +23,7 @@ export function ownerLabel(owner: OwnerRef): string {
   return owner.team ?? owner.name ?? owner.slack
 }
 
-export const catalogPageSize = 100
+export const catalogPageSize = 50
 
 export interface CatalogView<Row> {
   /** The rows of the requested page. */

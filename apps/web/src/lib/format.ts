@@ -88,3 +88,8 @@ export function formatCost(amount: string | number | null): string {
   if (Math.abs(value) < 0.01) return `$${value.toPrecision(2)}`
   return formatUsd(value)
 }
+
+/** Text for SVG markup written as a string: the five characters XML reserves, escaped. */
+export function escapeXml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
+}
