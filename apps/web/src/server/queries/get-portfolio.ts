@@ -3,10 +3,10 @@ import {
   portfolio,
   portfolioWindows,
   previousFigures,
-  type WindowFigures,
   type ZombieProduct,
   zombieProducts,
 } from '@steward/usage'
+import { staleWhileRevalidate } from '../cache/stale-while-revalidate.ts'
 import type { Db } from '../read-database.ts'
 
 export interface Portfolio {
@@ -16,33 +16,25 @@ export interface Portfolio {
   zombies: ZombieProduct[]
 }
 
-// The previous window's figures per product: its days are all closed, so they only move with
-// late events, and they are most of the reading (its users are every actor-day row of 30 days).
-// Kept per process for an hour; on globalThis so `next dev` reloads share it.
-const previousTtlMs = 3_600_000
-const cache = globalThis as typeof globalThis & {
-  __stewardPortfolioPrevious?: { key: string; at: number; figures: Promise<Map<string, WindowFigures>> }
-}
+// The previous window's figures: its days are all closed, so they only move with late events, and
+// they are most of the reading (its users are every actor-day row of 30 days): read once an hour.
+// The current window's, once a minute: a 30-day sum moves little in a minute.
+const previousMaxAgeMs = 3_600_000
+const currentMaxAgeMs = 60_000
 
 /** The portfolio page: the usage package's portfolio and zombie queries, side by side. */
 export async function getPortfolio(db: Db, now = new Date()): Promise<Portfolio> {
   const windows = await portfolioWindows(db, { now })
   const key = `${windows.previous.from}/${windows.previous.to}`
-  let held = cache.__stewardPortfolioPrevious
-  if (!held || held.key !== key || now.getTime() - held.at > previousTtlMs) {
-    const fresh = { key, at: now.getTime(), figures: previousFigures(db, windows.previous) }
-    cache.__stewardPortfolioPrevious = fresh
-    // A failed read is not kept: the next request tries again.
-    fresh.figures.catch(() => {
-      if (cache.__stewardPortfolioPrevious === fresh) cache.__stewardPortfolioPrevious = undefined
-    })
-    held = fresh
-  }
-  const previous = await held.figures
-  const [entries, zombies] = await Promise.all([
-    portfolio(db, { now, previous }),
-    zombieProducts(db, { now }),
-  ])
-  entries.sort((a, b) => b.current.costUsd - a.current.costUsd || a.name.localeCompare(b.name))
-  return { entries, zombies }
+  return staleWhileRevalidate(`portfolio:${key}`, currentMaxAgeMs, async () => {
+    const previous = await staleWhileRevalidate(`portfolio:previous:${key}`, previousMaxAgeMs, () =>
+      previousFigures(db, windows.previous),
+    )
+    const [entries, zombies] = await Promise.all([
+      portfolio(db, { now: new Date(), previous }),
+      zombieProducts(db, { now: new Date() }),
+    ])
+    entries.sort((a, b) => b.current.costUsd - a.current.costUsd || a.name.localeCompare(b.name))
+    return { entries, zombies }
+  })
 }

@@ -4,6 +4,7 @@ import { productUsageList } from '@steward/usage'
 import { sql } from 'kysely'
 import type { ProductStatus } from '../../lib/catalog-query.ts'
 import type { CatalogRowFacts } from '../../lib/catalog-view.ts'
+import { staleWhileRevalidate } from '../cache/stale-while-revalidate.ts'
 import { staleProducts } from '../health/stale-products-check.ts'
 import type { Db } from '../read-database.ts'
 
@@ -65,7 +66,8 @@ export async function listCatalogProducts(db: Db): Promise<CatalogProduct[]> {
         group by pl.product_id
       ) pl on pl.product_id = p.id
       where p.archived_at is null`.execute(db),
-    productUsageList(db),
+    // 30-day sums move little in a minute: read at most once a minute, never waited for again.
+    staleWhileRevalidate('catalog:usage', 60_000, () => productUsageList(db)),
     db
       .selectFrom('notifications')
       .select(['product_id', (eb) => eb.fn.countAll<string>().as('count')])
