@@ -373,7 +373,7 @@ describe('portfolio page', () => {
     try {
       await expect(page.title()).resolves.toBe('Portfolio · Steward')
       const plotted = await page
-        .locator('circle.scatter__point')
+        .locator('.scatter__points circle')
         .evaluateAll((nodes) => nodes.map((n) => n.getAttribute('data-product')))
       expect(plotted.sort()).toEqual([seeded.churn.id, zombie.id, seeded.funnel.id].sort())
       await expect(

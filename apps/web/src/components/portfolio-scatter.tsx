@@ -95,9 +95,10 @@ export function PortfolioScatter({
           dangerouslySetInnerHTML={{
             __html: points
               .map(({ entry, cx, cy }) => {
-                const zombie = usage(entry) === 0 ? ' data-zombie="true"' : ''
-                const title = `${entry.name}: ${compactNumber(usage(entry))} ${usageWords[measure]}, ${formatUsd(round(entry.current.costUsd))}`
-                return `<circle cx="${round(cx)}" cy="${round(cy)}" r="${labelled.has(entry.id) ? 4.5 : 3.5}" class="scatter__point"${zombie} data-product="${escapeXml(entry.id)}"><title>${escapeXml(title)}</title></circle>`
+                // Size and colour come from CSS (portfolio.css): each dot carries only its place and name.
+                const flags = `${labelled.has(entry.id) ? ' data-labelled' : ''}${usage(entry) === 0 ? ' data-zombie="true"' : ''}`
+                const title = `${entry.name}: ${compactNumber(usage(entry))} ${usageWords[measure]}, ${formatUsd(Math.round(entry.current.costUsd))}`
+                return `<circle cx="${Math.round(cx)}" cy="${Math.round(cy)}"${flags} data-product="${escapeXml(entry.id)}"><title>${escapeXml(title)}</title></circle>`
               })
               .join(''),
           }}
