@@ -480,14 +480,14 @@ describe('pipeline and run pages', () => {
     }
   })
 
-  test('unknown pipelines and runs answer a helpful 404', async () => {
+  test('unknown pipelines and runs answer a helpful 404, rendered on the server (no JavaScript)', async () => {
     for (const [path, heading] of [
       ['/pipelines/no.such.pipeline', 'No such pipeline'],
       ['/runs/00000000-0000-4000-8000-000000000000', 'No such run'],
       ['/runs/not-a-uuid', 'No such run'],
       ['/products/nope', 'No such product'],
     ] as const) {
-      const page = await browser.newPage()
+      const page = await browser.newPage({ javaScriptEnabled: false })
       try {
         const response = await page.goto(`${server?.url}${path}`)
         expect(response?.status()).toBe(404)
