@@ -225,6 +225,25 @@ for (const backend of testBackends) {
       }
     })
 
+    test('an owner names a hashed top consumer after its team, without JavaScript', async () => {
+      const page = await noJs.newPage()
+      try {
+        await page.goto(`${server?.url}/products/${seeded.funnel.id}`)
+        const first = page.locator('.consumers__item').first()
+        await first.locator('summary').click()
+        await first.locator('input[name="label"]').fill('growth-analysts')
+        await first.getByRole('button', { name: 'Save' }).click()
+        await page.waitForURL(/consumer=labelled/)
+        await expect(page.locator('.consumers__item .consumers__who').first().innerText()).resolves.toBe(
+          'growth-analysts',
+        )
+        const stored = await database?.db.selectFrom('actor_labels').select('label').execute()
+        expect(stored).toEqual([{ label: 'growth-analysts' }])
+      } finally {
+        await page.close()
+      }
+    })
+
     test('the product page draws a metric per host and flags the one that went quiet', async () => {
       const page = await noJs.newPage()
       try {

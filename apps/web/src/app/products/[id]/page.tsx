@@ -17,10 +17,13 @@ import { TierBadge } from '../../../components/tier-badge.tsx'
 import { UsageChart } from '../../../components/usage-chart.tsx'
 import { formatCost, humaniseDuration, noun, timeAgo } from '../../../lib/format.ts'
 import { describeCron, formatInZone, nextFireTimes } from '../../../lib/schedule.ts'
+import { currentViewer } from '../../../server/auth/current-viewer.ts'
+import { canOperate } from '../../../server/auth/viewer.ts'
 import { getLabelledMetrics } from '../../../server/queries/get-labelled-metrics.ts'
 import { getProductAlerts } from '../../../server/queries/get-product-alerts.ts'
 import { getProductSummary } from '../../../server/queries/get-product-summary.ts'
 import { readDatabase } from '../../../server/read-database.ts'
+import { labelConsumerAction } from '../../../server/usage/label-consumer-action.ts'
 import { pageViewer } from '../../../server/usage/page-viewer.ts'
 import { recordPageView } from '../../../server/usage/record-page-view.ts'
 
@@ -50,6 +53,15 @@ const count = new Intl.NumberFormat('en-US')
  * Every figure comes from the usage rollups and set-based queries; the page view is counted after
  * the response is sent.
  */
+const consumerOutcomes: Record<string, { ok: boolean; text: string }> = {
+  labelled: { ok: true, text: 'Saved: the consumer shows under its team name.' },
+  forbidden: { ok: false, text: "Only the product's owners and admins can name its consumers." },
+  failed: {
+    ok: false,
+    text: 'That name could not be saved (at most 100 characters); the server log says why.',
+  },
+}
+
 export default async function ProductPage({ params, searchParams }: Props) {
   const { id: rawId } = await params
   const id = decodeURIComponent(rawId)
@@ -70,6 +82,9 @@ export default async function ProductPage({ params, searchParams }: Props) {
   if (!read.ok) return <DatabaseProblemNotice problem={read.problem} />
   if (!read.value) notFound()
   const { product, usage, cost, budget, consumers, alerts, perSource } = read.value
+  const signedIn = await currentViewer()
+  const mayOperate = signedIn !== undefined && canOperate(signedIn, product.owners)
+  const consumerOutcome = consumerOutcomes[String((await searchParams).consumer ?? '')]
   const viewer = await pageViewer()
   after(() => recordPageView({ productId: product.id, viewer }))
   const now = new Date()
@@ -285,10 +300,37 @@ export default async function ProductPage({ params, searchParams }: Props) {
                       {count.format(c.events)} {noun(c.events, 'event')}
                     </span>
                     <span className="muted consumers__last">last {timeAgo(c.lastAt, now)}</span>
+                    {mayOperate ? (
+                      <details className="consumers__name">
+                        <summary>{c.label ? 'Rename' : 'Name this team'}</summary>
+                        <form action={labelConsumerAction.bind(null, product.id, c.actorHash)}>
+                          <label className="visually-hidden" htmlFor={`label-${c.actorHash}`}>
+                            Team name for {c.actorHash.slice(0, 12)}
+                          </label>
+                          <input
+                            id={`label-${c.actorHash}`}
+                            name="label"
+                            className="input"
+                            defaultValue={c.label ?? ''}
+                            placeholder="finance-analytics"
+                            maxLength={100}
+                            autoComplete="off"
+                          />
+                          <button type="submit" className="button button--small">
+                            Save
+                          </button>
+                        </form>
+                      </details>
+                    ) : null}
                   </li>
                 ))}
               </ol>
             )}
+            {consumerOutcome ? (
+              <p className={consumerOutcome.ok ? 'muted' : 'run-form__message'} role="status">
+                {consumerOutcome.text}
+              </p>
+            ) : null}
             <p className="panel__footnote muted">
               People are stored as salted hashes; owners can give a hash a team name.
             </p>
