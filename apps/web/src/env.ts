@@ -63,3 +63,8 @@ export function checkAuthSettingsAtStart(): void {
     process.exit(1)
   }
 }
+
+/** The production web server's Node.js process (`next start`), where background work may run. */
+export function isProductionServer(): boolean {
+  return process.env.NEXT_RUNTIME === 'nodejs' && process.env.NODE_ENV === 'production'
+}
