@@ -87,7 +87,7 @@ function MeasureLink({
   if (showAll) query.set('rows', 'all')
   const href = `/portfolio${query.size > 0 ? `?${query}` : ''}` as Route
   return (
-    <Link href={href} className="segmented__option" aria-current={measure === current ? 'true' : undefined}>
+    <Link href={href} className="segmented__item" aria-current={measure === current ? 'true' : undefined}>
       {children}
     </Link>
   )
