@@ -67,11 +67,13 @@ describe.each(testBackends)('alerts in Slack on $name', (backend) => {
     expect(incidents).toMatchObject([
       { status: 'resolved', fire_count: 2, subject_key: 'pipeline:churn.score' },
     ])
-    const sent = await t.db
-      .selectFrom('notifications')
-      .select(['kind', 'status', 'attempts'])
-      .orderBy('id')
-      .execute()
+    // Slack has the third message; its outbox row is marked sent just after Slack answers.
+    const readSent = () =>
+      t.db.selectFrom('notifications').select(['kind', 'status', 'attempts']).orderBy('id').execute()
+    await waitUntil('the resolution recorded as sent', async () =>
+      (await readSent()).every((row) => row.status === 'sent'),
+    )
+    const sent = await readSent()
     expect(sent).toEqual([
       { kind: 'first', status: 'sent', attempts: 1 },
       { kind: 'follow_up', status: 'sent', attempts: 1 },
