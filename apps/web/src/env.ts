@@ -64,6 +64,11 @@ export function checkAuthSettingsAtStart(): void {
   }
 }
 
+/** A web server's Node.js process (`next start` or `next dev`), not the edge runtime. */
+export function isNodeServer(): boolean {
+  return process.env.NEXT_RUNTIME === 'nodejs'
+}
+
 /** The production web server's Node.js process (`next start`), where background work may run. */
 export function isProductionServer(): boolean {
   return process.env.NEXT_RUNTIME === 'nodejs' && process.env.NODE_ENV === 'production'

@@ -30,6 +30,7 @@ const tables = [
   'usage_daily',
   'usage_events',
   'usage_last_seen_days',
+  'usage_pending',
   'usage_period_actors',
   'usage_period_uniques',
   'usage_settings',

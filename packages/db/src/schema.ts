@@ -299,6 +299,14 @@ export interface UsageEventsTable {
   received_at: CreatedAt
 }
 
+/** An event stored in `usage_events` and not yet counted in the rollups (see foldPendingUsage). */
+export interface UsagePendingTable {
+  product_id: string
+  kind: string
+  actor_hash: string
+  at: Timestamp
+}
+
 export interface UsageDailyTable {
   product_id: string
   day: DateColumn
@@ -462,6 +470,7 @@ export interface Database {
   backfills: BackfillsTable
   usage_settings: UsageSettingsTable
   usage_events: UsageEventsTable
+  usage_pending: UsagePendingTable
   usage_daily: UsageDailyTable
   usage_period_actors: UsagePeriodActorsTable
   usage_period_uniques: UsagePeriodUniquesTable

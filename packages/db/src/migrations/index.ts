@@ -8,6 +8,7 @@ import { metricLabelSets } from './0007-metric-label-sets.ts'
 import { pageIndexes } from './0008-page-indexes.ts'
 import { consumerIndex } from './0009-consumer-index.ts'
 import { rollupCoveringIndexes } from './0010-rollup-covering-indexes.ts'
+import { usagePending } from './0011-usage-pending.ts'
 
 /**
  * Every migration, in order. Listed by hand (not read from the file system) so that bundlers,
@@ -24,6 +25,7 @@ export const migrations: Record<string, Migration> = {
   '0008_page_indexes': pageIndexes,
   '0009_consumer_index': consumerIndex,
   '0010_rollup_covering_indexes': rollupCoveringIndexes,
+  '0011_usage_pending': usagePending,
 }
 
 export const migrationProvider: MigrationProvider = {

@@ -2,8 +2,8 @@ import type { Database } from '@steward/db'
 import { type Kysely, sql } from 'kysely'
 import { usageError } from '../errors.ts'
 import { hashActor } from '../hash-actor.ts'
-import { localDay, monthOf, weekOf } from '../settings/calendar-sql.ts'
 import { maxBatchSize, type RejectedEvent, validateBatch } from './event-schema.ts'
+import { foldPendingUsage } from './fold-pending.ts'
 
 export interface IngestOptions {
   /** STEWARD_USAGE_SALT: actors are stored as HMAC-SHA256(salt, actor). */
@@ -29,9 +29,12 @@ export interface IngestResult {
 }
 
 /**
- * Validates a batch (≤ 1,000 events), hashes the actors, and stores the valid events with every
- * rollup in one SQL statement, so the rollups always equal the raw events. Idempotent per event
- * `id`. A deadlock between concurrent batches (they update the same rollup rows) is retried.
+ * Validates a batch (≤ 1,000 events), hashes the actors, and stores the valid events in one SQL
+ * statement, queued for the rollups in the same statement. Then it counts what is queued into the
+ * rollups (one batch of at most 5,000) unless a fold is running already: without concurrent
+ * batches the rollups are current when this returns; under load the request does not wait, and
+ * the periodic folder (startUsageFolding, in the web server) counts many batches in one pass.
+ * Idempotent per event `id`. A deadlock between concurrent batches repeating the same ids is retried.
  */
 export async function ingestEvents(
   db: Kysely<Database>,
@@ -97,6 +100,9 @@ export async function ingestEvents(
       metas: toStore.map((v) => (v.event.meta === undefined ? null : JSON.stringify(v.event.meta))),
     }),
   )
+  // The events are stored whatever happens here: a failed fold is retried by the next one, and
+  // the periodic folder (startUsageFolding) reports the error.
+  await foldPendingUsage(db, { batch: 5 * maxBatchSize, maxBatches: 1 }).catch(() => {})
   let stored = 0
   for (const { index, event } of toStore) {
     if (event.id === undefined || storedIds.has(event.id)) stored++
@@ -117,17 +123,13 @@ interface EventColumns {
 }
 
 /**
- * The one statement: insert the events (skipping client ids already stored), then from the rows
- * actually inserted: events per day and kind, the distinct actors of each day, week and month
- * (and their counts, raised only by actors new to the period), and each actor's last active day
- * (moving its count from the previous last day to the new one). Rows are sorted before each
- * upsert so concurrent batches take row locks in the same order. Answers the client ids stored.
+ * The one statement: insert the events (skipping client ids already stored) and queue the rows
+ * actually inserted for the rollups (`usage_pending`, counted by foldPendingUsage). Answers the
+ * client ids stored.
  */
 async function storeEvents(db: Kysely<Database>, origin: string, c: EventColumns): Promise<Set<string>> {
-  const day = localDay(sql.ref('st.at'))
   const result = await sql<{ client_id: string | null }>`
-    with s as (select timezone, week_starts_on from usage_settings limit 1),
-    input as (
+    with input as (
       select * from unnest(
         ${c.products}::text[], ${c.kinds}::text[], ${c.actors}::text[], ${c.ats}::timestamptz[],
         ${c.sources}::text[], ${c.clientIds}::text[], ${c.metas}::jsonb[]
@@ -139,47 +141,9 @@ async function storeEvents(db: Kysely<Database>, origin: string, c: EventColumns
       on conflict (origin, client_id) where client_id is not null do nothing
       returning product_id, kind, actor_hash, at, client_id
     ),
-    local as (
-      select st.product_id, st.kind, st.actor_hash, ${day} as day from stored st cross join s
-    ),
-    daily as (
-      insert into usage_daily (product_id, day, kind, events)
-      select product_id, day, kind, count(*) from local group by 1, 2, 3 order by 1, 2, 3
-      on conflict (product_id, day, kind) do update set events = usage_daily.events + excluded.events
-    ),
-    new_actors as (
-      insert into usage_period_actors (product_id, grain, period, actor_hash)
-      select distinct l.product_id, g.grain, g.period, l.actor_hash
-      from local l cross join s
-      cross join lateral (values
-        ('day', l.day), ('week', ${weekOf(sql.ref('l.day'))}), ('month', ${monthOf(sql.ref('l.day'))})
-      ) as g (grain, period)
-      order by 1, 2, 3, 4
-      on conflict do nothing
-      returning product_id, grain, period
-    ),
-    uniques as (
-      insert into usage_period_uniques (product_id, grain, period, actors)
-      select product_id, grain, period, count(*) from new_actors group by 1, 2, 3 order by 1, 2, 3
-      on conflict (product_id, grain, period) do update set actors = usage_period_uniques.actors + excluded.actors
-    ),
-    moved as (
-      insert into usage_actor_last_seen (product_id, actor_hash, last_day)
-      select product_id, actor_hash, max(day) from local group by 1, 2 order by 1, 2
-      on conflict (product_id, actor_hash) do update
-        set prev_day = usage_actor_last_seen.last_day, last_day = excluded.last_day
-        where excluded.last_day > usage_actor_last_seen.last_day
-      returning product_id, last_day, prev_day
-    ),
-    last_seen as (
-      insert into usage_last_seen_days (product_id, day, actors)
-      select product_id, day, sum(delta) from (
-        select product_id, last_day as day, 1 as delta from moved
-        union all
-        select product_id, prev_day, -1 from moved where prev_day is not null
-      ) d
-      group by 1, 2 having sum(delta) <> 0 order by 1, 2
-      on conflict (product_id, day) do update set actors = usage_last_seen_days.actors + excluded.actors
+    pending as (
+      insert into usage_pending (product_id, kind, actor_hash, at)
+      select product_id, kind, actor_hash, at from stored
     )
     select client_id from stored where client_id is not null`.execute(db)
   return new Set(result.rows.map((r) => r.client_id as string))

@@ -1,5 +1,6 @@
 import type { Database } from '@steward/db'
 import { type Kysely, sql } from 'kysely'
+import { foldLock, foldParts } from '../ingest/fold-pending.ts'
 import { localDay, monthOf, settingsRow, weekOf } from './calendar-sql.ts'
 
 /**
@@ -9,7 +10,12 @@ import { localDay, monthOf, settingsRow, weekOf } from './calendar-sql.ts'
  * done in plain SQL (the benchmark's) is made visible.
  */
 export async function rebuildRollups(db: Kysely<Database>): Promise<void> {
-  await sql`lock table usage_events, cost_entries in share row exclusive mode`.execute(db)
+  // Wait for a running fold, then keep new events out until the rebuilt rows commit; the pending
+  // queue is emptied because every raw event is counted below.
+  for (let part = 0; part < foldParts; part++)
+    await sql`select pg_advisory_xact_lock(${foldLock(part)})`.execute(db)
+  await sql`lock table usage_events, usage_pending, cost_entries in share row exclusive mode`.execute(db)
+  await sql`delete from usage_pending`.execute(db)
   // Aggregating millions of events: room to hash in memory instead of spilling to disk.
   await sql`set local work_mem = '256MB'`.execute(db)
   for (const table of [
