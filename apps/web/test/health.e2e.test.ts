@@ -73,15 +73,25 @@ describe('health on the PostgreSQL queue (STEWARD_QUEUE=postgres)', () => {
   test('reports the queue as the database, with no Redis check, and says no worker runs', async () => {
     const { response, text } = await health(server)
     const body = JSON.parse(text)
-    expect(Object.keys(body.checks)).toEqual(['database', 'queue', 'workers', 'scheduler', 'freshness'])
+    expect(Object.keys(body.checks)).toEqual([
+      'database',
+      'queue',
+      'workers',
+      'scheduler',
+      'freshness',
+      'usage',
+    ])
     expect(body.checks.queue).toMatchObject({ status: 'OKAY', latencyMs: expect.any(Number) })
     // No worker was started here: the one failing part, named.
     expect(response.status).toBe(503)
     expect(body.checks.workers.status).toBe('ERROR')
     expect(body.checks.workers.error).toMatch(/^no worker is connected to the queue at the database/)
-    expect([body.checks.database.status, body.checks.scheduler.status, body.checks.freshness.status]).toEqual(
-      ['OKAY', 'OKAY', 'OKAY'],
-    )
+    expect([
+      body.checks.database.status,
+      body.checks.scheduler.status,
+      body.checks.freshness.status,
+      body.checks.usage.status,
+    ]).toEqual(['OKAY', 'OKAY', 'OKAY', 'OKAY'])
   })
 })
 

@@ -305,6 +305,7 @@ export interface UsagePendingTable {
   kind: string
   actor_hash: string
   at: Timestamp
+  queued_at: CreatedAt
 }
 
 export interface UsageDailyTable {

@@ -17,7 +17,7 @@ export {
   usageEventSchema,
   validateBatch,
 } from './ingest/event-schema.ts'
-export { type FoldOptions, foldPendingUsage, startUsageFolding } from './ingest/fold-pending.ts'
+export { type FoldOptions, foldPendingUsage, startUsageFolding, usageBacklog } from './ingest/fold-pending.ts'
 export { type IngestOptions, type IngestResult, ingestEvents } from './ingest/ingest-events.ts'
 export { labelActor } from './queries/label-actor.ts'
 export {

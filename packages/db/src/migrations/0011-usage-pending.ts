@@ -13,7 +13,9 @@ export const usagePending: Migration = {
         product_id text not null,
         kind text not null,
         actor_hash text not null,
-        at timestamptz not null
+        at timestamptz not null,
+        -- When it was stored: the health check reports a queue nobody folds.
+        queued_at timestamptz not null default now()
       )`.execute(db)
   },
 

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { usageSeries } from '../queries/usage-series.ts'
 import { rebuildRollups } from '../settings/rebuild-rollups.ts'
 import { seedProduct } from '../testing/seed-product.ts'
-import { foldLockName, foldParts, foldPendingUsage } from './fold-pending.ts'
+import { foldLockName, foldParts, foldPendingUsage, usageBacklog } from './fold-pending.ts'
 import { ingestEvents } from './ingest-events.ts'
 
 const salt = 'fold-test-salt-0123456789'
@@ -55,8 +55,11 @@ describe.each(testBackends)('foldPendingUsage on $name', (backend) => {
       insert into usage_pending (product_id, kind, actor_hash, at)
       select 'fold-b', 'query', md5((i % 40)::text), '2026-05-06T12:00:00Z'::timestamptz
       from generate_series(1, 1000) as i`.execute(t.db)
+    const waiting = await usageBacklog(t.db)
+    expect(Date.now() - (waiting.oldestQueuedAt?.getTime() ?? 0)).toBeLessThan(60_000)
     expect(await foldPendingUsage(t.db, { batch: 120 })).toBe(1000)
     expect(await pendingCount(t)).toBe(0)
+    expect(await usageBacklog(t.db)).toEqual({})
     expect(await dayFigures(t, 'fold-b', '2026-05-06')).toEqual({ events: 1000, actors: 40 })
     expect(await foldPendingUsage(t.db)).toBe(0)
   })

@@ -161,3 +161,13 @@ async function foldBatch(trx: Kysely<Database>, part: number, limit: number): Pr
     select count(*)::int as n from batch`.execute(trx)
   return result.rows[0]?.n ?? 0
 }
+
+/**
+ * How far the rollups are behind: when the oldest event still waiting was stored (undefined when
+ * none waits). Reads the queue's first row in storage order, which folds take first, so it is
+ * cheap at any backlog and, give or take a batch, the oldest.
+ */
+export async function usageBacklog(db: Kysely<Database>): Promise<{ oldestQueuedAt?: Date }> {
+  const row = await db.selectFrom('usage_pending').select('queued_at').limit(1).executeTakeFirst()
+  return row ? { oldestQueuedAt: new Date(row.queued_at) } : {}
+}

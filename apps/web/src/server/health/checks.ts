@@ -5,12 +5,13 @@ import { queueDatabaseCheck } from './queue-database-check.ts'
 import { redisCheck } from './redis-check.ts'
 import { schedulerCheck } from './scheduler-check.ts'
 import { staleProductsCheck } from './stale-products-check.ts'
+import { usageRollupsCheck } from './usage-rollups-check.ts'
 import { workersCheck } from './workers-check.ts'
 
 /**
  * What GET /api/health asks, in this order: the database, then the queue — Redis, or with
  * STEWARD_QUEUE=postgres the database again, as `queue`. Adding a dependency (workers, scheduler,
- * stale products) is one file beside these and one line here.
+ * stale products, usage rollups) is one file beside these and one line here.
  */
 export function healthChecks(): readonly HealthCheck[] {
   let onPostgres = false
@@ -25,5 +26,6 @@ export function healthChecks(): readonly HealthCheck[] {
     workersCheck,
     schedulerCheck,
     staleProductsCheck,
+    usageRollupsCheck,
   ]
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { missedSchedules } from './scheduler-check.ts'
 import { staleProducts } from './stale-products-check.ts'
+import { usageBacklogProblem } from './usage-rollups-check.ts'
 
 const now = new Date('2026-11-23T12:00:00Z')
 
@@ -58,5 +59,15 @@ describe('missed schedules', () => {
       { id: 'missed', due: new Date('2026-11-23T11:00:00Z') },
       { id: 'never', due: new Date('2026-11-23T06:00:00Z') },
     ])
+  })
+})
+
+describe('usage rollups', () => {
+  it('are behind when an event stored more than five minutes ago still waits to be counted', () => {
+    expect(usageBacklogProblem({}, now)).toBeUndefined()
+    expect(usageBacklogProblem({ oldestQueuedAt: new Date(now.getTime() - 4 * 60_000) }, now)).toBeUndefined()
+    expect(usageBacklogProblem({ oldestQueuedAt: new Date(now.getTime() - 12 * 60_000) }, now)).toMatch(
+      /^usage events stored 12 min(utes)? ago are still not counted in the rollups: is a web server running/,
+    )
   })
 })
