@@ -5,9 +5,15 @@ import { renderFirst } from '@steward/alerts'
 import { json, migrateToLatest } from '@steward/db'
 import { type TestDatabase, testBackends } from '@steward/db/testing'
 import { ingestEvents } from '@steward/usage'
-import type { Browser, BrowserContextOptions, Page } from 'playwright-core'
+import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { launchChromium } from './support/browser.ts'
+import {
+  closePage,
+  launchChromium,
+  openPage,
+  type PageOptions,
+  screenshotFromTop,
+} from './support/browser.ts'
 import { ensureNextBuild, type NextServer, startNextServer, webDir } from './support/next-app.ts'
 import { seedCatalog, seeded } from './support/seed-catalog.ts'
 
@@ -193,27 +199,15 @@ async function seed({ db }: TestDatabase): Promise<void> {
     .execute()
 }
 
-async function open(
-  path: string,
-  options: { width?: number; dark?: boolean; javaScript?: boolean } = {},
-): Promise<Page> {
-  const context: BrowserContextOptions = {
-    viewport: { width: options.width ?? 1280, height: 800 },
-    colorScheme: options.dark ? 'dark' : 'light',
-    javaScriptEnabled: options.javaScript ?? true,
-  }
-  const page = await (await browser.newContext(context)).newPage()
-  const response = await page.goto(`${server?.url}${path}`)
-  expect(response?.status()).toBe(200)
+async function open(path: string, options: PageOptions = {}): Promise<Page> {
+  const { page, status } = await openPage(browser, `${server?.url}${path}`, options)
+  expect(status).toBe(200)
   return page
 }
 
-async function shot(page: Page, name: string): Promise<void> {
-  await page.evaluate(() => window.scrollTo(0, 0)).catch(() => {})
-  await page.screenshot({ path: join(shots, `${name}.png`), fullPage: true })
-}
+const shot = (page: Page, name: string) => screenshotFromTop(page, join(shots, `${name}.png`))
 
-const close = (page: Page) => page.context().close()
+const close = closePage
 const article = (page: Page, id: string) => page.locator(`#incident-${id}`)
 
 async function incidentRow(id: string) {

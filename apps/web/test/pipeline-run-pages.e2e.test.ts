@@ -5,9 +5,15 @@ import { type TestDatabase, testBackends } from '@steward/db/testing'
 import { startRun, waitForRun } from '@steward/pipelines'
 import { getBackfillProgress } from '@steward/pipelines/runtime'
 import { RuntimeHarness, testRedisUrl } from '@steward/pipelines/testing'
-import type { Browser, BrowserContextOptions, Page } from 'playwright-core'
+import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { launchChromium } from './support/browser.ts'
+import {
+  closePage,
+  launchChromium,
+  openPage,
+  type PageOptions,
+  screenshotFromTop,
+} from './support/browser.ts'
 import { daysAgo, deployDemo, failingPartitions, flaky, slowPartitions } from './support/demo-pipelines.ts'
 import { ensureNextBuild, type NextServer, startNextServer, webDir } from './support/next-app.ts'
 
@@ -48,30 +54,15 @@ afterAll(async () => {
   await database?.dispose()
 })
 
-async function open(
-  path: string,
-  options: { width?: number; dark?: boolean; javaScript?: boolean } = {},
-): Promise<Page> {
-  const context: BrowserContextOptions = {
-    viewport: { width: options.width ?? 1280, height: 800 },
-    colorScheme: options.dark ? 'dark' : 'light',
-    javaScriptEnabled: options.javaScript ?? true,
-  }
-  const page = await (await browser.newContext(context)).newPage()
-  const response = await page.goto(`${server?.url}${path}`)
-  expect(response?.status()).toBeLessThan(500)
+async function open(path: string, options: PageOptions = {}): Promise<Page> {
+  const { page, status } = await openPage(browser, `${server?.url}${path}`, options)
+  expect(status).toBeLessThan(500)
   return page
 }
 
-async function shot(page: Page, name: string): Promise<void> {
-  // From the top: the sticky header would otherwise be drawn where the page was scrolled to.
-  await page.evaluate(() => window.scrollTo(0, 0)).catch(() => {})
-  await page.screenshot({ path: join(shots, `${name}.png`), fullPage: true })
-}
+const shot = (page: Page, name: string) => screenshotFromTop(page, join(shots, `${name}.png`))
 
-async function close(page: Page): Promise<void> {
-  await page.context().close()
-}
+const close = closePage
 
 async function waitForBackfill(backfillId: string, timeoutMs = 30_000) {
   if (!database) throw new Error('not set up')

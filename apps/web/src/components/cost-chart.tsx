@@ -1,6 +1,7 @@
 import type { BudgetStatus, CostSeries } from '@steward/usage'
 import { budgetPerPeriod, labelEvery, niceMax, periodLabel, periodTitle, ticks } from '../lib/chart-scale.ts'
 import { formatCost } from '../lib/format.ts'
+import { ChartTable } from './chart-table.tsx'
 
 const width = 720
 const height = 200
@@ -105,38 +106,32 @@ export function CostChart({ series, budget }: { series: CostSeries; budget: Budg
           ) : null}
         </ul>
       </figcaption>
-      <details className="chart__table">
-        <summary>Cost as a table</summary>
-        <div className="table-scroll-x">
-          <table className="data-table data-table--compact">
-            <caption className="visually-hidden">Cost per {series.granularity}</caption>
-            <thead>
-              <tr>
-                <th scope="col">Period</th>
-                <th scope="col" className="numeric">
-                  Cost
-                </th>
-                <th scope="col" className="numeric">
-                  Users
-                </th>
-                <th scope="col" className="numeric">
-                  Cost / user
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {[...periods].reverse().map((p) => (
-                <tr key={p.period}>
-                  <th scope="row">{periodTitle(p.period, series.granularity)}</th>
-                  <td className="numeric">{formatCost(p.usd)}</td>
-                  <td className="numeric">{p.actors}</td>
-                  <td className="numeric">{formatCost(p.costPerActorUsd)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      </details>
+      <ChartTable summary="Cost as a table" caption={`Cost per ${series.granularity}`}>
+        <thead>
+          <tr>
+            <th scope="col">Period</th>
+            <th scope="col" className="numeric">
+              Cost
+            </th>
+            <th scope="col" className="numeric">
+              Users
+            </th>
+            <th scope="col" className="numeric">
+              Cost / user
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {[...periods].reverse().map((p) => (
+            <tr key={p.period}>
+              <th scope="row">{periodTitle(p.period, series.granularity)}</th>
+              <td className="numeric">{formatCost(p.usd)}</td>
+              <td className="numeric">{p.actors}</td>
+              <td className="numeric">{formatCost(p.costPerActorUsd)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </ChartTable>
     </figure>
   )
 }

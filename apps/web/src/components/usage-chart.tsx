@@ -1,5 +1,6 @@
 import type { UsageSeries } from '@steward/usage'
 import { labelEvery, niceMax, periodLabel, periodTitle, ticks } from '../lib/chart-scale.ts'
+import { ChartTable } from './chart-table.tsx'
 
 const count = new Intl.NumberFormat('en-US')
 const width = 720
@@ -120,48 +121,42 @@ export function UsageChart({ series }: { series: UsageSeries }) {
           </li>
         </ul>
       </figcaption>
-      <details className="chart__table">
-        <summary>Usage as a table</summary>
-        <div className="table-scroll-x">
-          <table className="data-table data-table--compact">
-            <caption className="visually-hidden">Usage per {series.granularity}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{series.granularity[0]?.toUpperCase() + series.granularity.slice(1)}</th>
-                {kinds.map((kind) => (
-                  <th key={kind} scope="col" className="numeric">
-                    {kind}
-                  </th>
-                ))}
-                <th scope="col" className="numeric">
-                  Users
-                </th>
-                <th scope="col" className="numeric">
-                  Returning
-                </th>
-                <th scope="col" className="numeric">
-                  Events / user
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {[...periods].reverse().map((p) => (
-                <tr key={p.period}>
-                  <th scope="row">{periodTitle(p.period, series.granularity)}</th>
-                  {kinds.map((kind) => (
-                    <td key={kind} className="numeric">
-                      {count.format(p.events[kind] ?? 0)}
-                    </td>
-                  ))}
-                  <td className="numeric">{count.format(p.actors)}</td>
-                  <td className="numeric">{percent(p.returningRatio)}</td>
-                  <td className="numeric">{perUser(p.totalEvents, p.actors)}</td>
-                </tr>
+      <ChartTable summary="Usage as a table" caption={`Usage per ${series.granularity}`}>
+        <thead>
+          <tr>
+            <th scope="col">{series.granularity[0]?.toUpperCase() + series.granularity.slice(1)}</th>
+            {kinds.map((kind) => (
+              <th key={kind} scope="col" className="numeric">
+                {kind}
+              </th>
+            ))}
+            <th scope="col" className="numeric">
+              Users
+            </th>
+            <th scope="col" className="numeric">
+              Returning
+            </th>
+            <th scope="col" className="numeric">
+              Events / user
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {[...periods].reverse().map((p) => (
+            <tr key={p.period}>
+              <th scope="row">{periodTitle(p.period, series.granularity)}</th>
+              {kinds.map((kind) => (
+                <td key={kind} className="numeric">
+                  {count.format(p.events[kind] ?? 0)}
+                </td>
               ))}
-            </tbody>
-          </table>
-        </div>
-      </details>
+              <td className="numeric">{count.format(p.actors)}</td>
+              <td className="numeric">{percent(p.returningRatio)}</td>
+              <td className="numeric">{perUser(p.totalEvents, p.actors)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </ChartTable>
     </figure>
   )
 }
