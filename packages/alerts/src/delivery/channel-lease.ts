@@ -74,11 +74,12 @@ export interface ChannelWork {
 
 /** The channel's pacing if it has a pending notification, else undefined. */
 export async function channelWork(db: Db, destination: string): Promise<ChannelWork | undefined> {
-  return (await channelsWithWork(db, destination))[0]
+  return (await channelsWithWork(db, { only: destination }))[0]
 }
 
 /** Every channel with a pending notification (or just `only`), with the time it may send next. */
-export async function channelsWithWork(db: Db, only?: string): Promise<ChannelWork[]> {
+export async function channelsWithWork(db: Db, filter: { only?: string } = {}): Promise<ChannelWork[]> {
+  const only = filter.only
   const rows = await sql<{
     destination: string
     next_send_at: Date
@@ -86,7 +87,7 @@ export async function channelsWithWork(db: Db, only?: string): Promise<ChannelWo
     lease_owner: string | null
   }>`
     select c.destination, c.next_send_at, c.lease_until, c.lease_owner from alert_channels c
-    where ${only === undefined ? sql`true` : sql`c.destination = ${only}`}
+    where ${'only' in filter ? sql`c.destination = ${only ?? null}` : sql`true`}
       and exists (select 1 from notifications n where n.destination = c.destination and n.status = 'pending')`.execute(
     db,
   )

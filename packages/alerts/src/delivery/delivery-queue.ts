@@ -35,3 +35,20 @@ export interface AlertQueues {
 export function deliveryJobId(destination: string): string {
   return `channel.${encodeURIComponent(destination)}`
 }
+
+/**
+ * The channel a job is for, read from its id: a job whose data was lost (its Redis hash deleted
+ * while BullMQ still listed its id, as a FLUSHALL racing a worker can leave) still serves its channel.
+ */
+export function destinationOfJob(job: {
+  id?: string | undefined
+  data?: Partial<DeliveryJobData>
+}): string | undefined {
+  if (typeof job.data?.destination === 'string') return job.data.destination
+  const encoded = job.id?.startsWith('channel.') ? job.id.slice('channel.'.length) : undefined
+  try {
+    return encoded ? decodeURIComponent(encoded) : undefined
+  } catch {
+    return undefined
+  }
+}

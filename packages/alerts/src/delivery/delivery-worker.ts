@@ -11,6 +11,7 @@ import {
   deliveryJobId,
   deliveryJobName,
   deliveryQueueName,
+  destinationOfJob,
 } from './delivery-queue.ts'
 
 export interface DeliveryOptions {
@@ -127,7 +128,8 @@ export function startDelivery(options: DeliveryOptions): Delivery {
   }
 
   const processor = async (job: Job<DeliveryJobData, unknown, string>, token?: string) => {
-    const { destination } = job.data
+    const destination = destinationOfJob(job)
+    if (destination === undefined) return
     const lease = await leaseChannel(options.db, destination, owner, now(), leaseMs)
     if (lease.kind === 'idle') return
     if (lease.kind === 'later') {
@@ -165,8 +167,9 @@ export function startDelivery(options: DeliveryOptions): Delivery {
   // was deduplicated against it, so look once more now that its id is free.
   const rechecks = new Set<Promise<void>>()
   worker.on('completed', (job) => {
-    if (closed) return
-    const recheck = channelWork(options.db, job.data.destination)
+    const destination = destinationOfJob(job)
+    if (closed || destination === undefined) return
+    const recheck = channelWork(options.db, destination)
       .then((left) => (left ? addJobs([{ destination: left.destination, at: dueAt(left) }]) : undefined))
       .catch(onError)
       .finally(() => rechecks.delete(recheck))
