@@ -122,6 +122,31 @@ describe.each(alertTestBackends)('the delivery queue on $name', ({ db: backend, 
     await assertDeliveredOnce(2, 6)
   })
 
+  it('a process that closes mid-way hands its channels over: the next one finishes them, nothing twice', async () => {
+    slack = await SlackServer.start()
+    queues = new TestQueues(queue, t)
+    await queueDigests(3, 8)
+    const leaving = { count: 0 }
+    const first = deliver(leaving)
+    await first.enqueueNow()
+    await waitUntil('some delivered', () => slack.posts().length >= 3)
+    await first.close()
+    running.splice(running.indexOf(first), 1)
+    const left = await unsent()
+    expect(left).toBeGreaterThan(0)
+    // The closed process's jobs wait in the queue (delayed until each channel's next send).
+    const inspect = queues.openQueue('alert-delivery')
+    const waiting = await inspect.getJobCounts('delayed', 'wait', 'prioritized')
+    await inspect.close()
+    expect(Object.values(waiting).reduce((sum, n) => sum + n, 0)).toBeGreaterThan(0)
+    const taking = { count: 0 }
+    deliver(taking)
+    await waitUntil('the rest delivered by the next process', async () => (await unsent()) === 0, 30_000)
+    expect(taking.count).toBe(left)
+    expect(leaving.count + taking.count).toBe(24)
+    await assertDeliveredOnce(3, 8)
+  })
+
   it('two delivery processes sharing the queue: both serve channels, none faster than its pace, nothing twice', async () => {
     slack = await SlackServer.start()
     queues = new TestQueues(queue, t)
