@@ -11,6 +11,7 @@ import {
   deleteQueueKeys,
   deployCatalog,
   type InboxWatcher,
+  queueFactory,
   type RuntimeWorker,
   startWorker,
   watchInboxes,
@@ -61,6 +62,8 @@ describe('the churn alert demo', () => {
     alerts = startAlerts({
       db: t.db,
       slack: { botToken: 'xoxb-demo', apiUrl: slack.apiUrl },
+      // Next to the worker's queue, as `steward dev` runs them.
+      queues: queueFactory({ backend: { kind: 'redis', url: testRedisUrl }, prefix }),
       paceMs: 50,
       groupWindowMs: 200,
     })

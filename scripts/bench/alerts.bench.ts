@@ -15,6 +15,7 @@ import {
   deployCatalog,
   NonRetryableError,
   onFailure,
+  queueFactory,
   startRun,
   startWorker,
   stepFailed,
@@ -74,7 +75,11 @@ async function failureToSlack(backend: (typeof testBackends)[number]) {
     reconcile: false,
     concurrency: 4,
   })
-  const alerts: Alerts = startAlerts({ db: t.db, slack: { botToken: 'xoxb-bench', apiUrl: slack.apiUrl } })
+  const alerts: Alerts = startAlerts({
+    db: t.db,
+    slack: { botToken: 'xoxb-bench', apiUrl: slack.apiUrl },
+    queues: queueFactory({ backend: { kind: 'redis', url: testRedisUrl }, prefix }),
+  })
   worker.worker.on('completed', alerts.nudge)
   worker.worker.on('failed', alerts.nudge)
   const latencies: number[] = []
@@ -118,7 +123,9 @@ async function stormThroughput(backend: (typeof testBackends)[number]) {
     })
   }
   // Slack's pace (one message a second per channel) and a 5 s group window.
+  const prefix = `{steward-bench-alerts-storm-${process.pid}}`
   const alerts = startAlerts({
+    queues: queueFactory({ backend: { kind: 'redis', url: testRedisUrl }, prefix }),
     db: t.db,
     slack: { botToken: 'xoxb-bench', apiUrl: slack.apiUrl },
     groupWindowMs: 5000,
@@ -154,6 +161,7 @@ async function stormThroughput(backend: (typeof testBackends)[number]) {
   const notifications = (await t.db.selectFrom('notifications').select('id').execute()).length
   await alerts.close()
   await slack.close()
+  await deleteQueueKeys(testRedisUrl, prefix)
   await t.dispose()
   const requests = slack.requests.length
   const perSecond = Math.round((notifications / doneMs) * 10_000) / 10

@@ -1,20 +1,23 @@
 import { migrateToLatest } from '@steward/db'
-import { type TestDatabase, testBackends } from '@steward/db/testing'
+import type { TestDatabase } from '@steward/db/testing'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { onFailure, stepFailed } from './rules/rule-builders.ts'
 import { type Alerts, startAlerts } from './start-alerts.ts'
 import { seedPipeline, seedProduct, seedRun } from './testing/seed.ts'
 import { SlackServer } from './testing/slack-server.ts'
+import { alertTestBackends, TestQueues } from './testing/test-queues.ts'
 import { waitUntil } from './testing/wait-until.ts'
 
-describe.each(testBackends)('alerts in Slack on $name', (backend) => {
+describe.each(alertTestBackends)('alerts in Slack on $name', ({ db: backend, queue }) => {
   let t: TestDatabase
   let slack: SlackServer
+  let queues: TestQueues
   let alerts: Alerts | undefined
   beforeAll(async () => {
     t = await backend.open()
     await migrateToLatest(t.db)
     slack = await SlackServer.start()
+    queues = new TestQueues(queue, t)
   })
   afterEach(async () => {
     await alerts?.close()
@@ -22,6 +25,7 @@ describe.each(testBackends)('alerts in Slack on $name', (backend) => {
   })
   afterAll(async () => {
     await slack?.close()
+    await queues?.dispose()
     await t?.dispose()
   })
   const start = (botToken: string | undefined = 'xoxb-test') => {
@@ -31,7 +35,9 @@ describe.each(testBackends)('alerts in Slack on $name', (backend) => {
       paceMs: 20,
       groupWindowMs: 100,
       runPollMs: 50,
-      pollMs: 50,
+      // Long: these tests prove the nudge → job → next job path; the sweep has its own test.
+      sweepMs: 60_000,
+      queues,
     })
     return alerts
   }

@@ -1,7 +1,13 @@
 // Rules as data (also exported alone as @steward/alerts/rules, for definitions).
 
 // Slack delivery.
-export { type DeliveryLoop, type DeliveryOptions, startDelivery } from './delivery/delivery-loop.ts'
+export {
+  type AlertQueues,
+  type DeliveryJobData,
+  deliveryJobId,
+  deliveryQueueName,
+} from './delivery/delivery-queue.ts'
+export { type Delivery, type DeliveryOptions, startDelivery } from './delivery/delivery-worker.ts'
 // Evaluation, incidents and the outbox.
 export { evaluateFinishedRuns, type FinishedRunsOptions } from './evaluate/evaluate-finished-runs.ts'
 export { evaluateTimers } from './evaluate/evaluate-timers.ts'

@@ -1,4 +1,4 @@
-import { type DeliveryOptions, startDelivery } from './delivery/delivery-loop.ts'
+import { type DeliveryOptions, startDelivery } from './delivery/delivery-worker.ts'
 import { evaluateFinishedRuns } from './evaluate/evaluate-finished-runs.ts'
 import { evaluateTimers } from './evaluate/evaluate-timers.ts'
 import type { Db } from './incidents/outbox.ts'
@@ -33,12 +33,14 @@ export interface Alerts {
 }
 
 /**
- * The evaluator and the Slack delivery loop in this process, as `steward dev` and `steward worker`
+ * The evaluator and the Slack delivery worker in this process, as `steward dev` and `steward worker`
  * run them. Evaluation reads SQL behind a durable cursor, so a nudge only makes it sooner: nothing
- * is missed when a nudge is lost or the process restarts.
+ * is missed when a nudge is lost or the process restarts. Delivery runs on the BullMQ queue
+ * `alert-delivery` next to the engine's (same backend and prefix, `queues`), any number of
+ * processes sharing it.
  *
  * @example
- * const alerts = startAlerts({ db, slack: { botToken, apiUrl } })
+ * const alerts = startAlerts({ db, slack: { botToken, apiUrl }, queues: queueFactory({ backend, prefix }) })
  * worker.worker.on('completed', alerts.nudge).on('failed', alerts.nudge)
  */
 export function startAlerts(options: StartAlertsOptions): Alerts {

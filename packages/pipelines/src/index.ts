@@ -159,6 +159,7 @@ export {
   type QueueBackendKind,
   queueSchema,
 } from './runtime/queue-backend.ts'
+export { type QueueFactory, queueFactory } from './runtime/queue-factory.ts'
 export {
   defaultQueueName,
   defaultQueuePrefix,

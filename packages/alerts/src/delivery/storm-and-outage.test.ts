@@ -1,10 +1,11 @@
 import { migrateToLatest } from '@steward/db'
-import { type TestDatabase, testBackends } from '@steward/db/testing'
+import type { TestDatabase } from '@steward/db/testing'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { onFailure, stepFailed } from '../rules/rule-builders.ts'
 import { type Alerts, startAlerts } from '../start-alerts.ts'
 import { seedPipeline, seedProduct, seedRun, seedRuns } from '../testing/seed.ts'
 import { channelIdOf, type SlackRequest, SlackServer } from '../testing/slack-server.ts'
+import { alertTestBackends, TestQueues } from '../testing/test-queues.ts'
 import { waitUntil } from '../testing/wait-until.ts'
 
 const paceMs = 40
@@ -12,13 +13,15 @@ const groupWindowMs = 400
 // Timers fire a little early or late; the server stamps arrival, not the send decision.
 const slackMs = 8
 
-describe.each(testBackends)('Slack delivery under load on $name', (backend) => {
+describe.each(alertTestBackends)('Slack delivery under load on $name', ({ db: backend, queue }) => {
   let t: TestDatabase
   let slack: SlackServer
+  let queues: TestQueues
   let alerts: Alerts | undefined
   beforeAll(async () => {
     t = await backend.open()
     await migrateToLatest(t.db)
+    queues = new TestQueues(queue, t)
   })
   afterEach(async () => {
     await alerts?.close()
@@ -28,6 +31,7 @@ describe.each(testBackends)('Slack delivery under load on $name', (backend) => {
     await t.db.deleteFrom('alert_channels').execute()
   })
   afterAll(async () => {
+    await queues?.dispose()
     await t?.dispose()
   })
   const start = () => {
@@ -39,7 +43,9 @@ describe.each(testBackends)('Slack delivery under load on $name', (backend) => {
       backoff: { baseMs: 100, maxMs: 400 },
       concurrency: 25,
       runPollMs: 50,
-      pollMs: 50,
+      // Long: these tests prove the nudge → job → next job path; the sweep has its own test.
+      sweepMs: 60_000,
+      queues,
     })
     return alerts
   }

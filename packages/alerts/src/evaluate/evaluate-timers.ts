@@ -1,3 +1,4 @@
+import { addDays, dateIn, periodStart, readUsageCalendar } from '@steward/usage'
 import { CronExpressionParser } from 'cron-parser'
 import { sql } from 'kysely'
 import { fireIncident, isSnoozed, resolveIncident } from '../incidents/incident-lifecycle.ts'
@@ -12,6 +13,7 @@ import { formatMs } from './evaluate-finished-runs.ts'
 import { firingFor } from './firing-for.ts'
 import { type BoundRule, RuleCatalog } from './rule-catalog.ts'
 import { baselineHours, checkVolume, hourStartOf } from './volume-check.ts'
+import { zonedHour } from './zoned-hour.ts'
 
 const hourMs = 3_600_000
 
@@ -375,25 +377,25 @@ async function sendReminders(trx: Trx, now: Date) {
 }
 
 async function sendDigest(trx: Trx, catalog: RuleCatalog, bound: BoundRule, rule: DigestRule, now: Date) {
-  const hour = rule.atHourUtc ?? 9
-  const today = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate(), hour))
-  let periodStart = today
-  if (rule.every === 'week') {
-    const sinceMonday = (today.getUTCDay() + 6) % 7
-    periodStart = new Date(today.getTime() - sinceMonday * 86_400_000)
-  }
-  if (now.getTime() < periodStart.getTime() || bound.product.createdAt.getTime() > periodStart.getTime())
+  // `atHourUtc` is the older form; otherwise the hour is local to the rule's zone or the usage calendar's.
+  const timezone =
+    rule.timezone ?? (rule.atHourUtc !== undefined ? 'UTC' : (await readUsageCalendar(trx)).timezone)
+  const hour = rule.atHour ?? rule.atHourUtc ?? 9
+  const today = dateIn(now, timezone)
+  const firstDay = rule.every === 'week' ? periodStart(today, 'week', 'monday') : today
+  const periodStartAt = zonedHour(firstDay, hour, timezone)
+  if (now.getTime() < periodStartAt.getTime() || bound.product.createdAt.getTime() > periodStartAt.getTime())
     return
   const already = await trx
     .selectFrom('notifications')
     .select('id')
     .where('rule_key', '=', bound.key)
     .where('kind', '=', 'digest')
-    .where('created_at', '>=', periodStart)
+    .where('created_at', '>=', periodStartAt)
     .executeTakeFirst()
   if (already) return
-  const lengthMs = (rule.every === 'week' ? 7 : 1) * 86_400_000
-  const from = new Date(periodStart.getTime() - lengthMs)
+  // The period before, by the calendar: a day across a DST change is 23 or 25 hours.
+  const from = zonedHour(addDays(firstDay, rule.every === 'week' ? -7 : -1), hour, timezone)
   const pipelines = catalog.watchedPipelines(bound)
   const runs = await trx
     .selectFrom('runs')

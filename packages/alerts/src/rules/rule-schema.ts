@@ -16,6 +16,22 @@ const duration = z.custom<string | number>().superRefine((value, ctx) => {
     ctx.addIssue({ code: 'custom', message: "must be a duration, e.g. '30m', '2h', '1d' or milliseconds" })
   } else if (ms === 0) ctx.addIssue({ code: 'custom', message: 'must be longer than 0' })
 })
+const hour = z
+  .number({ error: 'must be an hour from 0 to 23' })
+  .int({ error: 'must be an hour from 0 to 23' })
+  .min(0, { error: 'must be an hour from 0 to 23' })
+  .max(23, { error: 'must be an hour from 0 to 23' })
+
+/** Whether Intl knows the zone (every IANA name Node's ICU has). */
+export function isTimeZone(value: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: value })
+    return true
+  } catch {
+    return false
+  }
+}
+
 const positive = (what: string) =>
   z.number({ error: `must be ${what}` }).positive({ error: `must be ${what}` })
 const wholeAtLeastOne = (what: string) =>
@@ -148,7 +164,12 @@ const ruleSchema = z.discriminatedUnion(
     z.strictObject({
       kind: z.literal('digest'),
       every: z.enum(['day', 'week'], { error: 'must be "day" or "week"' }),
-      atHourUtc: z.number().int().min(0).max(23, { error: 'must be an hour from 0 to 23' }).optional(),
+      atHour: hour.optional(),
+      timezone: z
+        .string({ error: 'must be an IANA time zone, e.g. "Europe/Berlin"' })
+        .refine(isTimeZone, { error: 'must be an IANA time zone, e.g. "Europe/Berlin"' })
+        .optional(),
+      atHourUtc: hour.optional(),
       ...common,
     }),
   ],
@@ -171,6 +192,17 @@ export function alertRuleIssues(rules: unknown, scope: RuleScope): RuleIssue[] {
       for (const issue of parsed.error.issues)
         issues.push({ field: fieldPath(`alerts[${index}]`, issue.path), message: issue.message })
       return
+    }
+    const data = parsed.data
+    if (
+      data.kind === 'digest' &&
+      data.atHourUtc !== undefined &&
+      (data.atHour ?? data.timezone) !== undefined
+    ) {
+      issues.push({
+        field: `alerts[${index}].atHourUtc`,
+        message: 'give either atHourUtc, or atHour with a timezone, not both',
+      })
     }
     if (scope === 'product' && parsed.data.kind === 'late') {
       issues.push({

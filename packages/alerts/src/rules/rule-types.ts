@@ -127,7 +127,14 @@ export interface UnusedRule extends RuleCommon {
 export interface DigestRule extends RuleCommon {
   kind: 'digest'
   every: 'day' | 'week'
-  /** Hour of the day (UTC) it goes out. Default 9. */
+  /** Hour of the day it goes out, in `timezone` (weekly: on Monday). Default 9. */
+  atHour?: number
+  /**
+   * IANA time zone of `atHour`, e.g. 'Europe/Berlin': 9:00 stays 9:00 local across daylight saving.
+   * Default: the usage settings' time zone (`usage.timezone`, UTC unless set).
+   */
+  timezone?: string
+  /** Hour of the day in UTC: the older form of `atHour` with `timezone: 'UTC'` (not with them). */
   atHourUtc?: number
 }
 

@@ -7,6 +7,7 @@ import {
   openRuntimeQueue,
   type Project,
   type QueueBackend,
+  queueFactory,
   queueSchema,
   type RuntimeWorker,
   type ScheduleSpec,
@@ -127,6 +128,8 @@ export async function startProjectRuntime(
   const alerts = startAlerts({
     db: db.db,
     slack: options.slack,
+    // The delivery queue lives next to the engine's: same backend (STEWARD_QUEUE), same prefix.
+    queues: queueFactory(target),
     ...(options.webUrl ? { webUrl: options.webUrl } : {}),
     onError: (error) => options.log(`alerts: ${error instanceof Error ? error.message : String(error)}`),
   })

@@ -1,8 +1,15 @@
-import { createPostgresBackend, type Processor, quoteSchemaName, withBackend } from 'bullmq'
+import {
+  createPostgresBackend,
+  type Processor,
+  type Queue,
+  quoteSchemaName,
+  type Worker,
+  withBackend,
+} from 'bullmq'
 import pg from 'pg'
 import { queueSchema } from '../queue-backend.ts'
-import type { RuntimeJobData, RuntimeQueue } from '../queues.ts'
-import type { RuntimeBullWorker, WorkerSettings } from './worker-settings.ts'
+import type { RuntimeJobData } from '../queues.ts'
+import type { WorkerSettings } from './worker-settings.ts'
 
 /**
  * The runtime queue on BullMQ's PostgreSQL backend: its tables and functions live in the schema
@@ -16,27 +23,31 @@ function connection(url: string, prefix: string, max: number) {
   return { connectionString: url, schema: queueSchema(prefix), migrate: true, max }
 }
 
-export function openPostgresQueue(url: string, name: string, prefix: string): RuntimeQueue {
-  const queue = new postgres.Queue<RuntimeJobData, unknown, string>(name, {
+export function openPostgresQueue<D = RuntimeJobData>(
+  url: string,
+  name: string,
+  prefix: string,
+): Queue<D, unknown, string> {
+  const queue = new postgres.Queue<D, unknown, string>(name, {
     connection: connection(url, prefix, 4),
   })
   // Same jobs, same API: only the backend type parameter differs from the Redis-typed queue.
-  return queue as unknown as RuntimeQueue
+  return queue as unknown as Queue<D, unknown, string>
 }
 
-export function openPostgresWorker(
+export function openPostgresWorker<D = RuntimeJobData>(
   url: string,
-  processor: Processor<RuntimeJobData, unknown, string>,
+  processor: Processor<D, unknown, string>,
   settings: WorkerSettings,
-): RuntimeBullWorker {
-  const worker = new postgres.Worker<RuntimeJobData, unknown, string>(settings.name, processor, {
+): Worker<D, unknown, string> {
+  const worker = new postgres.Worker<D, unknown, string>(settings.name, processor, {
     // One pooled connection per job in flight, plus room for the lock renewals and stall checks.
     connection: connection(url, settings.prefix, Math.min(settings.concurrency + 2, 20)),
     concurrency: settings.concurrency,
     autorun: true,
     ...settings.lock,
   })
-  return worker as unknown as RuntimeBullWorker
+  return worker as unknown as Worker<D, unknown, string>
 }
 
 /** Drops the queue's schema (every job, scheduler and event): an install's or a test's clean-up. */

@@ -1,20 +1,24 @@
 import { type Processor, Queue, Worker } from 'bullmq'
 import { Redis } from 'ioredis'
 import { StewardError } from '../errors.ts'
-import type { RuntimeJobData, RuntimeQueue } from '../queues.ts'
-import type { RuntimeBullWorker, WorkerSettings } from './worker-settings.ts'
+import type { RuntimeJobData } from '../queues.ts'
+import type { WorkerSettings } from './worker-settings.ts'
 
 /** The runtime queue on Redis: keys under `prefix` (hash-tagged for Redis Cluster). */
-export function openRedisQueue(url: string, name: string, prefix: string): RuntimeQueue {
-  return new Queue<RuntimeJobData, unknown, string>(name, { connection: { url }, prefix })
+export function openRedisQueue<D = RuntimeJobData>(
+  url: string,
+  name: string,
+  prefix: string,
+): Queue<D, unknown, string> {
+  return new Queue<D, unknown, string>(name, { connection: { url }, prefix })
 }
 
-export function openRedisWorker(
+export function openRedisWorker<D = RuntimeJobData>(
   url: string,
-  processor: Processor<RuntimeJobData, unknown, string>,
+  processor: Processor<D, unknown, string>,
   settings: WorkerSettings,
-): RuntimeBullWorker {
-  return new Worker<RuntimeJobData, unknown, string>(settings.name, processor, {
+): Worker<D, unknown, string> {
+  return new Worker<D, unknown, string>(settings.name, processor, {
     // Its own connections (BullMQ opens a blocking one too); workers must never give up on Redis.
     connection: { url, maxRetriesPerRequest: null },
     prefix: settings.prefix,
