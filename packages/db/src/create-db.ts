@@ -3,6 +3,7 @@ import pg from 'pg'
 import { parseDatabaseUrl, redactUrl } from './database-url.ts'
 import { openEmbeddedPostgres } from './embedded/embedded-postgres.ts'
 import { StewardError } from './errors.ts'
+import { prepareMarkedStatements } from './prepared-statements.ts'
 import type { Database } from './schema.ts'
 
 export interface StewardDb {
@@ -46,6 +47,9 @@ export async function createDb(url: string | undefined, options: CreateDbOptions
   })
   // An idle client that loses its server emits here; without a listener the process would crash.
   pool.on('error', () => {})
+  // Decided once the server answered: PGlite (embedded, or served by another process) cannot.
+  let prepare = false
+  prepareMarkedStatements(pool, () => prepare)
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
   const close = async () => {
     await db.destroy()
@@ -53,7 +57,8 @@ export async function createDb(url: string | undefined, options: CreateDbOptions
   }
 
   try {
-    await sql`select 1`.execute(db)
+    const { rows } = await sql<{ version: string }>`select version() as version`.execute(db)
+    prepare = !embedded && !rows[0]?.version.includes('PGlite')
   } catch (error) {
     await close()
     const where =

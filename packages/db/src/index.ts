@@ -4,4 +4,5 @@ export { type EmbeddedServer, findRunningServer, openEmbeddedPostgres } from './
 export { type DbErrorCode, isStewardError, StewardError } from './errors.ts'
 export { type MigrationReport, migrateToLatest } from './migrate.ts'
 export { migrations } from './migrations/index.ts'
+export { prepared, prepareMarkedStatements } from './prepared-statements.ts'
 export * from './schema.ts'

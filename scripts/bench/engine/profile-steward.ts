@@ -3,7 +3,10 @@
 // event marking when the next step's job reached the worker. Not part of `npm run bench`:
 //   node --import tsx scripts/bench/engine/profile-steward.ts
 // PROFILE_W1_RUNS (100), PROFILE_W2_RUNS (200), PROFILE_POOL (10), PROFILE_CONCURRENCY (50).
-import type { Database } from '@steward/db'
+
+import { readFileSync } from 'node:fs'
+import { type Database, prepareMarkedStatements } from '@steward/db'
+import { Redis } from 'ioredis'
 import { Kysely, PostgresDialect } from 'kysely'
 import pg from 'pg'
 import { now, Probe, percentile } from './probe.ts'
@@ -20,7 +23,10 @@ interface Query {
 }
 
 const shape = (sql: string) => {
-  const flat = sql.replace(/\s+/g, ' ').trim()
+  const flat = sql
+    .replace(/\s+/g, ' ')
+    .replace(/'\{[^}]*\}'/g, "'{…}'")
+    .trim()
   const values = flat.indexOf(' values ')
   return (values > 0 ? flat.slice(0, values) : flat).slice(0, 90)
 }
@@ -29,6 +35,18 @@ function push<T>(map: Map<string, T[]>, key: string, value: T): void {
   const list = map.get(key)
   if (list) list.push(value)
   else map.set(key, [value])
+}
+
+/** user + system CPU seconds of processes (PostgreSQL backends, Redis), from /proc; 0 for gone ones. */
+function cpuSeconds(pids: readonly number[]): number {
+  let ticks = 0
+  for (const pid of pids) {
+    try {
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? []
+      ticks += Number(fields[11]) + Number(fields[12])
+    } catch {}
+  }
+  return ticks / 100
 }
 
 const fmt = (n: number) => (Number.isFinite(n) ? n.toFixed(2) : 'n/a')
@@ -47,7 +65,6 @@ async function main() {
   const queries: Query[] = []
   const acquires: number[] = []
   const enqueues: number[] = []
-  const actives: { at: number; runId: string; stepId: string }[] = []
   const stepTimes = new Map<string, { runId: string; i: number; start: number; end: number }[]>()
   // Step start/end per run for W1, from the probe's own records.
   const originalStep = probe.step.bind(probe)
@@ -59,13 +76,17 @@ async function main() {
     originalStep(runKey, i, last)
   }
 
+  let databaseUrl = ''
   const engine = await openSteward(probe, {
     prefix,
     concurrency,
     poolSize,
     async openWorkerDb(url) {
+      databaseUrl = url
       const pool = new pg.Pool({ connectionString: url, max: poolSize })
       pool.on('error', () => {})
+      // As `createDb` does on PostgreSQL.
+      prepareMarkedStatements(pool, () => true)
       const connect = pool.connect.bind(pool) as () => Promise<pg.PoolClient>
       const timedConnect = async () => {
         const t = now()
@@ -95,11 +116,6 @@ async function main() {
           if (recording) enqueues.push(now() - t)
         }
       }
-      worker.worker.on('active', (job) => {
-        if (!recording) return
-        const data = job.data as { runId?: string; stepId?: string }
-        if (data.runId && data.stepId) actives.push({ at: now(), runId: data.runId, stepId: data.stepId })
-      })
     },
   })
   try {
@@ -109,64 +125,42 @@ async function main() {
     const w1 = await runW1(engine, probe, setting('PROFILE_W1_RUNS', 100), 0)
     recording = false
     console.log(`W1 (instrumented): hand-off p50 ${fmt(w1.p50)} ms, p95 ${fmt(w1.p95)}, p99 ${fmt(w1.p99)}`)
-    const phases: Record<string, number[]> = {
-      'step end → finish txn begins (cost entry, JS)': [],
-      'finish txn (lock … commit)': [],
-      'finish commit → next job active (addBulk + BullMQ fetch)': [],
-      'job active → claim statement starts': [],
-      'claim statement': [],
-      'claim done → step starts (specs, ctx)': [],
-    }
-    const finishCounts: number[] = []
-    const claimCounts: number[] = []
+    // Since the local hand-off, a chain's next step is claimed by the finishing transaction of the
+    // previous one and runs in the same job: the window holds that transaction alone.
+    const phases = new Map<string, number[]>()
     const perStatement = new Map<string, number[]>()
-    const pad = (i: number) => `s${String(i).padStart(2, '0')}`
-    const activeBy = new Map(actives.map((a) => [`${a.runId}.${a.stepId}`, a.at]))
-    for (const [runId, steps] of stepTimes) {
+    const counts: number[] = []
+    for (const [, steps] of stepTimes) {
       const byIndex = new Map(steps.map((s) => [s.i, s]))
       for (let i = 0; i + 1 < chainLength; i++) {
         const from = byIndex.get(i)
         const to = byIndex.get(i + 1)
-        const active = activeBy.get(`${runId}.${pad(i + 1)}`)
-        if (!from || !to || active === undefined) continue
-        const inWindow = queries.filter(
-          (q) =>
-            q.start >= from.end &&
-            q.end <= to.start &&
-            !q.sql.startsWith('update "attempts" set "heartbeat_at"'),
-        )
-        // The finish is one transaction; the claim one statement (claim-step.ts).
-        const isClaim = (q: Query) => q.sql.includes('as t (step_run_id, run_id, attempt, attempt_id)')
-        const finishBegin = inWindow.find((q) => q.sql === 'begin')
-        const finishCommit = inWindow.find((q) => q.sql === 'commit')
-        const claim = inWindow.find(isClaim)
-        if (!finishBegin || !finishCommit || !claim) continue
-        const [claimBegin, claimCommit] = [claim, claim]
-        phases['step end → finish txn begins (cost entry, JS)']?.push(finishBegin.start - from.end)
-        phases['finish txn (lock … commit)']?.push(finishCommit.end - finishBegin.start)
-        phases['finish commit → next job active (addBulk + BullMQ fetch)']?.push(active - finishCommit.end)
-        phases['job active → claim statement starts']?.push(claimBegin.start - active)
-        phases['claim statement']?.push(claimCommit.end - claimBegin.start)
-        phases['claim done → step starts (specs, ctx)']?.push(to.start - claimCommit.end)
-        finishCounts.push(inWindow.filter((q) => q.end <= finishCommit.end).length)
-        claimCounts.push(inWindow.filter((q) => q.start >= claimBegin.start).length)
-        for (const q of inWindow) {
-          const key = shape(q.sql)
-          push(perStatement, key, q.end - q.start)
-        }
+        if (!from || !to) continue
+        const inWindow = queries
+          .filter(
+            (q) =>
+              q.start >= from.end &&
+              q.end <= to.start &&
+              !q.sql.startsWith('update "attempts" set "heartbeat_at"'),
+          )
+          .sort((a, b) => a.start - b.start)
+        if (inWindow.length === 0) continue
+        counts.push(inWindow.length)
+        let at = from.end
+        inWindow.forEach((q, k) => {
+          const label = `${String(k).padStart(2)} ${shape(q.sql).slice(0, 60)}`
+          push(phases, `${label} (gap before)`, q.start - at)
+          push(phases, label, q.end - q.start)
+          at = q.end
+        })
+        push(phases, 'zz last statement end → next step starts', to.start - at)
+        for (const q of inWindow) push(perStatement, shape(q.sql), q.end - q.start)
       }
     }
-    console.log('W1 hand-off, phase by phase (ms):')
-    for (const [name, xs] of Object.entries(phases)) console.log(`  ${name.padEnd(58)} ${stats(xs)}`)
-    console.log(`  of which queue.addBulk (Redis round trip)                  ${stats(enqueues)}`)
-    console.log(
-      `  statements per hand-off: finish ${stats(finishCounts)}; claim ${stats(claimCounts)} (begin/commit included)`,
-    )
-    console.log('W1 statements (ms each, inside hand-off windows):')
-    const rows = [...perStatement].sort(
-      (a, b) => b[1].reduce((x, y) => x + y, 0) - a[1].reduce((x, y) => x + y, 0),
-    )
-    for (const [sql, xs] of rows) console.log(`  ${stats(xs).padEnd(44)} ${sql}`)
+    console.log(`W1 hand-off, statement by statement (ms); statements per hand-off ${stats(counts)}:`)
+    for (const [name, xs] of [...phases].sort((a, b) => a[0].localeCompare(b[0])))
+      console.log(`  ${name.padEnd(80)} ${stats(xs)}`)
+    console.log(`  queue.addBulk ${stats(enqueues)}`)
 
     // ---- W2: fan-out/fan-in at concurrency; where does the time go under load?
     queries.length = 0
@@ -174,8 +168,32 @@ async function main() {
     enqueues.length = 0
     recording = true
     const w2Runs = setting('PROFILE_W2_RUNS', 200)
+    // The database's CPU: this database's backends (the worker's pool, the driver's, BullMQ's).
+    const admin = new pg.Client({ connectionString: databaseUrl })
+    await admin.connect()
+    const backends = async () =>
+      (
+        await admin.query<{ pid: number }>(
+          'select pid from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()',
+        )
+      ).rows.map((row) => row.pid)
+    const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379')
+    const redisPid = Number(/process_id:(\d+)/.exec(await redis.info('server'))?.[1])
+    redis.disconnect()
+    const before = new Map((await backends()).map((pid) => [pid, cpuSeconds([pid])]))
+    const redisBefore = cpuSeconds([redisPid])
     const w2 = await runW2(engine, probe, w2Runs, 50, 0)
     recording = false
+    const pidsAfter = await backends()
+    // Backends that closed during the run are missed: the pools keep theirs for this long a run.
+    const dbCpu = pidsAfter.reduce((sum, pid) => sum + cpuSeconds([pid]) - (before.get(pid) ?? 0), 0)
+    const redisCpu = cpuSeconds([redisPid]) - redisBefore
+    await admin.end()
+    console.log(
+      `  CPU per step (ms): worker process ${fmt((w2.cpuSeconds * 1000) / w2.steps)}, ` +
+        `PostgreSQL backends ${fmt((dbCpu * 1000) / w2.steps)} (${pidsAfter.length} backends), ` +
+        `Redis ${fmt((redisCpu * 1000) / w2.steps)} (whole server)`,
+    )
     console.log(
       `W2 (instrumented, ${w2Runs} runs, worker concurrency ${concurrency}, pool ${poolSize}): ` +
         `${Math.round(w2.stepsPerSecond)} steps/s; CPU ${(w2.cpuCores * 100).toFixed(0)}% of a core`,

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import type { Run, StepRun } from '@steward/db'
+import { prepared, type Run, type StepRun } from '@steward/db'
 import { sql } from 'kysely'
 import type { Db } from './db.ts'
 import type { StepJobData } from './queues.ts'
@@ -59,7 +59,7 @@ export async function claimSteps(
   const attemptIds = jobs.map(() => randomUUID())
   // Bounds every join on runs to an index lookup, whatever the planner guesses of the CTEs' sizes.
   const runIds = [...new Set(jobs.map((job) => job.runId))]
-  const { rows } = await sql<ClaimRow>`
+  const { rows } = await sql<ClaimRow>`${sql.raw(prepared)}
     with input as (
       select * from unnest(
         ${jobs.map((job) => job.stepRunId)}::uuid[],

@@ -41,10 +41,10 @@ export interface FinishedAttempt {
   enqueue: StepToEnqueue[]
   runStatus: RunStatus | undefined
   /**
-   * A step that became ready, already claimed in the same transaction for this worker to run next
-   * (`finishAttempts` with a worker id); it is not in `enqueue`.
+   * Steps that became ready, already claimed in the same transaction for this worker to run next
+   * (`finishAttempts` with a worker id), the first in the finishing job's own slot; not in `enqueue`.
    */
-  next?: ClaimedAttempt
+  next?: ClaimedAttempt[]
 }
 
 /**

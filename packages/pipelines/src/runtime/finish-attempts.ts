@@ -1,4 +1,4 @@
-import { json, type Run } from '@steward/db'
+import { json, prepared, type Run } from '@steward/db'
 import { sql } from 'kysely'
 import { admitWaitingRuns } from './admit-runs.ts'
 import { claimSteps } from './claim-step.ts'
@@ -24,26 +24,22 @@ import { createDownstreamRuns } from './upstream-triggers.ts'
  * Anything else (failures, retries, cancels, late attempts of ended runs) goes through
  * `finishAttemptIn`, one attempt at a time, in the same transaction.
  *
- * With `claimFor` (a worker id), a lone step that became ready is claimed for that worker in
- * the same transaction and answered as `next` instead of enqueued: the worker runs it at once,
- * saving the trip through the queue. A worker that dies with it is handled like any claimed attempt
- * (its heartbeat stops; the reconciler fails it and it is retried).
+ * With `claimFor`, steps that became ready are claimed for that worker in the same transaction
+ * and answered as `next` instead of enqueued: the worker runs them at once, saving the trip
+ * through the queue and a claim. Each attempt's first ready step continues in its job; more (a
+ * fan-out's siblings) only while `claimFor.spare` has free slots left, the rest is enqueued for
+ * any worker. A worker that dies with them is handled like any claimed attempt (their heartbeat
+ * stops; the reconciler fails them and they are retried).
  */
 export async function finishAttempts(
   db: Db,
   inputs: readonly FinishAttemptInput[],
-  claimFor?: string,
+  claimFor?: ClaimFor,
 ): Promise<FinishedAttempt[]> {
   if (inputs.length === 0) return []
   return db.transaction().execute(async (trx) => {
     const runIds = [...new Set(inputs.map((input) => input.runId))].sort()
-    const locked = await trx
-      .selectFrom('runs')
-      .selectAll()
-      .where('id', 'in', runIds)
-      .orderBy('id')
-      .forNoKeyUpdate()
-      .execute()
+    const { rows: locked } = await lockRuns(trx, runIds)
     const runs = new Map(locked.map((run) => [run.id, run]))
     const isFast = (input: FinishAttemptInput) =>
       input.outcome.status === 'succeeded' && input.staleAfterMs === undefined
@@ -76,6 +72,24 @@ export async function finishAttempts(
     if (claimFor !== undefined) await claimNextSteps(trx, results, claimFor)
     return results
   })
+}
+
+const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+
+/**
+ * Locks the runs, in id order. Written without parameters when the ids are well-formed uuids (they
+ * are, unless a job's payload was tampered with): a statement without parameters is sent in the
+ * same message as the transaction's `begin` (see `prepareMarkedStatements` in @steward/db), which
+ * saves the finish a round trip.
+ */
+function lockRuns(trx: Db, runIds: readonly string[]) {
+  if (runIds.every((id) => uuid.test(id)))
+    return sql<Run>`select * from runs where id = any (${sql.lit(`{${runIds.join(',')}}`)}::uuid[]) order by id for no key update`.execute(
+      trx,
+    )
+  return sql<Run>`select * from runs where id = any (${runIds}::uuid[]) order by id for no key update`.execute(
+    trx,
+  )
 }
 
 interface SucceededRow {
@@ -113,7 +127,7 @@ async function finishSucceeded(
   const runIds = [...new Set(items.map(({ run }) => run.id))]
   const attemptIds = items.map(({ input }) => input.attemptId)
   const stepRunIds = items.map(({ input }) => input.stepRunId)
-  const { rows } = await sql<SucceededRow>`
+  const { rows } = await sql<SucceededRow>`${sql.raw(prepared)}
     with input as (
       select * from unnest(
         ${attemptIds}::uuid[],
@@ -253,27 +267,42 @@ async function finishSucceeded(
   }
 }
 
+export interface ClaimFor {
+  workerId: string
+  /** Slots the worker has free for steps beyond each attempt's first; claiming takes from `left`. */
+  spare: { left: number }
+}
+
 /**
- * Claims the step a result would enqueue as that result's `next` when it is the only one: a chain's
- * next link, a fan-in's join. Several ready steps (a fan-out) all go through the queue, so that they
- * start together and spread over the workers.
+ * Claims, in one statement, steps a result would enqueue as that result's `next`: the first one
+ * that may start now (a chain's next link, a fan-in's join, a fan-out's first sibling), which runs
+ * in the finishing job's slot, and more while `spare` lasts. The rest go through the queue, to
+ * start at once on any worker.
  */
-async function claimNextSteps(trx: Db, results: FinishedAttempt[], workerId: string): Promise<void> {
+async function claimNextSteps(trx: Db, results: FinishedAttempt[], claimFor: ClaimFor): Promise<void> {
   const picked: { result: FinishedAttempt; step: StepToEnqueue }[] = []
   for (const result of results) {
-    const [step, ...others] = result.enqueue
-    if (step && others.length === 0 && step.delayMs === 0) picked.push({ result, step })
+    let first = true
+    for (const step of result.enqueue) {
+      if (step.delayMs > 0) continue
+      if (!first) {
+        if (claimFor.spare.left <= 0) break
+        claimFor.spare.left -= 1
+      }
+      first = false
+      picked.push({ result, step })
+    }
   }
   if (picked.length === 0) return
   const claimed = await claimSteps(
     trx,
     picked.map(({ step }) => step),
-    workerId,
+    claimFor.workerId,
   )
   picked.forEach(({ result, step }, i) => {
     const next = claimed[i]
     if (!next) return
-    result.next = next
+    result.next = [...(result.next ?? []), next]
     result.enqueue = result.enqueue.filter((entry) => entry !== step)
   })
 }

@@ -5,6 +5,7 @@ import type { ClaimedAttempt } from './claim-step.ts'
 import type { Db } from './db.ts'
 import type { AttemptOutcome } from './finish-attempt.ts'
 import type { InFlight } from './in-flight.ts'
+import type { LocalSlots } from './local-slots.ts'
 import type { MetricLabelSets } from './metric-label-sets.ts'
 import { checkParams } from './params.ts'
 import type { RuntimeQueue, StepJobData } from './queues.ts'
@@ -27,6 +28,8 @@ export interface StepProcessorDeps {
   unitRates: Readonly<Record<string, number>>
   /** The label sets each pipeline's metrics have carried, held under the configured limit. */
   labelSets: MetricLabelSets
+  /** The worker's step slots (`concurrency`), which steps claimed to run here next take from. */
+  slots: LocalSlots
 }
 
 export type StepJobResult = 'skipped' | AttemptOutcome['status']
@@ -37,7 +40,7 @@ const batchesOf = new WeakMap<StepProcessorDeps, StepBatches>()
 function batches(deps: StepProcessorDeps): StepBatches {
   let found = batchesOf.get(deps)
   if (!found) {
-    found = new StepBatches({ db: deps.db, queue: deps.queue, workerId: deps.workerId })
+    found = new StepBatches({ db: deps.db, queue: deps.queue, workerId: deps.workerId, slots: deps.slots })
     batchesOf.set(deps, found)
   }
   return found
@@ -49,21 +52,45 @@ function batches(deps: StepProcessorDeps): StepBatches {
  * go in groups with the worker's other jobs in flight (`StepBatches`).
  */
 export async function processStepJob(deps: StepProcessorDeps, job: StepJobData): Promise<StepJobResult> {
-  let claimed = await batches(deps).claim(job)
+  const claimed = await batches(deps).claim(job)
   if (!claimed) return 'skipped'
-  const first = await runClaimed(deps, claimed)
-  // A step that became ready and was claimed for this worker when the last one finished runs here
-  // at once, within this job (see `finishAttempts`).
-  claimed = first.next
-  while (claimed) claimed = (await runClaimed(deps, claimed)).next
-  return first.status
+  return runLane(deps, claimed)
 }
 
-/** Runs a claimed attempt, records its end, and answers its status and the next step claimed for it. */
+/**
+ * Runs a claimed attempt, then the steps its finish claimed for this worker (see `finishAttempts`),
+ * within this job: the first one next in this lane, each other one at once in a lane of its own,
+ * which holds the slot taken for it until it ends. Answers the first attempt's status once every
+ * lane ended; a lane that failed (its step's end could not be recorded) fails the job after that.
+ */
+async function runLane(deps: StepProcessorDeps, claimed: ClaimedAttempt): Promise<StepJobResult> {
+  const lanes: Promise<unknown>[] = []
+  let own: { error: unknown } | undefined
+  let current: ClaimedAttempt | undefined = claimed
+  let status: StepJobResult = 'skipped'
+  try {
+    for (let first = true; current; first = false) {
+      const ran = await runClaimed(deps, current)
+      if (first) status = ran.status
+      const [next, ...beside] = ran.next ?? []
+      for (const other of beside) lanes.push(runLane(deps, other).finally(() => deps.slots.release()))
+      current = next
+    }
+  } catch (error) {
+    own = { error }
+  }
+  const ended = await Promise.allSettled(lanes)
+  if (own) throw own.error
+  const failed = ended.find((lane) => lane.status === 'rejected')
+  if (failed?.status === 'rejected') throw failed.reason
+  return status
+}
+
+/** Runs a claimed attempt, records its end, and answers its status and the steps claimed to run next. */
 async function runClaimed(
   deps: StepProcessorDeps,
   claimed: ClaimedAttempt,
-): Promise<{ status: AttemptOutcome['status']; next: ClaimedAttempt | undefined }> {
+): Promise<{ status: AttemptOutcome['status']; next: ClaimedAttempt[] | undefined }> {
   const { run, stepRun, attemptId, upstream } = claimed
   const spec = await deps.specs.get(run.pipeline_id, run.pipeline_version, stepRun.step_id)
   const definition = deps.pipelines.get(run.pipeline_id)

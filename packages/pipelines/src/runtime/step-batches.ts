@@ -3,6 +3,7 @@ import type { Db } from './db.ts'
 import type { FinishAttemptInput, FinishedAttempt } from './finish-attempt.ts'
 import { finishAttempts } from './finish-attempts.ts'
 import { GroupCommit, groupOrEach } from './group-commit.ts'
+import type { LocalSlots } from './local-slots.ts'
 import { enqueueSteps, type RuntimeQueue, type StepJobData } from './queues.ts'
 import { withTransientRetry } from './transient-retry.ts'
 
@@ -10,6 +11,8 @@ export interface StepBatchesSettings {
   db: Db
   queue: RuntimeQueue
   workerId: string
+  /** The worker's slots: steps a finish makes ready are claimed to run here while some are free. */
+  slots: LocalSlots
 }
 
 /** Most jobs in one claim or finish group. */
@@ -26,14 +29,15 @@ const claimsInFlight = 2
 /**
  * The SQL hot path of one worker, in groups (see `GroupCommit`): the claims of the jobs that reach
  * the worker together are one statement, and their finishes one transaction, followed by one
- * enqueue of every step that transaction marked `queued` but the ones claimed to run here next.
+ * enqueue of every step that transaction marked `queued` but the ones claimed to run here next
+ * (into the slots free when the group started).
  */
 export class StepBatches {
   private readonly claims: GroupCommit<StepJobData, ClaimedAttempt | undefined>
   private readonly finishes: GroupCommit<FinishAttemptInput, FinishedAttempt>
 
   constructor(settings: StepBatchesSettings) {
-    const { db, queue, workerId } = settings
+    const { db, queue, workerId, slots } = settings
     this.claims = new GroupCommit(
       (jobs) =>
         groupOrEach(
@@ -45,15 +49,21 @@ export class StepBatches {
     )
     this.finishes = new GroupCommit(
       async (inputs) => {
+        // Shared by every try of this group: what a rolled-back try claimed is not lost for long,
+        // the next group counts the slots again.
+        const claimFor = { workerId, spare: { left: slots.free } }
         const answers = await groupOrEach(
           inputs,
-          (group) => withTransientRetry(() => finishAttempts(db, group, workerId)),
+          (group) => withTransientRetry(() => finishAttempts(db, group, claimFor)),
           async (input) => {
-            const [finished] = await withTransientRetry(() => finishAttempts(db, [input], workerId))
+            const [finished] = await withTransientRetry(() => finishAttempts(db, [input], claimFor))
             if (!finished) throw new Error(`no answer for attempt ${input.attemptId}`)
             return finished
           },
         )
+        // Every claimed step past an attempt's first holds a slot until its chain ends (`processStepJob`).
+        for (const answer of answers)
+          if (answer.ok && answer.value.next) slots.take(answer.value.next.length - 1)
         // After commit, one enqueue for the group. If Redis fails, the jobs of the group fail, but for
         // those holding a claimed next step, which must run (nothing else would until the reconciler
         // gives it up): SQL already holds the steps `queued`, and the reconciler enqueues them again.
@@ -63,7 +73,9 @@ export class StepBatches {
             answers.flatMap((answer) => (answer.ok ? answer.value.enqueue : [])),
           )
         } catch (error) {
-          return answers.map((answer) => (answer.ok && answer.value.next ? answer : { ok: false, error }))
+          return answers.map((answer) =>
+            answer.ok && answer.value.next?.length ? answer : { ok: false, error },
+          )
         }
         return answers
       },

@@ -5,6 +5,7 @@ import type { Pipeline } from '../definitions/pipeline.ts'
 import type { Project } from '../loader/project.ts'
 import type { Db } from './db.ts'
 import { InFlight } from './in-flight.ts'
+import { LocalSlots } from './local-slots.ts'
 import { MetricLabelSets } from './metric-label-sets.ts'
 import { hourlyRate, processStepJob } from './process-step.ts'
 import { openPostgresWorker } from './queue-backends/postgres.ts'
@@ -33,7 +34,10 @@ interface WorkerOptions {
   db: Db
   /** The loaded definitions: the worker runs their steps' code. */
   project: Pick<Project, 'pipelines'>
-  /** Steps this process runs at once. Default 10. */
+  /**
+   * Steps this process runs at once. Default 10. A finish claims the steps it made ready for this
+   * worker (a fan-out's siblings) only into free slots (see `LocalSlots`).
+   */
   concurrency?: number
   /** Recorded on every attempt. Default `<host>:<pid>`. */
   workerId?: string
@@ -100,6 +104,8 @@ export async function startWorker(options: StartWorkerOptions): Promise<RuntimeW
   const queue = openRuntimeQueue({ backend, prefix, name })
   const specs = new StepSpecs(options.db)
   const inFlight = new InFlight(options.db)
+  const concurrency = options.concurrency ?? 10
+  const slots = new LocalSlots(concurrency)
   const deps = {
     db: options.db,
     queue,
@@ -111,20 +117,22 @@ export async function startWorker(options: StartWorkerOptions): Promise<RuntimeW
     hourlyUsd: hourlyRate(options.costRates, workerClass),
     unitRates: options.costRates?.units ?? {},
     labelSets: new MetricLabelSets(options.db, options.metricLabelSets),
+    slots,
   }
 
-  const processor = async (job: Job<RuntimeJobData, unknown, string>) => {
-    if (job.name === stepJobName) return processStepJob(deps, job.data as StepJobData)
-    if (job.name === scheduledRunJobName) {
-      const data = job.data as ScheduledRunJobData
-      return processScheduledRunJob(options.db, queue, data, job, pipelines.get(data.pipelineId))
-    }
-    return undefined
-  }
+  const processor = (job: Job<RuntimeJobData, unknown, string>) =>
+    slots.job(async () => {
+      if (job.name === stepJobName) return processStepJob(deps, job.data as StepJobData)
+      if (job.name === scheduledRunJobName) {
+        const data = job.data as ScheduledRunJobData
+        return processScheduledRunJob(options.db, queue, data, job, pipelines.get(data.pipelineId))
+      }
+      return undefined
+    })
   const settings: WorkerSettings = {
     name,
     prefix,
-    concurrency: options.concurrency ?? 10,
+    concurrency,
     // Only when set: BullMQ merges its defaults with Object.assign, so `undefined` would erase them.
     lock: {
       ...(options.jobLock?.durationMs === undefined ? {} : { lockDuration: options.jobLock.durationMs }),
