@@ -1,5 +1,5 @@
 import type { Database } from '@steward/db'
-import { type Kysely, sql } from 'kysely'
+import { type Kysely, type RawBuilder, sql } from 'kysely'
 import { localDay, monthOf, weekOf } from '../settings/calendar-sql.ts'
 
 /**
@@ -27,6 +27,8 @@ export interface FoldOptions {
    * and leaves a backlog to the periodic folder (startUsageFolding), which folds until none is left.
    */
   maxBatches?: number
+  /** Only these parts (a request folds the parts its batch went to). Default all. */
+  parts?: readonly number[]
 }
 
 /**
@@ -40,8 +42,9 @@ export interface FoldOptions {
  * leaves rows behind, for the next fold or the periodic one.
  */
 export async function foldPendingUsage(db: Kysely<Database>, options: FoldOptions = {}): Promise<number> {
-  const parts = Array.from({ length: foldParts }, (_, part) => foldPart(db, part, options))
-  return (await Promise.all(parts)).reduce((sum, n) => sum + n, 0)
+  const parts = options.parts ?? Array.from({ length: foldParts }, (_, part) => part)
+  const folded = await Promise.all(parts.map((part) => foldPart(db, part, options)))
+  return folded.reduce((sum, n) => sum + n, 0)
 }
 
 async function foldPart(db: Kysely<Database>, part: number, options: FoldOptions): Promise<number> {
@@ -68,9 +71,14 @@ async function foldPart(db: Kysely<Database>, part: number, options: FoldOptions
   return folded
 }
 
+/** The part a product's pending events go to. */
+export function partOf(productId: RawBuilder<unknown>): RawBuilder<number> {
+  return sql<number>`(hashtext(${productId}) & ${sql.raw(String(foldParts - 1))})`
+}
+
 /** Whether a pending row (its product) belongs to the part. */
 function inPart(part: number) {
-  return sql`(hashtext(product_id) & ${foldParts - 1}) = ${part}`
+  return sql`${partOf(sql.ref('product_id'))} = ${part}`
 }
 
 /**
@@ -87,7 +95,9 @@ export function startUsageFolding(
     if (running) return
     running = true
     try {
-      await foldPendingUsage(await db())
+      const database = await db()
+      // Idle most seconds: one read, not a transaction per part.
+      if ((await usageBacklog(database)).oldestQueuedAt) await foldPendingUsage(database)
     } catch (error) {
       options.onError?.(error)
     } finally {

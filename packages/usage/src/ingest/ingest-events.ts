@@ -3,7 +3,7 @@ import { type Kysely, sql } from 'kysely'
 import { usageError } from '../errors.ts'
 import { hashActor } from '../hash-actor.ts'
 import { maxBatchSize, type RejectedEvent, validateBatch } from './event-schema.ts'
-import { foldPendingUsage } from './fold-pending.ts'
+import { foldPendingUsage, partOf } from './fold-pending.ts'
 
 export interface IngestOptions {
   /** STEWARD_USAGE_SALT: actors are stored as HMAC-SHA256(salt, actor). */
@@ -89,7 +89,7 @@ export async function ingestEvents(
     }
     return hash
   }
-  const storedIds = await withDeadlockRetry(() =>
+  const { storedIds, parts } = await withDeadlockRetry(() =>
     storeEvents(db, options.origin, {
       products: toStore.map((v) => v.event.product),
       kinds: toStore.map((v) => v.event.kind),
@@ -102,7 +102,9 @@ export async function ingestEvents(
   )
   // The events are stored whatever happens here: a failed fold is retried by the next one, and
   // the periodic folder (startUsageFolding) reports the error.
-  await foldPendingUsage(db, { batch: 5 * maxBatchSize, maxBatches: 1 }).catch(() => {})
+  if (parts.length > 0) {
+    await foldPendingUsage(db, { batch: 5 * maxBatchSize, maxBatches: 1, parts }).catch(() => {})
+  }
   let stored = 0
   for (const { index, event } of toStore) {
     if (event.id === undefined || storedIds.has(event.id)) stored++
@@ -125,10 +127,14 @@ interface EventColumns {
 /**
  * The one statement: insert the events (skipping client ids already stored) and queue the rows
  * actually inserted for the rollups (`usage_pending`, counted by foldPendingUsage). Answers the
- * client ids stored.
+ * client ids stored and the fold parts the new events went to.
  */
-async function storeEvents(db: Kysely<Database>, origin: string, c: EventColumns): Promise<Set<string>> {
-  const result = await sql<{ client_id: string | null }>`
+async function storeEvents(
+  db: Kysely<Database>,
+  origin: string,
+  c: EventColumns,
+): Promise<{ storedIds: Set<string>; parts: number[] }> {
+  const result = await sql<{ client_id: string | null; part: number | null }>`
     with input as (
       select * from unnest(
         ${c.products}::text[], ${c.kinds}::text[], ${c.actors}::text[], ${c.ats}::timestamptz[],
@@ -145,8 +151,16 @@ async function storeEvents(db: Kysely<Database>, origin: string, c: EventColumns
       insert into usage_pending (product_id, kind, actor_hash, at)
       select product_id, kind, actor_hash, at from stored
     )
-    select client_id from stored where client_id is not null`.execute(db)
-  return new Set(result.rows.map((r) => r.client_id as string))
+    select client_id, null::int as part from stored where client_id is not null
+    union all
+    select distinct null, ${partOf(sql.ref('product_id'))} from stored`.execute(db)
+  const storedIds = new Set<string>()
+  const parts: number[] = []
+  for (const row of result.rows) {
+    if (row.client_id !== null) storedIds.add(row.client_id)
+    if (row.part !== null) parts.push(row.part)
+  }
+  return { storedIds, parts }
 }
 
 const transientCodes = new Set(['40P01', '40001'])
