@@ -65,6 +65,8 @@ async function main() {
   const queries: Query[] = []
   const acquires: number[] = []
   const enqueues: number[] = []
+  /** Steps the worker's finishes put on the queue (the rest ran where they were made ready). */
+  let enqueuedJobs = 0
   const stepTimes = new Map<string, { runId: string; i: number; start: number; end: number }[]>()
   // Step start/end per run for W1, from the probe's own records.
   const originalStep = probe.step.bind(probe)
@@ -113,7 +115,10 @@ async function main() {
         try {
           return await addBulk(jobs)
         } finally {
-          if (recording) enqueues.push(now() - t)
+          if (recording) {
+            enqueues.push(now() - t)
+            enqueuedJobs += jobs.length
+          }
         }
       }
     },
@@ -166,6 +171,7 @@ async function main() {
     queries.length = 0
     acquires.length = 0
     enqueues.length = 0
+    enqueuedJobs = 0
     recording = true
     const w2Runs = setting('PROFILE_W2_RUNS', 200)
     // The database's CPU: this database's backends (the worker's pool, the driver's, BullMQ's).
@@ -203,7 +209,7 @@ async function main() {
       `  worker statements: ${queries.length} (${(queries.length / steps).toFixed(1)} per step); ` +
         `pool acquire wait ${stats(acquires)}`,
     )
-    console.log(`  queue.addBulk ${stats(enqueues)}`)
+    console.log(`  queue.addBulk ${stats(enqueues)}, ${enqueuedJobs} steps enqueued by finishes`)
     const w2Statements = new Map<string, number[]>()
     for (const q of queries) {
       const key = shape(q.sql)

@@ -42,7 +42,7 @@ export interface FinishedAttempt {
   runStatus: RunStatus | undefined
   /**
    * Steps that became ready, already claimed in the same transaction for this worker to run next
-   * (`finishAttempts` with a worker id), the first in the finishing job's own slot; not in `enqueue`.
+   * (`finishAttempts` with a worker id), each in a slot of its own; not in `enqueue`.
    */
   next?: ClaimedAttempt[]
 }

@@ -26,9 +26,8 @@ import { createDownstreamRuns } from './upstream-triggers.ts'
  *
  * With `claimFor`, steps that became ready are claimed for that worker in the same transaction
  * and answered as `next` instead of enqueued: the worker runs them at once, saving the trip
- * through the queue and a claim. Each attempt's first ready step continues in its job; more (a
- * fan-out's siblings) only while `claimFor.spare` has free slots left, the rest is enqueued for
- * any worker. A worker that dies with them is handled like any claimed attempt (their heartbeat
+ * through the queue and a claim, while `claimFor.spare` has free slots left; the rest is enqueued
+ * for any worker. A worker that dies with them is handled like any claimed attempt (their heartbeat
  * stops; the reconciler fails them and they are retried).
  */
 export async function finishAttempts(
@@ -269,27 +268,22 @@ async function finishSucceeded(
 
 export interface ClaimFor {
   workerId: string
-  /** Slots the worker has free for steps beyond each attempt's first; claiming takes from `left`. */
+  /** Slots the worker has free for steps to run next; claiming takes from `left`. */
   spare: { left: number }
 }
 
 /**
- * Claims, in one statement, steps a result would enqueue as that result's `next`: the first one
- * that may start now (a chain's next link, a fan-in's join, a fan-out's first sibling), which runs
- * in the finishing job's slot, and more while `spare` lasts. The rest go through the queue, to
- * start at once on any worker.
+ * Claims, in one statement, steps the results would enqueue as those results' `next`, while `spare`
+ * lasts: a chain's next link, a fan-in's join, a fan-out's siblings, which the worker runs at once.
+ * The rest go through the queue, to start at once on any worker.
  */
 async function claimNextSteps(trx: Db, results: FinishedAttempt[], claimFor: ClaimFor): Promise<void> {
   const picked: { result: FinishedAttempt; step: StepToEnqueue }[] = []
   for (const result of results) {
-    let first = true
     for (const step of result.enqueue) {
+      if (claimFor.spare.left <= 0) break
       if (step.delayMs > 0) continue
-      if (!first) {
-        if (claimFor.spare.left <= 0) break
-        claimFor.spare.left -= 1
-      }
-      first = false
+      claimFor.spare.left -= 1
       picked.push({ result, step })
     }
   }

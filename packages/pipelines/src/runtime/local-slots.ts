@@ -1,41 +1,71 @@
 /**
- * A worker's step slots (`concurrency`): the queue's jobs it is processing, and the steps it
- * claimed in a finishing transaction to run beside the job that made them ready (a fan-out's
- * siblings), each of which holds one more slot until it and its chain end.
+ * How far ahead of its free slots a finishing group may claim steps for this worker: as many as
+ * it expects to start within this time, judged by how long steps' code took here lately. A step
+ * claimed ahead waits that long at most, less than a trip through the queue and a claim of its own
+ * take; a worker whose steps take long claims only into free slots, and leaves the rest to others.
+ */
+const claimAheadMs = 50
+/** The most steps claimed ahead, per slot, however short the steps. */
+const maxAheadPerSlot = 20
+/** Weight of the latest step in the running mean of step times. */
+const meanWeight = 0.1
+
+/**
+ * A worker's step slots (`concurrency`): how many steps run their code at once in this process.
  *
- * Steps are claimed that way only into slots free at that moment, so a busy worker leaves a
- * fan-out to the queue and the other workers. BullMQ's own limit stays at `concurrency` jobs (a
- * limit lowered and raised again would leave its fetch loop idle until one of its jobs ended), so
- * jobs it takes while such steps run can briefly put the worker above `concurrency`; it claims
- * nothing more until it is back under.
+ * A slot is held while a step's code runs, not while its claim or its end is being recorded: both
+ * go in groups (`StepBatches`), and a slot held through those waits would sit idle. A claimed step
+ * waits for a slot in claim order (BullMQ bounds the queue jobs in flight to `concurrency`).
+ *
+ * A finishing group claims the steps it made ready (a chain's next link, a fan-out's siblings) to
+ * run here only up to `claimable`, and leaves the rest to the queue and any worker: the free slots,
+ * and as many more as it expects to start within `claimAheadMs`. Once closing, it claims nothing
+ * more.
  */
 export class LocalSlots {
-  private jobs = 0
-  private extras = 0
+  private held = 0
+  private closing = false
+  private readonly waiting: (() => void)[] = []
+  /** Running mean of the time steps' code took here, ms; unknown until the first one ends. */
+  private meanStepMs = Number.POSITIVE_INFINITY
 
   constructor(readonly concurrency: number) {}
 
-  /** Slots neither a job nor a locally claimed step holds. */
-  get free(): number {
-    return Math.max(0, this.concurrency - this.jobs - this.extras)
+  /** Steps a finishing group may claim to run here now. */
+  get claimable(): number {
+    if (this.closing) return 0
+    const ahead = Math.min(
+      maxAheadPerSlot * this.concurrency,
+      Math.floor((this.concurrency * claimAheadMs) / Math.max(this.meanStepMs, 0.01)),
+    )
+    return Math.max(0, this.concurrency + ahead - this.held - this.waiting.length)
   }
 
-  /** Runs a queue job in one slot. */
-  async job<T>(work: () => Promise<T>): Promise<T> {
-    this.jobs += 1
-    try {
-      return await work()
-    } finally {
-      this.jobs -= 1
+  /** Holds a slot for a claimed step, once one is free. */
+  acquire(): Promise<void> {
+    if (this.held < this.concurrency) {
+      this.held += 1
+      return Promise.resolve()
     }
+    return new Promise((resolve) => {
+      this.waiting.push(() => {
+        this.held += 1
+        resolve()
+      })
+    })
   }
 
-  /** Counts `n` steps claimed to run beside their job; `release` once each ends. */
-  take(n: number): void {
-    this.extras += n
+  /** Gives a slot back once a step's code returned, after `ms`. */
+  release(ms: number): void {
+    this.meanStepMs = Number.isFinite(this.meanStepMs)
+      ? this.meanStepMs + meanWeight * (ms - this.meanStepMs)
+      : ms
+    this.held -= 1
+    while (this.held < this.concurrency && this.waiting.length > 0) this.waiting.shift()?.()
   }
 
-  release(): void {
-    this.extras -= 1
+  /** Claims nothing more into this worker (it is shutting down). */
+  close(): void {
+    this.closing = true
   }
 }

@@ -1,13 +1,15 @@
+import type { StepSpec } from '@steward/db'
 import type { CostRates } from '../definitions/config.ts'
 import type { Pipeline } from '../definitions/pipeline.ts'
 import { createAttemptContext } from './attempt-context.ts'
 import type { ClaimedAttempt } from './claim-step.ts'
 import type { Db } from './db.ts'
-import type { AttemptOutcome } from './finish-attempt.ts'
+import type { AttemptOutcome, AttemptRecords, FinishAttemptInput } from './finish-attempt.ts'
 import type { InFlight } from './in-flight.ts'
 import type { LocalSlots } from './local-slots.ts'
 import type { MetricLabelSets } from './metric-label-sets.ts'
 import { checkParams } from './params.ts'
+import type { PendingWork } from './pending-work.ts'
 import type { RuntimeQueue, StepJobData } from './queues.ts'
 import { runAttempt } from './run-attempt.ts'
 import { runPartition } from './run-partition.ts'
@@ -30,9 +32,19 @@ export interface StepProcessorDeps {
   labelSets: MetricLabelSets
   /** The worker's step slots (`concurrency`), which steps claimed to run here next take from. */
   slots: LocalSlots
+  /** Step ends not yet recorded and steps claimed to run here, which a graceful close waits for. */
+  pending: PendingWork
+  /** Where a step end that no job waits for reports a failure to record it. */
+  onError: (error: unknown) => void
 }
 
 export type StepJobResult = 'skipped' | AttemptOutcome['status']
+
+/**
+ * Step ends waiting to be recorded, per slot, past which a queue job waits for its own end to be
+ * recorded before it returns (and BullMQ hands the worker another job).
+ */
+const maxPendingPerSlot = 2
 
 /** One worker builds its deps once: its jobs share their claim and finish groups through them. */
 const batchesOf = new WeakMap<StepProcessorDeps, StepBatches>()
@@ -48,64 +60,65 @@ function batches(deps: StepProcessorDeps): StepBatches {
 
 /**
  * Handles one `step` job: claim the attempt in SQL (or skip a stale job), run the step with its
- * context, record everything in one transaction, then enqueue what became ready. Claims and finishes
- * go in groups with the worker's other jobs in flight (`StepBatches`).
+ * context in a slot, give the slot back, and hand its end to the finishing group, which records it
+ * and enqueues (or claims for this worker) what became ready. Claims and finishes go in groups with
+ * the worker's other steps (`StepBatches`).
+ *
+ * The job returns once its step's code did, without waiting for the record: the slot serves the
+ * next step instead of idling through the group's round trips. SQL keeps the attempt `running`
+ * until its end commits, so a worker that dies in between is handled as one that died mid-step
+ * (the reconciler retries the step). While too many ends wait to be recorded, jobs wait for theirs.
  */
 export async function processStepJob(deps: StepProcessorDeps, job: StepJobData): Promise<StepJobResult> {
   const claimed = await batches(deps).claim(job)
   if (!claimed) return 'skipped'
-  return runLane(deps, claimed)
+  const ended = await runClaimed(deps, claimed)
+  const recorded = record(deps, ended)
+  if (deps.pending.size > deps.slots.concurrency * maxPendingPerSlot) await recorded
+  else recorded.catch(deps.onError)
+  return ended.outcome.status
+}
+
+/** Hands a step's end to the finishing group; the steps it claimed for this worker start at once. */
+function record(deps: StepProcessorDeps, ended: FinishAttemptInput): Promise<void> {
+  const recorded = batches(deps)
+    .finish(ended)
+    .then((finished) => {
+      for (const next of finished.next ?? []) runHere(deps, next)
+    })
+  deps.pending.track(recorded)
+  return recorded
+}
+
+/** Runs a step a finishing group claimed for this worker, once it has a slot, then records it. */
+function runHere(deps: StepProcessorDeps, claimed: ClaimedAttempt): void {
+  const lane = runClaimed(deps, claimed).then((ended) => record(deps, ended))
+  lane.catch(deps.onError)
+  deps.pending.track(lane)
 }
 
 /**
- * Runs a claimed attempt, then the steps its finish claimed for this worker (see `finishAttempts`),
- * within this job: the first one next in this lane, each other one at once in a lane of its own,
- * which holds the slot taken for it until it ends. Answers the first attempt's status once every
- * lane ended; a lane that failed (its step's end could not be recorded) fails the job after that.
+ * Runs a claimed attempt once it has a slot and gives the slot back when the step's code returned;
+ * answers what its finish records. From the claim on, the attempt heartbeats and hears cancels
+ * (`InFlight`), while it waits for a slot too.
  */
-async function runLane(deps: StepProcessorDeps, claimed: ClaimedAttempt): Promise<StepJobResult> {
-  const lanes: Promise<unknown>[] = []
-  let own: { error: unknown } | undefined
-  let current: ClaimedAttempt | undefined = claimed
-  let status: StepJobResult = 'skipped'
-  try {
-    for (let first = true; current; first = false) {
-      const ran = await runClaimed(deps, current)
-      if (first) status = ran.status
-      const [next, ...beside] = ran.next ?? []
-      for (const other of beside) lanes.push(runLane(deps, other).finally(() => deps.slots.release()))
-      current = next
-    }
-  } catch (error) {
-    own = { error }
-  }
-  const ended = await Promise.allSettled(lanes)
-  if (own) throw own.error
-  const failed = ended.find((lane) => lane.status === 'rejected')
-  if (failed?.status === 'rejected') throw failed.reason
-  return status
-}
-
-/** Runs a claimed attempt, records its end, and answers its status and the steps claimed to run next. */
-async function runClaimed(
-  deps: StepProcessorDeps,
-  claimed: ClaimedAttempt,
-): Promise<{ status: AttemptOutcome['status']; next: ClaimedAttempt[] | undefined }> {
+async function runClaimed(deps: StepProcessorDeps, claimed: ClaimedAttempt): Promise<FinishAttemptInput> {
   const { run, stepRun, attemptId, upstream } = claimed
-  const spec = await deps.specs.get(run.pipeline_id, run.pipeline_version, stepRun.step_id)
-  const definition = deps.pipelines.get(run.pipeline_id)
-  // Own properties only: a step id such as "constructor" must not meet Object.prototype.
-  const step =
-    definition && Object.hasOwn(definition.steps, stepRun.step_id)
-      ? definition.steps[stepRun.step_id]
-      : undefined
-
   const controller = new AbortController()
   deps.inFlight.add(attemptId, run.id, controller)
-  const started = performance.now()
   let outcome: AttemptOutcome
-  let records: ReturnType<typeof createAttemptContext>['records'] | undefined
+  let records: AttemptRecords | undefined
+  let spec: StepSpec | undefined
+  await deps.slots.acquire()
+  const started = performance.now()
   try {
+    spec = await deps.specs.get(run.pipeline_id, run.pipeline_version, stepRun.step_id)
+    const definition = deps.pipelines.get(run.pipeline_id)
+    // Own properties only: a step id such as "constructor" must not meet Object.prototype.
+    const step =
+      definition && Object.hasOwn(definition.steps, stepRun.step_id)
+        ? definition.steps[stepRun.step_id]
+        : undefined
     const params = checkParams(run.pipeline_id, definition?.params, run.params)
     if (!step || !definition) {
       outcome = {
@@ -141,6 +154,7 @@ async function runClaimed(
     }
   } finally {
     deps.inFlight.delete(attemptId)
+    deps.slots.release(performance.now() - started)
   }
   const wallMs = performance.now() - started
   const finalRecords = records ?? { logs: [], metrics: [], costs: [] }
@@ -151,15 +165,7 @@ async function runClaimed(
     quantity: wallMs / 1000,
     unit: 'seconds',
   })
-  const finished = await batches(deps).finish({
-    runId: run.id,
-    stepRunId: stepRun.id,
-    attemptId,
-    outcome,
-    records: finalRecords,
-    backoff: spec,
-  })
-  return { status: outcome.status, next: finished.next }
+  return { runId: run.id, stepRunId: stepRun.id, attemptId, outcome, records: finalRecords, backoff: spec }
 }
 
 /** The configured rate of a worker class: its own, else `default`, else 0. */

@@ -51,7 +51,7 @@ export class StepBatches {
       async (inputs) => {
         // Shared by every try of this group: what a rolled-back try claimed is not lost for long,
         // the next group counts the slots again.
-        const claimFor = { workerId, spare: { left: slots.free } }
+        const claimFor = { workerId, spare: { left: slots.claimable } }
         const answers = await groupOrEach(
           inputs,
           (group) => withTransientRetry(() => finishAttempts(db, group, claimFor)),
@@ -61,9 +61,6 @@ export class StepBatches {
             return finished
           },
         )
-        // Every claimed step past an attempt's first holds a slot until its chain ends (`processStepJob`).
-        for (const answer of answers)
-          if (answer.ok && answer.value.next) slots.take(answer.value.next.length - 1)
         // After commit, one enqueue for the group. If Redis fails, the jobs of the group fail, but for
         // those holding a claimed next step, which must run (nothing else would until the reconciler
         // gives it up): SQL already holds the steps `queued`, and the reconciler enqueues them again.

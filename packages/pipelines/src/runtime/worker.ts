@@ -7,6 +7,7 @@ import type { Db } from './db.ts'
 import { InFlight } from './in-flight.ts'
 import { LocalSlots } from './local-slots.ts'
 import { MetricLabelSets } from './metric-label-sets.ts'
+import { PendingWork } from './pending-work.ts'
 import { hourlyRate, processStepJob } from './process-step.ts'
 import { openPostgresWorker } from './queue-backends/postgres.ts'
 import { assertNoEviction, openRedisWorker } from './queue-backends/redis.ts'
@@ -35,8 +36,8 @@ interface WorkerOptions {
   /** The loaded definitions: the worker runs their steps' code. */
   project: Pick<Project, 'pipelines'>
   /**
-   * Steps this process runs at once. Default 10. A finish claims the steps it made ready for this
-   * worker (a fan-out's siblings) only into free slots (see `LocalSlots`).
+   * Steps whose code this process runs at once. Default 10. A finish claims the steps it made ready
+   * for this worker (a chain's next link, a fan-out's siblings) only into free slots (see `LocalSlots`).
    */
   concurrency?: number
   /** Recorded on every attempt. Default `<host>:<pid>`. */
@@ -106,6 +107,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<RuntimeW
   const inFlight = new InFlight(options.db)
   const concurrency = options.concurrency ?? 10
   const slots = new LocalSlots(concurrency)
+  const pending = new PendingWork()
   const deps = {
     db: options.db,
     queue,
@@ -118,17 +120,18 @@ export async function startWorker(options: StartWorkerOptions): Promise<RuntimeW
     unitRates: options.costRates?.units ?? {},
     labelSets: new MetricLabelSets(options.db, options.metricLabelSets),
     slots,
+    pending,
+    onError,
   }
 
-  const processor = (job: Job<RuntimeJobData, unknown, string>) =>
-    slots.job(async () => {
-      if (job.name === stepJobName) return processStepJob(deps, job.data as StepJobData)
-      if (job.name === scheduledRunJobName) {
-        const data = job.data as ScheduledRunJobData
-        return processScheduledRunJob(options.db, queue, data, job, pipelines.get(data.pipelineId))
-      }
-      return undefined
-    })
+  const processor = async (job: Job<RuntimeJobData, unknown, string>) => {
+    if (job.name === stepJobName) return processStepJob(deps, job.data as StepJobData)
+    if (job.name === scheduledRunJobName) {
+      const data = job.data as ScheduledRunJobData
+      return processScheduledRunJob(options.db, queue, data, job, pipelines.get(data.pipelineId))
+    }
+    return undefined
+  }
   const settings: WorkerSettings = {
     name,
     prefix,
@@ -178,7 +181,10 @@ export async function startWorker(options: StartWorkerOptions): Promise<RuntimeW
     close() {
       closing ??= (async () => {
         if (reconcileTimer) clearInterval(reconcileTimer)
+        // What becomes ready from here on is left to the queue; the steps already here end here.
+        slots.close()
         await worker.close()
+        await pending.drain()
         clearInterval(heartbeat)
         await reconciling
         await queue.close()
