@@ -152,9 +152,23 @@ describe.each(testBackends)('migrations on $name', (backend) => {
     expect(cost.usd).toBe('0.012345')
 
     // Step runs, attempts and cost entries go with their run.
+    await t.db
+      .insertInto('attempts')
+      .values({
+        id: crypto.randomUUID(),
+        step_run_id: stepRunId,
+        run_id: runId,
+        number: 1,
+        status: 'running',
+      })
+      .execute()
     await t.db.deleteFrom('runs').where('id', '=', runId).execute()
     const left = await t.db.selectFrom('step_runs').select('id').where('run_id', '=', runId).execute()
     expect(left).toEqual([])
+    expect(await t.db.selectFrom('attempts').select('id').where('run_id', '=', runId).execute()).toEqual([])
+    expect(await t.db.selectFrom('cost_entries').select('id').where('run_id', '=', runId).execute()).toEqual(
+      [],
+    )
   })
 
   it('rejects rows that break the schema rules', async () => {

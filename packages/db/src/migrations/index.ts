@@ -9,6 +9,7 @@ import { pageIndexes } from './0008-page-indexes.ts'
 import { consumerIndex } from './0009-consumer-index.ts'
 import { rollupCoveringIndexes } from './0010-rollup-covering-indexes.ts'
 import { usagePending } from './0011-usage-pending.ts'
+import { runRecordsWithoutForeignKeys } from './0012-run-records-without-foreign-keys.ts'
 
 /**
  * Every migration, in order. Listed by hand (not read from the file system) so that bundlers,
@@ -26,6 +27,7 @@ export const migrations: Record<string, Migration> = {
   '0009_consumer_index': consumerIndex,
   '0010_rollup_covering_indexes': rollupCoveringIndexes,
   '0011_usage_pending': usagePending,
+  '0012_run_records_without_foreign_keys': runRecordsWithoutForeignKeys,
 }
 
 export const migrationProvider: MigrationProvider = {

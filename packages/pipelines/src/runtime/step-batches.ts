@@ -18,12 +18,13 @@ export interface StepBatchesSettings {
 /** Most jobs in one claim or finish group. */
 const maxGroup = 64
 /**
- * Finishing groups in flight at once: one, as in classic group commit. Two would contend for the same
- * runs' locks (a fan-out's siblings finish together), and the jobs that wait meanwhile make the next
- * group larger. Claims take no run lock: two claim groups may overlap, so that a job arriving just
+ * Finishing groups: one in flight per shard of runs, as in classic group commit (the ends that arrive
+ * meanwhile make the next group larger). A run's ends always go to the same shard, so two groups in
+ * flight never wait for each other's run locks, and a second core has work while the first group is
+ * in the database. Claims take no run lock: two claim groups may overlap, so that a job arriving just
  * after a group left is not held back a whole round trip behind it.
  */
-const finishesInFlight = 1
+const finishShards = 2
 const claimsInFlight = 2
 
 /**
@@ -34,7 +35,7 @@ const claimsInFlight = 2
  */
 export class StepBatches {
   private readonly claims: GroupCommit<StepJobData, ClaimedAttempt | undefined>
-  private readonly finishes: GroupCommit<FinishAttemptInput, FinishedAttempt>
+  private readonly finishes: GroupCommit<FinishAttemptInput, FinishedAttempt>[]
 
   constructor(settings: StepBatchesSettings) {
     const { db, queue, workerId, slots } = settings
@@ -47,37 +48,39 @@ export class StepBatches {
         ),
       { maxGroup, maxInFlight: claimsInFlight },
     )
-    this.finishes = new GroupCommit(
-      async (inputs) => {
-        // Shared by every try of this group: what a rolled-back try claimed is not lost for long,
-        // the next group counts the slots again.
-        const claimFor = { workerId, spare: { left: slots.claimable } }
-        const answers = await groupOrEach(
-          inputs,
-          (group) => withTransientRetry(() => finishAttempts(db, group, claimFor)),
-          async (input) => {
-            const [finished] = await withTransientRetry(() => finishAttempts(db, [input], claimFor))
-            if (!finished) throw new Error(`no answer for attempt ${input.attemptId}`)
-            return finished
-          },
-        )
-        // After commit, one enqueue for the group. If Redis fails, the jobs of the group fail, but for
-        // those holding a claimed next step, which must run (nothing else would until the reconciler
-        // gives it up): SQL already holds the steps `queued`, and the reconciler enqueues them again.
-        try {
-          await enqueueSteps(
-            queue,
-            answers.flatMap((answer) => (answer.ok ? answer.value.enqueue : [])),
+    const finishGroup = () =>
+      new GroupCommit<FinishAttemptInput, FinishedAttempt>(
+        async (inputs) => {
+          // Shared by every try of this group: what a rolled-back try claimed is not lost for long,
+          // the next group counts the slots again.
+          const claimFor = { workerId, spare: { left: slots.claimable } }
+          const answers = await groupOrEach(
+            inputs,
+            (group) => withTransientRetry(() => finishAttempts(db, group, claimFor)),
+            async (input) => {
+              const [finished] = await withTransientRetry(() => finishAttempts(db, [input], claimFor))
+              if (!finished) throw new Error(`no answer for attempt ${input.attemptId}`)
+              return finished
+            },
           )
-        } catch (error) {
-          return answers.map((answer) =>
-            answer.ok && answer.value.next?.length ? answer : { ok: false, error },
-          )
-        }
-        return answers
-      },
-      { maxGroup, maxInFlight: finishesInFlight },
-    )
+          // After commit, one enqueue for the group. If Redis fails, the jobs of the group fail, but for
+          // those holding a claimed next step, which must run (nothing else would until the reconciler
+          // gives it up): SQL already holds the steps `queued`, and the reconciler enqueues them again.
+          try {
+            await enqueueSteps(
+              queue,
+              answers.flatMap((answer) => (answer.ok ? answer.value.enqueue : [])),
+            )
+          } catch (error) {
+            return answers.map((answer) =>
+              answer.ok && answer.value.next?.length ? answer : { ok: false, error },
+            )
+          }
+          return answers
+        },
+        { maxGroup, maxInFlight: 1 },
+      )
+    this.finishes = Array.from({ length: finishShards }, finishGroup)
   }
 
   claim(job: StepJobData): Promise<ClaimedAttempt | undefined> {
@@ -86,6 +89,13 @@ export class StepBatches {
 
   /** Records the attempt's end and enqueues what became ready; resolves once both are done. */
   finish(input: FinishAttemptInput): Promise<FinishedAttempt> {
-    return this.finishes.submit(input)
+    const shard = this.finishes[shardOf(input.runId, this.finishes.length)] ?? this.finishes[0]
+    if (!shard) throw new Error('no finishing group')
+    return shard.submit(input)
   }
+}
+
+/** A run's shard: from the last hex digits of its uuid, which are random. */
+export function shardOf(runId: string, shards: number): number {
+  return (Number.parseInt(runId.slice(-4), 16) || 0) % shards
 }
