@@ -16,7 +16,7 @@ export interface StepBatchesSettings {
 }
 
 /** Most jobs in one claim or finish group. */
-const maxGroup = 64
+const maxGroup = 128
 /**
  * Finishing groups: one in flight per shard of runs, as in classic group commit (the ends that arrive
  * meanwhile make the next group larger). A run's ends always go to the same shard, so two groups in
