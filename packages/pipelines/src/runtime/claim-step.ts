@@ -57,7 +57,7 @@ export async function claimSteps(
 ): Promise<(ClaimedAttempt | undefined)[]> {
   if (jobs.length === 0) return []
   const attemptIds = jobs.map(() => randomUUID())
-  // Bounds every join on runs to an index lookup, whatever the planner guesses of the CTEs' sizes.
+  // Bounds the update of runs to an index lookup, whatever the planner guesses of the CTEs' sizes.
   const runIds = [...new Set(jobs.map((job) => job.runId))]
   const { rows } = await sql<ClaimRow>`${sql.raw(prepared)}
     with input as (
@@ -102,9 +102,11 @@ export async function claimSteps(
         from step_runs u
         where u.run_id = c.run_id and u.step_id = any (c.needs)
       ) as upstream
+    -- Not bounded by "r.id = any (…)" as the CTEs are: a plan made while the table was small
+    -- then scanned every run and filtered it against the array (0.26 → 0.20 ms of PostgreSQL per
+    -- step at 2,000 W2 runs without it).
     from claimed c
     join runs r on r.id = c.run_id
-    where r.id = any (${runIds}::uuid[])
   `.execute(db)
   const byAttempt = new Map(rows.map((row) => [row.attempt_id, row]))
   return attemptIds.map((attemptId) => {
