@@ -3,6 +3,7 @@ import type { TestDatabase } from '@steward/db/testing'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { z } from 'zod'
 import { definePipeline } from '../definitions/pipeline.ts'
+import { step } from '../definitions/step.ts'
 import { createRun, startRun } from './create-run.ts'
 import { NonRetryableError } from './errors.ts'
 import { getRunSnapshot, waitForRun } from './follow-run.ts'
@@ -380,5 +381,49 @@ describe.each(runtimeTestBackends)('a run’s life on $name', ({ db: backend, qu
     await sleep(200)
     expect((await attemptsOf(created.runId)).length).toBe(1)
     expect((await getRunSnapshot(t.db, created.runId))?.run.status).toBe('succeeded')
+  })
+
+  it('a closing worker records every step it claimed and leaves the rest to another worker', async () => {
+    const bs = Array.from({ length: 30 }, (_, i) => `b${String(i).padStart(2, '0')}`)
+    const fan = definePipeline({
+      id: 'test.closing-fan',
+      product: testProduct,
+      steps: Object.fromEntries([
+        ['a', step({ run: async () => null })],
+        ...bs.map((id) => [id, step({ needs: ['a'], run: async () => sleep(5) })]),
+        ['c', step({ needs: bs, run: async () => null })],
+      ]),
+    })
+    await harness().deploy([fan])
+    // Short steps: the worker claims the whole fan-out at once (see LocalSlots).
+    const first = await h.startWorker({ concurrency: 4 })
+    const { runId } = await startRun(t.db, h.queue, {
+      pipelineId: fan.id,
+      trigger: 'manual',
+      definition: fan,
+    })
+    const stepStatuses = async () => {
+      const snapshot = await getRunSnapshot(t.db, runId)
+      return Object.fromEntries((snapshot?.steps ?? []).map((step) => [step.step_id, step.status]))
+    }
+    for (const deadline = Date.now() + 10_000; ; await sleep(2)) {
+      const statuses = await stepStatuses()
+      if (bs.some((id) => statuses[id] === 'succeeded')) break
+      if (Date.now() > deadline) throw new Error(`no b succeeded: ${JSON.stringify(statuses)}`)
+    }
+    await first.close()
+    // Everything the closed worker had claimed is recorded: nothing is left running.
+    const afterClose = await stepStatuses()
+    expect(Object.entries(afterClose).filter(([, status]) => status === 'running')).toEqual([])
+    expect(afterClose.c).not.toBe('succeeded')
+
+    await h.startWorker()
+    const { run, steps } = await waitForRun(t.db, runId, { timeoutMs: 10_000 })
+    expect(run.status).toBe('succeeded')
+    // Each step ran once: none was lost or run again by the second worker.
+    expect(steps.filter((step) => step.attempt_count !== 1)).toEqual([])
+    const attempts = await attemptsOf(runId)
+    expect(attempts).toHaveLength(bs.length + 2)
+    expect(attempts.find((attempt) => attempt.step_id === 'c')?.worker_id).toBe('test-worker-2')
   })
 })
