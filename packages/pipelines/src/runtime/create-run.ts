@@ -125,6 +125,10 @@ async function createPlainRun(db: Db, input: CreateRunInput): Promise<CreatedRun
   return { runId, created: true, admitted: true, enqueue }
 }
 
+/**
+ * `createRun`, then the jobs of its first steps. The entry point for `steward run`, the HTTP API
+ * and schedules. Should Redis fail after the commit, the reconciler enqueues the steps later.
+ */
 export async function startRun(db: Db, queue: RuntimeQueue, input: CreateRunInput): Promise<CreatedRun> {
   const created = await createRun(db, input)
   await enqueueSteps(queue, created.enqueue)
@@ -134,7 +138,7 @@ export async function startRun(db: Db, queue: RuntimeQueue, input: CreateRunInpu
 /** `createRun` inside a transaction the caller holds (a finishing run creating its downstream runs). */
 export async function createRunIn(trx: Db, input: CreateRunInput): Promise<CreatedRun> {
   const pipeline = await loadPipeline(trx, input.pipelineId)
-  const prepared = prepareRun(pipeline, input)
+  const checked = checkRun(pipeline, input)
   if (input.idempotencyKey !== undefined) {
     const key = input.idempotencyKey
     await trx
@@ -151,12 +155,12 @@ export async function createRunIn(trx: Db, input: CreateRunInput): Promise<Creat
       .where((eb) => eb(eb.ref('trigger_detail', '->>').key('idempotencyKey'), '=', key))
       .executeTakeFirst()
     if (existing) return { runId: existing.id, created: false, admitted: true, enqueue: [] }
-    prepared.triggerDetail = { ...prepared.triggerDetail, idempotencyKey: key }
+    checked.triggerDetail = { ...checked.triggerDetail, idempotencyKey: key }
   }
   const limited = pipeline.max_concurrent_runs !== null || input.backfill !== undefined
-  if (!limited) return insertRun(trx, pipeline, input, prepared)
+  if (!limited) return insertRun(trx, pipeline, input, checked)
 
-  const { runId } = await insertRun(trx, pipeline, input, { ...prepared, admitted: false })
+  const { runId } = await insertRun(trx, pipeline, input, { ...checked, admitted: false })
   let admitted = true
   if (pipeline.max_concurrent_runs !== null) {
     await lockAdmission(trx, pipeline.id)
@@ -202,7 +206,7 @@ async function loadPipeline(db: Db, pipelineId: string) {
   return pipeline
 }
 
-interface PreparedRun {
+interface CheckedRun {
   params: Record<string, unknown>
   partitionKey: string | null
   triggerDetail: Record<string, unknown> | null
@@ -211,7 +215,7 @@ interface PreparedRun {
 }
 
 /** Checks the params and the partition: a run that cannot be created fails before anything is written. */
-function prepareRun(pipeline: DeployedPipeline, input: CreateRunInput): PreparedRun {
+function checkRun(pipeline: DeployedPipeline, input: CreateRunInput): CheckedRun {
   const params = input.params ?? {}
   if (!input.skipParamsCheck) {
     const checked =
@@ -236,7 +240,7 @@ async function insertRun(
   db: Db,
   pipeline: DeployedPipeline,
   input: CreateRunInput,
-  run: PreparedRun,
+  run: CheckedRun,
 ): Promise<CreatedRun> {
   const runId = randomUUID()
   const steps = pipeline.steps.map((step) => ({

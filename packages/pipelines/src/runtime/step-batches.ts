@@ -11,7 +11,7 @@ export interface StepBatchesSettings {
   db: Db
   queue: RuntimeQueue
   workerId: string
-  /** The worker's slots: steps a finish makes ready are claimed to run here while some are free. */
+  /** The worker's slots: steps a finish makes ready are claimed to run here up to `claimable`. */
   slots: LocalSlots
 }
 
@@ -31,7 +31,7 @@ const claimsInFlight = 2
  * The SQL hot path of one worker, in groups (see `GroupCommit`): the claims of the jobs that reach
  * the worker together are one statement, and their finishes one transaction, followed by one
  * enqueue of every step that transaction marked `queued` but the ones claimed to run here next
- * (into the slots free when the group started).
+ * (up to what the slots could take when the group started, `LocalSlots.claimable`).
  */
 export class StepBatches {
   private readonly claims: GroupCommit<StepJobData, ClaimedAttempt | undefined>
