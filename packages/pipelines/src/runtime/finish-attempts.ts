@@ -1,7 +1,7 @@
 import { json, prepared, type Run } from '@steward/db'
 import { sql } from 'kysely'
 import { admitWaitingRuns } from './admit-runs.ts'
-import { claimSteps } from './claim-step.ts'
+import { type ClaimedAttempt, claimSteps } from './claim-step.ts'
 import type { Db } from './db.ts'
 import {
   type FinishAttemptInput,
@@ -67,7 +67,7 @@ export async function finishAttempts(
       const run = runs.has(input.runId) ? await lockRun(trx, input.runId) : undefined
       if (run) results[i] = await finishAttemptIn(trx, run, input)
     }
-    if (fast.length > 0) await finishSucceeded(trx, runs, inputs, fast, results)
+    if (fast.length > 0) await finishSucceeded(trx, runs, inputs, fast, results, claimFor)
     if (claimFor !== undefined) await claimNextSteps(trx, results, claimFor)
     return results
   })
@@ -93,7 +93,18 @@ function lockRuns(trx: Db, runIds: readonly string[]) {
 
 interface SucceededRow {
   closed: string[]
-  ready: { id: string; run_id: string; step_id: string; attempt_count: number }[]
+  ready: {
+    id: string
+    run_id: string
+    step_id: string
+    attempt_count: number
+    max_attempts: number
+    needs: string[]
+    /** `running`: claimed in the statement for `claimFor`'s worker, with its attempt and upstream outputs. */
+    status: 'queued' | 'running'
+    attempt_id: string | null
+    upstream: Record<string, unknown> | null
+  }[]
   ended: { id: string; limited: boolean; followed: boolean }[]
 }
 
@@ -111,6 +122,7 @@ async function finishSucceeded(
   inputs: readonly FinishAttemptInput[],
   indexes: readonly number[],
   results: FinishedAttempt[],
+  claimFor: ClaimFor | undefined,
 ): Promise<void> {
   const items = indexes.flatMap((i) => {
     const input = inputs[i]
@@ -126,6 +138,7 @@ async function finishSucceeded(
   const runIds = [...new Set(items.map(({ run }) => run.id))]
   const attemptIds = items.map(({ input }) => input.attemptId)
   const stepRunIds = items.map(({ input }) => input.stepRunId)
+  const spare = claimFor?.spare.left ?? 0
   const { rows } = await sql<SucceededRow>`${sql.raw(prepared)}
     with input as (
       select * from unnest(
@@ -170,7 +183,7 @@ async function finishSucceeded(
       set status = 'succeeded', output = c.output::jsonb, error = null, finished_at = now()
       from closed c
       where s.id = any (${stepRunIds}::uuid[]) and s.id = c.step_run_id and s.status = 'running'
-      returning s.id, s.run_id, s.step_id
+      returning s.id, s.run_id, s.step_id, s.output
     ),
     succeeded as (
       select run_id, array_agg(step_id) as step_ids
@@ -182,16 +195,33 @@ async function finishSucceeded(
       ) as finished
       group by run_id
     ),
-    ready as (
-      update step_runs p
-      set status = 'queued', queued_at = now()
-      from succeeded f
+    candidates as (
+      select p.id, row_number() over (order by p.run_id, p.step_id) as n
+      from step_runs p
+      join succeeded f on f.run_id = p.run_id
       where p.run_id = any (${runIds}::uuid[])
-        and p.run_id = f.run_id
         and p.run_id in (select run_id from done)
         and p.status = 'pending'
         and p.needs <@ f.step_ids
-      returning p.id, p.run_id, p.step_id, p.attempt_count
+    ),
+    -- The first $spare ready steps are claimed here for the finishing worker (pending → running,
+    -- their attempts opened below), the rest queued for any worker.
+    ready as (
+      update step_runs p
+      set status = case when c.n <= ${spare} then 'running' else 'queued' end,
+        queued_at = now(),
+        started_at = case when c.n <= ${spare} then coalesce(p.started_at, now()) else p.started_at end,
+        attempt_count = case when c.n <= ${spare} then p.attempt_count + 1 else p.attempt_count end
+      from candidates c
+      where p.run_id = any (${runIds}::uuid[]) and p.id = c.id
+      returning p.id, p.run_id, p.step_id, p.attempt_count, p.max_attempts, p.needs, p.status
+    ),
+    opened as (
+      insert into attempts (id, step_run_id, run_id, number, status, worker_id, heartbeat_at)
+      select gen_random_uuid(), id, run_id, attempt_count, 'running', ${claimFor?.workerId ?? null}, now()
+      from ready
+      where status = 'running'
+      returning id, step_run_id
     ),
     ended as (
       update runs r
@@ -219,7 +249,22 @@ async function finishSucceeded(
     )
     select
       (select coalesce(jsonb_agg(id), '[]'::jsonb) from closed) as closed,
-      (select coalesce(jsonb_agg(ready), '[]'::jsonb) from ready) as ready,
+      (
+        select coalesce(jsonb_agg(r), '[]'::jsonb) from (
+          select ready.*, opened.id as attempt_id,
+            -- A claimed step's upstream outputs: those that succeeded before, and this statement's.
+            case when ready.status = 'running' then (
+              select coalesce(jsonb_object_agg(u.step_id, u.output), '{}'::jsonb) from (
+                select s.step_id, s.output from step_runs s
+                where s.run_id = ready.run_id and s.step_id = any (ready.needs) and s.status = 'succeeded'
+                union all
+                select d.step_id, d.output from done d
+                where d.run_id = ready.run_id and d.step_id = any (ready.needs)
+              ) as u
+            ) end as upstream
+          from ready left join opened on opened.step_run_id = ready.id
+        ) as r
+      ) as ready,
       (select coalesce(jsonb_agg(ended), '[]'::jsonb) from ended) as ended,
       (select count(*) from costs) as costs
   `.execute(trx)
@@ -243,6 +288,12 @@ async function finishSucceeded(
   for (const step of answer.ready) {
     const run = runs.get(step.run_id)
     if (!run) continue
+    if (step.status === 'running' && step.attempt_id !== null) {
+      if (claimFor) claimFor.spare.left -= 1
+      const result = carrier.get(run.id)
+      if (result) result.next = [...(result.next ?? []), claimedAttempt(run, step, step.attempt_id)]
+      continue
+    }
     carrier.get(run.id)?.enqueue.push({
       runId: run.id,
       stepRunId: step.id,
@@ -263,6 +314,29 @@ async function finishSucceeded(
       result.enqueue.push(...enqueue)
       result.runStatus = 'succeeded'
     }
+  }
+}
+
+function claimedAttempt(run: Run, step: SucceededRow['ready'][number], attemptId: string): ClaimedAttempt {
+  return {
+    run: {
+      id: run.id,
+      pipeline_id: run.pipeline_id,
+      product_id: run.product_id,
+      pipeline_version: run.pipeline_version,
+      params: run.params,
+      partition_key: run.partition_key,
+    },
+    stepRun: {
+      id: step.id,
+      run_id: step.run_id,
+      step_id: step.step_id,
+      attempt_count: step.attempt_count,
+      max_attempts: step.max_attempts,
+      needs: step.needs,
+    },
+    attemptId,
+    upstream: step.upstream ?? {},
   }
 }
 
