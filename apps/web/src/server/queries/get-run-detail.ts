@@ -105,7 +105,13 @@ export async function getRunDetail(db: Db, id: string): Promise<RunDetail | unde
 
   const [steps, attempts, logs, metrics, costs, version, retries] = await Promise.all([
     db.selectFrom('step_runs').selectAll().where('run_id', '=', id).execute(),
-    db.selectFrom('attempts').selectAll().where('run_id', '=', id).orderBy('number').execute(),
+    // Through the run's step runs: attempts are indexed by step run, not by run.
+    db
+      .selectFrom('attempts')
+      .selectAll()
+      .where('step_run_id', 'in', db.selectFrom('step_runs').select('id').where('run_id', '=', id))
+      .orderBy('number')
+      .execute(),
     db
       .selectFrom('logs')
       .select(['id', 'step_run_id', 'attempt_id', 'level', 'message', 'fields', 'at'])
