@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto'
-import { json, prepared, type RunTrigger, StewardError } from '@steward/db'
+import { json, type RunTrigger, StewardError } from '@steward/db'
 import { sql } from 'kysely'
 import type { Pipeline } from '../definitions/pipeline.ts'
 import { countActiveBackfillRuns, countActiveRuns, lockAdmission, queueRootSteps } from './admit-runs.ts'
 import type { Db } from './db.ts'
 import { checkParams, checkParamsAgainstJsonSchema } from './params.ts'
+import { insertPlainRun } from './plain-runs.ts'
 import { enqueueSteps, type RuntimeQueue, type StepToEnqueue } from './queues.ts'
 import { resolvePartitionKey } from './run-partition.ts'
 
@@ -66,11 +67,10 @@ export async function createRun(db: Db, input: CreateRunInput): Promise<CreatedR
 }
 
 /**
- * The common run in ONE statement, one round trip: no idempotency key, backfill or partition
- * asked for, params checked with the code at hand (or not at all). The statement reads the
- * pipeline and inserts the run and its step runs, the first steps `queued`, only if the pipeline
- * is active, has no `maxConcurrentRuns` and no partitions; otherwise it answers `undefined` and
- * `createRunIn` does the rest in a transaction (and says what is wrong, if anything is).
+ * The common run without a transaction (`insertPlainRun`: one statement, shared with the runs
+ * other callers start at the same time): no idempotency key, backfill or partition asked for,
+ * params checked with the code at hand (or not at all). `undefined` when the pipeline needs the
+ * full path (`createRunIn`).
  */
 async function createPlainRun(db: Db, input: CreateRunInput): Promise<CreatedRun | undefined> {
   if (input.idempotencyKey !== undefined || input.backfill !== undefined || input.partitionKey !== undefined)
@@ -82,47 +82,14 @@ async function createPlainRun(db: Db, input: CreateRunInput): Promise<CreatedRun
     if (!checked.ok) throw checked.error
   }
   const runId = randomUUID()
-  const { rows } = await sql<{
-    created: boolean
-    roots: { id: string; step_id: string }[]
-  }>`${sql.raw(prepared)}
-    with pipeline as (
-      select id, product_id, version, steps from pipelines
-      where id = ${input.pipelineId}
-        and archived_at is null and max_concurrent_runs is null and partitions is null
-    ),
-    run as (
-      insert into runs (id, pipeline_id, product_id, pipeline_version, status, trigger, trigger_detail, params)
-      select ${runId}::uuid, p.id, p.product_id, p.version, 'queued', ${input.trigger},
-        ${input.triggerDetail === undefined ? null : JSON.stringify(input.triggerDetail)}::jsonb,
-        ${JSON.stringify(params)}::jsonb
-      from pipeline p
-      returning id
-    ),
-    steps as (
-      insert into step_runs (id, run_id, step_id, status, queued_at, needs, max_attempts)
-      select gen_random_uuid(), r.id, s.step ->> 'id',
-        case when jsonb_array_length(s.step -> 'needs') = 0 then 'queued' else 'pending' end,
-        case when jsonb_array_length(s.step -> 'needs') = 0 then now() end,
-        array(select jsonb_array_elements_text(s.step -> 'needs')),
-        (s.step ->> 'retries')::int + 1
-      from run r, pipeline p, jsonb_array_elements(p.steps) as s (step)
-      returning id, step_id, status
-    )
-    select exists (select 1 from run) as created,
-      (select coalesce(jsonb_agg(jsonb_build_object('id', id, 'step_id', step_id)), '[]'::jsonb)
-        from steps where status = 'queued') as roots
-  `.execute(db)
-  if (!rows[0]?.created) return undefined
-  const enqueue = rows[0].roots.map((root) => ({
+  const enqueue = await insertPlainRun(db, {
     runId,
-    stepRunId: root.id,
-    stepId: root.step_id,
     pipelineId: input.pipelineId,
-    attempt: 1,
-    delayMs: 0,
-  }))
-  return { runId, created: true, admitted: true, enqueue }
+    trigger: input.trigger,
+    triggerDetail: input.triggerDetail,
+    params,
+  })
+  return enqueue && { runId, created: true, admitted: true, enqueue }
 }
 
 /**
