@@ -9,6 +9,7 @@ import {
   finishAttemptIn,
   writeRecordsOf,
 } from './finish-attempt.ts'
+import type { ClaimBudget } from './local-slots.ts'
 import { lockRun } from './lock-run.ts'
 import type { StepToEnqueue } from './queues.ts'
 import { createDownstreamRuns } from './upstream-triggers.ts'
@@ -26,7 +27,7 @@ import { createDownstreamRuns } from './upstream-triggers.ts'
  *
  * With `claimFor`, steps that became ready are claimed for that worker in the same transaction
  * and answered as `next` instead of enqueued: the worker runs them at once, saving the trip
- * through the queue and a claim, while `claimFor.spare` has free slots left; the rest is enqueued
+ * through the queue and a claim, within `claimFor.budget`; the rest is enqueued
  * for any worker. A worker that dies with them is handled like any claimed attempt (their heartbeat
  * stops; the reconciler fails them and they are retried).
  */
@@ -138,7 +139,7 @@ async function finishSucceeded(
   const runIds = [...new Set(items.map(({ run }) => run.id))]
   const attemptIds = items.map(({ input }) => input.attemptId)
   const stepRunIds = items.map(({ input }) => input.stepRunId)
-  const spare = claimFor?.spare.left ?? 0
+  const budget = claimFor?.budget
   const { rows } = await sql<SucceededRow>`${sql.raw(prepared)}
     with input as (
       select * from unnest(
@@ -196,23 +197,37 @@ async function finishSucceeded(
       group by run_id
     ),
     candidates as (
-      select p.id, row_number() over (order by p.run_id, p.step_id) as n
-      from step_runs p
-      join succeeded f on f.run_id = p.run_id
-      where p.run_id = any (${runIds}::uuid[])
-        and p.run_id in (select run_id from done)
-        and p.status = 'pending'
-        and p.needs <@ f.step_ids
+      select c.*,
+        row_number() over (order by c.run_id, c.step_id) as n,
+        row_number() over (partition by c.short order by c.run_id, c.step_id) as short_n
+      from (
+        select p.id, p.run_id, p.step_id,
+          (r.pipeline_id, p.step_id) in (
+            select * from unnest(${budget?.short.pipelineIds ?? []}::text[], ${budget?.short.stepIds ?? []}::text[])
+          ) as short
+        from step_runs p
+        join succeeded f on f.run_id = p.run_id
+        join runs r on r.id = p.run_id
+        where p.run_id = any (${runIds}::uuid[])
+          and r.id = any (${runIds}::uuid[])
+          and p.run_id in (select run_id from done)
+          and p.status = 'pending'
+          and p.needs <@ f.step_ids
+      ) as c
     ),
-    -- The first $spare ready steps are claimed here for the finishing worker (pending → running,
-    -- their attempts opened below), the rest queued for any worker.
+    -- Claimed here for the finishing worker (pending → running, their attempts opened below): the
+    -- first $free ready steps, and short ones up to $ahead more; the rest queued for any worker.
+    claims as (
+      select id, (n <= ${budget?.free ?? 0} or (short and short_n <= ${budget?.ahead ?? 0})) as claim
+      from candidates
+    ),
     ready as (
       update step_runs p
-      set status = case when c.n <= ${spare} then 'running' else 'queued' end,
+      set status = case when c.claim then 'running' else 'queued' end,
         queued_at = now(),
-        started_at = case when c.n <= ${spare} then coalesce(p.started_at, now()) else p.started_at end,
-        attempt_count = case when c.n <= ${spare} then p.attempt_count + 1 else p.attempt_count end
-      from candidates c
+        started_at = case when c.claim then coalesce(p.started_at, now()) else p.started_at end,
+        attempt_count = case when c.claim then p.attempt_count + 1 else p.attempt_count end
+      from claims c
       where p.run_id = any (${runIds}::uuid[]) and p.id = c.id
       returning p.id, p.run_id, p.step_id, p.attempt_count, p.max_attempts, p.needs, p.status
     ),
@@ -289,7 +304,7 @@ async function finishSucceeded(
     const run = runs.get(step.run_id)
     if (!run) continue
     if (step.status === 'running' && step.attempt_id !== null) {
-      if (claimFor) claimFor.spare.left -= 1
+      if (budget) takeFrom(budget)
       const result = carrier.get(run.id)
       if (result) result.next = [...(result.next ?? []), claimedAttempt(run, step, step.attempt_id)]
       continue
@@ -342,22 +357,30 @@ function claimedAttempt(run: Run, step: SucceededRow['ready'][number], attemptId
 
 export interface ClaimFor {
   workerId: string
-  /** Slots the worker has free for steps to run next; claiming takes from `left`. */
-  spare: { left: number }
+  /** What may still be claimed for that worker (`LocalSlots.budget`); claiming takes from it. */
+  budget: ClaimBudget
+}
+
+/** One claimed step: from the free slots first, then from those ahead. */
+function takeFrom(budget: ClaimBudget): void {
+  if (budget.free > 0) budget.free -= 1
+  else budget.ahead -= 1
 }
 
 /**
- * Claims, in one statement, steps the results would enqueue as those results' `next`, while `spare`
- * lasts: a chain's next link, a fan-in's join, a fan-out's siblings, which the worker runs at once.
- * The rest go through the queue, to start at once on any worker.
+ * Claims, in one statement, steps the results would enqueue as those results' `next`, within the
+ * budget (a short kind of step may take from `ahead`): a chain's next link, a fan-in's join, a
+ * fan-out's siblings, admitted runs' first steps, which the worker runs at once. The rest go
+ * through the queue, to start at once on any worker.
  */
 async function claimNextSteps(trx: Db, results: FinishedAttempt[], claimFor: ClaimFor): Promise<void> {
+  const { budget } = claimFor
   const picked: { result: FinishedAttempt; step: StepToEnqueue }[] = []
   for (const result of results) {
     for (const step of result.enqueue) {
-      if (claimFor.spare.left <= 0) break
       if (step.delayMs > 0) continue
-      claimFor.spare.left -= 1
+      if (budget.free <= 0 && (budget.ahead <= 0 || !budget.short.has(step.pipelineId, step.stepId))) continue
+      takeFrom(budget)
       picked.push({ result, step })
     }
   }

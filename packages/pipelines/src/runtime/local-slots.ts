@@ -1,14 +1,35 @@
 /**
- * How far ahead of its free slots a finishing group may claim steps for this worker: as many as
- * it expects to start within this time, judged by how long steps' code took here lately. A step
- * claimed ahead waits that long at most, less than a trip through the queue and a claim of its own
- * take; a worker whose steps take long claims only into free slots, and leaves the rest to others.
+ * A step whose code took at most this long here, lately, is short: a finishing group may claim
+ * it ahead of the free slots, to wait here for one instead of going through the queue.
  */
-const claimAheadMs = 50
-/** The most steps claimed ahead, per slot, however short the steps. */
-const maxAheadPerSlot = 20
-/** Weight of the latest step in the running mean of step times. */
+const shortStepMs = 5
+/**
+ * Short steps claimed ahead, per slot: at most `shortStepMs` each, they wait about 50 ms at most,
+ * less than a trip through the queue and a claim of their own take under load.
+ */
+const aheadPerSlot = 10
+/** Weight of the latest time in a step's running mean, when it is shorter than the mean. */
 const meanWeight = 0.1
+/** Step kinds whose times are kept; past it they are forgotten and learnt again. */
+const maxKinds = 10_000
+
+/** The kinds of step known to be short, as two arrays (pipeline id, step id) for SQL. */
+export interface ShortSteps {
+  pipelineIds: string[]
+  stepIds: string[]
+  has(pipelineId: string, stepId: string): boolean
+}
+
+/** What a finishing group may claim to run here; claiming takes from it. */
+export interface ClaimBudget {
+  /** Steps of any kind, into the free slots. */
+  free: number
+  /** More steps of a short kind (`short`), which wait here for a slot. */
+  ahead: number
+  short: ShortSteps
+}
+
+const kindOf = (pipelineId: string, stepId: string) => `${pipelineId}\n${stepId}`
 
 /**
  * A worker's step slots (`concurrency`): how many steps run their code at once in this process.
@@ -18,27 +39,28 @@ const meanWeight = 0.1
  * waits for a slot in claim order (BullMQ bounds the queue jobs in flight to `concurrency`).
  *
  * A finishing group claims the steps it made ready (a chain's next link, a fan-out's siblings) to
- * run here only up to `claimable`, and leaves the rest to the queue and any worker: the free slots,
- * and as many more as it expects to start within `claimAheadMs`. Once closing, it claims nothing
- * more.
+ * run here only within `budget()`, and leaves the rest to the queue and any worker: any step into
+ * the free slots, and steps of a kind known to be short (by pipeline and step id) up to
+ * `aheadPerSlot` per slot beyond them. A step of a kind that took long, or that this worker has
+ * not run yet, is never claimed ahead, so a worker never sits on long steps another could start
+ * now. Once closing, it claims nothing more.
  */
 export class LocalSlots {
   private held = 0
   private closing = false
   private readonly waiting: (() => void)[] = []
-  /** Running mean of the time steps' code took here, ms; unknown until the first one ends. */
-  private meanStepMs = Number.POSITIVE_INFINITY
+  /** Running mean of each step kind's time here, ms: it rises at once and falls slowly. */
+  private readonly stepMs = new Map<string, number>()
 
   constructor(readonly concurrency: number) {}
 
-  /** Steps a finishing group may claim to run here now. */
-  get claimable(): number {
-    if (this.closing) return 0
-    const ahead = Math.min(
-      maxAheadPerSlot * this.concurrency,
-      Math.floor((this.concurrency * claimAheadMs) / Math.max(this.meanStepMs, 0.01)),
-    )
-    return Math.max(0, this.concurrency + ahead - this.held - this.waiting.length)
+  /** What a finishing group may claim now. */
+  budget(): ClaimBudget {
+    const claimed = this.held + this.waiting.length
+    if (this.closing) return { free: 0, ahead: 0, short: this.shortSteps(false) }
+    const free = Math.max(0, this.concurrency - claimed)
+    const ahead = Math.max(0, this.concurrency * (1 + aheadPerSlot) - claimed - free)
+    return { free, ahead, short: this.shortSteps(ahead > 0) }
   }
 
   /** Holds a slot for a claimed step, once one is free. */
@@ -56,10 +78,11 @@ export class LocalSlots {
   }
 
   /** Gives a slot back once a step's code returned, after `ms`. */
-  release(ms: number): void {
-    this.meanStepMs = Number.isFinite(this.meanStepMs)
-      ? this.meanStepMs + meanWeight * (ms - this.meanStepMs)
-      : ms
+  release(ms: number, pipelineId: string, stepId: string): void {
+    const kind = kindOf(pipelineId, stepId)
+    const mean = this.stepMs.get(kind)
+    if (mean === undefined && this.stepMs.size >= maxKinds) this.stepMs.clear()
+    this.stepMs.set(kind, mean === undefined || ms > mean ? ms : mean + meanWeight * (ms - mean))
     this.held -= 1
     while (this.held < this.concurrency && this.waiting.length > 0) this.waiting.shift()?.()
   }
@@ -67,5 +90,20 @@ export class LocalSlots {
   /** Claims nothing more into this worker (it is shutting down). */
   close(): void {
     this.closing = true
+  }
+
+  private shortSteps(wanted: boolean): ShortSteps {
+    const pipelineIds: string[] = []
+    const stepIds: string[] = []
+    const kinds = new Set<string>()
+    if (wanted)
+      for (const [kind, ms] of this.stepMs) {
+        if (ms > shortStepMs) continue
+        const [pipelineId = '', stepId = ''] = kind.split('\n')
+        pipelineIds.push(pipelineId)
+        stepIds.push(stepId)
+        kinds.add(kind)
+      }
+    return { pipelineIds, stepIds, has: (pipelineId, stepId) => kinds.has(kindOf(pipelineId, stepId)) }
   }
 }

@@ -154,7 +154,7 @@ async function runClaimed(deps: StepProcessorDeps, claimed: ClaimedAttempt): Pro
     }
   } finally {
     deps.inFlight.delete(attemptId)
-    deps.slots.release(performance.now() - started)
+    deps.slots.release(performance.now() - started, run.pipeline_id, stepRun.step_id)
   }
   const wallMs = performance.now() - started
   const finalRecords = records ?? { logs: [], metrics: [], costs: [] }

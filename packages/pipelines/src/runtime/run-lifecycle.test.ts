@@ -426,4 +426,34 @@ describe.each(runtimeTestBackends)('a run’s life on $name', ({ db: backend, qu
     expect(attempts).toHaveLength(bs.length + 2)
     expect(attempts.find((attempt) => attempt.step_id === 'c')?.worker_id).toBe('test-worker-2')
   })
+
+  it('a worker claims only into its free slots steps of a kind it has not seen to be short', async () => {
+    const bs = Array.from({ length: 8 }, (_, i) => `b${i}`)
+    const fan = definePipeline({
+      id: 'test.long-fan',
+      product: testProduct,
+      steps: Object.fromEntries([
+        ['a', step({ run: async () => null })],
+        ...bs.map((id) => [id, step({ needs: ['a'], run: async () => sleep(300) })]),
+      ]),
+    })
+    await harness().deploy([fan])
+    await h.startWorker({ concurrency: 2 })
+    await h.startWorker({ concurrency: 2 })
+    const { runId } = await startRun(t.db, h.queue, {
+      pipelineId: fan.id,
+      trigger: 'manual',
+      definition: fan,
+    })
+    const { run } = await waitForRun(t.db, runId, { timeoutMs: 15_000 })
+    expect(run.status).toBe('succeeded')
+    // The worker that ran a took two b's into its free slots, not all eight ahead of its slots:
+    // the other worker ran some of them.
+    const workers = new Set(
+      (await attemptsOf(runId))
+        .filter((attempt) => attempt.step_id !== 'a')
+        .map((attempt) => attempt.worker_id),
+    )
+    expect([...workers].sort()).toEqual(['test-worker-1', 'test-worker-2'])
+  })
 })

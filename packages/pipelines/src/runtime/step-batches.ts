@@ -11,7 +11,7 @@ export interface StepBatchesSettings {
   db: Db
   queue: RuntimeQueue
   workerId: string
-  /** The worker's slots: steps a finish makes ready are claimed to run here up to `claimable`. */
+  /** The worker's slots: steps a finish makes ready are claimed to run here within their `budget()`. */
   slots: LocalSlots
 }
 
@@ -31,7 +31,7 @@ const claimsInFlight = 2
  * The SQL hot path of one worker, in groups (see `GroupCommit`): the claims of the jobs that reach
  * the worker together are one statement, and their finishes one transaction, followed by one
  * enqueue of every step that transaction marked `queued` but the ones claimed to run here next
- * (up to what the slots could take when the group started, `LocalSlots.claimable`).
+ * (within what the slots could take when the group started, `LocalSlots.budget`).
  */
 export class StepBatches {
   private readonly claims: GroupCommit<StepJobData, ClaimedAttempt | undefined>
@@ -53,7 +53,7 @@ export class StepBatches {
         async (inputs) => {
           // Shared by every try of this group: what a rolled-back try claimed is not lost for long,
           // the next group counts the slots again.
-          const claimFor = { workerId, spare: { left: slots.claimable } }
+          const claimFor = { workerId, budget: slots.budget() }
           const answers = await groupOrEach(
             inputs,
             (group) => withTransientRetry(() => finishAttempts(db, group, claimFor)),
