@@ -12,13 +12,46 @@ export interface ClaimedAttempt {
   upstream: Record<string, unknown>
 }
 
-interface ClaimRow {
+/** A claimed step run's fields, as the claiming statements return them. */
+export interface ClaimedStepRow {
   id: string
   run_id: string
   step_id: string
   attempt_count: number
   max_attempts: number
   needs: string[]
+}
+
+/** A claimed attempt from its run (a whole row will do) and its claimed step run. */
+export function claimedAttempt(
+  run: ClaimedAttempt['run'],
+  step: ClaimedStepRow,
+  attemptId: string,
+  upstream: Record<string, unknown>,
+): ClaimedAttempt {
+  return {
+    run: {
+      id: run.id,
+      pipeline_id: run.pipeline_id,
+      product_id: run.product_id,
+      pipeline_version: run.pipeline_version,
+      params: run.params,
+      partition_key: run.partition_key,
+    },
+    stepRun: {
+      id: step.id,
+      run_id: step.run_id,
+      step_id: step.step_id,
+      attempt_count: step.attempt_count,
+      max_attempts: step.max_attempts,
+      needs: step.needs,
+    },
+    attemptId,
+    upstream,
+  }
+}
+
+interface ClaimRow extends ClaimedStepRow {
   attempt_id: string
   pipeline_id: string
   product_id: string
@@ -112,25 +145,6 @@ export async function claimSteps(
   return attemptIds.map((attemptId) => {
     const row = byAttempt.get(attemptId)
     if (!row) return undefined
-    return {
-      run: {
-        id: row.run_id,
-        pipeline_id: row.pipeline_id,
-        product_id: row.product_id,
-        pipeline_version: row.pipeline_version,
-        params: row.params,
-        partition_key: row.partition_key,
-      },
-      stepRun: {
-        id: row.id,
-        run_id: row.run_id,
-        step_id: row.step_id,
-        attempt_count: row.attempt_count,
-        max_attempts: row.max_attempts,
-        needs: row.needs,
-      },
-      attemptId,
-      upstream: row.upstream,
-    }
+    return claimedAttempt({ ...row, id: row.run_id }, row, attemptId, row.upstream)
   })
 }

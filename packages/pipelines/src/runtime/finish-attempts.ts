@@ -1,7 +1,7 @@
 import { json, prepared, type Run } from '@steward/db'
 import { sql } from 'kysely'
 import { admitWaitingRuns } from './admit-runs.ts'
-import { type ClaimedAttempt, claimSteps } from './claim-step.ts'
+import { type ClaimedStepRow, claimedAttempt, claimSteps } from './claim-step.ts'
 import type { Db } from './db.ts'
 import {
   type FinishAttemptInput,
@@ -94,18 +94,12 @@ function lockRuns(trx: Db, runIds: readonly string[]) {
 
 interface SucceededRow {
   closed: string[]
-  ready: {
-    id: string
-    run_id: string
-    step_id: string
-    attempt_count: number
-    max_attempts: number
-    needs: string[]
+  ready: (ClaimedStepRow & {
     /** `running`: claimed in the statement for `claimFor`'s worker, with its attempt and upstream outputs. */
     status: 'queued' | 'running'
     attempt_id: string | null
     upstream: Record<string, unknown> | null
-  }[]
+  })[]
   ended: { id: string; limited: boolean; followed: boolean }[]
 }
 
@@ -306,7 +300,11 @@ async function finishSucceeded(
     if (step.status === 'running' && step.attempt_id !== null) {
       if (budget) takeFrom(budget)
       const result = carrier.get(run.id)
-      if (result) result.next = [...(result.next ?? []), claimedAttempt(run, step, step.attempt_id)]
+      if (result)
+        result.next = [
+          ...(result.next ?? []),
+          claimedAttempt(run, step, step.attempt_id, step.upstream ?? {}),
+        ]
       continue
     }
     carrier.get(run.id)?.enqueue.push({
@@ -329,29 +327,6 @@ async function finishSucceeded(
       result.enqueue.push(...enqueue)
       result.runStatus = 'succeeded'
     }
-  }
-}
-
-function claimedAttempt(run: Run, step: SucceededRow['ready'][number], attemptId: string): ClaimedAttempt {
-  return {
-    run: {
-      id: run.id,
-      pipeline_id: run.pipeline_id,
-      product_id: run.product_id,
-      pipeline_version: run.pipeline_version,
-      params: run.params,
-      partition_key: run.partition_key,
-    },
-    stepRun: {
-      id: step.id,
-      run_id: step.run_id,
-      step_id: step.step_id,
-      attempt_count: step.attempt_count,
-      max_attempts: step.max_attempts,
-      needs: step.needs,
-    },
-    attemptId,
-    upstream: step.upstream ?? {},
   }
 }
 
