@@ -19,22 +19,27 @@ describe.each(testBackends)('statements and transactions through createDb ($name
     )
 
   it('prepares marked statements once per connection on PostgreSQL, never on PGlite', async () => {
-    const names = await database.db.connection().execute(async (conn) => {
-      for (let i = 0; i < 3; i++) await sql`${sql.raw(prepared)} select ${i}::int + 1 as n`.execute(conn)
-      await sql`select 1 as unmarked`.execute(conn)
-      return (
-        await sql<{
-          name: string
-          statement: string
-        }>`select name, statement from pg_prepared_statements`.execute(conn)
-      ).rows
-    })
+    const preparedAfter = (runs: number) =>
+      database.db.connection().execute(async (conn) => {
+        for (let i = 0; i < runs; i++) await sql`${sql.raw(prepared)} select ${i}::int + 1 as n`.execute(conn)
+        await sql`select 1 as unmarked`.execute(conn)
+        return (
+          await sql<{
+            name: string
+            statement: string
+          }>`select name, statement from pg_prepared_statements`.execute(conn)
+        ).rows
+      })
+    const names = await preparedAfter(3)
     if (backend.name === 'pglite') {
       expect(names.filter((row) => row.statement.startsWith(prepared))).toEqual([])
     } else {
       expect(names).toHaveLength(1)
-      expect(names[0]?.name).toMatch(/^steward_[0-9a-f]{24}$/)
+      expect(names[0]?.name).toMatch(/^steward_[0-9a-f]{24}_0$/)
       expect(names[0]?.statement.startsWith(prepared)).toBe(true)
+      // Prepared again at its 4th and 16th runs, each time in place of the one before.
+      const later = await preparedAfter(13)
+      expect(later.map((row) => row.name)).toEqual([names[0]?.name.replace(/_0$/, '_2')])
     }
   })
 
