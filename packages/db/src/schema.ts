@@ -172,6 +172,11 @@ export interface RunsTable {
   started_at: NullableTimestamp
   finished_at: NullableTimestamp
   cancel_requested_at: NullableTimestamp
+  /**
+   * The run ended while some of its steps still ran (a sibling failed for good): true until the last
+   * of them stops, so that the reconciler still watches their heartbeats.
+   */
+  draining: Generated<boolean>
 }
 
 export interface StepRunsTable {

@@ -1,5 +1,6 @@
 import type { ErrorInfo, Run, RunStatus } from '@steward/db'
 import { json } from '@steward/db'
+import { sql } from 'kysely'
 import { admitWaitingRuns } from './admit-runs.ts'
 import type { Db } from './db.ts'
 import type { StepToEnqueue } from './queues.ts'
@@ -16,18 +17,19 @@ export interface Advance {
  * Where a run moves from step to step. Called under the run's lock (`lockRun`) after any step run
  * changed, in the same transaction. In order:
  * - the run already ended (a step still running when a sibling failed, finishing late): only keep
- *   `runs.cost_usd` equal to the sum of its cost entries;
+ *   `runs.cost_usd` equal to the sum of its cost entries, and `draining` until no step runs;
  * - cancel requested: pending and queued steps become `cancelled`; the run ends `cancelled` once
  *   nothing runs;
  * - a step failed for good: pending and queued steps become `skipped` and the run fails at once
  *   (steps still running see their signal abort and end `cancelled`);
  * - otherwise pending steps whose `needs` all succeeded become `queued`; when every step has
  *   succeeded the run succeeds and its downstream runs are created.
- * A run that ends stores its cost and frees its slot for the next waiting run of its pipeline.
+ * A run that ends stores its cost (and `draining`) and frees its slot for the next waiting run of its
+ * pipeline.
  */
 export async function advanceRun(trx: Db, run: Run): Promise<Advance> {
   if (run.status === 'succeeded' || run.status === 'failed' || run.status === 'cancelled') {
-    await storeRunCost(trx, run.id)
+    await refreshEndedRun(trx, run.id)
     return { enqueue: [], status: run.status }
   }
   const steps = await trx
@@ -126,14 +128,18 @@ async function finishRun(trx: Db, run: Run, status: RunStatus, error: ErrorInfo 
  * of its pipeline into the freed slot and, on success, create its downstream runs.
  */
 async function afterRunEnded(trx: Db, run: Run, status: RunStatus): Promise<StepToEnqueue[]> {
-  await storeRunCost(trx, run.id)
+  await refreshEndedRun(trx, run.id)
   const enqueue = await admitWaitingRuns(trx, run.pipeline_id)
   if (status === 'succeeded') enqueue.push(...(await createDownstreamRuns(trx, run)))
   return enqueue
 }
 
-/** `runs.cost_usd` = the sum of the run's cost entries (compute and reported). */
-async function storeRunCost(trx: Db, runId: string): Promise<void> {
+/**
+ * What an ended run keeps up to date while its last steps stop: `runs.cost_usd`, the sum of its cost
+ * entries (compute and reported), and `draining`, whether a step still runs (a run that failed while
+ * siblings ran), which keeps those steps' heartbeats in the reconciler's sight.
+ */
+async function refreshEndedRun(trx: Db, runId: string): Promise<void> {
   await trx
     .updateTable('runs')
     .set((eb) => ({
@@ -141,6 +147,7 @@ async function storeRunCost(trx: Db, runId: string): Promise<void> {
         .selectFrom('cost_entries')
         .select((sub) => sub.fn.coalesce(sub.fn.sum<string>('usd'), sub.val('0')).as('total'))
         .where('cost_entries.run_id', '=', runId),
+      draining: sql<boolean>`exists (select 1 from step_runs where run_id = ${runId} and status = 'running')`,
     }))
     .where('id', '=', runId)
     .execute()

@@ -43,12 +43,21 @@ export async function finishAttempts(
     const runs = new Map(locked.map((run) => [run.id, run]))
     const isFast = (input: FinishAttemptInput) =>
       input.outcome.status === 'succeeded' && input.staleAfterMs === undefined
+    // Two ends of one step run in a group (a late attempt and its retry): one at a time, as the fast
+    // path looks outputs up by step run.
+    const seen = new Set<string>()
+    const twice = new Set<string>()
+    for (const input of inputs) {
+      if (seen.has(input.stepRunId)) twice.add(input.runId)
+      seen.add(input.stepRunId)
+    }
     const fastRuns = new Set(
       locked
         .filter(
           (run) =>
             (run.status === 'queued' || run.status === 'running') &&
             run.cancel_requested_at === null &&
+            !twice.has(run.id) &&
             inputs.every((input) => input.runId !== run.id || isFast(input)),
         )
         .map((run) => run.id),
@@ -132,23 +141,15 @@ async function finishSucceeded(
   // Bounds the scans of step_runs and runs to index lookups, whatever the planner guesses of the CTEs.
   const runIds = [...new Set(items.map(({ run }) => run.id))]
   const attemptIds = items.map(({ input }) => input.attemptId)
-  const stepRunIds = items.map(({ input }) => input.stepRunId)
   const budget = claimFor?.budget
+  // Each output by its step run's id: the statement looks it up per row, with no join to pair them.
+  const outputs = `{${items.map(({ input, output }) => `${JSON.stringify(input.stepRunId)}:${output}`).join(',')}}`
   const { rows } = await sql<SucceededRow>`${sql.raw(prepared)}
-    with input as (
-      select * from unnest(
-        ${attemptIds}::uuid[],
-        ${stepRunIds}::uuid[],
-        ${items.map(({ input }) => input.runId)}::uuid[],
-        ${items.map(({ output }) => output)}::text[]
-      ) as t (attempt_id, step_run_id, run_id, output)
-    ),
-    closed as (
+    with closed as (
       update attempts a
       set status = 'succeeded', finished_at = now(), error = null
-      from input i
-      where a.id = any (${attemptIds}::uuid[]) and a.id = i.attempt_id and a.status = 'running'
-      returning a.id, i.step_run_id, i.run_id, i.output
+      where a.id = any (${attemptIds}::uuid[]) and a.status = 'running'
+      returning a.id, a.step_run_id, a.run_id
     ),
     new_costs as (
       select c.run_id, c.step_run_id, c.attempt_id, c.pipeline_id, c.product_id, c.kind, c.item,
@@ -175,9 +176,8 @@ async function finishSucceeded(
     ),
     done as (
       update step_runs s
-      set status = 'succeeded', output = c.output::jsonb, error = null, finished_at = now()
-      from closed c
-      where s.id = any (${stepRunIds}::uuid[]) and s.id = c.step_run_id and s.status = 'running'
+      set status = 'succeeded', output = ${outputs}::jsonb -> s.id::text, error = null, finished_at = now()
+      where s.id = any (array(select step_run_id from closed)) and s.status = 'running'
       returning s.id, s.run_id, s.step_id, s.output
     ),
     succeeded as (
@@ -212,8 +212,11 @@ async function finishSucceeded(
     -- Claimed here for the finishing worker (pending → running, their attempts opened below): the
     -- first $free ready steps, and short ones up to $ahead more; the rest queued for any worker.
     claims as (
-      select id, (n <= ${budget?.free ?? 0} or (short and short_n <= ${budget?.ahead ?? 0})) as claim
-      from candidates
+      select c.id, c.claim, case when c.claim then gen_random_uuid() end as attempt_id
+      from (
+        select id, (n <= ${budget?.free ?? 0} or (short and short_n <= ${budget?.ahead ?? 0})) as claim
+        from candidates
+      ) as c
     ),
     ready as (
       update step_runs p
@@ -223,14 +226,13 @@ async function finishSucceeded(
         attempt_count = case when c.claim then p.attempt_count + 1 else p.attempt_count end
       from claims c
       where p.run_id = any (${runIds}::uuid[]) and p.id = c.id
-      returning p.id, p.run_id, p.step_id, p.attempt_count, p.max_attempts, p.needs, p.status
+      returning p.id, p.run_id, p.step_id, p.attempt_count, p.max_attempts, p.needs, p.status, c.attempt_id
     ),
     opened as (
       insert into attempts (id, step_run_id, run_id, number, status, worker_id, heartbeat_at)
-      select gen_random_uuid(), id, run_id, attempt_count, 'running', ${claimFor?.workerId ?? null}, now()
+      select attempt_id, id, run_id, attempt_count, 'running', ${claimFor?.workerId ?? null}, now()
       from ready
       where status = 'running'
-      returning id, step_run_id
     ),
     ended as (
       update runs r
@@ -260,7 +262,7 @@ async function finishSucceeded(
       (select coalesce(jsonb_agg(id), '[]'::jsonb) from closed) as closed,
       (
         select coalesce(jsonb_agg(r), '[]'::jsonb) from (
-          select ready.*, opened.id as attempt_id,
+          select ready.*,
             -- A claimed step's upstream outputs: those that succeeded before, and this statement's.
             case when ready.status = 'running' then (
               select coalesce(jsonb_object_agg(u.step_id, u.output), '{}'::jsonb) from (
@@ -271,7 +273,7 @@ async function finishSucceeded(
                 where d.run_id = ready.run_id and d.step_id = any (ready.needs)
               ) as u
             ) end as upstream
-          from ready left join opened on opened.step_run_id = ready.id
+          from ready
         ) as r
       ) as ready,
       (select coalesce(jsonb_agg(ended), '[]'::jsonb) from ended) as ended,

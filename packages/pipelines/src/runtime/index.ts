@@ -12,6 +12,7 @@ export { cancelBackfill } from './cancel-backfill.ts'
 export { cancelRun } from './cancel-run.ts'
 export { type CreateBackfillInput, type CreatedBackfill, startBackfill } from './create-backfill.ts'
 export { type CreatedRun, type CreateRunInput, createRun, startRun } from './create-run.ts'
+export { dbNowPlus } from './db.ts'
 export { deleteQueueKeys, loseQueuedJobs } from './delete-queue-keys.ts'
 export { type EmitEventInput, type EmittedEvent, emitEvent } from './emit-event.ts'
 export { NonRetryableError, type RuntimeErrorCode } from './errors.ts'
@@ -32,3 +33,4 @@ export {
   type RuntimeQueue,
 } from './queues.ts'
 export { type RetriedRun, type RetryRunOptions, retryRun } from './retry-run.ts'
+export { runningAttempts } from './running-attempts.ts'

@@ -2,8 +2,11 @@ import { migrateToLatest } from '@steward/db'
 import type { TestDatabase } from '@steward/db/testing'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { definePipeline } from '../definitions/pipeline.ts'
+import { cancelRun } from './cancel-run.ts'
 import { claimStep } from './claim-step.ts'
 import { startRun } from './create-run.ts'
+import { finishAttempt } from './finish-attempt.ts'
+import { finishAttempts } from './finish-attempts.ts'
 import { waitForRun } from './follow-run.ts'
 import { reconcile } from './reconciler.ts'
 import {
@@ -109,6 +112,94 @@ describe.each(runtimeTestBackends)('the reconciler on $name', ({ db: backend, qu
       [1, 'failed', 'killed-worker', 'WORKER_LOST'],
       [2, 'succeeded', 'test-worker-1', null],
     ])
+  })
+
+  it("fails a dead worker's attempt of a step that still ran when its run failed", async () => {
+    const pair = definePipeline({
+      id: 'test.pair',
+      product: testProduct,
+      steps: (s) => s.step('left', { run: async () => 1 }).step('right', { run: async () => 2 }),
+    })
+    h = new RuntimeHarness(t.db, testQueueBackend(queue, t))
+    await h.deploy([pair])
+    const created = await startRun(t.db, h.queue, { pipelineId: 'test.pair', trigger: 'manual' })
+    const [left, right] = await Promise.all(
+      created.enqueue.map((job) => claimStep(t.db, job, 'killed-worker')),
+    )
+    if (!left || !right) throw new Error('both steps should be claimed')
+    const draining = () =>
+      t.db
+        .selectFrom('runs')
+        .select(['status', 'draining'])
+        .where('id', '=', created.runId)
+        .executeTakeFirst()
+    // One branch fails for good: the run fails at once while the other still runs...
+    await finishAttempt(t.db, {
+      runId: created.runId,
+      stepRunId: left.stepRun.id,
+      attemptId: left.attemptId,
+      outcome: { status: 'failed', retryable: false, error: { message: 'boom' } },
+    })
+    expect(await draining()).toEqual({ status: 'failed', draining: true })
+    // ...on a worker that then dies: the reconciler still finds that attempt, through its run.
+    await t.db
+      .updateTable('attempts')
+      .set({ heartbeat_at: new Date(Date.now() - 60_000) })
+      .where('id', '=', right.attemptId)
+      .execute()
+    expect(await reconcile(t.db, h.queue, { staleAfterMs: 5_000, queuedGraceMs: 0 })).toEqual({
+      requeued: 0,
+      failedAttempts: 1,
+    })
+    expect(await draining()).toEqual({ status: 'failed', draining: false })
+    const steps = await t.db
+      .selectFrom('step_runs')
+      .select(['step_id', 'status'])
+      .where('run_id', '=', created.runId)
+      .orderBy('step_id')
+      .execute()
+    expect(steps).toEqual([
+      { step_id: 'left', status: 'failed' },
+      { step_id: 'right', status: 'failed' },
+    ])
+  })
+
+  it("records a retry's output when the attempt given up on ends late in the same group", async () => {
+    h = new RuntimeHarness(t.db, testQueueBackend(queue, t))
+    await h.deploy([chain])
+    const created = await startRun(t.db, h.queue, { pipelineId: 'test.chain', trigger: 'manual' })
+    const job = created.enqueue[0]
+    if (!job) throw new Error('no first step')
+    const first = await claimStep(t.db, job, 'slow-worker')
+    if (!first) throw new Error('not claimed')
+    // The reconciler gives the first attempt up; the retry is claimed by another worker.
+    const given = await finishAttempt(t.db, {
+      runId: created.runId,
+      stepRunId: first.stepRun.id,
+      attemptId: first.attemptId,
+      outcome: { status: 'failed', retryable: true, error: { message: 'lost', code: 'WORKER_LOST' } },
+    })
+    const retryJob = given.enqueue[0]
+    if (!retryJob) throw new Error('no retry')
+    const second = await claimStep(t.db, retryJob, 'other-worker')
+    if (!second) throw new Error('retry not claimed')
+    // Both end in one finishing group, the retry first: only the retry's end counts.
+    const end = (attempt: typeof first, rows: number) => ({
+      runId: created.runId,
+      stepRunId: attempt.stepRun.id,
+      attemptId: attempt.attemptId,
+      outcome: { status: 'succeeded' as const, output: { rows } },
+    })
+    const [retried, late] = await finishAttempts(t.db, [end(second, 2), end(first, 1)])
+    expect([retried?.recorded, late?.recorded]).toEqual([true, false])
+    const extract = await t.db
+      .selectFrom('step_runs')
+      .select(['status', 'output'])
+      .where('id', '=', first.stepRun.id)
+      .executeTakeFirst()
+    expect(extract).toEqual({ status: 'succeeded', output: { rows: 2 } })
+    // Leaves nothing queued for the next test's reconciler.
+    expect(await cancelRun(t.db, created.runId)).toEqual({ status: 'cancelled' })
   })
 
   it('does not touch an attempt whose worker still heartbeats', async () => {

@@ -2,6 +2,7 @@ import type { Db } from './db.ts'
 import { dbNowPlus } from './db.ts'
 import { finishAttempt } from './finish-attempt.ts'
 import { enqueueSteps, type RuntimeQueue, type StepToEnqueue, stepJobId } from './queues.ts'
+import { runningAttempts } from './running-attempts.ts'
 import { StepSpecs } from './step-specs.ts'
 
 export interface ReconcileOptions {
@@ -48,10 +49,8 @@ export async function reconcile(
 
   let failedAttempts = 0
   const enqueue: StepToEnqueue[] = []
-  const stale = await db
-    .selectFrom('attempts')
-    .innerJoin('runs', 'runs.id', 'attempts.run_id')
-    .innerJoin('step_runs', 'step_runs.id', 'attempts.step_run_id')
+  // Those of active runs, and of ended runs whose last steps still run.
+  const stale = await runningAttempts(db)
     .select([
       'attempts.id as attemptId',
       'attempts.worker_id as workerId',
@@ -61,7 +60,7 @@ export async function reconcile(
       'runs.pipeline_version as version',
       'step_runs.step_id as stepId',
     ])
-    .where('attempts.status', '=', 'running')
+    .where((eb) => eb.or([eb('runs.status', 'in', ['queued', 'running']), eb.ref('runs.draining')]))
     .where((eb) =>
       eb(eb.fn.coalesce('attempts.heartbeat_at', 'attempts.started_at'), '<', dbNowPlus(eb, -staleAfterMs)),
     )

@@ -1,4 +1,5 @@
 import { redactUrl } from '@steward/db'
+import { dbNowPlus, runningAttempts } from '@steward/pipelines/runtime'
 import { settings } from '../../env.ts'
 import { getDb } from '../db.ts'
 import type { Db } from '../read-database.ts'
@@ -29,27 +30,13 @@ export const workersCheck: HealthCheck = {
   },
 }
 
-/** A running attempt heartbeated within `liveHeartbeatSeconds` (the partial index on running attempts serves it). */
+/** A running attempt of an active run heartbeated within `liveHeartbeatSeconds`. */
 export async function hasLiveHeartbeat(db: Db): Promise<boolean> {
-  const beating = await db
-    .selectFrom('attempts')
-    .select('id')
-    .where('status', '=', 'running')
-    // now() - make_interval(secs => 30): the database's clock, the one the workers' heartbeats use.
-    .where((eb) =>
-      eb(
-        'heartbeat_at',
-        '>',
-        eb(
-          eb.fn<Date>('now'),
-          '-',
-          eb.fn<Date>(
-            'make_interval',
-            [0, 0, 0, 0, 0, 0, liveHeartbeatSeconds].map((n) => eb.val(n)),
-          ),
-        ),
-      ),
-    )
+  const beating = await runningAttempts(db)
+    .select('attempts.id')
+    .where('runs.status', 'in', ['queued', 'running'])
+    // The database's clock, the one the workers' heartbeats use.
+    .where((eb) => eb('attempts.heartbeat_at', '>', dbNowPlus(eb, -liveHeartbeatSeconds * 1000)))
     .limit(1)
     .executeTakeFirst()
   return beating !== undefined

@@ -1,0 +1,68 @@
+import { seedPipeline, seedProduct } from '@steward/alerts/testing'
+import { migrateToLatest } from '@steward/db'
+import { type TestDatabase, testBackends } from '@steward/db/testing'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { hasLiveHeartbeat } from './workers-check.ts'
+
+describe.each(testBackends)('a live worker heartbeat on $name', (backend) => {
+  let t: TestDatabase
+  beforeAll(async () => {
+    t = await backend.open()
+    await migrateToLatest(t.db)
+    await seedProduct(t.db, { id: 'web' })
+    await seedPipeline(t.db, { id: 'web.logs', productId: 'web', steps: ['ship'] })
+  })
+  afterAll(async () => t?.dispose())
+
+  /** A run with one step whose attempt runs, heartbeated `ageMs` ago. */
+  async function runningAttempt(runStatus: 'running' | 'failed', ageMs: number) {
+    const runId = crypto.randomUUID()
+    const stepRunId = crypto.randomUUID()
+    await t.db
+      .insertInto('runs')
+      .values({
+        id: runId,
+        pipeline_id: 'web.logs',
+        product_id: 'web',
+        pipeline_version: 1,
+        status: runStatus,
+        trigger: 'manual',
+        params: '{}',
+      })
+      .execute()
+    await t.db
+      .insertInto('step_runs')
+      .values({
+        id: stepRunId,
+        run_id: runId,
+        step_id: 'ship',
+        status: 'running',
+        attempt_count: 1,
+        max_attempts: 1,
+      })
+      .execute()
+    await t.db
+      .insertInto('attempts')
+      .values({
+        id: crypto.randomUUID(),
+        step_run_id: stepRunId,
+        run_id: runId,
+        number: 1,
+        status: 'running',
+        worker_id: 'w',
+        heartbeat_at: new Date(Date.now() - ageMs),
+      })
+      .execute()
+    return runId
+  }
+
+  it('is seen through active runs, and only while it is recent', async () => {
+    expect(await hasLiveHeartbeat(t.db)).toBe(false)
+    const old = await runningAttempt('running', 120_000)
+    expect(await hasLiveHeartbeat(t.db)).toBe(false)
+    await runningAttempt('failed', 0)
+    expect(await hasLiveHeartbeat(t.db)).toBe(false)
+    await t.db.updateTable('attempts').set({ heartbeat_at: new Date() }).where('run_id', '=', old).execute()
+    expect(await hasLiveHeartbeat(t.db)).toBe(true)
+  })
+})
