@@ -2,9 +2,11 @@
 // worker timed (Kysely's query log), the wait for a pooled connection timed, and BullMQ's `active`
 // event marking when the next step's job reached the worker. Not part of `npm run bench`:
 //   node --import tsx scripts/bench/engine/profile-steward.ts
-// PROFILE_W1_RUNS (100), PROFILE_W2_RUNS (200), PROFILE_POOL (10), PROFILE_CONCURRENCY (50).
+// PROFILE_W1_RUNS (100), PROFILE_W2_RUNS (200), PROFILE_POOL (10), PROFILE_CONCURRENCY (50);
+// PROFILE_CPU=file.cpuprofile writes a V8 CPU profile of this process during W2 alone.
 
-import { readFileSync } from 'node:fs'
+import { readFileSync, writeFileSync } from 'node:fs'
+import { Session } from 'node:inspector/promises'
 import { type Database, prepareMarkedStatements } from '@steward/db'
 import { Redis } from 'ioredis'
 import { Kysely, PostgresDialect } from 'kysely'
@@ -15,6 +17,7 @@ import { openSteward } from './steward.ts'
 import { chainLength, runW1, runW2 } from './workloads.ts'
 
 const setting = (name: string, fallback: number) => Number(process.env[name] ?? fallback)
+const text = (name: string): string | undefined => process.env[name] || undefined
 
 interface Query {
   start: number
@@ -188,7 +191,19 @@ async function main() {
     redis.disconnect()
     const before = new Map((await backends()).map((pid) => [pid, cpuSeconds([pid])]))
     const redisBefore = cpuSeconds([redisPid])
+    const cpuProfile = text('PROFILE_CPU')
+    const inspector = new Session()
+    if (cpuProfile) {
+      inspector.connect()
+      await inspector.post('Profiler.enable')
+      await inspector.post('Profiler.start')
+    }
     const w2 = await runW2(engine, probe, w2Runs, 50, 0)
+    if (cpuProfile) {
+      const { profile } = await inspector.post('Profiler.stop')
+      writeFileSync(cpuProfile, JSON.stringify(profile))
+      inspector.disconnect()
+    }
     recording = false
     const pidsAfter = await backends()
     // Backends that closed during the run are missed: the pools keep theirs for this long a run.
