@@ -2,10 +2,8 @@ import { Migrator } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { migrateToLatest } from './migrate.ts'
 import { migrationProvider } from './migrations/index.ts'
-import { json } from './schema.ts'
+import { json, type RunStatus } from './schema.ts'
 import { type TestDatabase, testBackends } from './testing/test-databases.ts'
-
-type RunStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled'
 
 /** Migrations that change rows, run on a database that holds rows of the schema before them. */
 describe.each(testBackends)('upgrading a database with runs on $name', (backend) => {
@@ -33,10 +31,9 @@ describe.each(testBackends)('upgrading a database with runs on $name', (backend)
       .execute()
     for (const [i, attempt] of attempts.entries()) {
       const stepRunId = crypto.randomUUID()
-      const stepStatus = attempt === 'running' ? 'running' : attempt
       await t.db
         .insertInto('step_runs')
-        .values({ id: stepRunId, run_id: runId, step_id: `s${i}`, status: stepStatus, max_attempts: 1 })
+        .values({ id: stepRunId, run_id: runId, step_id: `s${i}`, status: attempt, max_attempts: 1 })
         .execute()
       await t.db
         .insertInto('attempts')
