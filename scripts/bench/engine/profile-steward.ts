@@ -192,14 +192,14 @@ async function main() {
     const before = new Map((await backends()).map((pid) => [pid, cpuSeconds([pid])]))
     const redisBefore = cpuSeconds([redisPid])
     const cpuProfile = text('PROFILE_CPU')
-    const inspector = new Session()
-    if (cpuProfile) {
+    const inspector = cpuProfile ? new Session() : undefined
+    if (inspector) {
       inspector.connect()
       await inspector.post('Profiler.enable')
       await inspector.post('Profiler.start')
     }
     const w2 = await runW2(engine, probe, w2Runs, 50, 0)
-    if (cpuProfile) {
+    if (inspector && cpuProfile) {
       const { profile } = await inspector.post('Profiler.stop')
       writeFileSync(cpuProfile, JSON.stringify(profile))
       inspector.disconnect()

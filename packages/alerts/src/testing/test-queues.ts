@@ -77,7 +77,7 @@ export class TestQueues implements AlertQueues {
   }
 
   async dispose(): Promise<void> {
-    if (this.kind === 'redis') await deleteKeys(this.prefix)
+    if (this.kind === 'redis') await deleteKeysAtOnce(this.prefix)
     else
       await sql`drop schema if exists ${sql.raw(quoteSchemaName(this.schema))} cascade`.execute(
         this.database.db,
@@ -86,23 +86,6 @@ export class TestQueues implements AlertQueues {
 
   private connection(max: number) {
     return { connectionString: this.database.url, schema: this.schema, migrate: true, max }
-  }
-}
-
-async function deleteKeys(prefix: string): Promise<number> {
-  const redis = new Redis(testRedisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 })
-  try {
-    await redis.connect()
-    let deleted = 0
-    let cursor = '0'
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000)
-      cursor = next
-      if (keys.length > 0) deleted += await redis.del(...keys)
-    } while (cursor !== '0')
-    return deleted
-  } finally {
-    redis.disconnect()
   }
 }
 
