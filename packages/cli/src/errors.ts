@@ -1,4 +1,4 @@
-import { StewardError } from '@steward/db'
+import { StewardError } from '@steward/kernel'
 
 /** Codes of the failures raised by the CLI itself (settings and database codes come from their packages). */
 export type CliErrorCode =

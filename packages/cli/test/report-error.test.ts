@@ -1,4 +1,4 @@
-import { StewardError } from '@steward/db'
+import { StewardError } from '@steward/kernel'
 import { describe, expect, it } from 'vitest'
 import { reportError } from '../src/output/report-error.ts'
 

@@ -1,5 +1,5 @@
 import { isAbsolute, resolve } from 'node:path'
-import { StewardError } from '@steward/db'
+import { StewardError } from '@steward/kernel'
 
 /** Everything Steward reads from its environment. Packages take these as arguments, never from `process.env`. */
 export interface Settings {

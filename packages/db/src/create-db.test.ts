@@ -1,11 +1,11 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { isStewardError } from '@steward/kernel'
 import { sql } from 'kysely'
 import { afterEach, describe, expect, it } from 'vitest'
 import { createDb } from './create-db.ts'
 import { findRunningServer } from './embedded/embedded-postgres.ts'
-import { isStewardError } from './errors.ts'
 
 describe('createDb', () => {
   const dirs: string[] = []

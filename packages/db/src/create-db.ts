@@ -1,8 +1,8 @@
+import { StewardError } from '@steward/kernel'
 import { Kysely, PostgresDialect, sql } from 'kysely'
 import pg from 'pg'
 import { parseDatabaseUrl, redactUrl } from './database-url.ts'
 import { openEmbeddedPostgres } from './embedded/embedded-postgres.ts'
-import { StewardError } from './errors.ts'
 import { prepareMarkedStatements } from './prepared-statements.ts'
 import type { Database } from './schema.ts'
 

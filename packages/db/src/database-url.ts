@@ -1,4 +1,4 @@
-import { StewardError } from './errors.ts'
+import { StewardError } from '@steward/kernel'
 
 /** Where Steward's SQL lives: a PostgreSQL server, or the embedded PGlite in a folder. */
 export type DatabaseTarget = { kind: 'postgres'; url: string } | { kind: 'embedded'; dataDir: string }

@@ -1,7 +1,7 @@
 export { type CreateDbOptions, createDb, type StewardDb } from './create-db.ts'
 export { type DatabaseTarget, parseDatabaseUrl, redactUrl } from './database-url.ts'
 export { type EmbeddedServer, findRunningServer, openEmbeddedPostgres } from './embedded/embedded-postgres.ts'
-export { type DbErrorCode, isStewardError, StewardError } from './errors.ts'
+export type { DbErrorCode } from './errors.ts'
 export { type MigrationReport, migrateToLatest } from './migrate.ts'
 export { migrations } from './migrations/index.ts'
 export { prepared, prepareMarkedStatements } from './prepared-statements.ts'

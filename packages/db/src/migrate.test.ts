@@ -1,6 +1,6 @@
+import { isStewardError } from '@steward/kernel'
 import { sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { isStewardError } from './errors.ts'
 import { migrateToLatest } from './migrate.ts'
 import { migrations } from './migrations/index.ts'
 import { json } from './schema.ts'

@@ -1,5 +1,5 @@
+import { StewardError } from '@steward/kernel'
 import { type Kysely, type MigrationResultSet, Migrator, sql } from 'kysely'
-import { StewardError } from './errors.ts'
 import { migrationProvider, migrations } from './migrations/index.ts'
 import type { Database } from './schema.ts'
 

@@ -1,4 +1,4 @@
-import type { DurationErrorCode } from './definitions/duration.ts'
+import type { DurationErrorCode } from '@steward/kernel'
 import type { LoaderErrorCode } from './loader/load-project.ts'
 import type { ValidationErrorCode } from './validation/definition-error.ts'
 
@@ -16,6 +16,7 @@ export {
   usageDrop,
   volume,
 } from '@steward/alerts/rules'
+export { type Duration, type DurationUnit, parseDuration } from '@steward/kernel'
 // Definitions: what data teams write.
 export type { AlertRule } from './definitions/alert-rule.ts'
 export { type DefinitionIssue, type DefinitionKind, definitionMeta } from './definitions/brand.ts'
@@ -28,7 +29,6 @@ export {
   type StewardConfig,
   type UsageSettings,
 } from './definitions/config.ts'
-export { type Duration, type DurationUnit, parseDuration } from './definitions/duration.ts'
 export {
   dailyPartitions,
   hourlyPartitions,

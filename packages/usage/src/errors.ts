@@ -1,4 +1,4 @@
-import { StewardError } from '@steward/db'
+import { StewardError } from '@steward/kernel'
 
 /** Codes of the failures raised by @steward/usage; the web app maps them to HTTP statuses. */
 export type UsageErrorCode =

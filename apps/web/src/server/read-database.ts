@@ -1,4 +1,5 @@
-import { isStewardError, type StewardDb } from '@steward/db'
+import type { StewardDb } from '@steward/db'
+import { isStewardError } from '@steward/kernel'
 import { getDb } from './db.ts'
 
 /**

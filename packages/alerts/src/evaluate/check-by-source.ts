@@ -1,3 +1,4 @@
+import { durationMs } from '@steward/kernel'
 import { sql } from 'kysely'
 import { fireIncident, resolveIncident } from '../incidents/incident-lifecycle.ts'
 import type { Trx } from '../incidents/outbox.ts'
@@ -8,7 +9,6 @@ import {
   type Source,
   sourceKey,
 } from '../queries/hourly-sums-by-source.ts'
-import { durationMs } from '../rules/duration.ts'
 import type { FreshnessRule, SeasonalBaseline, VolumeBound, VolumeRule } from '../rules/rule-types.ts'
 import { formatMs } from './evaluate-finished-runs.ts'
 import { firingFor } from './firing-for.ts'

@@ -1,8 +1,8 @@
 import type { ErrorInfo, Run } from '@steward/db'
+import { durationMs } from '@steward/kernel'
 import { sql } from 'kysely'
 import { fireIncident, resolveIncident } from '../incidents/incident-lifecycle.ts'
 import type { Db, Trx } from '../incidents/outbox.ts'
-import { durationMs } from '../rules/duration.ts'
 import { firingFor } from './firing-for.ts'
 import { RuleCatalog } from './rule-catalog.ts'
 

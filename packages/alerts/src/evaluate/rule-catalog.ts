@@ -1,6 +1,6 @@
 import type { OwnerRef, StakeholderRef } from '@steward/db'
+import { durationMs } from '@steward/kernel'
 import type { Trx } from '../incidents/outbox.ts'
-import { durationMs } from '../rules/duration.ts'
 import { ruleKeys } from '../rules/rule-key.ts'
 import { readRules } from '../rules/rule-schema.ts'
 import type { AlertRule } from '../rules/rule-types.ts'

@@ -1,4 +1,4 @@
-import { StewardError } from '@steward/db'
+import { StewardError } from '@steward/kernel'
 import { hourStartOf } from '../evaluate/volume-check.ts'
 import type { Trx } from '../incidents/outbox.ts'
 import { hourlySumsBySource } from './hourly-sums-by-source.ts'

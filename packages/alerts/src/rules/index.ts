@@ -1,5 +1,5 @@
 // Alert rules as data: what definitions import. No database or Slack code is reachable from here.
-export { durationMs, type RuleDuration } from './duration.ts'
+export { type Duration, durationMs } from '@steward/kernel'
 export {
   budget,
   cost,

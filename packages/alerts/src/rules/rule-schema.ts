@@ -1,5 +1,5 @@
+import { durationMs } from '@steward/kernel'
 import { z } from 'zod'
-import { durationMs } from './duration.ts'
 import type { AlertRule } from './rule-types.ts'
 
 /** One problem with a rule: `field` is a path inside the `alerts` list, e.g. `alerts[1].below.ratio`. */

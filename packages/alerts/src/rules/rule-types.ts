@@ -1,4 +1,4 @@
-import type { RuleDuration } from './duration.ts'
+import type { Duration } from '@steward/kernel'
 
 /**
  * Alert rules as data. The builders (`onFailure()`, `volume({ … })`…) return these; definitions
@@ -21,7 +21,7 @@ export interface RuleCommon {
   /** A link to what to do, shown in the message. */
   runbook?: string
   /** Remind in the thread while the incident stays open, unacknowledged and unsnoozed. */
-  remindEvery?: RuleDuration
+  remindEvery?: Duration
 }
 
 /** The run failed (after its retries). */
@@ -38,14 +38,14 @@ export interface StepFailedRule extends RuleCommon {
 /** A run took (or is taking) longer than `over`. */
 export interface RunTooLongRule extends RuleCommon {
   kind: 'run-too-long'
-  over: RuleDuration
+  over: Duration
 }
 
 /** A scheduled run did not start (`startWithin`) or succeed (`finishWithin`) in time after its cron time. */
 export interface LateRule extends RuleCommon {
   kind: 'late'
-  startWithin?: RuleDuration
-  finishWithin?: RuleDuration
+  startWithin?: Duration
+  finishWithin?: Duration
 }
 
 /**
@@ -55,7 +55,7 @@ export interface LateRule extends RuleCommon {
  */
 export interface FreshnessRule extends RuleCommon {
   kind: 'freshness'
-  maxAge?: RuleDuration
+  maxAge?: Duration
   metric?: string
   /**
    * Per source: each value of these labels of `metric` (`by: ['host']`) has its own age, and one

@@ -1,6 +1,6 @@
+import { durationMs } from '@steward/kernel'
 import { ackIncident, snoozeIncident } from '../incidents/ack-and-snooze.ts'
 import type { Db } from '../incidents/outbox.ts'
-import { durationMs } from '../rules/duration.ts'
 import { ackActionId, snoozeActionId } from './render.ts'
 import { verifySlackSignature } from './verify-signature.ts'
 

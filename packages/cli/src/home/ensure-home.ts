@@ -1,5 +1,5 @@
 import { mkdir } from 'node:fs/promises'
-import { StewardError } from '@steward/db'
+import { StewardError } from '@steward/kernel'
 
 /**
  * Creates the Steward home folder if needed. Done before anything writes under it so a bad

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto'
 import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { minUsageSaltLength, stewardPaths } from '@steward/config'
-import { StewardError } from '@steward/db'
+import { StewardError } from '@steward/kernel'
 
 /**
  * The usage salt `steward dev` uses when STEWARD_USAGE_SALT is unset: generated once and kept in

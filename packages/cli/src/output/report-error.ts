@@ -1,4 +1,4 @@
-import { isStewardError } from '@steward/db'
+import { isStewardError } from '@steward/kernel'
 
 /**
  * Prints a failure as one line, `steward: <message>`, and returns the exit code. A StewardError's

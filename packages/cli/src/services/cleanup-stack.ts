@@ -1,4 +1,4 @@
-import { isStewardError } from '@steward/db'
+import { isStewardError } from '@steward/kernel'
 
 /**
  * Things to stop, stopped in the reverse order they started (web before Redis before the

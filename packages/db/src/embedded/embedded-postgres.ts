@@ -2,7 +2,7 @@ import { mkdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { createConnection } from 'node:net'
 import { dirname, join } from 'node:path'
 import { PGlite } from '@electric-sql/pglite'
-import { StewardError } from '../errors.ts'
+import { StewardError } from '@steward/kernel'
 import { PgliteWireServer } from './wire-server.ts'
 
 /**

@@ -1,7 +1,7 @@
+import type { Duration } from '@steward/kernel'
 import { z } from 'zod'
 import { type Branded, brand, isDefinitionOf } from './brand.ts'
 import { callerFile } from './caller-file.ts'
-import type { Duration } from './duration.ts'
 import { backoff, check, duration, nonEmptyText, retries, text } from './option-schemas.ts'
 import type { Backoff } from './step.ts'
 

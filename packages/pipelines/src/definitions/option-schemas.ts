@@ -1,6 +1,6 @@
+import { readDuration } from '@steward/kernel'
 import { z } from 'zod'
 import type { DefinitionIssue } from './brand.ts'
-import { readDuration } from './duration.ts'
 
 /**
  * The zod pieces the define functions share. They check the shape of the options; what needs the

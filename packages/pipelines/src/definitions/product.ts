@@ -1,9 +1,9 @@
 import { alertRuleIssues } from '@steward/alerts/rules'
+import type { Duration } from '@steward/kernel'
 import { z } from 'zod'
 import type { AlertRule } from './alert-rule.ts'
 import { type Branded, brand, isDefinitionOf } from './brand.ts'
 import { callerFile } from './caller-file.ts'
-import type { Duration } from './duration.ts'
 import { check, duration, id, nonEmptyText, slackDestination, text } from './option-schemas.ts'
 
 export type Tier = 'gold' | 'silver' | 'bronze'

@@ -1,7 +1,7 @@
+import type { Duration } from '@steward/kernel'
 import { z } from 'zod'
 import type { Partition } from '../partitions/partition-scheme.ts'
 import { type Branded, brand, type DefinitionIssue, isDefinitionOf } from './brand.ts'
-import type { Duration } from './duration.ts'
 import { backoff, check, duration, retries, satisfies, text } from './option-schemas.ts'
 import type { StepContext } from './step-context.ts'
 

@@ -1,4 +1,4 @@
-import { parseDuration } from '../definitions/duration.ts'
+import { parseDuration } from '@steward/kernel'
 import type { Pipeline } from '../definitions/pipeline.ts'
 import type { Backoff } from '../definitions/step.ts'
 import type { Trigger } from '../definitions/triggers.ts'

@@ -1,4 +1,5 @@
-import { json, type StewardDb, StewardError } from '@steward/db'
+import { json, type StewardDb } from '@steward/db'
+import { StewardError } from '@steward/kernel'
 import type { Catalog, CatalogPipeline, CatalogProduct } from './catalog.ts'
 import { orphanedPartitions } from './orphaned-partitions.ts'
 

@@ -1,5 +1,5 @@
 import { join } from 'node:path'
-import { isStewardError } from '@steward/db'
+import { isStewardError } from '@steward/kernel'
 import { describe, expect, it } from 'vitest'
 import { defineProduct } from '../definitions/product.ts'
 import type { StepContext } from '../definitions/step-context.ts'

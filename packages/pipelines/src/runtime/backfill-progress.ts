@@ -1,5 +1,5 @@
 import type { Backfill, RunStatus } from '@steward/db'
-import { StewardError } from '@steward/db'
+import { StewardError } from '@steward/kernel'
 import type { Db } from './db.ts'
 
 /** A backfill and its runs counted by state, cascaded children included. */

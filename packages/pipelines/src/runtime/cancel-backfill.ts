@@ -1,4 +1,4 @@
-import { StewardError } from '@steward/db'
+import { StewardError } from '@steward/kernel'
 import { cancelRun } from './cancel-run.ts'
 import type { Db } from './db.ts'
 import type { RuntimeQueue } from './queues.ts'

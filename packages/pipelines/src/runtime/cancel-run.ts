@@ -1,5 +1,5 @@
 import type { RunStatus } from '@steward/db'
-import { StewardError } from '@steward/db'
+import { StewardError } from '@steward/kernel'
 import { advanceRun } from './advance-run.ts'
 import type { Db } from './db.ts'
 import { lockRun } from './lock-run.ts'

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto'
-import { type BackfillMode, json, StewardError } from '@steward/db'
+import { type BackfillMode, json } from '@steward/db'
+import { StewardError } from '@steward/kernel'
 import { partitionsBetween } from '../partitions/partitions.ts'
 import { countActiveRuns, lockAdmission, queueRootSteps } from './admit-runs.ts'
 import { chunks } from './chunks.ts'

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto'
-import { json, type RunTrigger, StewardError } from '@steward/db'
+import { json, type RunTrigger } from '@steward/db'
+import { StewardError } from '@steward/kernel'
 import { sql } from 'kysely'
 import type { Pipeline } from '../definitions/pipeline.ts'
 import { countActiveBackfillRuns, countActiveRuns, lockAdmission, queueRootSteps } from './admit-runs.ts'

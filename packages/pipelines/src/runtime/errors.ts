@@ -1,5 +1,5 @@
 import type { ErrorInfo } from '@steward/db'
-import { StewardError } from '@steward/db'
+import { StewardError } from '@steward/kernel'
 
 /** Every code a `StewardError` thrown by the runtime can carry. */
 export type RuntimeErrorCode =

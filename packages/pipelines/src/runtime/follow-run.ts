@@ -1,5 +1,5 @@
 import type { Run, StepRun } from '@steward/db'
-import { StewardError } from '@steward/db'
+import { StewardError } from '@steward/kernel'
 import type { Db } from './db.ts'
 
 export interface RunSnapshot {

@@ -1,5 +1,6 @@
-import { isStewardError, migrateToLatest } from '@steward/db'
+import { migrateToLatest } from '@steward/db'
 import { type TestDatabase, testBackends } from '@steward/db/testing'
+import { isStewardError } from '@steward/kernel'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { dailyPartitions, staticPartitions, weeklyPartitions } from '../definitions/partitions.ts'
 import { definePipeline } from '../definitions/pipeline.ts'

@@ -1,5 +1,6 @@
-import { isStewardError, migrateToLatest } from '@steward/db'
+import { migrateToLatest } from '@steward/db'
 import { type TestDatabase, testBackends } from '@steward/db/testing'
+import { isStewardError } from '@steward/kernel'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { definePipeline } from '../definitions/pipeline.ts'
 import { step } from '../definitions/step.ts'

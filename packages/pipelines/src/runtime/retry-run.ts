@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto'
-import { json, type StepSpec, StewardError } from '@steward/db'
+import { json, type StepSpec } from '@steward/db'
+import { StewardError } from '@steward/kernel'
 import { countActiveRuns, lockAdmission } from './admit-runs.ts'
 import { advanceRun } from './advance-run.ts'
 import type { Db } from './db.ts'

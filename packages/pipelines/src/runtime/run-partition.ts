@@ -1,4 +1,5 @@
-import { type PartitionSpec, StewardError } from '@steward/db'
+import type { PartitionSpec } from '@steward/db'
+import { StewardError } from '@steward/kernel'
 import type { Partition } from '../partitions/partition-scheme.ts'
 import { partitionOf, scheduledPartitions } from '../partitions/partitions.ts'
 

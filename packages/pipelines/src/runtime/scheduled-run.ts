@@ -1,4 +1,4 @@
-import { isStewardError } from '@steward/db'
+import { isStewardError } from '@steward/kernel'
 import type { Pipeline } from '../definitions/pipeline.ts'
 import { scheduledPartitions } from '../partitions/partitions.ts'
 import { createRun } from './create-run.ts'

@@ -1,4 +1,4 @@
-import { StewardError } from '@steward/db'
+import { StewardError } from '@steward/kernel'
 import { type DefinitionProblem, formatProblem } from './definition-problem.ts'
 
 export type ValidationErrorCode = 'DEFINITION_INVALID'

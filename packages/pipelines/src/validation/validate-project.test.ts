@@ -1,4 +1,4 @@
-import { isStewardError } from '@steward/db'
+import { isStewardError } from '@steward/kernel'
 import { describe, expect, it } from 'vitest'
 import { z } from 'zod'
 import { defineConfig } from '../definitions/config.ts'

@@ -1,4 +1,4 @@
-import { isStewardError } from '@steward/db'
+import { isStewardError } from '@steward/kernel'
 
 /**
  * The error body of every /api/v1 route: `{"error":{"code":"PARAMS_INVALID","message":"…"}}`,

@@ -1,4 +1,4 @@
-import { isStewardError } from '@steward/db'
+import { isStewardError } from '@steward/kernel'
 import { authSettings } from '../../env.ts'
 import { authorizeOperation, type OperationTarget } from '../auth/authorize.ts'
 import { currentViewer } from '../auth/current-viewer.ts'

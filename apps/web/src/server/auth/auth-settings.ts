@@ -1,4 +1,4 @@
-import { StewardError } from '@steward/db'
+import { StewardError } from '@steward/kernel'
 
 /**
  * How people sign in to the web UI. Without an identity provider (a laptop's `steward dev`), every

@@ -1,6 +1,7 @@
 'use server'
 
-import { type BackfillMode, isStewardError } from '@steward/db'
+import type { BackfillMode } from '@steward/db'
+import { isStewardError } from '@steward/kernel'
 import { cancelBackfill, startBackfill } from '@steward/pipelines/runtime'
 import type { Route } from 'next'
 import { redirect, unstable_rethrow } from 'next/navigation'

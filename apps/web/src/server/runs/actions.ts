@@ -1,6 +1,6 @@
 'use server'
 
-import { isStewardError } from '@steward/db'
+import { isStewardError } from '@steward/kernel'
 import { cancelRun, createRun, enqueueSteps, retryRun } from '@steward/pipelines/runtime'
 import type { Route } from 'next'
 import { redirect, unstable_rethrow } from 'next/navigation'

@@ -1,6 +1,6 @@
 'use server'
 
-import { isStewardError } from '@steward/db'
+import { isStewardError } from '@steward/kernel'
 import { labelActor } from '@steward/usage'
 import type { Route } from 'next'
 import { redirect } from 'next/navigation'

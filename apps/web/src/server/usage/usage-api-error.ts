@@ -1,4 +1,4 @@
-import { isStewardError } from '@steward/db'
+import { isStewardError } from '@steward/kernel'
 import { apiError, apiErrorFrom } from '../api/api-error.ts'
 
 const statusByCode: Record<string, number> = {

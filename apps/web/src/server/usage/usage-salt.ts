@@ -1,4 +1,4 @@
-import { StewardError } from '@steward/db'
+import { StewardError } from '@steward/kernel'
 import { settings } from '../../env.ts'
 
 /**

@@ -1,4 +1,4 @@
-import { isStewardError } from '@steward/db'
+import { isStewardError } from '@steward/kernel'
 import { ingestEvents } from '@steward/usage'
 import { getDb } from '../../../../../server/db.ts'
 import { authorize } from '../../../../../server/usage/authorize.ts'

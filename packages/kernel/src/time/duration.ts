@@ -1,4 +1,4 @@
-import { StewardError } from '@steward/db'
+import { StewardError } from '../errors/steward-error.ts'
 
 export type DurationUnit = 'ms' | 's' | 'm' | 'h' | 'd' | 'w'
 
@@ -68,4 +68,10 @@ export function parseDuration(value: Duration | string): number {
   const read = readDuration(value)
   if (!read.ok) throw new StewardError<DurationErrorCode>('DURATION_INVALID', read.message)
   return read.ms
+}
+
+/** Milliseconds of a duration, or undefined when the value is not one (rules read back from SQL). */
+export function durationMs(value: unknown): number | undefined {
+  const read = readDuration(value)
+  return read.ok ? read.ms : undefined
 }

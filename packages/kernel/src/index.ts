@@ -1,0 +1,11 @@
+// The kernel: what every Steward package shares. It imports nothing of ours and no third-party
+// package, so the SDK that definitions import stays light.
+export { isStewardError, StewardError } from './errors/steward-error.ts'
+export {
+  type Duration,
+  type DurationErrorCode,
+  type DurationUnit,
+  durationMs,
+  parseDuration,
+  readDuration,
+} from './time/duration.ts'
