@@ -1,4 +1,4 @@
-// Rules as data (also exported alone as @steward/alerts/rules, for definitions).
+// Rules are data the SDK defines (@steward/pipelines/rules); this package evaluates and delivers them.
 
 // Slack delivery.
 export {
@@ -20,7 +20,7 @@ export {
   type MetricSeries,
   type MetricSeriesQuery,
 } from './queries/get-metric-series-by-label.ts'
-export * from './rules/index.ts'
+
 export { handleSlackInteraction, type InteractionResult } from './slack/interactivity.ts'
 export { ackActionId, renderFirst, snoozeActionId } from './slack/render.ts'
 export { noSlack, type SlackFailure, SlackSendError, type SlackTransport } from './slack/slack-transport.ts'

@@ -2,20 +2,6 @@ import type { DurationErrorCode } from '@steward/kernel'
 import type { LoaderErrorCode } from './loader/load-project.ts'
 import type { ValidationErrorCode } from './validation/definition-error.ts'
 
-// Alert rules (the alerts package's builders), so definition files import everything from one place.
-export {
-  budget,
-  cost,
-  digest,
-  freshness,
-  late,
-  onFailure,
-  runTooLong,
-  stepFailed,
-  unused,
-  usageDrop,
-  volume,
-} from '@steward/alerts/rules'
 export { type Duration, type DurationUnit, parseDuration } from '@steward/kernel'
 // Definitions: what data teams write.
 export type { AlertRule } from './definitions/alert-rule.ts'
@@ -108,6 +94,20 @@ export type {
   Weekday,
 } from './partitions/partition-scheme.ts'
 export { mapPartition, partitionOf, partitionsBetween, scheduledPartitions } from './partitions/partitions.ts'
+// Alert rules (the alerts package's builders), so definition files import everything from one place.
+export {
+  budget,
+  cost,
+  digest,
+  freshness,
+  late,
+  onFailure,
+  runTooLong,
+  stepFailed,
+  unused,
+  usageDrop,
+  volume,
+} from './rules/index.ts'
 // Validation: every problem, with file, definition and field.
 export { paramsJsonSchema } from './validation/check-params.ts'
 export { cronProblem, timeZoneProblem } from './validation/check-schedule.ts'

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto'
-import { volume } from '@steward/alerts/rules'
 import { seedRuns } from '@steward/alerts/testing'
 import { json, type StewardDb } from '@steward/db'
+import { volume } from '@steward/pipelines/rules'
 import { ingestEvents } from '@steward/usage'
 import { seeded } from './seed-catalog.ts'
 

@@ -1,7 +1,7 @@
 import { migrateToLatest } from '@steward/db'
 import type { TestDatabase } from '@steward/db/testing'
+import { onFailure, stepFailed } from '@steward/pipelines/rules'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { onFailure, stepFailed } from '../rules/rule-builders.ts'
 import { type Alerts, startAlerts } from '../start-alerts.ts'
 import { seedPipeline, seedProduct, seedRun, seedRuns } from '../testing/seed.ts'
 import { channelIdOf, type SlackRequest, SlackServer } from '../testing/slack-server.ts'

@@ -1,4 +1,5 @@
 import { durationMs } from '@steward/kernel'
+import type { FreshnessRule, SeasonalBaseline, VolumeBound, VolumeRule } from '@steward/pipelines/rules'
 import { sql } from 'kysely'
 import { fireIncident, resolveIncident } from '../incidents/incident-lifecycle.ts'
 import type { Trx } from '../incidents/outbox.ts'
@@ -9,7 +10,6 @@ import {
   type Source,
   sourceKey,
 } from '../queries/hourly-sums-by-source.ts'
-import type { FreshnessRule, SeasonalBaseline, VolumeBound, VolumeRule } from '../rules/rule-types.ts'
 import { formatMs } from './evaluate-finished-runs.ts'
 import { firingFor } from './firing-for.ts'
 import type { BoundRule, RuleCatalog } from './rule-catalog.ts'

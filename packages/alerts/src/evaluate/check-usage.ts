@@ -1,8 +1,8 @@
+import type { UnusedRule, UsageDropRule } from '@steward/pipelines/rules'
 import { addDays, dateIn, periodStart, previousPeriod, readUsageCalendar } from '@steward/usage'
 import { sql } from 'kysely'
 import { fireIncident, resolveIncident } from '../incidents/incident-lifecycle.ts'
 import type { Trx } from '../incidents/outbox.ts'
-import type { UnusedRule, UsageDropRule } from '../rules/rule-types.ts'
 import { firingFor } from './firing-for.ts'
 import type { BoundRule } from './rule-catalog.ts'
 

@@ -1,6 +1,6 @@
+import type { Severity } from '@steward/pipelines/rules'
 import { resolveDestinations } from '../incidents/destinations.ts'
 import type { Firing } from '../incidents/incident-lifecycle.ts'
-import type { Severity } from '../rules/rule-types.ts'
 import { type BoundRule, remindEverySeconds } from './rule-catalog.ts'
 
 /** The parts of a firing every rule shares: destinations, severity, runbook, reminders. */

@@ -1,9 +1,8 @@
 import { migrateToLatest } from '@steward/db'
 import { type TestDatabase, testBackends } from '@steward/db/testing'
+import { alertRuleIssues, freshness, volume } from '@steward/pipelines/rules'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { getMetricSeriesByLabel } from '../queries/get-metric-series-by-label.ts'
-import { freshness, volume } from '../rules/rule-builders.ts'
-import { alertRuleIssues } from '../rules/rule-schema.ts'
 import { seedPipeline, seedProduct, seedRuns } from '../testing/seed.ts'
 import { evaluateTimers } from './evaluate-timers.ts'
 

@@ -1,9 +1,8 @@
 import type { OwnerRef, StakeholderRef } from '@steward/db'
 import { durationMs } from '@steward/kernel'
+import type { AlertRule } from '@steward/pipelines/rules'
+import { readRules, ruleKeys } from '@steward/pipelines/rules'
 import type { Trx } from '../incidents/outbox.ts'
-import { ruleKeys } from '../rules/rule-key.ts'
-import { readRules } from '../rules/rule-schema.ts'
-import type { AlertRule } from '../rules/rule-types.ts'
 
 export interface ProductRow {
   id: string

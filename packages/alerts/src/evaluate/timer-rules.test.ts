@@ -1,7 +1,7 @@
 import { migrateToLatest } from '@steward/db'
 import { type TestDatabase, testBackends } from '@steward/db/testing'
+import { budget, freshness, late, volume } from '@steward/pipelines/rules'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { budget, freshness, late, volume } from '../rules/rule-builders.ts'
 import { seedPipeline, seedProduct, seedRun, seedRuns } from '../testing/seed.ts'
 import { evaluateTimers } from './evaluate-timers.ts'
 import { checkVolume } from './volume-check.ts'

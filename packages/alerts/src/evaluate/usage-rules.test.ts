@@ -1,8 +1,8 @@
 import { migrateToLatest } from '@steward/db'
 import { type TestDatabase, testBackends } from '@steward/db/testing'
+import { unused, usageDrop } from '@steward/pipelines/rules'
 import { ingestEvents } from '@steward/usage'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { unused, usageDrop } from '../rules/rule-builders.ts'
 import { seedProduct } from '../testing/seed.ts'
 import { evaluateTimers } from './evaluate-timers.ts'
 

@@ -1,4 +1,4 @@
-import type { VolumeBound } from '../rules/rule-types.ts'
+import type { VolumeBound } from '@steward/pipelines/rules'
 
 const hourMs = 3_600_000
 

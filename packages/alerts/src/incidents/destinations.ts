@@ -1,5 +1,5 @@
 import type { OwnerRef, StakeholderRef } from '@steward/db'
-import type { Notify } from '../rules/rule-types.ts'
+import type { Notify } from '@steward/pipelines/rules'
 
 export interface ProductContacts {
   owners: readonly OwnerRef[]

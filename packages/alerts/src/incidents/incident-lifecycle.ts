@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import type { Incident } from '@steward/db'
-import type { Severity } from '../rules/rule-types.ts'
+import type { Severity } from '@steward/pipelines/rules'
 import { renderFirst, renderFollowUp, renderResolved } from '../slack/render.ts'
 import { addToOutbox, type Trx } from './outbox.ts'
 

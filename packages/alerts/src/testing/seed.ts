@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { type Database, json } from '@steward/db'
+import type { AlertRule } from '@steward/pipelines/rules'
 import type { Kysely } from 'kysely'
-import type { AlertRule } from '../rules/rule-types.ts'
 
 /**
  * Tests only: catalog rows and finished runs written straight to SQL, the way the deploy and the

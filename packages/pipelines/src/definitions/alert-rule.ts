@@ -3,4 +3,4 @@
  * `volume({ … })`…), checks them and evaluates them; definitions carry them and deploy stores their
  * JSON in `products.alert_rules` and `pipelines.alert_rules`.
  */
-export type { AlertRule } from '@steward/alerts/rules'
+export type { AlertRule } from '../rules/index.ts'

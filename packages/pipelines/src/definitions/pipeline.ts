@@ -1,6 +1,6 @@
-import { alertRuleIssues, ruleStepProblems } from '@steward/alerts/rules'
 import { z } from 'zod'
 import type { PartitionScheme } from '../partitions/partition-scheme.ts'
+import { alertRuleIssues, ruleStepProblems } from '../rules/index.ts'
 import type { AlertRule } from './alert-rule.ts'
 import { type Branded, brand, type DefinitionIssue, definitionMeta, isDefinitionOf } from './brand.ts'
 import { callerFile } from './caller-file.ts'

@@ -1,6 +1,6 @@
-import { alertRuleIssues } from '@steward/alerts/rules'
 import type { Duration } from '@steward/kernel'
 import { z } from 'zod'
+import { alertRuleIssues } from '../rules/index.ts'
 import type { AlertRule } from './alert-rule.ts'
 import { type Branded, brand, isDefinitionOf } from './brand.ts'
 import { callerFile } from './caller-file.ts'

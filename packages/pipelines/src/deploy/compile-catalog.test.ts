@@ -1,4 +1,3 @@
-import { onFailure } from '@steward/alerts/rules'
 import { describe, expect, it } from 'vitest'
 import { z } from 'zod'
 import { defineConfig } from '../definitions/config.ts'
@@ -6,6 +5,7 @@ import { definePipeline } from '../definitions/pipeline.ts'
 import { defineProduct, type ProductOptions } from '../definitions/product.ts'
 import { afterSuccessOf, manual, onEvent } from '../definitions/triggers.ts'
 import { createProject } from '../loader/create-project.ts'
+import { onFailure } from '../rules/index.ts'
 import { canonicalJson } from './canonical-json.ts'
 import { compileCatalog } from './compile-catalog.ts'
 

@@ -1,7 +1,7 @@
-import { freshness, late, onFailure, stepFailed, volume } from '@steward/alerts/rules'
 import { describe, expect, it } from 'vitest'
 import { definePipeline, type Pipeline } from '../definitions/pipeline.ts'
 import { defineProduct } from '../definitions/product.ts'
+import { freshness, late, onFailure, stepFailed, volume } from '../rules/index.ts'
 import { formatProblem } from './definition-problem.ts'
 import { validateProject } from './validate-project.ts'
 

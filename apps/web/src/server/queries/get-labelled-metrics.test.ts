@@ -1,7 +1,7 @@
-import { volume } from '@steward/alerts/rules'
 import { seedPipeline, seedProduct, seedRuns } from '@steward/alerts/testing'
 import { migrateToLatest } from '@steward/db'
 import { type TestDatabase, testBackends } from '@steward/db/testing'
+import { volume } from '@steward/pipelines/rules'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { getLabelledMetrics } from './get-labelled-metrics.ts'
 

@@ -1,4 +1,5 @@
-import { durationMs, snoozeIncident } from '@steward/alerts'
+import { snoozeIncident } from '@steward/alerts'
+import { durationMs } from '@steward/kernel'
 import { apiError, apiErrorFrom } from '../../../../../../server/api/api-error.ts'
 import { authorizeApi } from '../../../../../../server/api/authorize-api.ts'
 import { readJsonBody } from '../../../../../../server/api/read-json-body.ts'
