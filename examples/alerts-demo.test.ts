@@ -8,15 +8,14 @@ import { type TestDatabase, testBackends } from '@steward/db/testing'
 import {
   compileCatalog,
   createProject,
-  deleteQueueKeys,
   deployCatalog,
   type InboxWatcher,
-  queueFactory,
   type RuntimeWorker,
   startWorker,
   watchInboxes,
-} from '@steward/pipelines'
-import { testRedisUrl } from '@steward/pipelines/testing'
+} from '@steward/engine'
+import { deleteQueueKeys } from '@steward/queue'
+import { testRedisUrl } from '@steward/queue/testing'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { churnScore } from './pipelines/churn-score.ts'
 import { churnScores } from './products/churn-scores.ts'
@@ -63,7 +62,7 @@ describe('the churn alert demo', () => {
       db: t.db,
       slack: { botToken: 'xoxb-demo', apiUrl: slack.apiUrl },
       // Next to the worker's queue, as `steward dev` runs them.
-      queues: queueFactory({ backend: { kind: 'redis', url: testRedisUrl }, prefix }),
+      queue: { backend: { kind: 'redis', url: testRedisUrl }, prefix },
       paceMs: 50,
       groupWindowMs: 200,
     })

@@ -1,5 +1,5 @@
 import { join } from 'node:path'
-import { compileCatalog, loadProject } from '@steward/pipelines'
+import { compileCatalog, loadProject } from '@steward/engine'
 import { describe, expect, it } from 'vitest'
 
 describe('the example project', () => {

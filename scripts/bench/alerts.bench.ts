@@ -9,18 +9,14 @@ import { testBackends } from '@steward/db/testing'
 import {
   compileCatalog,
   createProject,
-  definePipeline,
-  defineProduct,
-  deleteQueueKeys,
   deployCatalog,
   NonRetryableError,
-  onFailure,
-  queueFactory,
   startRun,
   startWorker,
-  stepFailed,
-} from '@steward/pipelines'
-import { testRedisUrl } from '@steward/pipelines/testing'
+} from '@steward/engine'
+import { definePipeline, defineProduct, onFailure, stepFailed } from '@steward/pipelines'
+import { deleteQueueKeys } from '@steward/queue'
+import { testRedisUrl } from '@steward/queue/testing'
 
 // Read by name, as the engine bench does: these are bench knobs, not build inputs turbo should track.
 const setting = (name: string): string | undefined => process.env[name] || undefined
@@ -78,7 +74,7 @@ async function failureToSlack(backend: (typeof testBackends)[number]) {
   const alerts: Alerts = startAlerts({
     db: t.db,
     slack: { botToken: 'xoxb-bench', apiUrl: slack.apiUrl },
-    queues: queueFactory({ backend: { kind: 'redis', url: testRedisUrl }, prefix }),
+    queue: { backend: { kind: 'redis', url: testRedisUrl }, prefix },
   })
   worker.worker.on('completed', alerts.nudge)
   worker.worker.on('failed', alerts.nudge)
@@ -125,7 +121,7 @@ async function stormThroughput(backend: (typeof testBackends)[number]) {
   // Slack's pace (one message a second per channel) and a 5 s group window.
   const prefix = `{steward-bench-alerts-storm-${process.pid}}`
   const alerts = startAlerts({
-    queues: queueFactory({ backend: { kind: 'redis', url: testRedisUrl }, prefix }),
+    queue: { backend: { kind: 'redis', url: testRedisUrl }, prefix },
     db: t.db,
     slack: { botToken: 'xoxb-bench', apiUrl: slack.apiUrl },
     groupWindowMs: 5000,

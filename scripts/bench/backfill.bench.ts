@@ -6,15 +6,13 @@ import { createDb, migrateToLatest } from '@steward/db'
 import {
   compileCatalog,
   createProject,
-  dailyPartitions,
-  definePipeline,
-  defineProduct,
   deployCatalog,
   getBackfillProgress,
   openRuntimeQueue,
   startBackfill,
   startWorker,
-} from '@steward/pipelines'
+} from '@steward/engine'
+import { dailyPartitions, definePipeline, defineProduct } from '@steward/pipelines'
 import { createThrowawayDatabase, deleteKeys, redisProblem, redisUrl } from './engine/services.ts'
 
 const int = (name: string, fallback: number) => {

@@ -2,7 +2,8 @@
 // 200 ms with 2,000 products, 1,000,000 runs and 10,000,000 usage events). Set-based SQL only
 // (INSERT … SELECT over generate_series), so it takes minutes, not hours. PostgreSQL only: the
 // embedded PGlite is for one developer's machine, not for ten million rows.
-import { createDb, migrateToLatest, redactUrl, type StewardDb } from '@steward/db'
+import { createDb, migrateToLatest, type StewardDb } from '@steward/db'
+import { redactUrl } from '@steward/kernel'
 import { rebuildRollups } from '@steward/usage'
 import { sql } from 'kysely'
 import pg from 'pg'

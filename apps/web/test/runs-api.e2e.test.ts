@@ -1,13 +1,8 @@
 import { migrateToLatest } from '@steward/db'
 import { type TestDatabase, testBackends } from '@steward/db/testing'
+import { RuntimeHarness, testProduct, testQueueBackend } from '@steward/engine/testing'
 import { definePipeline, onEvent, staticPartitions } from '@steward/pipelines'
-import {
-  RuntimeHarness,
-  testProduct,
-  testQueueBackend,
-  testQueueKinds,
-  testRedisUrl,
-} from '@steward/pipelines/testing'
+import { testQueueKinds, testRedisUrl } from '@steward/queue/testing'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { z } from 'zod'
 import { ensureNextBuild, type NextServer, startNextServer } from './support/next-app.ts'

@@ -37,7 +37,7 @@ describe.each(alertTestBackends)('alerts in Slack on $name', ({ db: backend, que
       runPollMs: 50,
       // Long: these tests prove the nudge → job → next job path; the sweep has its own test.
       sweepMs: 60_000,
-      queues,
+      queue: queues.location,
     })
     return alerts
   }

@@ -2,7 +2,6 @@
 
 // Slack delivery.
 export {
-  type AlertQueues,
   type DeliveryJobData,
   deliveryJobId,
   deliveryQueueName,

@@ -36,11 +36,11 @@ export interface Alerts {
  * The evaluator and the Slack delivery worker in this process, as `steward dev` and `steward worker`
  * run them. Evaluation reads SQL behind a durable cursor, so a nudge only makes it sooner: nothing
  * is missed when a nudge is lost or the process restarts. Delivery runs on the BullMQ queue
- * `alert-delivery` next to the engine's (same backend and prefix, `queues`), any number of
+ * `alert-delivery` next to the engine's (same backend and prefix, `queue`), any number of
  * processes sharing it.
  *
  * @example
- * const alerts = startAlerts({ db, slack: { botToken, apiUrl }, queues: queueFactory({ backend, prefix }) })
+ * const alerts = startAlerts({ db, slack: { botToken, apiUrl }, queue: { backend, prefix } })
  * worker.worker.on('completed', alerts.nudge).on('failed', alerts.nudge)
  */
 export function startAlerts(options: StartAlertsOptions): Alerts {

@@ -3,7 +3,7 @@
  * The CLI itself starts at main.ts.
  */
 
+export { type PingResult, pingRedis } from '@steward/queue'
 export { assertPortFree } from './net/port-free.ts'
 export { waitForHttp } from './net/wait-for-http.ts'
 export { type EnsuredRedis, type EnsureRedisOptions, ensureRedis } from './redis/ensure-redis.ts'
-export { type PingResult, pingRedis } from './redis/ping-redis.ts'

@@ -2,8 +2,8 @@ import { existsSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { pingRedis } from '@steward/queue'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { pingRedis } from '../src/redis/ping-redis.ts'
 import {
   freePort,
   type RunningSteward,
@@ -13,7 +13,7 @@ import {
 } from './support/steward-process.ts'
 
 const basicProject = fileURLToPath(
-  new URL('../../pipelines/src/loader/fixtures/basic/steward.config.ts', import.meta.url),
+  new URL('../../engine/src/loader/fixtures/basic/steward.config.ts', import.meta.url),
 )
 
 describe('steward dev --no-web', () => {

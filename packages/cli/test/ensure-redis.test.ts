@@ -1,9 +1,9 @@
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises'
 import { createServer, type Server } from 'node:net'
 import { join } from 'node:path'
+import { pingRedis } from '@steward/queue'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { ensureRedis } from '../src/redis/ensure-redis.ts'
-import { pingRedis } from '../src/redis/ping-redis.ts'
 import { freePort, tempHome } from './support/steward-process.ts'
 
 const isRoot = process.getuid?.() === 0

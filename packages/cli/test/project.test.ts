@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { clearTestQueue, lines, runSteward, stackLine, startSteward } from './support/steward-process.ts'
 
-const fixtures = fileURLToPath(new URL('../../pipelines/src/loader/fixtures/', import.meta.url))
+const fixtures = fileURLToPath(new URL('../../engine/src/loader/fixtures/', import.meta.url))
 const basic = join(fixtures, 'basic', 'steward.config.ts')
 const broken = join(fixtures, 'broken', 'steward.config.ts')
 

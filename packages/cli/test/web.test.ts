@@ -1,6 +1,6 @@
+import { pingRedis } from '@steward/queue'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { assertPortFree } from '../src/net/port-free.ts'
-import { pingRedis } from '../src/redis/ping-redis.ts'
 import { freePort, lines, type RunningSteward, startSteward, tempHome } from './support/steward-process.ts'
 
 // The whole of `steward dev`: the real web app (next dev in apps/web) against the embedded database.

@@ -1,6 +1,6 @@
-import { isStewardError } from '@steward/kernel'
+import { isStewardError, redactUrl } from '@steward/kernel'
 import { describe, expect, it } from 'vitest'
-import { parseDatabaseUrl, redactUrl } from './database-url.ts'
+import { parseDatabaseUrl } from './database-url.ts'
 
 function errorOf(fn: () => unknown): Error & { code?: string } {
   try {

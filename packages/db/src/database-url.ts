@@ -1,4 +1,4 @@
-import { StewardError } from '@steward/kernel'
+import { redactUrl, StewardError } from '@steward/kernel'
 
 /** Where Steward's SQL lives: a PostgreSQL server, or the embedded PGlite in a folder. */
 export type DatabaseTarget = { kind: 'postgres'; url: string } | { kind: 'embedded'; dataDir: string }
@@ -36,16 +36,4 @@ export function parseDatabaseUrl(
     throw new StewardError('DATABASE_URL_INVALID', `${setting} has an invalid port: ${hint}`)
   }
   return { kind: 'postgres', url }
-}
-
-/** The URL with its password replaced, fit for logs and error messages. */
-export function redactUrl(url: string): string {
-  try {
-    const parsed = new URL(url)
-    if (parsed.password !== '') parsed.password = '***'
-    return parsed.toString()
-  } catch {
-    // Not a URL: show its shape only, since a mangled URL may still hold a password.
-    return url.replace(/\/\/[^@/]*@/, '//***@')
-  }
 }

@@ -1,5 +1,5 @@
 export { type CreateDbOptions, createDb, type StewardDb } from './create-db.ts'
-export { type DatabaseTarget, parseDatabaseUrl, redactUrl } from './database-url.ts'
+export { type DatabaseTarget, parseDatabaseUrl } from './database-url.ts'
 export { type EmbeddedServer, findRunningServer, openEmbeddedPostgres } from './embedded/embedded-postgres.ts'
 export type { DbErrorCode } from './errors.ts'
 export { type MigrationReport, migrateToLatest } from './migrate.ts'

@@ -1,5 +1,9 @@
+/**
+ * The SDK that definitions import: products, pipelines, steps, config, alert rules, partitions and
+ * validation, as inert typed data. It loads no engine: importing it pulls the kernel, zod and a
+ * cron parser, never a queue, a database driver or the web (a test holds it to that).
+ */
 import type { DurationErrorCode } from '@steward/kernel'
-import type { LoaderErrorCode } from './loader/load-project.ts'
 import type { ValidationErrorCode } from './validation/definition-error.ts'
 
 export { type Duration, type DurationUnit, parseDuration } from '@steward/kernel'
@@ -68,20 +72,6 @@ export {
   type Trigger,
   type UpstreamTrigger,
 } from './definitions/triggers.ts'
-// Deploy: the catalog in SQL.
-export type { Catalog, CatalogPipeline, CatalogProduct, CatalogStep, TriggerSpec } from './deploy/catalog.ts'
-export { compileCatalog, stepDefaults } from './deploy/compile-catalog.ts'
-export {
-  type DeployChanges,
-  type DeployOptions,
-  type DeployResult,
-  deployCatalog,
-  type ScheduleSpec,
-} from './deploy/deploy-catalog.ts'
-// Loading a project from its files.
-export { type CreateProjectOptions, createProject } from './loader/create-project.ts'
-export { loadProject } from './loader/load-project.ts'
-export type { LoadedPipeline, LoadedProduct, Project } from './loader/project.ts'
 // Partitions: windows and keys, mapping across pipelines.
 export type {
   Partition,
@@ -93,8 +83,15 @@ export type {
   TimeUnit,
   Weekday,
 } from './partitions/partition-scheme.ts'
-export { mapPartition, partitionOf, partitionsBetween, scheduledPartitions } from './partitions/partitions.ts'
-// Alert rules (the alerts package's builders), so definition files import everything from one place.
+export {
+  mapPartition,
+  partitionOf,
+  partitionsBetween,
+  recentPartitions,
+  scheduledPartitions,
+} from './partitions/partitions.ts'
+export { keyExamples as partitionKeyExamples, latestCompletePartition } from './partitions/time-partitions.ts'
+// Alert rules: data the alerts package evaluates; their readers use `@steward/pipelines/rules`.
 export {
   budget,
   cost,
@@ -108,6 +105,7 @@ export {
   usageDrop,
   volume,
 } from './rules/index.ts'
+export type * from './rules/rule-types.ts'
 // Validation: every problem, with file, definition and field.
 export { paramsJsonSchema } from './validation/check-params.ts'
 export { cronProblem, timeZoneProblem } from './validation/check-schedule.ts'
@@ -121,59 +119,4 @@ export {
 } from './validation/validate-project.ts'
 
 /** Every code a `StewardError` thrown by this package can carry. */
-export type PipelinesErrorCode = DurationErrorCode | LoaderErrorCode | ValidationErrorCode
-
-// Runtime: runs, the worker, the reconciler and schedules (BullMQ lives only in ./runtime).
-export { type BackfillProgress, getBackfillProgress } from './runtime/backfill-progress.ts'
-export { cancelBackfill } from './runtime/cancel-backfill.ts'
-export { type CancelledRun, cancelRun } from './runtime/cancel-run.ts'
-export {
-  type CreateBackfillInput,
-  type CreatedBackfill,
-  createBackfill,
-  startBackfill,
-} from './runtime/create-backfill.ts'
-export {
-  type CreatedRun,
-  type CreateRunInput,
-  createRun,
-  createRunIn,
-  startRun,
-} from './runtime/create-run.ts'
-export { deleteQueueKeys, loseQueuedJobs } from './runtime/delete-queue-keys.ts'
-export { type EmitEventInput, type EmittedEvent, emitEvent } from './runtime/emit-event.ts'
-export {
-  errorInfo,
-  type FailureCode,
-  isNonRetryable,
-  NonRetryableError,
-  type RuntimeErrorCode,
-} from './runtime/errors.ts'
-export { getRunSnapshot, type RunSnapshot, type WaitOptions, waitForRun } from './runtime/follow-run.ts'
-export { checkParams, checkParamsAgainstJsonSchema, type ParamsCheck } from './runtime/params.ts'
-export { findMissingPartitions, type MissingPartition } from './runtime/partition-freshness.ts'
-export { getPartitionStatuses, type PartitionStatus } from './runtime/partition-status.ts'
-export {
-  describeQueueBackend,
-  type QueueBackend,
-  type QueueBackendKind,
-  queueSchema,
-} from './runtime/queue-backend.ts'
-export { type QueueFactory, queueFactory } from './runtime/queue-factory.ts'
-export {
-  defaultQueueName,
-  defaultQueuePrefix,
-  enqueueSteps,
-  openRuntimeQueue,
-  type QueueSettings,
-  type RuntimeJobData,
-  type RuntimeQueue,
-  type ScheduledRunJobData,
-  type StepJobData,
-  type StepToEnqueue,
-  stepJobId,
-} from './runtime/queues.ts'
-export { type ReconcileOptions, type ReconcileReport, reconcile } from './runtime/reconciler.ts'
-export { type SyncedSchedules, scheduleId, syncSchedules } from './runtime/sync-schedules.ts'
-export { type InboxWatcher, type InboxWatcherOptions, watchInboxes } from './runtime/watch-inboxes.ts'
-export { type RuntimeWorker, type StartWorkerOptions, startWorker } from './runtime/worker.ts'
+export type PipelinesErrorCode = DurationErrorCode | ValidationErrorCode

@@ -1,7 +1,7 @@
 // The machine's Redis and PostgreSQL, and cleaning up after the benchmark on both.
 import { randomBytes } from 'node:crypto'
 import { testPostgresUrl } from '@steward/db/testing'
-import { deleteQueueKeys } from '@steward/pipelines'
+import { deleteQueueKeys } from '@steward/queue'
 import { Redis } from 'ioredis'
 import pg from 'pg'
 

@@ -5,19 +5,16 @@ import { type TestDatabase, testBackends } from '@steward/db/testing'
 import {
   compileCatalog,
   createProject,
-  definePipeline,
-  defineProduct,
   deployCatalog,
   openRuntimeQueue,
-  type QueueBackend,
   type RuntimeQueue,
   type RuntimeWorker,
-  type Step,
   startRun,
   startWorker,
-  step,
   waitForRun,
-} from '@steward/pipelines'
+} from '@steward/engine'
+import { definePipeline, defineProduct, type Step, step } from '@steward/pipelines'
+import type { QueueBackend } from '@steward/queue'
 import type { Probe } from './probe.ts'
 import { redisUrl } from './services.ts'
 import { chainLength, type Engine, fanWidth } from './workloads.ts'

@@ -1,14 +1,6 @@
-import {
-  compileCatalog,
-  createProject,
-  dailyPartitions,
-  definePipeline,
-  defineProduct,
-  deployCatalog,
-  manual,
-  NonRetryableError,
-} from '@steward/pipelines'
-import type { RuntimeHarness } from '@steward/pipelines/testing'
+import { compileCatalog, createProject, deployCatalog, NonRetryableError } from '@steward/engine'
+import type { RuntimeHarness } from '@steward/engine/testing'
+import { dailyPartitions, definePipeline, defineProduct, manual } from '@steward/pipelines'
 import { z } from 'zod'
 
 /**

@@ -1,5 +1,3 @@
-import type { Processor, Queue, Worker } from 'bullmq'
-
 /**
  * The BullMQ queue that drains the outbox. A job means "deliver the next notification(s) of
  * channel X": one job per channel at most (its id is the channel's), delayed until the channel's
@@ -12,20 +10,6 @@ export const deliveryJobName = 'deliver'
 
 export interface DeliveryJobData {
   destination: string
-}
-
-/**
- * Opens BullMQ queues and workers on the engine's backend and prefix (Redis, or BullMQ's PostgreSQL
- * backend): `queueFactory(target)` from `@steward/pipelines` in the CLI, which this package cannot
- * import (pipelines depends on alerts).
- */
-export interface AlertQueues {
-  openQueue(name: string): Queue<DeliveryJobData, unknown, string>
-  openWorker(
-    name: string,
-    processor: Processor<DeliveryJobData, unknown, string>,
-    options: { concurrency: number },
-  ): Worker<DeliveryJobData, unknown, string>
 }
 
 /**

@@ -1,12 +1,11 @@
 import { randomBytes } from 'node:crypto'
 import { hostname } from 'node:os'
-import { DelayedError, type Job } from 'bullmq'
+import { DelayedError, type Job, type QueueBackend, queueFactory } from '@steward/queue'
 import type { Db } from '../incidents/outbox.ts'
 import type { SlackTransport } from '../slack/slack-transport.ts'
 import { channelsWithWork, channelWork, leaseChannel, type Release, releaseChannel } from './channel-lease.ts'
 import { type DeliveryOutcome, type DeliverySettings, deliverNext } from './deliver-next.ts'
 import {
-  type AlertQueues,
   type DeliveryJobData,
   deliveryJobId,
   deliveryJobName,
@@ -17,8 +16,11 @@ import {
 export interface DeliveryOptions {
   db: Db
   transport: SlackTransport
-  /** The engine's queue backend and prefix: `queueFactory(target)` from `@steward/pipelines`. */
-  queues: AlertQueues
+  /**
+   * Where the delivery queue lives: the engine's backend and prefix (STEWARD_QUEUE,
+   * STEWARD_QUEUE_PREFIX), so its keys or its schema sit beside the engine's.
+   */
+  queue: { backend: QueueBackend; prefix?: string | undefined }
   paceMs?: number
   groupWindowMs?: number
   backoff?: { baseMs?: number; maxMs?: number }
@@ -69,7 +71,8 @@ export function startDelivery(options: DeliveryOptions): Delivery {
   }
   const leaseMs = options.leaseMs ?? 30_000
   const onError = options.onError ?? (() => {})
-  const queue = options.queues.openQueue(deliveryQueueName)
+  const queues = queueFactory(options.queue)
+  const queue = queues.openQueue<DeliveryJobData>(deliveryQueueName)
   queue.on('error', onError)
 
   // The delay a job waits for `at`, on the queue's clock (Date.now), from a `now` that tests may move.
@@ -159,7 +162,7 @@ export function startDelivery(options: DeliveryOptions): Delivery {
     if (left) await later(job, token, dueAt(left))
   }
 
-  const worker = options.queues.openWorker(deliveryQueueName, processor, {
+  const worker = queues.openWorker<DeliveryJobData>(deliveryQueueName, processor, {
     concurrency: options.concurrency ?? 8,
   })
   worker.on('error', onError)

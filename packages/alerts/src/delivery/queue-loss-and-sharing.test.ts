@@ -39,7 +39,7 @@ describe.each(alertTestBackends)('the delivery queue on $name', ({ db: backend, 
     const delivery = startDelivery({
       db: t.db,
       transport: webApiTransport({ token: 'xoxb-test', apiUrl: slack.apiUrl }),
-      queues,
+      queue: queues.location,
       paceMs,
       groupWindowMs: 0,
       backoff: { baseMs: 100, maxMs: 400 },

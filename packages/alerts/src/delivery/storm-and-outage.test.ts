@@ -45,7 +45,7 @@ describe.each(alertTestBackends)('Slack delivery under load on $name', ({ db: ba
       runPollMs: 50,
       // Long: these tests prove the nudge → job → next job path; the sweep has its own test.
       sweepMs: 60_000,
-      queues,
+      queue: queues.location,
     })
     return alerts
   }

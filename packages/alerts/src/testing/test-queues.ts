@@ -1,20 +1,15 @@
 import { randomBytes } from 'node:crypto'
-import type { Database } from '@steward/db'
 import { type TestBackend, testBackends } from '@steward/db/testing'
-import { createPostgresBackend, type Processor, Queue, quoteSchemaName, Worker, withBackend } from 'bullmq'
-import { Redis } from 'ioredis'
-import { type Kysely, sql } from 'kysely'
-import type { AlertQueues, DeliveryJobData } from '../delivery/delivery-queue.ts'
-
-/** Tests only: the machine's Redis, as the engine's suites use it. */
-export const testRedisUrl = process.env.STEWARD_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379'
-
-export type TestQueueKind = 'redis' | 'postgres'
-
-/** Both queue backends, unless STEWARD_TEST_QUEUE names one (as the engine's suites). */
-export const testQueueKinds: TestQueueKind[] = (['redis', 'postgres'] as const).filter(
-  (kind) => !process.env.STEWARD_TEST_QUEUE || process.env.STEWARD_TEST_QUEUE === kind,
-)
+import {
+  deleteQueueKeys,
+  loseQueuedJobs,
+  type QueueBackend,
+  type QueueFactory,
+  queueFactory,
+  type StewardQueue,
+} from '@steward/queue'
+import { type TestQueueKind, testQueueKinds, testRedisUrl } from '@steward/queue/testing'
+import type { DeliveryJobData } from '../delivery/delivery-queue.ts'
 
 /** Every test database × every queue backend: `describe.each(alertTestBackends)`. */
 export const alertTestBackends: { name: string; db: TestBackend; queue: TestQueueKind }[] =
@@ -22,83 +17,37 @@ export const alertTestBackends: { name: string; db: TestBackend; queue: TestQueu
     testQueueKinds.map((queue) => ({ name: `${db.name}, ${queue} queue`, db, queue })),
   )
 
-const postgres = withBackend(createPostgresBackend)
-
 /**
- * The delivery queue of one test, on Redis under a prefix of its own, or on BullMQ's PostgreSQL
- * backend in a schema of its own of the test's database (PostgreSQL or the embedded PGlite). The
- * same construction as `queueFactory` in `@steward/pipelines` (which this package cannot import).
+ * The delivery queue of one test: on Redis under a prefix of its own, or on BullMQ's PostgreSQL
+ * backend in the schema of that prefix in the test's database (PostgreSQL or the embedded PGlite).
+ * Built as production builds it (`queueFactory`), so the tests run the code that ships.
  */
-export class TestQueues implements AlertQueues {
+export class TestQueues {
   readonly prefix = `{steward-test-alerts-${randomBytes(4).toString('hex')}}`
-  readonly schema = `steward_test_alerts_${randomBytes(4).toString('hex')}_queue`
+  readonly backend: QueueBackend
+  private readonly factory: QueueFactory
 
-  constructor(
-    readonly kind: TestQueueKind,
-    readonly database: { url: string; db: Kysely<Database> },
-  ) {}
-
-  openQueue(name: string): Queue<DeliveryJobData, unknown, string> {
-    if (this.kind === 'redis')
-      return new Queue(name, { connection: { url: testRedisUrl }, prefix: this.prefix })
-    return new postgres.Queue<DeliveryJobData, unknown, string>(name, {
-      connection: this.connection(4),
-    }) as unknown as Queue<DeliveryJobData, unknown, string>
+  constructor(kind: TestQueueKind, database: { url: string }) {
+    this.backend = kind === 'redis' ? { kind, url: testRedisUrl } : { kind, url: database.url }
+    this.factory = queueFactory({ backend: this.backend, prefix: this.prefix })
   }
 
-  openWorker(
-    name: string,
-    processor: Processor<DeliveryJobData, unknown, string>,
-    options: { concurrency: number },
-  ): Worker<DeliveryJobData, unknown, string> {
-    if (this.kind === 'redis') {
-      return new Worker(name, processor, {
-        connection: { url: testRedisUrl, maxRetriesPerRequest: null },
-        prefix: this.prefix,
-        concurrency: options.concurrency,
-      })
-    }
-    return new postgres.Worker<DeliveryJobData, unknown, string>(name, processor, {
-      connection: this.connection(Math.min(options.concurrency + 2, 20)),
-      concurrency: options.concurrency,
-    }) as unknown as Worker<DeliveryJobData, unknown, string>
+  /** What `startAlerts` and `startDelivery` take as `queue`. */
+  get location(): { backend: QueueBackend; prefix: string } {
+    return { backend: this.backend, prefix: this.prefix }
   }
 
-  /**
-   * Throws every job away at once, as a FLUSHALL does (Redis: the prefix's keys, in one script, so
-   * that no job moving between its keys while they are deleted survives; PostgreSQL: the job rows).
-   */
-  async loseJobs(): Promise<number> {
-    if (this.kind === 'redis') return deleteKeysAtOnce(this.prefix)
-    const deleted = await sql`delete from ${sql.raw(quoteSchemaName(this.schema))}.job`.execute(
-      this.database.db,
-    )
-    return Number(deleted.numAffectedRows ?? 0)
+  /** The delivery queue itself, for a test to inspect its jobs. */
+  openQueue(name: string): StewardQueue<DeliveryJobData> {
+    return this.factory.openQueue<DeliveryJobData>(name)
+  }
+
+  /** Throws every job away at once, as a FLUSHALL does (Redis: one script; PostgreSQL: the job rows). */
+  loseJobs(): Promise<number> {
+    return loseQueuedJobs(this.backend, this.prefix)
   }
 
   async dispose(): Promise<void> {
-    if (this.kind === 'redis') await deleteKeysAtOnce(this.prefix)
-    else
-      await sql`drop schema if exists ${sql.raw(quoteSchemaName(this.schema))} cascade`.execute(
-        this.database.db,
-      )
-  }
-
-  private connection(max: number) {
-    return { connectionString: this.database.url, schema: this.schema, migrate: true, max }
-  }
-}
-
-/** Tests only: KEYS inside a script blocks Redis while it runs, which is the point here. */
-async function deleteKeysAtOnce(prefix: string): Promise<number> {
-  const redis = new Redis(testRedisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 })
-  try {
-    await redis.connect()
-    const script = `local n = 0
-      for _, key in ipairs(redis.call('KEYS', ARGV[1])) do n = n + redis.call('DEL', key) end
-      return n`
-    return Number(await redis.eval(script, 0, `${prefix}*`))
-  } finally {
-    redis.disconnect()
+    await deleteQueueKeys(this.backend, this.prefix)
   }
 }

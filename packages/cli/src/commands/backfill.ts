@@ -5,7 +5,7 @@ import {
   getBackfillProgress,
   openRuntimeQueue,
   startBackfill,
-} from '@steward/pipelines'
+} from '@steward/engine'
 import { type Command, InvalidArgumentError } from 'commander'
 import { openDatabase } from '../database/open-database.ts'
 import { readCliSettings } from '../env.ts'

@@ -1,5 +1,5 @@
 import { userInfo } from 'node:os'
-import { openRuntimeQueue, type RunSnapshot, startRun, waitForRun } from '@steward/pipelines'
+import { openRuntimeQueue, type RunSnapshot, startRun, waitForRun } from '@steward/engine'
 import { type Command, InvalidArgumentError } from 'commander'
 import { openDatabase } from '../database/open-database.ts'
 import { readCliSettings } from '../env.ts'

@@ -1,9 +1,10 @@
 import type { Settings } from '@steward/config'
-import { redactUrl, type StewardDb } from '@steward/db'
+import type { StewardDb } from '@steward/db'
+import { redactUrl } from '@steward/kernel'
+import { pingRedis } from '@steward/queue'
 import { recordDevQueueChoice } from '../home/dev-queue-choice.ts'
 import { describeQueue, type QueueTarget } from '../project/runtime-services.ts'
 import { type EnsuredRedis, ensureRedis } from '../redis/ensure-redis.ts'
-import { pingRedis } from '../redis/ping-redis.ts'
 import { redisAddress } from '../redis/redis-url.ts'
 
 export interface DevQueue {

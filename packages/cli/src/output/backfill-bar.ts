@@ -1,4 +1,4 @@
-import type { BackfillProgress } from '@steward/pipelines'
+import type { BackfillProgress } from '@steward/engine'
 
 /**
  * One line for a backfill's progress: a bar of finished partitions, the counts by state, the rate

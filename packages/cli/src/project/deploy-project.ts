@@ -9,7 +9,7 @@ import {
   deployCatalog,
   loadProject,
   type Project,
-} from '@steward/pipelines'
+} from '@steward/engine'
 import { applyUsageCalendar, defaultUsageCalendar } from '@steward/usage'
 
 /** The config file to load: `--config`, resolved against the working directory. */

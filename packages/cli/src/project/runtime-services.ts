@@ -1,24 +1,21 @@
 import { type SlackSettings, startAlerts } from '@steward/alerts'
 import type { Settings } from '@steward/config'
-import { redactUrl, type StewardDb } from '@steward/db'
+import type { StewardDb } from '@steward/db'
 import {
-  describeQueueBackend,
   type InboxWatcher,
   openRuntimeQueue,
   type Project,
-  type QueueBackend,
-  queueFactory,
-  queueSchema,
   type RuntimeWorker,
   type ScheduleSpec,
   startWorker,
   syncSchedules,
   watchInboxes,
-} from '@steward/pipelines'
+} from '@steward/engine'
+import { redactUrl } from '@steward/kernel'
+import { describeQueueBackend, pingRedis, type QueueBackend, queueSchema } from '@steward/queue'
 import { resolveCostModel } from '@steward/usage'
 import { cliError } from '../errors.ts'
 import { withDevQueueChoice } from '../home/dev-queue-choice.ts'
-import { pingRedis } from '../redis/ping-redis.ts'
 
 /** Where the runtime's queue lives: the backend (STEWARD_QUEUE) and the prefix (STEWARD_QUEUE_PREFIX). */
 export interface QueueTarget {
@@ -129,7 +126,7 @@ export async function startProjectRuntime(
     db: db.db,
     slack: options.slack,
     // The delivery queue lives next to the engine's: same backend (STEWARD_QUEUE), same prefix.
-    queues: queueFactory(target),
+    queue: target,
     ...(options.webUrl ? { webUrl: options.webUrl } : {}),
     onError: (error) => options.log(`alerts: ${error instanceof Error ? error.message : String(error)}`),
   })

@@ -1,10 +1,10 @@
-import { redactUrl } from '@steward/db'
+import { redactUrl } from '@steward/kernel'
+import { pingRedis } from '@steward/queue'
 import { executableSearchPath, runningAsRoot } from '../env.ts'
 import { cliError } from '../errors.ts'
 import { executableDirs, findExecutable } from '../services/find-executable.ts'
 import type { ExitStatus } from '../services/supervised-process.ts'
 import { installRedisWithApt } from './install-redis.ts'
-import { pingRedis } from './ping-redis.ts'
 import { redisAddress } from './redis-url.ts'
 import { startRedisServer } from './start-redis-server.ts'
 

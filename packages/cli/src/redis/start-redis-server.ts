@@ -1,11 +1,11 @@
 import { mkdir, rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { redactUrl } from '@steward/db'
+import { redactUrl } from '@steward/kernel'
+import { pingRedis } from '@steward/queue'
 import { cliError } from '../errors.ts'
 import { tailFile } from '../output/tail-file.ts'
 import { type SupervisedProcess, startProcess } from '../services/supervised-process.ts'
-import { pingRedis } from './ping-redis.ts'
 import type { RedisAddress } from './redis-url.ts'
 
 export interface StartRedisOptions {
@@ -48,7 +48,7 @@ export async function startRedisServer(options: StartRedisOptions): Promise<Supe
   const timeoutMs = options.timeoutMs ?? 10_000
   const deadline = Date.now() + timeoutMs
   while (Date.now() < deadline && !child.hasExited()) {
-    if ((await pingRedis(options.url, 500)).ok) return child
+    if ((await pingRedis(options.url, { timeoutMs: 500 })).ok) return child
     await sleep(100)
   }
   const exitedEarly = child.hasExited()

@@ -1,6 +1,6 @@
 import type { SlackSettings } from '@steward/alerts'
 import type { StewardDb } from '@steward/db'
-import { type Project, type RuntimeQueue, type ScheduleSpec, startRun } from '@steward/pipelines'
+import { type Project, type RuntimeQueue, type ScheduleSpec, startRun } from '@steward/engine'
 import { type QueueTarget, startProjectRuntime, syncProjectSchedules } from '../project/runtime-services.ts'
 import type { Service } from './service.ts'
 

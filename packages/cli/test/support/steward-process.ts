@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { deleteQueueKeys } from '@steward/pipelines'
+import { deleteQueueKeys } from '@steward/queue'
 
 export { freePort } from '@steward/db/testing'
 

@@ -1,8 +1,8 @@
 'use server'
 
 import type { BackfillMode } from '@steward/db'
+import { cancelBackfill, startBackfill } from '@steward/engine/control'
 import { isStewardError } from '@steward/kernel'
-import { cancelBackfill, startBackfill } from '@steward/pipelines/runtime'
 import type { Route } from 'next'
 import { redirect, unstable_rethrow } from 'next/navigation'
 import { authorizeOperation } from '../auth/authorize.ts'

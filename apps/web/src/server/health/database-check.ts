@@ -1,4 +1,4 @@
-import { redactUrl } from '@steward/db'
+import { redactUrl } from '@steward/kernel'
 import { settings } from '../../env.ts'
 import { getDb } from '../db.ts'
 import type { HealthCheck } from './health-check.ts'

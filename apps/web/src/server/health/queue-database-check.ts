@@ -1,4 +1,4 @@
-import { queueSchema } from '@steward/pipelines/runtime'
+import { queueSchema } from '@steward/queue'
 import { settings } from '../../env.ts'
 import { getDb } from '../db.ts'
 import type { HealthCheck } from './health-check.ts'

@@ -1,5 +1,5 @@
-import { redactUrl } from '@steward/db'
-import { Redis } from 'ioredis'
+import { redactUrl } from '@steward/kernel'
+import { type PingResult, pingRedis } from '@steward/queue'
 import { settings } from '../../env.ts'
 import type { HealthCheck } from './health-check.ts'
 
@@ -13,42 +13,16 @@ export const redisCheck: HealthCheck = {
   target: () => redactUrl(settings().redisUrl),
   async run(signal) {
     const url = settings().redisUrl
-    const where = redactUrl(url)
-    const redis = new Redis(url, {
-      lazyConnect: true,
-      connectTimeout: 1500,
-      // Fail at once instead of queueing commands and reconnecting in the background.
-      maxRetriesPerRequest: 0,
-      enableOfflineQueue: false,
-      retryStrategy: () => null,
-    })
-    // ioredis rejects `connect()` with a bare "Connection is closed."; the socket's own error
-    // (ECONNREFUSED, ENOTFOUND…) arrives on this event first and says what happened.
-    let socketError: Error | undefined
-    redis.on('error', (error: Error) => {
-      socketError ??= error
-    })
-    const abort = () => redis.disconnect()
-    signal.addEventListener('abort', abort, { once: true })
-    try {
-      await redis.connect()
-      const reply = await redis.ping()
-      if (reply !== 'PONG') throw new Error(`unexpected reply to PING from ${where}: ${reply}`)
-    } catch (error) {
-      throw new Error(describeRedisError(socketError ?? error, where))
-    } finally {
-      signal.removeEventListener('abort', abort)
-      redis.disconnect()
-    }
+    const ping = await pingRedis(url, { timeoutMs: 1500, signal })
+    if (!ping.ok) throw new Error(describeRedisError(ping, redactUrl(url)))
   },
 }
 
-function describeRedisError(error: unknown, where: string): string {
-  const code = (error as NodeJS.ErrnoException)?.code
-  const message = error instanceof Error ? error.message : String(error)
+function describeRedisError(failure: Extract<PingResult, { ok: false }>, where: string): string {
+  const { code, reason } = failure
   if (code === 'ECONNREFUSED') return `connection refused at ${where}`
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return `unknown host in ${where}`
-  if (code === 'ETIMEDOUT' || /timeout/i.test(message)) return `timed out connecting to ${where}`
-  if (/NOAUTH|WRONGPASS|invalid password/i.test(message)) return `authentication failed at ${where}`
-  return `${message} (${where})`
+  if (code === 'ETIMEDOUT' || /timeout/i.test(reason)) return `timed out connecting to ${where}`
+  if (/NOAUTH|WRONGPASS|invalid password/i.test(reason)) return `authentication failed at ${where}`
+  return `${reason} (${where})`
 }

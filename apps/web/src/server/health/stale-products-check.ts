@@ -1,4 +1,4 @@
-import { findMissingPartitions } from '@steward/pipelines/runtime'
+import { findMissingPartitions } from '@steward/engine/control'
 import { humaniseDuration } from '../../lib/format.ts'
 import { getDb } from '../db.ts'
 import type { Db } from '../read-database.ts'

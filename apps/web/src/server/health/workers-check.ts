@@ -1,5 +1,5 @@
-import { redactUrl } from '@steward/db'
-import { dbNowPlus, runningAttempts } from '@steward/pipelines/runtime'
+import { dbNowPlus, runningAttempts } from '@steward/engine/control'
+import { redactUrl } from '@steward/kernel'
 import { settings } from '../../env.ts'
 import { getDb } from '../db.ts'
 import type { Db } from '../read-database.ts'

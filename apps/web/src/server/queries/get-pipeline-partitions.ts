@@ -1,5 +1,6 @@
 import type { BackfillMode, BackfillStatus, PartitionSpec, RunStatus } from '@steward/db'
-import { getPartitionStatuses, recentPartitions } from '@steward/pipelines/runtime'
+import { getPartitionStatuses } from '@steward/engine/control'
+import { recentPartitions } from '@steward/pipelines'
 import type { Db } from '../read-database.ts'
 
 /** One square of the partition grid: the partition's latest run, or `missing` when none ever ran. */

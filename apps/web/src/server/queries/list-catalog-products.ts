@@ -1,5 +1,5 @@
 import type { OwnerRef } from '@steward/db'
-import { findMissingPartitions } from '@steward/pipelines/runtime'
+import { findMissingPartitions } from '@steward/engine/control'
 import { productUsageList } from '@steward/usage'
 import { sql } from 'kysely'
 import type { ProductStatus } from '../../lib/catalog-query.ts'

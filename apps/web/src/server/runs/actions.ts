@@ -1,7 +1,7 @@
 'use server'
 
+import { cancelRun, createRun, enqueueSteps, retryRun } from '@steward/engine/control'
 import { isStewardError } from '@steward/kernel'
-import { cancelRun, createRun, enqueueSteps, retryRun } from '@steward/pipelines/runtime'
 import type { Route } from 'next'
 import { redirect, unstable_rethrow } from 'next/navigation'
 import { paramFields, parseParams } from '../../lib/params-form.ts'

@@ -1,4 +1,5 @@
-import { openRuntimeQueue, type QueueBackend, type RuntimeQueue } from '@steward/pipelines/runtime'
+import { openRuntimeQueue, type RuntimeQueue } from '@steward/engine/control'
+import type { QueueBackend } from '@steward/queue'
 import { settings } from '../../env.ts'
 import { getDb } from '../db.ts'
 

@@ -1,4 +1,4 @@
-import { partitionKeyExamples } from '@steward/pipelines/runtime'
+import { partitionKeyExamples } from '@steward/pipelines'
 import type { Metadata, Route } from 'next'
 import Link from 'next/link'
 import { notFound } from 'next/navigation'

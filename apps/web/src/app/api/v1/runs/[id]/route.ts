@@ -1,4 +1,4 @@
-import { getRunSnapshot } from '@steward/pipelines/runtime'
+import { getRunSnapshot } from '@steward/engine/control'
 import { apiError, apiErrorFrom } from '../../../../../server/api/api-error.ts'
 import { authorizeApi } from '../../../../../server/api/authorize-api.ts'
 import { getDb } from '../../../../../server/db.ts'

@@ -1,5 +1,5 @@
 import type { BackfillMode } from '@steward/db'
-import { startBackfill } from '@steward/pipelines/runtime'
+import { startBackfill } from '@steward/engine/control'
 import { apiError, apiErrorFrom } from '../../../../../../server/api/api-error.ts'
 import { authorizeApi } from '../../../../../../server/api/authorize-api.ts'
 import { readJsonBody } from '../../../../../../server/api/read-json-body.ts'

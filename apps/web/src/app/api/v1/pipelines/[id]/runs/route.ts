@@ -1,4 +1,4 @@
-import { startRun } from '@steward/pipelines/runtime'
+import { startRun } from '@steward/engine/control'
 import { apiError, apiErrorFrom } from '../../../../../../server/api/api-error.ts'
 import { authorizeApi } from '../../../../../../server/api/authorize-api.ts'
 import { paramsOf, readJsonBody } from '../../../../../../server/api/read-json-body.ts'

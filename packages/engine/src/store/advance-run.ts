@@ -1,0 +1,154 @@
+import type { ErrorInfo, Run, RunStatus } from '@steward/db'
+import { json } from '@steward/db'
+import { sql } from 'kysely'
+import type { StepToEnqueue } from '../queue/runtime-queue.ts'
+import { admitWaitingRuns } from '../runs/admit-runs.ts'
+import { createDownstreamRuns } from '../triggers/upstream-triggers.ts'
+import type { Db } from './db.ts'
+
+export interface Advance {
+  /** Steps newly marked `queued` (this run's, admitted runs', downstream runs'): enqueue after commit. */
+  enqueue: StepToEnqueue[]
+  /** The run's status after this call. */
+  status: RunStatus
+}
+
+/**
+ * Where a run moves from step to step. Called under the run's lock (`lockRun`) after any step run
+ * changed, in the same transaction. In order:
+ * - the run already ended (a step still running when a sibling failed, finishing late): only keep
+ *   `runs.cost_usd` equal to the sum of its cost entries, and `draining` until no step runs;
+ * - cancel requested: pending and queued steps become `cancelled`; the run ends `cancelled` once
+ *   nothing runs;
+ * - a step failed for good: pending and queued steps become `skipped` and the run fails at once
+ *   (steps still running see their signal abort and end `cancelled`);
+ * - otherwise pending steps whose `needs` all succeeded become `queued`; when every step has
+ *   succeeded the run succeeds and its downstream runs are created.
+ * A run that ends stores its cost (and `draining`) and frees its slot for the next waiting run of its
+ * pipeline.
+ */
+export async function advanceRun(trx: Db, run: Run): Promise<Advance> {
+  if (run.status === 'succeeded' || run.status === 'failed' || run.status === 'cancelled') {
+    await refreshEndedRun(trx, run.id)
+    return { enqueue: [], status: run.status }
+  }
+  const steps = await trx
+    .selectFrom('step_runs')
+    .select(['id', 'step_id', 'status', 'needs', 'attempt_count', 'error'])
+    .where('run_id', '=', run.id)
+    .execute()
+  const running = steps.filter((step) => step.status === 'running')
+
+  if (run.cancel_requested_at !== null) {
+    await closeOpenSteps(trx, run.id, 'cancelled')
+    // Claims do not lock the run: count running steps after the queued ones were closed, so a claim
+    // that won the race against the close is waited for.
+    if (running.length > 0 || (await countRunning(trx, run.id)) > 0)
+      return { enqueue: [], status: run.status }
+    return finishRun(trx, run, 'cancelled', { message: 'the run was cancelled', code: 'CANCELLED' })
+  }
+
+  const failed = steps.find((step) => step.status === 'failed')
+  if (failed) {
+    await closeOpenSteps(trx, run.id, 'skipped')
+    const cause = failed.error ?? { message: 'failed' }
+    const error: ErrorInfo = { message: `step ${failed.step_id} failed: ${cause.message}` }
+    if (cause.code !== undefined) error.code = cause.code
+    return finishRun(trx, run, 'failed', error)
+  }
+
+  const succeeded = new Set(steps.filter((step) => step.status === 'succeeded').map((step) => step.step_id))
+  const ready = steps.filter(
+    (step) => step.status === 'pending' && step.needs.every((need) => succeeded.has(need)),
+  )
+  const enqueue: StepToEnqueue[] = []
+  if (ready.length > 0) {
+    await trx
+      .updateTable('step_runs')
+      .set((eb) => ({ status: 'queued', queued_at: eb.fn('now') }))
+      .where(
+        'id',
+        'in',
+        ready.map((step) => step.id),
+      )
+      .execute()
+    for (const step of ready) {
+      enqueue.push({
+        runId: run.id,
+        stepRunId: step.id,
+        stepId: step.step_id,
+        pipelineId: run.pipeline_id,
+        attempt: step.attempt_count + 1,
+        delayMs: 0,
+      })
+    }
+  }
+  if (steps.length > 0 && succeeded.size === steps.length) {
+    const finished = await finishRun(trx, run, 'succeeded', null)
+    return { enqueue: [...enqueue, ...finished.enqueue], status: finished.status }
+  }
+  return { enqueue, status: run.status }
+}
+
+async function closeOpenSteps(trx: Db, runId: string, status: 'cancelled' | 'skipped'): Promise<void> {
+  await trx
+    .updateTable('step_runs')
+    .set((eb) => ({ status, finished_at: eb.fn('now') }))
+    .where('run_id', '=', runId)
+    .where('status', 'in', ['pending', 'queued'])
+    .execute()
+}
+
+async function countRunning(trx: Db, runId: string): Promise<number> {
+  const row = await trx
+    .selectFrom('step_runs')
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .where('run_id', '=', runId)
+    .where('status', '=', 'running')
+    .executeTakeFirstOrThrow()
+  return Number(row.n)
+}
+
+async function finishRun(trx: Db, run: Run, status: RunStatus, error: ErrorInfo | null): Promise<Advance> {
+  await trx
+    .updateTable('runs')
+    .set((eb) => ({
+      status,
+      error: error === null ? null : json(error),
+      finished_at: eb.fn('now'),
+      started_at: eb.fn.coalesce('started_at', eb.fn<Date>('now')),
+    }))
+    .where('id', '=', run.id)
+    .execute()
+  return { enqueue: await afterRunEnded(trx, run, status), status }
+}
+
+/**
+ * What follows a run's end, in the transaction that ended it: store its cost, admit the waiting runs
+ * of its pipeline into the freed slot and, on success, create its downstream runs.
+ */
+async function afterRunEnded(trx: Db, run: Run, status: RunStatus): Promise<StepToEnqueue[]> {
+  await refreshEndedRun(trx, run.id)
+  const enqueue = await admitWaitingRuns(trx, run.pipeline_id)
+  if (status === 'succeeded') enqueue.push(...(await createDownstreamRuns(trx, run)))
+  return enqueue
+}
+
+/**
+ * What an ended run keeps up to date while its last steps stop: `runs.cost_usd`, the sum of its cost
+ * entries (compute and reported), and `draining`, whether a step still runs (a run that failed while
+ * siblings ran), which keeps those steps' heartbeats in the reconciler's sight.
+ */
+async function refreshEndedRun(trx: Db, runId: string): Promise<void> {
+  await trx
+    .updateTable('runs')
+    .set((eb) => ({
+      cost_usd: eb
+        .selectFrom('cost_entries')
+        .select((sub) => sub.fn.coalesce(sub.fn.sum<string>('usd'), sub.val('0')).as('total'))
+        .where('cost_entries.run_id', '=', runId),
+      draining: sql<boolean>`exists (select 1 from step_runs where run_id = ${runId} and status = 'running')`,
+    }))
+    .where('id', '=', runId)
+    .execute()
+}

@@ -1,0 +1,150 @@
+import { randomUUID } from 'node:crypto'
+import { prepared, type Run, type StepRun } from '@steward/db'
+import { sql } from 'kysely'
+import type { StepJobData } from '../queue/runtime-queue.ts'
+import type { Db } from './db.ts'
+
+export interface ClaimedAttempt {
+  run: Pick<Run, 'id' | 'pipeline_id' | 'product_id' | 'pipeline_version' | 'params' | 'partition_key'>
+  stepRun: Pick<StepRun, 'id' | 'run_id' | 'step_id' | 'attempt_count' | 'max_attempts' | 'needs'>
+  attemptId: string
+  /** Outputs of the steps this one needs, by step id. */
+  upstream: Record<string, unknown>
+}
+
+/** A claimed step run's fields, as the claiming statements return them. */
+export interface ClaimedStepRow {
+  id: string
+  run_id: string
+  step_id: string
+  attempt_count: number
+  max_attempts: number
+  needs: string[]
+}
+
+/** A claimed attempt from its run (a whole row will do) and its claimed step run. */
+export function claimedAttempt(
+  run: ClaimedAttempt['run'],
+  step: ClaimedStepRow,
+  attemptId: string,
+  upstream: Record<string, unknown>,
+): ClaimedAttempt {
+  return {
+    run: {
+      id: run.id,
+      pipeline_id: run.pipeline_id,
+      product_id: run.product_id,
+      pipeline_version: run.pipeline_version,
+      params: run.params,
+      partition_key: run.partition_key,
+    },
+    stepRun: {
+      id: step.id,
+      run_id: step.run_id,
+      step_id: step.step_id,
+      attempt_count: step.attempt_count,
+      max_attempts: step.max_attempts,
+      needs: step.needs,
+    },
+    attemptId,
+    upstream,
+  }
+}
+
+interface ClaimRow extends ClaimedStepRow {
+  attempt_id: string
+  pipeline_id: string
+  product_id: string
+  pipeline_version: number
+  partition_key: string | null
+  params: Record<string, unknown>
+  upstream: Record<string, unknown>
+}
+
+/** Takes one step run for one attempt; see `claimSteps`. */
+export async function claimStep(
+  db: Db,
+  job: StepJobData,
+  workerId: string,
+): Promise<ClaimedAttempt | undefined> {
+  return (await claimSteps(db, [job], workerId))[0]
+}
+
+/**
+ * Takes step runs for one attempt each, in ONE statement (a worker claims the jobs that reached it
+ * together as a group), answering per job, in order, `undefined` when SQL says the job is stale: the
+ * step is not `queued` (done, cancelled, skipped, already taken by another worker), is queued for a
+ * different attempt, or its run ended or is being cancelled.
+ *
+ * The conditional `update … where status = 'queued' and attempt_count = n - 1` is the claim: the row
+ * lock it takes is what makes two workers never run the same attempt, whatever BullMQ redelivers.
+ * The run row is not locked: a cancel or a failing sibling turns queued steps `cancelled`/`skipped`
+ * in its own transaction, so a claim that races it either waits on that step row and then finds it
+ * no longer queued, or commits first and its step sees the signal abort on the next heartbeat.
+ * The same statement marks the run `running`, inserts the attempts and reads the upstream outputs.
+ */
+export async function claimSteps(
+  db: Db,
+  jobs: readonly StepJobData[],
+  workerId: string,
+): Promise<(ClaimedAttempt | undefined)[]> {
+  if (jobs.length === 0) return []
+  const attemptIds = jobs.map(() => randomUUID())
+  // Bounds the update of runs to an index lookup, whatever the planner guesses of the CTEs' sizes.
+  const runIds = [...new Set(jobs.map((job) => job.runId))]
+  const { rows } = await sql<ClaimRow>`${sql.raw(prepared)}
+    with input as (
+      select * from unnest(
+        ${jobs.map((job) => job.stepRunId)}::uuid[],
+        ${jobs.map((job) => job.runId)}::uuid[],
+        ${jobs.map((job) => job.attempt)}::int[],
+        ${attemptIds}::uuid[]
+      ) as t (step_run_id, run_id, attempt, attempt_id)
+    ),
+    claimed as (
+      update step_runs s
+      set status = 'running',
+        attempt_count = s.attempt_count + 1,
+        started_at = coalesce(s.started_at, now()),
+        error = null
+      from input i
+      where s.id = i.step_run_id
+        and s.run_id = i.run_id
+        and s.status = 'queued'
+        and s.attempt_count = i.attempt - 1
+        and exists (
+          select 1 from runs r
+          where r.id = i.run_id and r.cancel_requested_at is null and r.status in ('queued', 'running')
+        )
+      returning s.id, s.run_id, s.step_id, s.attempt_count, s.max_attempts, s.needs, i.attempt_id
+    ),
+    started as (
+      update runs r
+      set status = 'running', started_at = coalesce(r.started_at, now())
+      where r.id = any (${runIds}::uuid[]) and r.id in (select run_id from claimed) and r.status = 'queued'
+      returning r.id
+    ),
+    opened as (
+      insert into attempts (id, step_run_id, run_id, number, status, worker_id, heartbeat_at)
+      select attempt_id, id, run_id, attempt_count, 'running', ${workerId}, now() from claimed
+      returning id
+    )
+    select c.*, r.pipeline_id, r.product_id, r.pipeline_version, r.params, r.partition_key,
+      (
+        select coalesce(jsonb_object_agg(u.step_id, u.output), '{}'::jsonb)
+        from step_runs u
+        where u.run_id = c.run_id and u.step_id = any (c.needs)
+      ) as upstream
+    -- Not bounded by "r.id = any (…)" as the CTEs are: a plan made while the table was small
+    -- then scanned every run and filtered it against the array (0.26 → 0.20 ms of PostgreSQL per
+    -- step at 2,000 W2 runs without it).
+    from claimed c
+    join runs r on r.id = c.run_id
+  `.execute(db)
+  const byAttempt = new Map(rows.map((row) => [row.attempt_id, row]))
+  return attemptIds.map((attemptId) => {
+    const row = byAttempt.get(attemptId)
+    if (!row) return undefined
+    return claimedAttempt({ ...row, id: row.run_id }, row, attemptId, row.upstream)
+  })
+}

@@ -1,0 +1,101 @@
+import { enqueueSteps, type RuntimeQueue, type StepJobData } from '../queue/runtime-queue.ts'
+import { type ClaimedAttempt, claimSteps } from '../store/claim-step.ts'
+import type { Db } from '../store/db.ts'
+import type { FinishAttemptInput, FinishedAttempt } from '../store/finish-attempt.ts'
+import { finishAttempts } from '../store/finish-attempts.ts'
+import { GroupCommit, groupOrEach } from './group-commit.ts'
+import type { LocalSlots } from './local-slots.ts'
+import { withTransientRetry } from './transient-retry.ts'
+
+export interface StepBatchesSettings {
+  db: Db
+  queue: RuntimeQueue
+  workerId: string
+  /** The worker's slots: steps a finish makes ready are claimed to run here within their `budget()`. */
+  slots: LocalSlots
+}
+
+/** Most jobs in one claim or finish group. */
+const maxGroup = 128
+/**
+ * Finishing groups: one in flight per shard of runs, as in classic group commit (the ends that arrive
+ * meanwhile make the next group larger). A run's ends always go to the same shard, so two groups in
+ * flight never wait for each other's run locks, and a second core has work while the first group is
+ * in the database. Claims take no run lock: two claim groups may overlap, so that a job arriving just
+ * after a group left is not held back a whole round trip behind it.
+ */
+const finishShards = 2
+const claimsInFlight = 2
+
+/**
+ * The SQL hot path of one worker, in groups (see `GroupCommit`): the claims of the jobs that reach
+ * the worker together are one statement, and their finishes one transaction, followed by one
+ * enqueue of every step that transaction marked `queued` but the ones claimed to run here next
+ * (within what the slots could take when the group started, `LocalSlots.budget`).
+ */
+export class StepBatches {
+  private readonly claims: GroupCommit<StepJobData, ClaimedAttempt | undefined>
+  private readonly finishes: GroupCommit<FinishAttemptInput, FinishedAttempt>[]
+
+  constructor(settings: StepBatchesSettings) {
+    const { db, queue, workerId, slots } = settings
+    this.claims = new GroupCommit(
+      (jobs) =>
+        groupOrEach(
+          jobs,
+          (group) => withTransientRetry(() => claimSteps(db, group, workerId)),
+          async (job) => (await withTransientRetry(() => claimSteps(db, [job], workerId)))[0],
+        ),
+      { maxGroup, maxInFlight: claimsInFlight },
+    )
+    const finishGroup = () =>
+      new GroupCommit<FinishAttemptInput, FinishedAttempt>(
+        async (inputs) => {
+          // Shared by every try of this group: what a rolled-back try claimed is not lost for long,
+          // the next group counts the slots again.
+          const claimFor = { workerId, budget: slots.budget() }
+          const answers = await groupOrEach(
+            inputs,
+            (group) => withTransientRetry(() => finishAttempts(db, group, claimFor)),
+            async (input) => {
+              const [finished] = await withTransientRetry(() => finishAttempts(db, [input], claimFor))
+              if (!finished) throw new Error(`no answer for attempt ${input.attemptId}`)
+              return finished
+            },
+          )
+          // After commit, one enqueue for the group. If Redis fails, the jobs of the group fail, but for
+          // those holding a claimed next step, which must run (nothing else would until the reconciler
+          // gives it up): SQL already holds the steps `queued`, and the reconciler enqueues them again.
+          try {
+            await enqueueSteps(
+              queue,
+              answers.flatMap((answer) => (answer.ok ? answer.value.enqueue : [])),
+            )
+          } catch (error) {
+            return answers.map((answer) =>
+              answer.ok && answer.value.next?.length ? answer : { ok: false, error },
+            )
+          }
+          return answers
+        },
+        { maxGroup, maxInFlight: 1 },
+      )
+    this.finishes = Array.from({ length: finishShards }, finishGroup)
+  }
+
+  claim(job: StepJobData): Promise<ClaimedAttempt | undefined> {
+    return this.claims.submit(job)
+  }
+
+  /** Records the attempt's end and enqueues what became ready; resolves once both are done. */
+  finish(input: FinishAttemptInput): Promise<FinishedAttempt> {
+    const shard = this.finishes[shardOf(input.runId, this.finishes.length)] ?? this.finishes[0]
+    if (!shard) throw new Error('no finishing group')
+    return shard.submit(input)
+  }
+}
+
+/** A run's shard: from the last hex digits of its uuid, which are random. */
+export function shardOf(runId: string, shards: number): number {
+  return (Number.parseInt(runId.slice(-4), 16) || 0) % shards
+}

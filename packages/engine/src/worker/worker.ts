@@ -1,0 +1,194 @@
+import { hostname } from 'node:os'
+import type { CostRates, Pipeline } from '@steward/pipelines'
+import {
+  assertNoEviction,
+  defaultQueuePrefix,
+  type Job,
+  openWorker,
+  type QueueTarget,
+  queueBackendOf,
+  type StewardWorker,
+  type WorkerSettings,
+} from '@steward/queue'
+import type { Project } from '../loader/project.ts'
+import {
+  defaultQueueName,
+  openRuntimeQueue,
+  type RuntimeJobData,
+  type RuntimeQueue,
+  type ScheduledRunJobData,
+  type StepJobData,
+  scheduledRunJobName,
+  stepJobName,
+} from '../queue/runtime-queue.ts'
+import type { Db } from '../store/db.ts'
+import { MetricLabelSets } from '../store/metric-label-sets.ts'
+import { StepSpecs } from '../store/step-specs.ts'
+import { processScheduledRunJob } from '../triggers/scheduled-run.ts'
+import { InFlight } from './in-flight.ts'
+import { LocalSlots } from './local-slots.ts'
+import { PendingWork } from './pending-work.ts'
+import { hourlyRate, processStepJob } from './process-step.ts'
+import { type ReconcileOptions, type ReconcileReport, reconcile } from './reconciler.ts'
+
+export type StartWorkerOptions = QueueTarget & WorkerOptions
+
+interface WorkerOptions {
+  db: Db
+  /** The loaded definitions: the worker runs their steps' code. */
+  project: Pick<Project, 'pipelines'>
+  /**
+   * Steps whose code this process runs at once. Default 10. A finish claims the steps it made ready
+   * for this worker (a chain's next link, a fan-out's siblings) only into free slots (see `LocalSlots`).
+   */
+  concurrency?: number
+  /** Recorded on every attempt. Default `<host>:<pid>`. */
+  workerId?: string
+  /** Prices compute time (`costRates.workerHourUsd[workerClass]`). Default `default`. */
+  workerClass?: string
+  costRates?: CostRates
+  /** Distinct label sets a metric may carry per pipeline (`defaults.metricLabelSets`). Default 100. */
+  metricLabelSets?: number
+  /** Queue key prefix (the schema on PostgreSQL) and name; tests give each their own. */
+  prefix?: string
+  queueName?: string
+  /** How often running attempts heartbeat and look for cancels. Default 1000 ms. */
+  heartbeatMs?: number
+  /** The reconciler on a timer in this process (`false`: none). Default every 10 s. */
+  reconcile?: false | (ReconcileOptions & { everyMs?: number })
+  /**
+   * BullMQ's lock on a job this worker took (`lockDuration`, renewed at half of it) and how often
+   * the worker looks for jobs whose lock expired (`stalledInterval`). A job taken by a worker that
+   * died (`kill -9`) before claiming its step in SQL stays `active` in Redis, and the reconciler
+   * leaves it alone, until the lock expires and a stall check hands it to another worker: up to
+   * both together. Defaults: BullMQ's, 30 s each.
+   */
+  jobLock?: { durationMs?: number; stalledCheckEveryMs?: number }
+  /** Errors the worker survives (a failed heartbeat, a reconcile that could not reach Redis). */
+  onError?: (error: unknown) => void
+}
+
+export interface RuntimeWorker {
+  readonly workerId: string
+  readonly worker: StewardWorker<RuntimeJobData>
+  /** The queue this worker enqueues follow-up steps on. */
+  readonly queue: RuntimeQueue
+  /** Runs the reconciler once now. */
+  reconcileNow(): Promise<ReconcileReport>
+  /**
+   * Graceful stop (SIGTERM): takes no new jobs, waits for the steps in flight to finish and be
+   * recorded, then closes every connection. Steps that outlive the process are failed by another
+   * worker's reconciler once their heartbeat stops.
+   */
+  close(): Promise<void>
+}
+
+/**
+ * Starts a worker: a BullMQ Worker on the runtime queue running steps (`step` jobs) and creating
+ * scheduled runs (`scheduled-run` jobs), with the heartbeat/cancel tick and the reconciler on
+ * timers, on Redis or on BullMQ's PostgreSQL backend. Refuses to start when Redis may evict keys
+ * (BullMQ needs `maxmemory-policy noeviction`).
+ *
+ * @example
+ * const worker = await startWorker({ db, backend: { kind: 'redis', url }, project, costRates: config.costs })
+ * process.once('SIGTERM', () => void worker.close())
+ */
+export async function startWorker(options: StartWorkerOptions): Promise<RuntimeWorker> {
+  const backend = queueBackendOf(options)
+  if (backend.kind === 'redis') await assertNoEviction(backend.url)
+  const workerId = options.workerId ?? `${hostname()}:${process.pid}`
+  const workerClass = options.workerClass ?? 'default'
+  const onError = options.onError ?? (() => {})
+  const pipelines = new Map<string, Pipeline>(
+    options.project.pipelines.map(({ definition }) => [definition.id, definition]),
+  )
+  const prefix = options.prefix ?? defaultQueuePrefix
+  const name = options.queueName ?? defaultQueueName
+  const queue = openRuntimeQueue({ backend, prefix, name })
+  const specs = new StepSpecs(options.db)
+  const inFlight = new InFlight(options.db)
+  const concurrency = options.concurrency ?? 10
+  const slots = new LocalSlots(concurrency)
+  const pending = new PendingWork()
+  const deps = {
+    db: options.db,
+    queue,
+    pipelines,
+    specs,
+    inFlight,
+    workerId,
+    workerClass,
+    hourlyUsd: hourlyRate(options.costRates, workerClass),
+    unitRates: options.costRates?.units ?? {},
+    labelSets: new MetricLabelSets(options.db, options.metricLabelSets),
+    slots,
+    pending,
+    onError,
+  }
+
+  const processor = async (job: Job<RuntimeJobData, unknown, string>) => {
+    if (job.name === stepJobName) return processStepJob(deps, job.data as StepJobData)
+    if (job.name === scheduledRunJobName) {
+      const data = job.data as ScheduledRunJobData
+      return processScheduledRunJob(options.db, queue, data, job, pipelines.get(data.pipelineId))
+    }
+    return undefined
+  }
+  const settings: WorkerSettings = {
+    name,
+    prefix,
+    concurrency,
+    // Only when set: BullMQ merges its defaults with Object.assign, so `undefined` would erase them.
+    lock: {
+      ...(options.jobLock?.durationMs === undefined ? {} : { lockDuration: options.jobLock.durationMs }),
+      ...(options.jobLock?.stalledCheckEveryMs === undefined
+        ? {}
+        : { stalledInterval: options.jobLock.stalledCheckEveryMs }),
+    },
+  }
+  const worker = openWorker<RuntimeJobData>(backend, processor, settings)
+  worker.on('error', onError)
+
+  const heartbeat = setInterval(() => {
+    inFlight.tick().catch(onError)
+  }, options.heartbeatMs ?? 1000)
+  heartbeat.unref()
+
+  const reconcileSettings = options.reconcile === false ? undefined : (options.reconcile ?? {})
+  const reconcileNow = () => reconcile(options.db, queue, { ...reconcileSettings, specs })
+  let reconciling: Promise<unknown> | undefined
+  const reconcileTimer =
+    reconcileSettings === undefined
+      ? undefined
+      : setInterval(() => {
+          if (reconciling) return
+          reconciling = reconcileNow()
+            .catch(onError)
+            .finally(() => {
+              reconciling = undefined
+            })
+        }, reconcileSettings.everyMs ?? 10_000)
+  reconcileTimer?.unref()
+
+  await worker.waitUntilReady()
+  let closing: Promise<void> | undefined
+  return {
+    workerId,
+    worker,
+    queue,
+    reconcileNow,
+    close() {
+      closing ??= (async () => {
+        if (reconcileTimer) clearInterval(reconcileTimer)
+        // What becomes ready from here on is left to the queue; the steps already here end here.
+        slots.close()
+        await worker.close()
+        await pending.drain()
+        clearInterval(heartbeat)
+        await reconciling
+        await queue.close()
+      })()
+      return closing
+    },
+  }
+}

@@ -1,0 +1,2 @@
+/** Codes of the failures raised by @steward/queue. */
+export type QueueErrorCode = 'REDIS_EVICTION_POLICY'
