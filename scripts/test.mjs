@@ -1,6 +1,6 @@
 // `npm test`: the whole suite from a clean clone. Installs packages when needed, makes sure Redis
 // answers (starting a local one if not), checks PostgreSQL, installs Chromium for the browser
-// tests, then runs lint, typecheck and every test, and ends with one line: "N passed, N failed".
+// tests, then checks the package boundaries, runs lint, typecheck and every test, and ends with one line: "N passed, N failed".
 import { spawn } from 'node:child_process'
 import { mkdirSync, readFileSync, rmSync } from 'node:fs'
 import { dirname, join } from 'node:path'
@@ -30,7 +30,8 @@ const run = (cmd, args) =>
 let failed = false
 const bin = (name) => join(root, 'node_modules', '.bin', name)
 
-console.log('\n› lint (biome) and typecheck (tsc, every workspace)')
+console.log('\n› package boundaries, lint (biome) and typecheck (tsc, every workspace)')
+if ((await run('node', [join(root, 'scripts', 'check-boundaries.mjs')])) !== 0) failed = true
 const colors = process.stdout.isTTY ? [] : ['--colors=off']
 if ((await run(bin('biome'), ['ci', ...colors, '.'])) !== 0) failed = true
 if ((await run(bin('turbo'), ['run', 'typecheck', '--output-logs=errors-only'])) !== 0) failed = true

@@ -8,7 +8,7 @@ import {
   type RunningSteward,
   startSteward,
   tempHome,
-} from '../../../packages/cli/test/support/steward-process.ts'
+} from '@steward/cli/testing'
 import { launchChromium } from './support/browser.ts'
 import { repoRoot, webDir } from './support/next-app.ts'
 

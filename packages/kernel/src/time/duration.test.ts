@@ -1,4 +1,4 @@
-import { isStewardError } from '@steward/kernel'
+import { isStewardError } from '../errors/steward-error.ts'
 import { describe, expect, expectTypeOf, it } from 'vitest'
 import { type Duration, parseDuration } from './duration.ts'
 
