@@ -1,14 +1,8 @@
 import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
+import { clearTestQueue, freePort, type RunningSteward, startSteward, tempHome } from '@steward/cli/testing'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import {
-  clearTestQueue,
-  freePort,
-  type RunningSteward,
-  startSteward,
-  tempHome,
-} from '@steward/cli/testing'
 import { launchChromium } from './support/browser.ts'
 import { repoRoot, webDir } from './support/next-app.ts'
 

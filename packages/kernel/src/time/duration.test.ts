@@ -1,5 +1,5 @@
-import { isStewardError } from '../errors/steward-error.ts'
 import { describe, expect, expectTypeOf, it } from 'vitest'
+import { isStewardError } from '../errors/steward-error.ts'
 import { type Duration, parseDuration } from './duration.ts'
 
 describe('parseDuration', () => {
