@@ -1,6 +1,6 @@
 import { redactUrl } from '@steward/db'
 import { Redis } from 'ioredis'
-import { settings } from '../../env.ts'
+import { settings } from '#env.ts'
 import type { HealthCheck } from './health-check.ts'
 
 /**

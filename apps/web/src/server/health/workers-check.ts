@@ -1,6 +1,6 @@
 import { redactUrl } from '@steward/db'
 import { dbNowPlus, runningAttempts } from '@steward/pipelines/runtime'
-import { settings } from '../../env.ts'
+import { settings } from '#env.ts'
 import { getDb } from '../db.ts'
 import type { Db } from '../read-database.ts'
 import { getQueue } from '../runs/queue.ts'

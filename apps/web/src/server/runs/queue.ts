@@ -1,5 +1,5 @@
 import { openRuntimeQueue, type QueueBackend, type RuntimeQueue } from '@steward/pipelines/runtime'
-import { settings } from '../../env.ts'
+import { settings } from '#env.ts'
 import { getDb } from '../db.ts'
 
 // On globalThis for the same reason as the database pool: `next dev` re-evaluates modules.

@@ -1,24 +1,19 @@
 import type { Metadata, Route } from 'next'
 import Link from 'next/link'
 import { notFound } from 'next/navigation'
-import { Breadcrumbs } from '../../../components/breadcrumbs.tsx'
-import { DatabaseProblemNotice } from '../../../components/database-problem-notice.tsx'
-import { GanttChart } from '../../../components/gantt-chart.tsx'
-import { JsonView } from '../../../components/json-view.tsx'
-import { RunAutoRefresh } from '../../../components/run-auto-refresh.tsx'
-import { RunControls } from '../../../components/run-controls.tsx'
-import { StatusBadge } from '../../../components/status-badge.tsx'
-import { orderSteps } from '../../../lib/dag-layout.ts'
-import { formatCost, formatDurationMs, formatInstant } from '../../../lib/format.ts'
-import { currentViewer } from '../../../server/auth/current-viewer.ts'
-import { canOperate } from '../../../server/auth/viewer.ts'
-import {
-  getRunDetail,
-  logLimit,
-  type RunDetail,
-  type RunStepRow,
-} from '../../../server/queries/get-run-detail.ts'
-import { readDatabase } from '../../../server/read-database.ts'
+import { Breadcrumbs } from '#components/breadcrumbs.tsx'
+import { DatabaseProblemNotice } from '#components/database-problem-notice.tsx'
+import { GanttChart } from '#components/gantt-chart.tsx'
+import { JsonView } from '#components/json-view.tsx'
+import { RunAutoRefresh } from '#components/run-auto-refresh.tsx'
+import { RunControls } from '#components/run-controls.tsx'
+import { StatusBadge } from '#components/status-badge.tsx'
+import { orderSteps } from '#lib/dag-layout.ts'
+import { formatCost, formatDurationMs, formatInstant } from '#lib/format.ts'
+import { currentViewer } from '#server/auth/current-viewer.ts'
+import { canOperate } from '#server/auth/viewer.ts'
+import { getRunDetail, logLimit, type RunDetail, type RunStepRow } from '#server/queries/get-run-detail.ts'
+import { readDatabase } from '#server/read-database.ts'
 
 export const dynamic = 'force-dynamic'
 
