@@ -1,7 +1,7 @@
 import type { Metadata, Route } from 'next'
 import Link from 'next/link'
-import { authSettings } from '../../env.ts'
-import { safeNext } from '../../server/auth/session-token.ts'
+import { authSettings } from '#env.ts'
+import { safeNext } from '#server/auth/session-token.ts'
 
 export const dynamic = 'force-dynamic'
 export const metadata: Metadata = { title: 'Sign in' }

@@ -1,5 +1,5 @@
 import { isStewardError } from '@steward/kernel'
-import { authSettings } from '../../env.ts'
+import { authSettings } from '#env.ts'
 import { authorizeOperation, type OperationTarget } from '../auth/authorize.ts'
 import { currentViewer } from '../auth/current-viewer.ts'
 import { getDb } from '../db.ts'

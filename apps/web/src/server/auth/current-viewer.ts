@@ -1,5 +1,5 @@
 import { cookies } from 'next/headers'
-import { authSettings } from '../../env.ts'
+import { authSettings } from '#env.ts'
 import { openSession, sessionCookie } from './session-token.ts'
 import { localAdmin, type Viewer } from './viewer.ts'
 

@@ -1,4 +1,4 @@
-import { settings } from '../../env.ts'
+import { settings } from '#env.ts'
 import { databaseCheck } from './database-check.ts'
 import type { HealthCheck } from './health-check.ts'
 import { queueDatabaseCheck } from './queue-database-check.ts'

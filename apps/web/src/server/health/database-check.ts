@@ -1,5 +1,5 @@
 import { redactUrl } from '@steward/kernel'
-import { settings } from '../../env.ts'
+import { settings } from '#env.ts'
 import { getDb } from '../db.ts'
 import type { HealthCheck } from './health-check.ts'
 

@@ -1,5 +1,5 @@
 import { queueSchema } from '@steward/queue'
-import { settings } from '../../env.ts'
+import { settings } from '#env.ts'
 import { getDb } from '../db.ts'
 import type { HealthCheck } from './health-check.ts'
 

@@ -1,6 +1,6 @@
 import { redactUrl } from '@steward/kernel'
 import { type PingResult, pingRedis } from '@steward/queue'
-import { settings } from '../../env.ts'
+import { settings } from '#env.ts'
 import type { HealthCheck } from './health-check.ts'
 
 /**

@@ -1,5 +1,5 @@
-import { formatInstant } from '../../lib/format.ts'
-import { previousFireTime } from '../../lib/schedule.ts'
+import { formatInstant } from '#lib/format.ts'
+import { previousFireTime } from '#lib/schedule.ts'
 import { getDb } from '../db.ts'
 import type { Db } from '../read-database.ts'
 import type { HealthCheck } from './health-check.ts'

@@ -1,5 +1,5 @@
 import { findMissingPartitions } from '@steward/engine/control'
-import { humaniseDuration } from '../../lib/format.ts'
+import { humaniseDuration } from '#lib/format.ts'
 import { getDb } from '../db.ts'
 import type { Db } from '../read-database.ts'
 import type { HealthCheck } from './health-check.ts'

@@ -1,5 +1,5 @@
 import { usageBacklog } from '@steward/usage'
-import { humaniseDuration } from '../../lib/format.ts'
+import { humaniseDuration } from '#lib/format.ts'
 import { getDb } from '../db.ts'
 import type { HealthCheck } from './health-check.ts'
 

@@ -1,6 +1,6 @@
 import { dbNowPlus, runningAttempts } from '@steward/engine/control'
 import { redactUrl } from '@steward/kernel'
-import { settings } from '../../env.ts'
+import { settings } from '#env.ts'
 import { getDb } from '../db.ts'
 import type { Db } from '../read-database.ts'
 import { getQueue } from '../runs/queue.ts'

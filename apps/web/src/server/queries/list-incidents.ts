@@ -1,6 +1,6 @@
 import type { IncidentStatus, NotificationKind, NotificationStatus, SlackPayload } from '@steward/db'
 import { sql } from 'kysely'
-import { type AlertsFilter, historyPageSize } from '../../lib/alerts-filter.ts'
+import { type AlertsFilter, historyPageSize } from '#lib/alerts-filter.ts'
 import type { Db } from '../read-database.ts'
 
 export interface IncidentNotification {

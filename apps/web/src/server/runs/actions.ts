@@ -4,7 +4,7 @@ import { cancelRun, createRun, enqueueSteps, retryRun } from '@steward/engine/co
 import { isStewardError } from '@steward/kernel'
 import type { Route } from 'next'
 import { redirect, unstable_rethrow } from 'next/navigation'
-import { paramFields, parseParams } from '../../lib/params-form.ts'
+import { paramFields, parseParams } from '#lib/params-form.ts'
 import { authorizeOperation } from '../auth/authorize.ts'
 import { getDb } from '../db.ts'
 import { getQueue } from './queue.ts'

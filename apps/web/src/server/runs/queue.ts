@@ -1,6 +1,6 @@
 import { openRuntimeQueue, type RuntimeQueue } from '@steward/engine/control'
 import type { QueueBackend } from '@steward/queue'
-import { settings } from '../../env.ts'
+import { settings } from '#env.ts'
 import { getDb } from '../db.ts'
 
 // On globalThis for the same reason as the database pool: `next dev` re-evaluates modules.

@@ -1,5 +1,5 @@
 import { StewardError } from '@steward/kernel'
-import { settings } from '../../env.ts'
+import { settings } from '#env.ts'
 
 /**
  * STEWARD_USAGE_SALT, which every stored actor is hashed with. `steward dev` passes the one it

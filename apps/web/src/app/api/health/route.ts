@@ -1,5 +1,5 @@
-import { healthChecks } from '../../../server/health/checks.ts'
-import { runHealthChecks } from '../../../server/health/health-check.ts'
+import { healthChecks } from '#server/health/checks.ts'
+import { runHealthChecks } from '#server/health/health-check.ts'
 
 // Never prerendered at build time, never cached: the answer is only true now.
 export const dynamic = 'force-dynamic'

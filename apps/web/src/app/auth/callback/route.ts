@@ -1,16 +1,16 @@
 import { type NextRequest, NextResponse } from 'next/server'
 import * as client from 'openid-client'
-import { authSettings } from '../../../env.ts'
-import { oidcConfiguration, publicOrigin } from '../../../server/auth/oidc.ts'
-import { requestOrigin } from '../../../server/auth/request-origin.ts'
+import { authSettings } from '#env.ts'
+import { oidcConfiguration, publicOrigin } from '#server/auth/oidc.ts'
+import { requestOrigin } from '#server/auth/request-origin.ts'
 import {
   openSignIn,
   sealSession,
   sessionCookie,
   sessionSeconds,
   signInCookie,
-} from '../../../server/auth/session-token.ts'
-import { isAdmin } from '../../../server/auth/viewer.ts'
+} from '#server/auth/session-token.ts'
+import { isAdmin } from '#server/auth/viewer.ts'
 
 export const dynamic = 'force-dynamic'
 

@@ -1,9 +1,9 @@
 import { type NextRequest, NextResponse } from 'next/server'
 import * as client from 'openid-client'
-import { authSettings } from '../../../env.ts'
-import { oidcConfiguration, publicOrigin } from '../../../server/auth/oidc.ts'
-import { requestOrigin } from '../../../server/auth/request-origin.ts'
-import { safeNext, sealSignIn, signInCookie } from '../../../server/auth/session-token.ts'
+import { authSettings } from '#env.ts'
+import { oidcConfiguration, publicOrigin } from '#server/auth/oidc.ts'
+import { requestOrigin } from '#server/auth/request-origin.ts'
+import { safeNext, sealSignIn, signInCookie } from '#server/auth/session-token.ts'
 
 export const dynamic = 'force-dynamic'
 

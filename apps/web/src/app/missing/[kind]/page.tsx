@@ -1,8 +1,8 @@
 import type { Metadata } from 'next'
-import NotFound from '../../not-found.tsx'
-import PipelineNotFound from '../../pipelines/[id]/not-found.tsx'
-import ProductNotFound from '../../products/[id]/not-found.tsx'
-import RunNotFound from '../../runs/[id]/not-found.tsx'
+import NotFound from '#app/not-found.tsx'
+import PipelineNotFound from '#app/pipelines/[id]/not-found.tsx'
+import ProductNotFound from '#app/products/[id]/not-found.tsx'
+import RunNotFound from '#app/runs/[id]/not-found.tsx'
 
 export const dynamic = 'force-dynamic'
 export const metadata: Metadata = { title: 'Not found', robots: { index: false } }

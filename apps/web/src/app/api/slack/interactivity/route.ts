@@ -1,7 +1,7 @@
 import { handleSlackInteraction } from '@steward/alerts'
-import { slackSigningSecret } from '../../../../env.ts'
-import { apiErrorFrom } from '../../../../server/api/api-error.ts'
-import { getDb } from '../../../../server/db.ts'
+import { slackSigningSecret } from '#env.ts'
+import { apiErrorFrom } from '#server/api/api-error.ts'
+import { getDb } from '#server/db.ts'
 
 export const dynamic = 'force-dynamic'
 

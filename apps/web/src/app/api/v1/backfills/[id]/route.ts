@@ -1,7 +1,7 @@
 import { getBackfillProgress } from '@steward/engine/control'
-import { apiError, apiErrorFrom } from '../../../../../server/api/api-error.ts'
-import { authorizeApi } from '../../../../../server/api/authorize-api.ts'
-import { getDb } from '../../../../../server/db.ts'
+import { apiError, apiErrorFrom } from '#server/api/api-error.ts'
+import { authorizeApi } from '#server/api/authorize-api.ts'
+import { getDb } from '#server/db.ts'
 
 export const dynamic = 'force-dynamic'
 

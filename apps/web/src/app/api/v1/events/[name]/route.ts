@@ -1,9 +1,9 @@
 import { emitEvent } from '@steward/engine/control'
-import { apiError, apiErrorFrom } from '../../../../../server/api/api-error.ts'
-import { authorizeApi } from '../../../../../server/api/authorize-api.ts'
-import { paramsOf, readJsonBody } from '../../../../../server/api/read-json-body.ts'
-import { getDb } from '../../../../../server/db.ts'
-import { getQueue } from '../../../../../server/runs/queue.ts'
+import { apiError, apiErrorFrom } from '#server/api/api-error.ts'
+import { authorizeApi } from '#server/api/authorize-api.ts'
+import { paramsOf, readJsonBody } from '#server/api/read-json-body.ts'
+import { getDb } from '#server/db.ts'
+import { getQueue } from '#server/runs/queue.ts'
 
 export const dynamic = 'force-dynamic'
 

@@ -1,9 +1,9 @@
 import { ingestEvents, maxBatchSize } from '@steward/usage'
-import { apiError } from '../../../../../server/api/api-error.ts'
-import { getDb } from '../../../../../server/db.ts'
-import { authorize } from '../../../../../server/usage/authorize.ts'
-import { usageApiError } from '../../../../../server/usage/usage-api-error.ts'
-import { usageSalt } from '../../../../../server/usage/usage-salt.ts'
+import { apiError } from '#server/api/api-error.ts'
+import { getDb } from '#server/db.ts'
+import { authorize } from '#server/usage/authorize.ts'
+import { usageApiError } from '#server/usage/usage-api-error.ts'
+import { usageSalt } from '#server/usage/usage-salt.ts'
 
 export const dynamic = 'force-dynamic'
 

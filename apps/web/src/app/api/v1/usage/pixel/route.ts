@@ -1,8 +1,8 @@
 import { isStewardError } from '@steward/kernel'
 import { ingestEvents } from '@steward/usage'
-import { getDb } from '../../../../../server/db.ts'
-import { authorize } from '../../../../../server/usage/authorize.ts'
-import { usageSalt } from '../../../../../server/usage/usage-salt.ts'
+import { getDb } from '#server/db.ts'
+import { authorize } from '#server/usage/authorize.ts'
+import { usageSalt } from '#server/usage/usage-salt.ts'
 
 export const dynamic = 'force-dynamic'
 

@@ -1,8 +1,8 @@
 import { ackIncident } from '@steward/alerts'
-import { apiError, apiErrorFrom } from '../../../../../../server/api/api-error.ts'
-import { authorizeApi } from '../../../../../../server/api/authorize-api.ts'
-import { readJsonBody } from '../../../../../../server/api/read-json-body.ts'
-import { getDb } from '../../../../../../server/db.ts'
+import { apiError, apiErrorFrom } from '#server/api/api-error.ts'
+import { authorizeApi } from '#server/api/authorize-api.ts'
+import { readJsonBody } from '#server/api/read-json-body.ts'
+import { getDb } from '#server/db.ts'
 
 export const dynamic = 'force-dynamic'
 

@@ -1,8 +1,8 @@
 import { budgetStatus, costSeries } from '@steward/usage'
-import { getDb } from '../../../../../../server/db.ts'
-import { authorize } from '../../../../../../server/usage/authorize.ts'
-import { seriesQuery } from '../../../../../../server/usage/series-query.ts'
-import { usageApiError } from '../../../../../../server/usage/usage-api-error.ts'
+import { getDb } from '#server/db.ts'
+import { authorize } from '#server/usage/authorize.ts'
+import { seriesQuery } from '#server/usage/series-query.ts'
+import { usageApiError } from '#server/usage/usage-api-error.ts'
 
 export const dynamic = 'force-dynamic'
 

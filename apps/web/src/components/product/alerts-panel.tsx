@@ -1,7 +1,7 @@
 import type { Route } from 'next'
 import Link from 'next/link'
-import { formatInstant, timeAgo } from '../lib/format.ts'
-import type { ProductAlerts as Alerts } from '../server/queries/get-product-alerts.ts'
+import { formatInstant, timeAgo } from '#lib/format.ts'
+import type { ProductAlerts } from '#server/queries/get-product-alerts.ts'
 
 const deliveryLabels = {
   pending: 'pending',
@@ -11,7 +11,7 @@ const deliveryLabels = {
 } as const
 
 /** A product's alert history: counts per rule, then incidents (open first) and the messages sent. */
-export function ProductAlerts({ alerts, now }: { alerts: Alerts; now: Date }) {
+export function AlertsPanel({ alerts, now }: { alerts: ProductAlerts; now: Date }) {
   const open = alerts.incidents.filter((i) => i.status === 'open').length
   return (
     <section className="card panel" aria-labelledby="alerts-title">
