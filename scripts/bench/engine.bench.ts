@@ -5,13 +5,14 @@
 // engine runs it BENCH_W2_ROUNDS times (3) and its median round counts: one round lasts 1–3 s, and
 // back-to-back rounds on this shared 2-core machine differ by ±15 %.
 // Peers: bare BullMQ (the floor of Steward's stack), and the durable engines on PostgreSQL a
-// TypeScript team would pick instead: graphile-worker and pg-boss.
+// TypeScript team would pick instead: graphile-worker, pg-boss and DBOS Transact.
 // Sizes: BENCH_W1_RUNS (200), BENCH_W2_RUNS (500), BENCH_W2_CONCURRENCY (50 runs in flight),
 // BENCH_WORKER_CONCURRENCY (50 jobs per worker), BENCH_WARMUP (5), BENCH_STEWARD_POOL (Steward's
 // SQL pool; default what createDb ships), BENCH_ENGINES (e.g. `steward,bullmq`; of steward,
-// steward_pg, bullmq, graphile, pgboss; default all).
+// steward_pg, bullmq, graphile, pgboss, dbos; default all).
 import { cpus, loadavg } from 'node:os'
 import { openBullmq } from './engine/bullmq.ts'
+import { openDbos } from './engine/dbos.ts'
 import { openGraphile } from './engine/graphile.ts'
 import { openPgboss } from './engine/pgboss.ts'
 import { Probe } from './engine/probe.ts'
@@ -38,7 +39,7 @@ const int = (name: string, fallback: number): number => {
   return value
 }
 
-const engineIds = ['steward', 'steward_pg', 'bullmq', 'graphile', 'pgboss'] as const
+const engineIds = ['steward', 'steward_pg', 'bullmq', 'graphile', 'pgboss', 'dbos'] as const
 type EngineId = (typeof engineIds)[number]
 
 interface Figures {
@@ -131,6 +132,7 @@ export async function run() {
     await measure('bullmq', () => openBullmq(probe, { prefix, concurrency: workerConcurrency }))
     await measure('graphile', () => openGraphile(probe, { concurrency: workerConcurrency }))
     await measure('pgboss', () => openPgboss(probe, { concurrency: workerConcurrency }))
+    await measure('dbos', () => openDbos(probe, { concurrency: workerConcurrency }))
   } finally {
     await deleteKeys(prefix).catch(() => {})
   }
@@ -145,11 +147,13 @@ export async function run() {
     w1_handoff_p50_ms_bullmq: num(results.bullmq.w1?.p50),
     w1_handoff_p50_ms_graphile: num(results.graphile.w1?.p50),
     w1_handoff_p50_ms_pgboss: num(results.pgboss.w1?.p50),
+    w1_handoff_p50_ms_dbos: num(results.dbos.w1?.p50),
     w2_steps_per_s_steward: num(w2('steward'), 1),
     w2_steps_per_s_steward_pg: num(w2('steward_pg'), 1),
     w2_steps_per_s_bullmq: num(w2('bullmq'), 1),
     w2_steps_per_s_graphile: num(w2('graphile'), 1),
     w2_steps_per_s_pgboss: num(w2('pgboss'), 1),
+    w2_steps_per_s_dbos: num(w2('dbos'), 1),
     w2_ratio_vs_bullmq: ratio(w2('steward'), w2('bullmq')),
     w2_ratio_vs_graphile: ratio(w2('steward'), w2('graphile')),
   }
@@ -172,6 +176,7 @@ export async function run() {
   console.log(`  bullmq     ${summary.w2_steps_per_s_bullmq ?? 'n/a'}`)
   console.log(`  graphile   ${summary.w2_steps_per_s_graphile ?? 'n/a'}`)
   console.log(`  pgboss     ${summary.w2_steps_per_s_pgboss ?? 'n/a'}`)
+  console.log(`  dbos       ${summary.w2_steps_per_s_dbos ?? 'n/a'}`)
   const vsBull = summary.w2_ratio_vs_bullmq
   const vsGraphile = summary.w2_ratio_vs_graphile
   console.log(
