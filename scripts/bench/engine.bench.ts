@@ -4,12 +4,17 @@
 // W2: A → 20 parallel B → C, runs at concurrency 50: steps/s, runs/min, CPU and peak RSS; each
 // engine runs it BENCH_W2_ROUNDS times (3) and its median round counts: one round lasts 1–3 s, and
 // back-to-back rounds on this shared 2-core machine differ by ±15 %.
+// Peers: bare BullMQ (the floor of Steward's stack), and the durable engines on PostgreSQL a
+// TypeScript team would pick instead: graphile-worker, pg-boss and DBOS Transact.
 // Sizes: BENCH_W1_RUNS (200), BENCH_W2_RUNS (500), BENCH_W2_CONCURRENCY (50 runs in flight),
 // BENCH_WORKER_CONCURRENCY (50 jobs per worker), BENCH_WARMUP (5), BENCH_STEWARD_POOL (Steward's
-// SQL pool; default what createDb ships), BENCH_ENGINES (e.g. `steward,bullmq`; default all).
+// SQL pool; default what createDb ships), BENCH_ENGINES (e.g. `steward,bullmq`; of steward,
+// steward_pg, bullmq, graphile, pgboss, dbos; default all).
 import { cpus, loadavg } from 'node:os'
 import { openBullmq } from './engine/bullmq.ts'
+import { openDbos } from './engine/dbos.ts'
 import { openGraphile } from './engine/graphile.ts'
+import { openPgboss } from './engine/pgboss.ts'
 import { Probe } from './engine/probe.ts'
 import { deleteKeys, redisProblem } from './engine/services.ts'
 import { openSteward } from './engine/steward.ts'
@@ -34,7 +39,8 @@ const int = (name: string, fallback: number): number => {
   return value
 }
 
-type EngineId = 'steward' | 'steward_pg' | 'bullmq' | 'graphile'
+const engineIds = ['steward', 'steward_pg', 'bullmq', 'graphile', 'pgboss', 'dbos'] as const
+type EngineId = (typeof engineIds)[number]
 
 interface Figures {
   w1?: W1Result
@@ -53,6 +59,10 @@ export async function run() {
   const only = setting('BENCH_ENGINES')
     ?.split(',')
     .map((s) => s.trim())
+  // A misspelt engine would otherwise measure nothing and print nulls.
+  const unknownIds = only?.filter((id) => !(engineIds as readonly string[]).includes(id)) ?? []
+  if (unknownIds.length > 0)
+    throw new Error(`BENCH_ENGINES: unknown ${unknownIds.join(', ')} (known: ${engineIds.join(', ')})`)
   const wanted = (id: EngineId) => !only || only.includes(id)
   const prefix = `{steward-bench-${process.pid}}`
 
@@ -75,7 +85,7 @@ export async function run() {
   }
 
   const probe = new Probe()
-  const results: Record<EngineId, Figures> = { steward: {}, steward_pg: {}, bullmq: {}, graphile: {} }
+  const results = Object.fromEntries(engineIds.map((id) => [id, {}])) as Record<EngineId, Figures>
   const measure = async (id: EngineId, open: () => Promise<Engine>) => {
     if (!wanted(id)) return
     const figures = results[id]
@@ -121,6 +131,8 @@ export async function run() {
     )
     await measure('bullmq', () => openBullmq(probe, { prefix, concurrency: workerConcurrency }))
     await measure('graphile', () => openGraphile(probe, { concurrency: workerConcurrency }))
+    await measure('pgboss', () => openPgboss(probe, { concurrency: workerConcurrency }))
+    await measure('dbos', () => openDbos(probe, { concurrency: workerConcurrency }))
   } finally {
     await deleteKeys(prefix).catch(() => {})
   }
@@ -134,10 +146,14 @@ export async function run() {
     w1_handoff_p99_ms: num(steward.w1?.p99),
     w1_handoff_p50_ms_bullmq: num(results.bullmq.w1?.p50),
     w1_handoff_p50_ms_graphile: num(results.graphile.w1?.p50),
+    w1_handoff_p50_ms_pgboss: num(results.pgboss.w1?.p50),
+    w1_handoff_p50_ms_dbos: num(results.dbos.w1?.p50),
     w2_steps_per_s_steward: num(w2('steward'), 1),
     w2_steps_per_s_steward_pg: num(w2('steward_pg'), 1),
     w2_steps_per_s_bullmq: num(w2('bullmq'), 1),
     w2_steps_per_s_graphile: num(w2('graphile'), 1),
+    w2_steps_per_s_pgboss: num(w2('pgboss'), 1),
+    w2_steps_per_s_dbos: num(w2('dbos'), 1),
     w2_ratio_vs_bullmq: ratio(w2('steward'), w2('bullmq')),
     w2_ratio_vs_graphile: ratio(w2('steward'), w2('graphile')),
   }
@@ -145,7 +161,7 @@ export async function run() {
   console.log('')
   console.log(`load average at end ${load()}`)
   console.log('W1 hand-off p50 / p95 / p99 (ms):')
-  for (const id of ['steward', 'steward_pg', 'bullmq', 'graphile'] as const) {
+  for (const id of engineIds) {
     const w1 = results[id].w1
     if (w1) console.log(`  ${id.padEnd(10)} ${fmt(w1.p50)} / ${fmt(w1.p95)} / ${fmt(w1.p99)}`)
   }
@@ -159,6 +175,8 @@ export async function run() {
   console.log(`  steward_pg ${summary.w2_steps_per_s_steward_pg ?? 'n/a'}`)
   console.log(`  bullmq     ${summary.w2_steps_per_s_bullmq ?? 'n/a'}`)
   console.log(`  graphile   ${summary.w2_steps_per_s_graphile ?? 'n/a'}`)
+  console.log(`  pgboss     ${summary.w2_steps_per_s_pgboss ?? 'n/a'}`)
+  console.log(`  dbos       ${summary.w2_steps_per_s_dbos ?? 'n/a'}`)
   const vsBull = summary.w2_ratio_vs_bullmq
   const vsGraphile = summary.w2_ratio_vs_graphile
   console.log(

@@ -127,6 +127,8 @@ function startSampler() {
   const timer = setInterval(() => {
     rssPeak = Math.max(rssPeak, process.memoryUsage().rss)
   }, 20)
+  // A W2 that fails never calls stop(): the sampler must not keep the process alive.
+  timer.unref()
   return {
     stop() {
       clearInterval(timer)
