@@ -7,9 +7,9 @@
 
 import { readFileSync, writeFileSync } from 'node:fs'
 import { Session } from 'node:inspector/promises'
-import { type Database, prepareMarkedStatements } from '@steward/db'
+import { type Database, StewardDialect, type StewardPool } from '@steward/db'
 import { Redis } from 'ioredis'
-import { Kysely, PostgresDialect } from 'kysely'
+import { Kysely } from 'kysely'
 import pg from 'pg'
 import { now, Probe, percentile } from './probe.ts'
 import { deleteKeys } from './services.ts'
@@ -90,18 +90,19 @@ async function main() {
       databaseUrl = url
       const pool = new pg.Pool({ connectionString: url, max: poolSize })
       pool.on('error', () => {})
-      // As `createDb` does on PostgreSQL.
-      prepareMarkedStatements(pool, () => true)
-      const connect = pool.connect.bind(pool) as () => Promise<pg.PoolClient>
-      const timedConnect = async () => {
-        const t = now()
-        const client = await connect()
-        if (recording) acquires.push(now() - t)
-        return client
+      // The wait for a pooled connection, timed.
+      const timedPool: StewardPool = {
+        async connect() {
+          const t = now()
+          const client = await pool.connect()
+          if (recording) acquires.push(now() - t)
+          return client
+        },
+        end: () => pool.end(),
       }
-      pool.connect = timedConnect as typeof pool.connect
       const db = new Kysely<Database>({
-        dialect: new PostgresDialect({ pool }),
+        // As `createDb` does on PostgreSQL.
+        dialect: new StewardDialect({ pool: timedPool }),
         log(event) {
           if (!recording) return
           const end = now()
