@@ -4,6 +4,7 @@
 //   node --import tsx scripts/bench/engine/profile-steward.ts
 // PROFILE_W1_RUNS (100), PROFILE_W2_RUNS (200), PROFILE_POOL (10), PROFILE_CONCURRENCY (50);
 // PROFILE_CPU=file.cpuprofile writes a V8 CPU profile of this process during W2 alone.
+// PROFILE_NAMED_STATEMENTS=off, PROFILE_DEFER_BEGIN=off: the worker's dialect without that saving.
 
 import { readFileSync, writeFileSync } from 'node:fs'
 import { Session } from 'node:inspector/promises'
@@ -102,7 +103,11 @@ async function main() {
       }
       const db = new Kysely<Database>({
         // As `createDb` does on PostgreSQL.
-        dialect: new StewardDialect({ pool: timedPool }),
+        dialect: new StewardDialect({
+          pool: timedPool,
+          namedStatements: text('PROFILE_NAMED_STATEMENTS') !== 'off',
+          deferBegin: text('PROFILE_DEFER_BEGIN') !== 'off',
+        }),
         log(event) {
           if (!recording) return
           const end = now()
