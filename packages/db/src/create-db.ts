@@ -1,9 +1,9 @@
 import { redactUrl, StewardError } from '@steward/kernel'
-import { Kysely, PostgresDialect, sql } from 'kysely'
+import { Kysely } from 'kysely'
 import pg from 'pg'
 import { parseDatabaseUrl } from './database-url.ts'
+import { StewardDialect } from './driver/steward-dialect.ts'
 import { openEmbeddedPostgres } from './embedded/embedded-postgres.ts'
-import { prepareMarkedStatements } from './prepared-statements.ts'
 import type { Database } from './schema.ts'
 
 export interface StewardDb {
@@ -47,20 +47,14 @@ export async function createDb(url: string | undefined, options: CreateDbOptions
   })
   // An idle client that loses its server emits here; without a listener the process would crash.
   pool.on('error', () => {})
-  // Decided once the server answered: PGlite (embedded, or served by another process) cannot.
-  let prepare = false
-  prepareMarkedStatements(pool, () => prepare)
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
-  const close = async () => {
-    await db.destroy()
-    await embedded?.stop()
-  }
 
+  let version: string
   try {
-    const { rows } = await sql<{ version: string }>`select version() as version`.execute(db)
-    prepare = !embedded && !rows[0]?.version.includes('PGlite')
+    const { rows } = await pool.query<{ version: string }>('select version() as version')
+    version = rows[0]?.version ?? ''
   } catch (error) {
-    await close()
+    await pool.end()
+    await embedded?.stop()
     const where =
       target.kind === 'embedded' ? `the embedded database in ${target.dataDir}` : redactUrl(connectionString)
     throw new StewardError(
@@ -68,6 +62,16 @@ export async function createDb(url: string | undefined, options: CreateDbOptions
       `could not connect to ${where} (${setting}): ${describeConnectionError(error)}`,
       { cause: error },
     )
+  }
+  // PGlite (embedded, or served by another process) has one backend behind all connections: named
+  // statements would clash there. Holding `begin` back was never measured on it; it stays off too.
+  const pglite = embedded !== undefined || version.includes('PGlite')
+  const db = new Kysely<Database>({
+    dialect: new StewardDialect({ pool, namedStatements: !pglite, deferBegin: !pglite }),
+  })
+  const close = async () => {
+    await db.destroy()
+    await embedded?.stop()
   }
   return {
     db,

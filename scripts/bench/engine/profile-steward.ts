@@ -4,12 +4,13 @@
 //   node --import tsx scripts/bench/engine/profile-steward.ts
 // PROFILE_W1_RUNS (100), PROFILE_W2_RUNS (200), PROFILE_POOL (10), PROFILE_CONCURRENCY (50);
 // PROFILE_CPU=file.cpuprofile writes a V8 CPU profile of this process during W2 alone.
+// PROFILE_NAMED_STATEMENTS=off, PROFILE_DEFER_BEGIN=off: the worker's dialect without that saving.
 
 import { readFileSync, writeFileSync } from 'node:fs'
 import { Session } from 'node:inspector/promises'
-import { type Database, prepareMarkedStatements } from '@steward/db'
+import { type Database, StewardDialect, type StewardPool } from '@steward/db'
 import { Redis } from 'ioredis'
-import { Kysely, PostgresDialect } from 'kysely'
+import { Kysely } from 'kysely'
 import pg from 'pg'
 import { now, Probe, percentile } from './probe.ts'
 import { deleteKeys } from './services.ts'
@@ -90,18 +91,23 @@ async function main() {
       databaseUrl = url
       const pool = new pg.Pool({ connectionString: url, max: poolSize })
       pool.on('error', () => {})
-      // As `createDb` does on PostgreSQL.
-      prepareMarkedStatements(pool, () => true)
-      const connect = pool.connect.bind(pool) as () => Promise<pg.PoolClient>
-      const timedConnect = async () => {
-        const t = now()
-        const client = await connect()
-        if (recording) acquires.push(now() - t)
-        return client
+      // The wait for a pooled connection, timed.
+      const timedPool: StewardPool = {
+        async connect() {
+          const t = now()
+          const client = await pool.connect()
+          if (recording) acquires.push(now() - t)
+          return client
+        },
+        end: () => pool.end(),
       }
-      pool.connect = timedConnect as typeof pool.connect
       const db = new Kysely<Database>({
-        dialect: new PostgresDialect({ pool }),
+        // As `createDb` does on PostgreSQL.
+        dialect: new StewardDialect({
+          pool: timedPool,
+          namedStatements: text('PROFILE_NAMED_STATEMENTS') !== 'off',
+          deferBegin: text('PROFILE_DEFER_BEGIN') !== 'off',
+        }),
         log(event) {
           if (!recording) return
           const end = now()

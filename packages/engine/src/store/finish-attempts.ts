@@ -88,7 +88,7 @@ const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 /**
  * Locks the runs, in id order. Written without parameters when the ids are well-formed uuids (they
  * are, unless a job's payload was tampered with): a statement without parameters is sent in the
- * same message as the transaction's `begin` (see `prepareMarkedStatements` in @steward/db), which
+ * same message as the transaction's `begin` (the `deferBegin` option of `StewardDialect` in @steward/db), which
  * saves the finish a round trip.
  */
 function lockRuns(trx: Db, runIds: readonly string[]) {
