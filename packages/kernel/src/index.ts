@@ -2,6 +2,23 @@
 // package, so the SDK that definitions import stays light.
 export { isStewardError, StewardError } from './errors/steward-error.ts'
 export {
+  addDays,
+  addMonths,
+  type CalendarDate,
+  daysBetween,
+  isCalendarDate,
+  type Weekday,
+  weekdayOf,
+  weekdays,
+} from './time/calendar-date.ts'
+export {
+  type CalendarPeriod,
+  nextPeriod,
+  periodStart,
+  periodsBetween,
+  previousPeriod,
+} from './time/calendar-period.ts'
+export {
   type Duration,
   type DurationErrorCode,
   type DurationUnit,
@@ -9,3 +26,5 @@ export {
   parseDuration,
   readDuration,
 } from './time/duration.ts'
+export { addHours, type LocalTime } from './time/local-time.ts'
+export { dateIn, instantOf, isTimeZone, localTimeAt } from './time/time-zone.ts'
