@@ -1,9 +1,9 @@
+import { addDays, dateIn, instantOf, periodStart } from '@steward/kernel'
 import type { DigestRule } from '@steward/pipelines/rules'
-import { addDays, dateIn, periodStart, readUsageCalendar } from '@steward/usage'
+import { readUsageCalendar } from '@steward/usage'
 import { productCostSince } from '../../queries/product-cost-since.ts'
 import { renderDigest } from '../../slack/render.ts'
 import { firingFor } from '../firing-for.ts'
-import { zonedHour } from '../zoned-hour.ts'
 import type { TimerCheck } from './timer-check.ts'
 
 /**
@@ -19,7 +19,7 @@ export const digestCheck: TimerCheck<DigestRule> = {
     const hour = rule.atHour ?? rule.atHourUtc ?? 9
     const today = dateIn(now, timezone)
     const firstDay = rule.every === 'week' ? periodStart(today, 'week', 'monday') : today
-    const periodStartAt = zonedHour(firstDay, hour, timezone)
+    const periodStartAt = instantOf({ date: firstDay, hour }, timezone)
     if (
       now.getTime() < periodStartAt.getTime() ||
       bound.product.createdAt.getTime() > periodStartAt.getTime()
@@ -34,7 +34,7 @@ export const digestCheck: TimerCheck<DigestRule> = {
       .executeTakeFirst()
     if (already) return []
     // The period before, by the calendar: a day across a DST change is 23 or 25 hours.
-    const from = zonedHour(addDays(firstDay, rule.every === 'week' ? -7 : -1), hour, timezone)
+    const from = instantOf({ date: addDays(firstDay, rule.every === 'week' ? -7 : -1), hour }, timezone)
     const pipelines = catalog.watchedPipelines(bound)
     const runs = await trx
       .selectFrom('runs')

@@ -1,5 +1,6 @@
+import { addDays, dateIn } from '@steward/kernel'
 import type { UnusedRule } from '@steward/pipelines/rules'
-import { addDays, dateIn, readUsageCalendar } from '@steward/usage'
+import { readUsageCalendar } from '@steward/usage'
 import { sql } from 'kysely'
 import { fire, resolve, type TimerCheck } from './timer-check.ts'
 

@@ -1,5 +1,6 @@
+import { dateIn, periodStart, previousPeriod } from '@steward/kernel'
 import type { UsageDropRule } from '@steward/pipelines/rules'
-import { dateIn, periodStart, previousPeriod, readUsageCalendar } from '@steward/usage'
+import { readUsageCalendar } from '@steward/usage'
 import { sql } from 'kysely'
 import { fire, resolve, type TimerCheck } from './timer-check.ts'
 
