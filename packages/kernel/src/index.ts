@@ -3,6 +3,23 @@
 export { isStewardError, StewardError } from './errors/steward-error.ts'
 export { redactUrl } from './text/redact-url.ts'
 export {
+  addDays,
+  addMonths,
+  type CalendarDate,
+  daysBetween,
+  isCalendarDate,
+  type Weekday,
+  weekdayOf,
+  weekdays,
+} from './time/calendar-date.ts'
+export {
+  type CalendarPeriod,
+  nextPeriod,
+  periodStart,
+  periodsBetween,
+  previousPeriod,
+} from './time/calendar-period.ts'
+export {
   type Duration,
   type DurationErrorCode,
   type DurationUnit,
@@ -10,3 +27,5 @@ export {
   parseDuration,
   readDuration,
 } from './time/duration.ts'
+export { addHours, type LocalTime } from './time/local-time.ts'
+export { dateIn, instantOf, isTimeZone, localTimeAt } from './time/time-zone.ts'

@@ -6,7 +6,7 @@
 import type { DurationErrorCode } from '@steward/kernel'
 import type { ValidationErrorCode } from './validation/definition-error.ts'
 
-export { type Duration, type DurationUnit, parseDuration } from '@steward/kernel'
+export { type Duration, type DurationUnit, parseDuration, type Weekday } from '@steward/kernel'
 // Definitions: what data teams write.
 export type { AlertRule } from './definitions/alert-rule.ts'
 export { type DefinitionIssue, type DefinitionKind, definitionMeta } from './definitions/brand.ts'
@@ -81,7 +81,6 @@ export type {
   TimePartition,
   TimePartitionScheme,
   TimeUnit,
-  Weekday,
 } from './partitions/partition-scheme.ts'
 export {
   mapPartition,

@@ -34,7 +34,6 @@ export { grains, type SeriesRange } from './queries/series-range.ts'
 export { type Consumer, topConsumers } from './queries/top-consumers.ts'
 export { type UsagePeriod, type UsageSeries, usageSeries } from './queries/usage-series.ts'
 export { type ZombieProduct, zombieProducts } from './queries/zombie-products.ts'
-export { addDays, type CalendarDate, dateIn, periodStart, previousPeriod } from './settings/calendar.ts'
 export { rebuildRollups } from './settings/rebuild-rollups.ts'
 export {
   applyUsageCalendar,

@@ -5,22 +5,9 @@ import { applyUsageCalendar } from '@steward/usage'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { seedProduct } from '../testing/seed.ts'
 import { evaluateTimers } from './evaluate-timers.ts'
-import { zonedHour } from './zoned-hour.ts'
 
-describe('zonedHour', () => {
-  it('is the instant of a local hour, with the offset of that day', () => {
-    // Berlin leaves summer time on 2026-10-25 at 03:00 local (01:00Z).
-    expect(zonedHour('2026-10-24', 9, 'Europe/Berlin').toISOString()).toBe('2026-10-24T07:00:00.000Z')
-    expect(zonedHour('2026-10-25', 9, 'Europe/Berlin').toISOString()).toBe('2026-10-25T08:00:00.000Z')
-    // New York enters summer time on 2026-03-08 at 02:00 local: 02:30 does not exist that day.
-    expect(zonedHour('2026-03-07', 9, 'America/New_York').toISOString()).toBe('2026-03-07T14:00:00.000Z')
-    expect(zonedHour('2026-03-08', 9, 'America/New_York').toISOString()).toBe('2026-03-08T13:00:00.000Z')
-    expect(zonedHour('2026-03-08', 2, 'America/New_York').toISOString()).toBe('2026-03-08T07:00:00.000Z')
-    // Berlin's 02:00 happens twice on 2026-10-25 (00:00Z in summer time, 01:00Z in winter time).
-    expect(zonedHour('2026-10-25', 2, 'Europe/Berlin').toISOString()).toBe('2026-10-25T01:00:00.000Z')
-    expect(zonedHour('2026-06-01', 0, 'UTC').toISOString()).toBe('2026-06-01T00:00:00.000Z')
-  })
-
+// The instant of a local hour (instantOf) is tested in the kernel (time/time-zone.test.ts).
+describe('digest rules', () => {
   it('digest rules take an hour and an IANA zone, or the older UTC hour, not both', () => {
     expect(
       alertRuleIssues([digest({ every: 'day', atHour: 9, timezone: 'Europe/Berlin' })], 'product'),
@@ -65,12 +52,11 @@ describe.each(testBackends)('digests in a time zone on $name', (backend) => {
     return counts
   }
 
+  const seedDigest = (id: string, createdAt: string, rule: Parameters<typeof digest>[0]) =>
+    seedProduct(t.db, { id, createdAt: new Date(createdAt), alerts: [digest({ ...rule, notify: 'owners' })] })
+
   it('a daily digest at 9:00 Berlin goes out at 9:00 local on both sides of the October DST change', async () => {
-    await seedProduct(t.db, {
-      id: 'berlin',
-      createdAt: new Date('2026-10-01T00:00:00Z'),
-      alerts: [digest({ every: 'day', atHour: 9, timezone: 'Europe/Berlin', notify: 'owners' })],
-    })
+    await seedDigest('berlin', '2026-10-01T00:00:00Z', { every: 'day', atHour: 9, timezone: 'Europe/Berlin' })
     const counts = await countsAt('berlin', [
       '2026-10-24T06:59:00Z', // 08:59 CEST
       '2026-10-24T07:00:00Z', // 09:00 CEST: the digest
@@ -86,6 +72,23 @@ describe.each(testBackends)('digests in a time zone on $name', (backend) => {
       '2026-10-25T08:00:00.000Z',
       '2026-10-26T08:00:00.000Z',
     ])
+  })
+
+  it('a digest at an hour that happens twice (02:00 Berlin, the night clocks go back) goes out at the first', async () => {
+    await seedDigest('berlin-night', '2026-10-20T00:00:00Z', {
+      every: 'day',
+      atHour: 2,
+      timezone: 'Europe/Berlin',
+    })
+    // 01:59 CEST; 02:00 CEST (the first 02:00); 02:00 CET (the second); 01:59 and 02:00 CET the next night.
+    const instants = [
+      '2026-10-24T23:59Z',
+      '2026-10-25T00:00Z',
+      '2026-10-25T01:00Z',
+      '2026-10-26T00:59Z',
+      '2026-10-26T01:00Z',
+    ]
+    expect(await countsAt('berlin-night', instants)).toEqual([0, 1, 1, 1, 2])
   })
 
   it('without a zone, the hour is in the usage settings’ time zone; atHourUtc stays UTC', async () => {

@@ -105,6 +105,11 @@ export class RuleCatalog {
   }
 }
 
+/** The subject of a rule about its whole scope: the pipeline it was declared on, or its product. */
+export function scopeSubject(bound: BoundRule): string {
+  return bound.pipelineId ? `pipeline:${bound.pipelineId}` : `product:${bound.product.id}`
+}
+
 export function remindEverySeconds(rule: AlertRule): number | null {
   const ms = rule.remindEvery === undefined ? undefined : durationMs(rule.remindEvery)
   return ms === undefined ? null : Math.ceil(ms / 1000)

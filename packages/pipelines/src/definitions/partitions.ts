@@ -1,3 +1,4 @@
+import { type Weekday, weekdays } from '@steward/kernel'
 import { z } from 'zod'
 import type {
   PartitionScheme,
@@ -6,9 +7,7 @@ import type {
   TimePartition,
   TimePartitionScheme,
   TimeUnit,
-  Weekday,
 } from '../partitions/partition-scheme.ts'
-import { weekdays } from '../partitions/partition-scheme.ts'
 import { text } from './option-schemas.ts'
 
 export interface TimePartitionOptions {

@@ -1,3 +1,5 @@
+import type { Weekday } from '@steward/kernel'
+
 /**
  * How a pipeline's data is cut into partitions: civil time windows in a time zone, or a fixed list
  * of keys. A run builds one partition; backfills create one run per partition.
@@ -10,17 +12,6 @@
  * - static: the key itself (`eu`, `customer-42`)
  */
 export type TimeUnit = 'hour' | 'day' | 'week' | 'month'
-
-export const weekdays = [
-  'sunday',
-  'monday',
-  'tuesday',
-  'wednesday',
-  'thursday',
-  'friday',
-  'saturday',
-] as const
-export type Weekday = (typeof weekdays)[number]
 
 export interface TimePartitionScheme {
   readonly kind: 'time'

@@ -1,14 +1,33 @@
-import { addCivil, type CivilTime, civilAt, daysBetween, instantOf, weekdayOf } from './civil-time.ts'
-import { type TimePartition, type TimePartitionScheme, type TimeUnit, weekdays } from './partition-scheme.ts'
+import {
+  addHours,
+  type CalendarDate,
+  dateIn,
+  daysBetween,
+  instantOf,
+  isCalendarDate,
+  type LocalTime,
+  localTimeAt,
+  nextPeriod,
+  periodStart,
+  previousPeriod,
+} from '@steward/kernel'
+import type { TimePartition, TimePartitionScheme, TimeUnit } from './partition-scheme.ts'
 
 /** Why a key is not a partition of a scheme, in words for a person; undefined when it is one. */
 export type KeyProblem = string | undefined
 
+/**
+ * Where a partition starts on the wall clock of the scheme's zone: a date, and for hourly
+ * partitions an hour. Windows are civil (a day is midnight to midnight, 23 or 25 hours long across
+ * a DST change), so stepping happens on these and only the edges become instants.
+ */
+type PartitionStart = { readonly date: CalendarDate; readonly hour: number }
+
 const keyPatterns: Record<TimeUnit, RegExp> = {
-  hour: /^(\d{4})-(\d{2})-(\d{2})T(\d{2})$/,
-  day: /^(\d{4})-(\d{2})-(\d{2})$/,
-  week: /^(\d{4})-(\d{2})-(\d{2})$/,
-  month: /^(\d{4})-(\d{2})$/,
+  hour: /^(\d{4}-\d{2}-\d{2})T(\d{2})$/,
+  day: /^(\d{4}-\d{2}-\d{2})$/,
+  week: /^(\d{4}-\d{2}-\d{2})$/,
+  month: /^(\d{4}-\d{2})$/,
 }
 
 export const keyExamples: Record<TimeUnit, string> = {
@@ -18,68 +37,47 @@ export const keyExamples: Record<TimeUnit, string> = {
   month: '2026-11',
 }
 
-const pad = (n: number, width = 2) => String(n).padStart(width, '0')
-
-/** The key of the partition that starts at a civil time (already aligned). */
-function keyOf(unit: TimeUnit, civil: CivilTime): string {
-  const date = `${pad(civil.year, 4)}-${pad(civil.month)}`
-  if (unit === 'month') return date
-  if (unit === 'hour') return `${date}-${pad(civil.day)}T${pad(civil.hour)}`
-  return `${date}-${pad(civil.day)}`
+/** The key of the partition that starts at `start` (already aligned). */
+function keyOf(unit: TimeUnit, start: PartitionStart): string {
+  if (unit === 'month') return start.date.slice(0, 7)
+  if (unit === 'hour') return `${start.date}T${String(start.hour).padStart(2, '0')}`
+  return start.date
 }
 
-/** The civil start of the partition holding a civil time. */
-function alignCivil(scheme: TimePartitionScheme, civil: CivilTime): CivilTime {
-  switch (scheme.unit) {
-    case 'hour':
-      return civil
-    case 'day':
-      return { ...civil, hour: 0 }
-    case 'month':
-      return { ...civil, day: 1, hour: 0 }
-    case 'week': {
-      const firstDay = weekdays.indexOf(scheme.weekStartsOn)
-      const back = (weekdayOf(civil) - firstDay + 7) % 7
-      return addCivil({ ...civil, hour: 0 }, { days: -back })
-    }
-  }
+/** The start of the partition holding a local time. */
+function align(scheme: TimePartitionScheme, time: LocalTime): PartitionStart {
+  if (scheme.unit === 'hour') return { date: time.date, hour: time.hour }
+  return { date: periodStart(time.date, scheme.unit, scheme.weekStartsOn), hour: 0 }
 }
 
-function stepCivil(unit: TimeUnit, civil: CivilTime, count: number): CivilTime {
-  switch (unit) {
-    case 'hour':
-      return addCivil(civil, { hours: count })
-    case 'day':
-      return addCivil(civil, { days: count })
-    case 'week':
-      return addCivil(civil, { days: 7 * count })
-    case 'month':
-      return addCivil(civil, { months: count })
-  }
+/** The start of the partition after (`1`) or before (`-1`) the one starting at `start`. */
+function step(unit: TimeUnit, start: PartitionStart, direction: 1 | -1): PartitionStart {
+  if (unit === 'hour') return addHours(start, direction)
+  const date = direction === 1 ? nextPeriod(start.date, unit) : previousPeriod(start.date, unit)
+  return { date, hour: 0 }
 }
 
-/** Parses a key to the civil start of its partition, or says why it is not one. */
-function parseKey(scheme: TimePartitionScheme, key: string): CivilTime | string {
+/** Parses a key to the start of its partition, or says why it is not one. */
+function parseKey(scheme: TimePartitionScheme, key: string): PartitionStart | string {
   const match = keyPatterns[scheme.unit].exec(key)
   const example = keyExamples[scheme.unit]
   if (!match) return `"${key}" is not a ${scheme.unit} partition key: write it like "${example}"`
-  const [year, month, day, hour] = match.slice(1).map(Number)
-  const civil: CivilTime = { year: year ?? 0, month: month ?? 1, day: day ?? 1, hour: hour ?? 0 }
-  // Round-trip through the calendar: 2026-02-30 or hour 24 come back different.
-  if (keyOf(scheme.unit, addCivil(civil, {})) !== key)
+  const [day = '', hour = '0'] = match.slice(1)
+  const start: PartitionStart = { date: scheme.unit === 'month' ? `${day}-01` : day, hour: Number(hour) }
+  if (!isCalendarDate(start.date) || start.hour > 23)
     return `"${key}" is not a date on the calendar: write it like "${example}"`
-  if (scheme.unit === 'week' && keyOf('week', alignCivil(scheme, civil)) !== key)
+  if (scheme.unit === 'week' && align(scheme, start).date !== start.date)
     return `"${key}" is not the first day of a week (weeks start on ${capitalise(scheme.weekStartsOn)})`
-  return civil
+  return start
 }
 
 const capitalise = (word: string) => word.charAt(0).toUpperCase() + word.slice(1)
 
-function window(scheme: TimePartitionScheme, startCivil: CivilTime): TimePartition {
+function window(scheme: TimePartitionScheme, start: PartitionStart): TimePartition {
   return {
-    key: keyOf(scheme.unit, startCivil),
-    start: instantOf(startCivil, scheme.timezone),
-    end: instantOf(stepCivil(scheme.unit, startCivil, 1), scheme.timezone),
+    key: keyOf(scheme.unit, start),
+    start: instantOf(start, scheme.timezone),
+    end: instantOf(step(scheme.unit, start, 1), scheme.timezone),
   }
 }
 
@@ -91,15 +89,15 @@ export function schemeStartProblem(scheme: TimePartitionScheme): KeyProblem {
 
 /** The partition a key names, or why it is not one of this scheme (bad format, before the start). */
 export function timePartition(scheme: TimePartitionScheme, key: string): TimePartition | KeyProblem {
-  const civil = parseKey(scheme, key)
-  if (typeof civil === 'string') return civil
+  const start = parseKey(scheme, key)
+  if (typeof start === 'string') return start
   if (key < scheme.start) return `"${key}" is before the first partition, "${scheme.start}"`
-  return window(scheme, civil)
+  return window(scheme, start)
 }
 
 /** The partition holding an instant (which may be before the scheme's start: callers check). */
 export function timePartitionAt(scheme: TimePartitionScheme, instant: Date): TimePartition {
-  return window(scheme, alignCivil(scheme, civilAt(instant, scheme.timezone)))
+  return window(scheme, align(scheme, localTimeAt(instant, scheme.timezone)))
 }
 
 /**
@@ -107,8 +105,8 @@ export function timePartitionAt(scheme: TimePartitionScheme, instant: Date): Tim
  * pipeline at 06:00 builds yesterday). Undefined before the first partition is complete.
  */
 export function latestCompletePartition(scheme: TimePartitionScheme, now: Date): TimePartition | undefined {
-  const current = alignCivil(scheme, civilAt(now, scheme.timezone))
-  const previous = window(scheme, stepCivil(scheme.unit, current, -1))
+  const current = align(scheme, localTimeAt(now, scheme.timezone))
+  const previous = window(scheme, step(scheme.unit, current, -1))
   return previous.key < scheme.start ? undefined : previous
 }
 
@@ -120,10 +118,10 @@ export function recentTimePartitions(scheme: TimePartitionScheme, now: Date, cou
   const latest = latestCompletePartition(scheme, now)
   if (!latest) return []
   const out: TimePartition[] = [latest]
-  let civil = parseKey(scheme, latest.key) as CivilTime
+  let start = parseKey(scheme, latest.key) as PartitionStart
   while (out.length < count) {
-    civil = stepCivil(scheme.unit, civil, -1)
-    const previous = window(scheme, civil)
+    start = step(scheme.unit, start, -1)
+    const previous = window(scheme, start)
     if (previous.key < scheme.start) break
     out.push(previous)
   }
@@ -132,9 +130,9 @@ export function recentTimePartitions(scheme: TimePartitionScheme, now: Date, cou
 
 /** The partition after `key` (keys sort in time order, so `<` on keys compares windows). */
 export function nextTimePartition(scheme: TimePartitionScheme, partition: TimePartition): TimePartition {
-  const civil = parseKey(scheme, partition.key)
-  if (typeof civil === 'string') throw new Error(civil)
-  return window(scheme, stepCivil(scheme.unit, civil, 1))
+  const start = parseKey(scheme, partition.key)
+  if (typeof start === 'string') throw new Error(start)
+  return window(scheme, step(scheme.unit, start, 1))
 }
 
 /**
@@ -162,7 +160,5 @@ export function timePartitionsBetween(
 
 /** Days in a civil window, for messages and tests (23, 24 or 25 hours make one day). */
 export function windowDays(scheme: TimePartitionScheme, partition: TimePartition): number {
-  const start = civilAt(partition.start, scheme.timezone)
-  const end = civilAt(partition.end, scheme.timezone)
-  return daysBetween(start, end)
+  return daysBetween(dateIn(partition.start, scheme.timezone), dateIn(partition.end, scheme.timezone))
 }

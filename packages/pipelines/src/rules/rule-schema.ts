@@ -1,4 +1,4 @@
-import { durationMs } from '@steward/kernel'
+import { durationMs, isTimeZone } from '@steward/kernel'
 import { z } from 'zod'
 import type { AlertRule } from './rule-types.ts'
 
@@ -21,16 +21,6 @@ const hour = z
   .int({ error: 'must be an hour from 0 to 23' })
   .min(0, { error: 'must be an hour from 0 to 23' })
   .max(23, { error: 'must be an hour from 0 to 23' })
-
-/** Whether Intl knows the zone (every IANA name Node's ICU has). */
-export function isTimeZone(value: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: value })
-    return true
-  } catch {
-    return false
-  }
-}
 
 const positive = (what: string) =>
   z.number({ error: `must be ${what}` }).positive({ error: `must be ${what}` })

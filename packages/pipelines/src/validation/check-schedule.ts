@@ -1,3 +1,4 @@
+import { isTimeZone } from '@steward/kernel'
 import { CronExpressionParser } from 'cron-parser'
 import { didYouMean } from './did-you-mean.ts'
 
@@ -6,12 +7,8 @@ import { didYouMean } from './did-you-mean.ts'
  * the scheduler (BullMQ, through cron-parser and luxon) resolves zones through it too.
  */
 export function timeZoneProblem(timezone: string): string | undefined {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: timezone })
-    return undefined
-  } catch {
-    return `"${timezone}" is not an IANA time zone${didYouMean(timezone, Intl.supportedValuesOf('timeZone'))}; write it like "Europe/Berlin" or "UTC"`
-  }
+  if (isTimeZone(timezone)) return undefined
+  return `"${timezone}" is not an IANA time zone${didYouMean(timezone, Intl.supportedValuesOf('timeZone'))}; write it like "Europe/Berlin" or "UTC"`
 }
 
 /**

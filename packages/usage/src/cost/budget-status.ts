@@ -1,7 +1,7 @@
 import type { Database } from '@steward/db'
+import type { CalendarDate } from '@steward/kernel'
 import { type Kysely, sql } from 'kysely'
 import { assertProduct } from '../queries/assert-product.ts'
-import type { CalendarDate } from '../settings/calendar.ts'
 
 export interface BudgetStatus {
   productId: string

@@ -1,8 +1,8 @@
 import type { Database } from '@steward/db'
+import type { CalendarDate } from '@steward/kernel'
 import { type Kysely, sql } from 'kysely'
 import { assertProduct } from '../queries/assert-product.ts'
 import { resolveRange, type SeriesRange } from '../queries/series-range.ts'
-import type { CalendarDate } from '../settings/calendar.ts'
 import { periodOf, settingsRow } from '../settings/calendar-sql.ts'
 import { readUsageCalendar } from '../settings/usage-settings.ts'
 

@@ -1,6 +1,6 @@
 import type { Database } from '@steward/db'
+import { addDays, type CalendarDate, dateIn } from '@steward/kernel'
 import { type Kysely, sql } from 'kysely'
-import { addDays, type CalendarDate, dateIn } from '../settings/calendar.ts'
 import { settingsRow } from '../settings/calendar-sql.ts'
 import { readUsageCalendar } from '../settings/usage-settings.ts'
 

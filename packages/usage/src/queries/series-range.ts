@@ -1,13 +1,14 @@
 import type { UsageGrain } from '@steward/db'
-import { usageError } from '../errors.ts'
 import {
   addDays,
   addMonths,
   type CalendarDate,
   dateIn,
   isCalendarDate,
+  nextPeriod,
   periodsBetween,
-} from '../settings/calendar.ts'
+} from '@steward/kernel'
+import { usageError } from '../errors.ts'
 import type { UsageCalendar } from '../settings/usage-settings.ts'
 
 export const grains: readonly UsageGrain[] = ['day', 'week', 'month']
@@ -65,11 +66,6 @@ export function resolveRange(range: SeriesRange, calendar: UsageCalendar): Resol
     )
   }
   const last = periods[periods.length - 1] as CalendarDate
-  const end =
-    range.granularity === 'day'
-      ? addDays(last, 1)
-      : range.granularity === 'week'
-        ? addDays(last, 7)
-        : addMonths(last, 1)
+  const end = nextPeriod(last, range.granularity)
   return { granularity: range.granularity, periods, first: periods[0] as CalendarDate, end }
 }

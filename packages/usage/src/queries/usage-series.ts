@@ -1,6 +1,6 @@
 import type { Database } from '@steward/db'
+import type { CalendarDate } from '@steward/kernel'
 import { type Kysely, type RawBuilder, sql } from 'kysely'
-import type { CalendarDate } from '../settings/calendar.ts'
 import { periodOf, settingsRow } from '../settings/calendar-sql.ts'
 import { readUsageCalendar } from '../settings/usage-settings.ts'
 import { assertProduct } from './assert-product.ts'

@@ -1,6 +1,6 @@
 import type { Database, OwnerRef } from '@steward/db'
+import type { CalendarDate } from '@steward/kernel'
 import { type Kysely, sql } from 'kysely'
-import type { CalendarDate } from '../settings/calendar.ts'
 import { settingsRow } from '../settings/calendar-sql.ts'
 
 export interface ZombieProduct {

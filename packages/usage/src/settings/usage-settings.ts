@@ -1,4 +1,5 @@
 import type { Database, WeekStart } from '@steward/db'
+import { isTimeZone } from '@steward/kernel'
 import type { Kysely } from 'kysely'
 import { usageError } from '../errors.ts'
 import { rebuildRollups } from './rebuild-rollups.ts'
@@ -45,13 +46,4 @@ export async function applyUsageCalendar(db: Kysely<Database>, calendar: UsageCa
     await rebuildRollups(trx)
     return true
   })
-}
-
-function isTimeZone(zone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: zone })
-    return zone.trim() !== ''
-  } catch {
-    return false
-  }
 }
