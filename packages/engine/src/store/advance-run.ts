@@ -5,6 +5,7 @@ import type { StepToEnqueue } from '../queue/runtime-queue.ts'
 import { admitWaitingRuns } from '../runs/admit-runs.ts'
 import { createDownstreamRuns } from '../triggers/upstream-triggers.ts'
 import type { Db } from './db.ts'
+import { readyStep } from './readiness.ts'
 
 export interface Advance {
   /** Steps newly marked `queued` (this run's, admitted runs', downstream runs'): enqueue after commit. */
@@ -33,9 +34,10 @@ export async function advanceRun(trx: Db, run: Run): Promise<Advance> {
     return { enqueue: [], status: run.status }
   }
   const steps = await trx
-    .selectFrom('step_runs')
-    .select(['id', 'step_id', 'status', 'needs', 'attempt_count', 'error'])
-    .where('run_id', '=', run.id)
+    .selectFrom('step_runs as s')
+    .select(['s.id', 's.step_id', 's.status', 's.needs', 's.attempt_count', 's.error'])
+    .select(readyStep('s', succeededInRun).as('ready'))
+    .where('s.run_id', '=', run.id)
     .execute()
   const running = steps.filter((step) => step.status === 'running')
 
@@ -57,10 +59,7 @@ export async function advanceRun(trx: Db, run: Run): Promise<Advance> {
     return finishRun(trx, run, 'failed', error)
   }
 
-  const succeeded = new Set(steps.filter((step) => step.status === 'succeeded').map((step) => step.step_id))
-  const ready = steps.filter(
-    (step) => step.status === 'pending' && step.needs.every((need) => succeeded.has(need)),
-  )
+  const ready = steps.filter((step) => step.ready)
   const enqueue: StepToEnqueue[] = []
   if (ready.length > 0) {
     await trx
@@ -83,12 +82,15 @@ export async function advanceRun(trx: Db, run: Run): Promise<Advance> {
       })
     }
   }
-  if (steps.length > 0 && succeeded.size === steps.length) {
+  if (steps.length > 0 && steps.every((step) => step.status === 'succeeded')) {
     const finished = await finishRun(trx, run, 'succeeded', null)
     return { enqueue: [...enqueue, ...finished.enqueue], status: finished.status }
   }
   return { enqueue, status: run.status }
 }
+
+/** The ids of the run's succeeded steps, over the rows of its step runs that `advanceRun` reads. */
+const succeededInRun = "coalesce(array_agg(s.step_id) filter (where s.status = 'succeeded') over (), '{}')"
 
 async function closeOpenSteps(trx: Db, runId: string, status: 'cancelled' | 'skipped'): Promise<void> {
   await trx

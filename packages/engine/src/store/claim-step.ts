@@ -1,26 +1,50 @@
 import { randomUUID } from 'node:crypto'
 import { prepared, type Run, type StepRun } from '@steward/db'
-import { sql } from 'kysely'
+import { type RawBuilder, sql } from 'kysely'
 import type { StepJobData } from '../queue/runtime-queue.ts'
 import type { Db } from './db.ts'
 
 export interface ClaimedAttempt {
   run: Pick<Run, 'id' | 'pipeline_id' | 'product_id' | 'pipeline_version' | 'params' | 'partition_key'>
-  stepRun: Pick<StepRun, 'id' | 'run_id' | 'step_id' | 'attempt_count' | 'max_attempts' | 'needs'>
+  stepRun: ClaimedStepRow
   attemptId: string
   /** Outputs of the steps this one needs, by step id. */
   upstream: Record<string, unknown>
 }
 
+/** The step run columns a claim answers: `ClaimedStepRow`, and the SQL of both claiming statements. */
+const claimedColumns = ['id', 'run_id', 'step_id', 'attempt_count', 'max_attempts', 'needs'] as const
+
 /** A claimed step run's fields, as the claiming statements return them. */
-export interface ClaimedStepRow {
-  id: string
-  run_id: string
-  step_id: string
-  attempt_count: number
-  max_attempts: number
-  needs: string[]
+export type ClaimedStepRow = Pick<StepRun, (typeof claimedColumns)[number]>
+
+/*
+ * The claim's SQL, shared by the two statements that claim: `claimSteps` (a queued step, for the
+ * job that reached a worker) and the group finish (`finishSucceeded`, a step its successes made
+ * ready, for the finishing worker). Each makes its step run `running` for attempt n (its own
+ * condition: queued for attempt n - 1, or ready under the run's lock), then both answer the same
+ * columns, open the attempt the same way and read the needs' outputs into the same object.
+ * Raw text where there is no data: both statements are prepared by their text.
+ */
+
+/** The columns of `ClaimedStepRow`, from the step runs aliased `step`. */
+export function claimedStepColumns(step: string): RawBuilder<unknown> {
+  return sql.raw(claimedColumns.map((column) => `${step}.${column}`).join(', '))
 }
+
+/**
+ * Opens the attempt of each claimed step run in `from` (a CTE with `ClaimedStepRow`'s columns, the
+ * new `attempt_count`, and `attempt_id`): `running`, for `workerId`, heartbeating from now.
+ */
+export function openClaimedAttempts(from: string, workerId: string | null): RawBuilder<unknown> {
+  return sql`insert into attempts (id, step_run_id, run_id, number, status, worker_id, heartbeat_at)
+      select attempt_id, id, run_id, attempt_count, 'running', ${workerId}, now() from ${sql.raw(from)}`
+}
+
+/** A claimed step's `upstream`: the outputs of rows `u` (`step_id`, `output`: its needs) by step id. */
+export const upstreamOutputs = sql.raw<Record<string, unknown>>(
+  `coalesce(jsonb_object_agg(u.step_id, u.output), '{}'::jsonb)`,
+)
 
 /** A claimed attempt from its run (a whole row will do) and its claimed step run. */
 export function claimedAttempt(
@@ -116,7 +140,7 @@ export async function claimSteps(
           select 1 from runs r
           where r.id = i.run_id and r.cancel_requested_at is null and r.status in ('queued', 'running')
         )
-      returning s.id, s.run_id, s.step_id, s.attempt_count, s.max_attempts, s.needs, i.attempt_id
+      returning ${claimedStepColumns('s')}, i.attempt_id
     ),
     started as (
       update runs r
@@ -125,13 +149,12 @@ export async function claimSteps(
       returning r.id
     ),
     opened as (
-      insert into attempts (id, step_run_id, run_id, number, status, worker_id, heartbeat_at)
-      select attempt_id, id, run_id, attempt_count, 'running', ${workerId}, now() from claimed
+      ${openClaimedAttempts('claimed', workerId)}
       returning id
     )
     select c.*, r.pipeline_id, r.product_id, r.pipeline_version, r.params, r.partition_key,
       (
-        select coalesce(jsonb_object_agg(u.step_id, u.output), '{}'::jsonb)
+        select ${upstreamOutputs}
         from step_runs u
         where u.run_id = c.run_id and u.step_id = any (c.needs)
       ) as upstream

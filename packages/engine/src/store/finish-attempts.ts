@@ -4,7 +4,14 @@ import type { StepToEnqueue } from '../queue/runtime-queue.ts'
 import { admitWaitingRuns } from '../runs/admit-runs.ts'
 import { createDownstreamRuns } from '../triggers/upstream-triggers.ts'
 import type { ClaimBudget } from '../worker/local-slots.ts'
-import { type ClaimedStepRow, claimedAttempt, claimSteps } from './claim-step.ts'
+import {
+  type ClaimedStepRow,
+  claimedAttempt,
+  claimedStepColumns,
+  claimSteps,
+  openClaimedAttempts,
+  upstreamOutputs,
+} from './claim-step.ts'
 import type { Db } from './db.ts'
 import {
   type FinishAttemptInput,
@@ -13,6 +20,7 @@ import {
   writeRecordsOf,
 } from './finish-attempt.ts'
 import { lockRun } from './lock-run.ts'
+import { readyStep } from './readiness.ts'
 
 /**
  * Records the ends of several attempts in ONE transaction, with what `finishAttempt` writes for each:
@@ -205,8 +213,7 @@ async function finishSucceeded(
         where p.run_id = any (${runIds}::uuid[])
           and r.id = any (${runIds}::uuid[])
           and p.run_id in (select run_id from done)
-          and p.status = 'pending'
-          and p.needs <@ f.step_ids
+          and ${readyStep('p', 'f.step_ids')}
       ) as c
     ),
     -- Claimed here for the finishing worker (pending → running, their attempts opened below): the
@@ -226,12 +233,10 @@ async function finishSucceeded(
         attempt_count = case when c.claim then p.attempt_count + 1 else p.attempt_count end
       from claims c
       where p.run_id = any (${runIds}::uuid[]) and p.id = c.id
-      returning p.id, p.run_id, p.step_id, p.attempt_count, p.max_attempts, p.needs, p.status, c.attempt_id
+      returning ${claimedStepColumns('p')}, p.status, c.attempt_id
     ),
     opened as (
-      insert into attempts (id, step_run_id, run_id, number, status, worker_id, heartbeat_at)
-      select attempt_id, id, run_id, attempt_count, 'running', ${claimFor?.workerId ?? null}, now()
-      from ready
+      ${openClaimedAttempts('ready', claimFor?.workerId ?? null)}
       where status = 'running'
     ),
     ended as (
@@ -265,7 +270,7 @@ async function finishSucceeded(
           select ready.*,
             -- A claimed step's upstream outputs: those that succeeded before, and this statement's.
             case when ready.status = 'running' then (
-              select coalesce(jsonb_object_agg(u.step_id, u.output), '{}'::jsonb) from (
+              select ${upstreamOutputs} from (
                 select s.step_id, s.output from step_runs s
                 where s.run_id = ready.run_id and s.step_id = any (ready.needs) and s.status = 'succeeded'
                 union all
