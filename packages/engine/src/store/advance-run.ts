@@ -15,18 +15,36 @@ export interface Advance {
 }
 
 /**
- * Where a run moves from step to step. Called under the run's lock (`lockRun`) after any step run
- * changed, in the same transaction. In order:
+ * Advance: where a run moves from step to step, after any of its step runs changed. In order:
  * - the run already ended (a step still running when a sibling failed, finishing late): only keep
  *   `runs.cost_usd` equal to the sum of its cost entries, and `draining` until no step runs;
  * - cancel requested: pending and queued steps become `cancelled`; the run ends `cancelled` once
  *   nothing runs;
  * - a step failed for good: pending and queued steps become `skipped` and the run fails at once
  *   (steps still running see their signal abort and end `cancelled`);
- * - otherwise pending steps whose `needs` all succeeded become `queued`; when every step has
- *   succeeded the run succeeds and its downstream runs are created.
- * A run that ends stores its cost (and `draining`) and frees its slot for the next waiting run of its
- * pipeline.
+ * - otherwise the ready steps (`readyStep`) become `queued`; when every step has succeeded the run
+ *   succeeds.
+ * The group finish does the same for successes in one statement (`finishSucceeded`), with the same
+ * readiness rule; `finish-paths.test.ts` drives both over the same cases.
+ *
+ *   Input
+ *     run        the run as the caller locked it in this transaction (`lockRun`)
+ *   Output
+ *     enqueue    steps marked `queued` here (the run's ready steps, the first steps of runs admitted
+ *                or created on its end): enqueue them after commit
+ *     status     the run's status after the call
+ *   Writes
+ *     step_runs  of this run: pending → queued; pending and queued → cancelled or skipped
+ *     runs       this run's end (status, error, finished_at), then `cost_usd` and `draining`
+ *     on a run's end: waiting runs admitted into its slot, downstream runs created (`afterRunEnded`)
+ *   Locks
+ *     the rows of the step runs it updates; on a run's end, admission and the downstream runs'
+ *     idempotency keys (README.md, "Locks" 3 and 4)
+ *   Caller holds
+ *     the run's lock (`lockRun`), taken in this transaction before it changed the run's step runs:
+ *     the step runs read here then include every other finish of the run, committed before
+ *   Layout
+ *     the run's step runs by `run_id` (README.md, "Layout")
  */
 export async function advanceRun(trx: Db, run: Run): Promise<Advance> {
   if (run.status === 'succeeded' || run.status === 'failed' || run.status === 'cancelled') {

@@ -95,17 +95,39 @@ export async function claimStep(
 }
 
 /**
- * Takes step runs for one attempt each, in ONE statement (a worker claims the jobs that reached it
- * together as a group), answering per job, in order, `undefined` when SQL says the job is stale: the
- * step is not `queued` (done, cancelled, skipped, already taken by another worker), is queued for a
- * different attempt, or its run ended or is being cancelled.
+ * Claim: takes step runs for one attempt each, in ONE statement (the jobs that reach a worker
+ * together are claimed as a group), answering per job, in order.
  *
- * The conditional `update … where status = 'queued' and attempt_count = n - 1` is the claim: the row
- * lock it takes is what makes two workers never run the same attempt, whatever BullMQ redelivers.
- * The run row is not locked: a cancel or a failing sibling turns queued steps `cancelled`/`skipped`
- * in its own transaction, so a claim that races it either waits on that step row and then finds it
- * no longer queued, or commits first and its step sees the signal abort on the next heartbeat.
- * The same statement marks the run `running`, inserts the attempts and reads the upstream outputs.
+ *   Input
+ *     jobs[i]      a queue job: `stepRunId` of `runId`, for `attempt` n (1 = the first try)
+ *     workerId     recorded on the attempts (the reconciler and the logs say who ran what)
+ *     attemptIds   made here, one new uuid per job: the attempt's id, and how answers find their job
+ *   Output, per job
+ *     ClaimedAttempt   the run's fields, the step run (`attempt_count` = n), the new attempt's id and
+ *                      the outputs of the steps it needs
+ *     undefined        a stale job: the step run is not `queued` for attempt n (done, cancelled,
+ *                      skipped, taken by another worker, or queued for another attempt), or its run
+ *                      ended or is being cancelled
+ *   Writes
+ *     step_runs    queued → running, `attempt_count` n, `started_at` on the first try, `error` cleared
+ *     runs         queued → running and `started_at`, on the run's first claim
+ *     attempts     one row per claim, `running`, `number` n, `worker_id`, `heartbeat_at` now
+ *   Locks
+ *     the claimed step run rows (the conditional update), then the rows of the runs it starts; no
+ *     run lock before (README.md, "Locks")
+ *   Keeps
+ *     a step run is claimed at most once per attempt: `status = 'queued' and attempt_count = n - 1`
+ *     is the claim, and its row lock settles a race, whatever the queue redelivers;
+ *     a step is queued only once it was ready, so `upstream` holds an output for every need
+ *   Caller holds
+ *     nothing: it is one statement (a finishing transaction also calls it for the steps it queued,
+ *     holding their runs' locks)
+ *   Layout
+ *     step runs by id, runs by id, attempts inserted (README.md, "Layout")
+ *
+ * A cancel or a failing sibling turns queued steps `cancelled`/`skipped` under the run's lock, so
+ * a claim that races it either waits on that step row and then finds it no longer queued, or
+ * commits first and its step sees the signal abort on the next heartbeat.
  */
 export async function claimSteps(
   db: Db,
