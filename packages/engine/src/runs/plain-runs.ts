@@ -112,15 +112,10 @@ export function insertPlainRun(db: Db, run: PlainRun): Promise<StepToEnqueue[] |
   if (db.isTransaction) return insertPlainRuns(db, [run]).then((answers) => answers[0])
   let group = groups.get(db)
   if (!group) {
-    group = new GroupCommit(
-      (runs) =>
-        groupOrEach(
-          runs,
-          (all) => insertPlainRuns(db, all),
-          async (one) => (await insertPlainRuns(db, [one]))[0],
-        ),
-      { maxGroup: 64, maxInFlight: 2 },
-    )
+    group = new GroupCommit((runs) => groupOrEach(runs, (some) => insertPlainRuns(db, some)), {
+      maxGroup: 64,
+      maxInFlight: 2,
+    })
     groups.set(db, group)
   }
   return group.submit(run)
