@@ -57,6 +57,9 @@ import { readyStep } from './readiness.ts'
  *   Caller holds
  *     nothing; it opens its own transaction. Retry it on deadlocks (`withTransientRetry`): a
  *     rolled-back try wrote nothing, but it took from `claimFor.budget`
+ *   Layout
+ *     runs by id; step runs and attempts as `finishSucceeded` and `finishAttemptIn` reach them
+ *     (README.md, "Layout")
  *
  * With `claimFor`, the claims save the worker a trip through the queue and a claim of its own; a
  * worker that dies with them is handled like any claimed attempt (their heartbeat stops; the
