@@ -14,10 +14,31 @@ export interface PlainRun {
 }
 
 /**
- * Inserts plain runs and their step runs, the first steps `queued`, in ONE statement that also
- * reads their pipelines; answers, per run in order, the steps to enqueue, or `undefined` when its
- * pipeline is missing, archived, limited (`maxConcurrentRuns`) or partitioned: those take the full
- * path in a transaction (`createRunIn`), which also says what is wrong.
+ * Plain runs: inserts runs and their step runs in ONE statement that also reads their pipelines,
+ * answering per run, in order.
+ *
+ *   Input
+ *     runs[i]      a new run's id, its pipeline, trigger (and detail) and params, already checked
+ *   Output, per run
+ *     StepToEnqueue[]   its first steps, `queued` (attempt 1): enqueue them after commit
+ *     undefined         its pipeline is missing, archived, limited (`maxConcurrentRuns`) or
+ *                       partitioned: nothing was written; the run takes the full path in a
+ *                       transaction (`createRunIn`), which also says what is wrong
+ *   Writes
+ *     runs         one row, `queued`, at the pipeline's current version
+ *     step_runs    one per step of that version: `queued` if it needs nothing, else `pending`;
+ *                  `max_attempts` = retries + 1
+ *   Locks
+ *     none but those of its inserts: each run's pipeline and product `FOR KEY SHARE` (their foreign
+ *     keys), each new run likewise for its step runs (README.md, "Locks")
+ *   Keeps
+ *     a run and all its step runs appear at once; a step that needs nothing is ready from the
+ *     start (the readiness rule, `store/readiness.ts`), the others wait `pending` for their needs
+ *   Caller holds
+ *     nothing. Only for runs with no idempotency key, backfill or partition: those need the
+ *     transaction's checks and locks. Params are checked by the caller (with the code at hand)
+ *   Layout
+ *     pipelines by id; runs and step runs inserted (README.md, "Layout")
  */
 export async function insertPlainRuns(
   db: Db,
@@ -91,15 +112,10 @@ export function insertPlainRun(db: Db, run: PlainRun): Promise<StepToEnqueue[] |
   if (db.isTransaction) return insertPlainRuns(db, [run]).then((answers) => answers[0])
   let group = groups.get(db)
   if (!group) {
-    group = new GroupCommit(
-      (runs) =>
-        groupOrEach(
-          runs,
-          (all) => insertPlainRuns(db, all),
-          async (one) => (await insertPlainRuns(db, [one]))[0],
-        ),
-      { maxGroup: 64, maxInFlight: 2 },
-    )
+    group = new GroupCommit((runs) => groupOrEach(runs, (some) => insertPlainRuns(db, some)), {
+      maxGroup: 64,
+      maxInFlight: 2,
+    })
     groups.set(db, group)
   }
   return group.submit(run)

@@ -5,6 +5,7 @@ import type { StepToEnqueue } from '../queue/runtime-queue.ts'
 import { admitWaitingRuns } from '../runs/admit-runs.ts'
 import { createDownstreamRuns } from '../triggers/upstream-triggers.ts'
 import type { Db } from './db.ts'
+import { readyStep } from './readiness.ts'
 
 export interface Advance {
   /** Steps newly marked `queued` (this run's, admitted runs', downstream runs'): enqueue after commit. */
@@ -14,18 +15,36 @@ export interface Advance {
 }
 
 /**
- * Where a run moves from step to step. Called under the run's lock (`lockRun`) after any step run
- * changed, in the same transaction. In order:
+ * Advance: where a run moves from step to step, after any of its step runs changed. In order:
  * - the run already ended (a step still running when a sibling failed, finishing late): only keep
  *   `runs.cost_usd` equal to the sum of its cost entries, and `draining` until no step runs;
  * - cancel requested: pending and queued steps become `cancelled`; the run ends `cancelled` once
  *   nothing runs;
  * - a step failed for good: pending and queued steps become `skipped` and the run fails at once
  *   (steps still running see their signal abort and end `cancelled`);
- * - otherwise pending steps whose `needs` all succeeded become `queued`; when every step has
- *   succeeded the run succeeds and its downstream runs are created.
- * A run that ends stores its cost (and `draining`) and frees its slot for the next waiting run of its
- * pipeline.
+ * - otherwise the ready steps (`readyStep`) become `queued`; when every step has succeeded the run
+ *   succeeds.
+ * The group finish does the same for successes in one statement (`finishSucceeded`), with the same
+ * readiness rule; `finish-paths.test.ts` drives both over the same cases.
+ *
+ *   Input
+ *     run        the run as the caller locked it in this transaction (`lockRun`)
+ *   Output
+ *     enqueue    steps marked `queued` here (the run's ready steps, the first steps of runs admitted
+ *                or created on its end): enqueue them after commit
+ *     status     the run's status after the call
+ *   Writes
+ *     step_runs  of this run: pending → queued; pending and queued → cancelled or skipped
+ *     runs       this run's end (status, error, finished_at), then `cost_usd` and `draining`
+ *     on a run's end: waiting runs admitted into its slot, downstream runs created (`afterRunEnded`)
+ *   Locks
+ *     the rows of the step runs it updates; on a run's end, admission and the downstream runs'
+ *     idempotency keys (README.md, "Locks" 3 and 4)
+ *   Caller holds
+ *     the run's lock (`lockRun`), taken in this transaction before it changed the run's step runs:
+ *     the step runs read here then include every other finish of the run, committed before
+ *   Layout
+ *     the run's step runs by `run_id` (README.md, "Layout")
  */
 export async function advanceRun(trx: Db, run: Run): Promise<Advance> {
   if (run.status === 'succeeded' || run.status === 'failed' || run.status === 'cancelled') {
@@ -33,9 +52,10 @@ export async function advanceRun(trx: Db, run: Run): Promise<Advance> {
     return { enqueue: [], status: run.status }
   }
   const steps = await trx
-    .selectFrom('step_runs')
-    .select(['id', 'step_id', 'status', 'needs', 'attempt_count', 'error'])
-    .where('run_id', '=', run.id)
+    .selectFrom('step_runs as s')
+    .select(['s.id', 's.step_id', 's.status', 's.needs', 's.attempt_count', 's.error'])
+    .select(readyStep('s', succeededInRun).as('ready'))
+    .where('s.run_id', '=', run.id)
     .execute()
   const running = steps.filter((step) => step.status === 'running')
 
@@ -57,10 +77,7 @@ export async function advanceRun(trx: Db, run: Run): Promise<Advance> {
     return finishRun(trx, run, 'failed', error)
   }
 
-  const succeeded = new Set(steps.filter((step) => step.status === 'succeeded').map((step) => step.step_id))
-  const ready = steps.filter(
-    (step) => step.status === 'pending' && step.needs.every((need) => succeeded.has(need)),
-  )
+  const ready = steps.filter((step) => step.ready)
   const enqueue: StepToEnqueue[] = []
   if (ready.length > 0) {
     await trx
@@ -83,12 +100,15 @@ export async function advanceRun(trx: Db, run: Run): Promise<Advance> {
       })
     }
   }
-  if (steps.length > 0 && succeeded.size === steps.length) {
+  if (steps.length > 0 && steps.every((step) => step.status === 'succeeded')) {
     const finished = await finishRun(trx, run, 'succeeded', null)
     return { enqueue: [...enqueue, ...finished.enqueue], status: finished.status }
   }
   return { enqueue, status: run.status }
 }
+
+/** The ids of the run's succeeded steps, over the rows of its step runs that `advanceRun` reads. */
+const succeededInRun = "coalesce(array_agg(s.step_id) filter (where s.status = 'succeeded') over (), '{}')"
 
 async function closeOpenSteps(trx: Db, runId: string, status: 'cancelled' | 'skipped'): Promise<void> {
   await trx

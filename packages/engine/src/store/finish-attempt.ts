@@ -48,10 +48,32 @@ export interface FinishedAttempt {
 }
 
 /**
- * Records the end of an attempt in ONE transaction: the attempt's status and error, its logs,
- * metrics and cost entries, the step run's result (output, a retry `queued` after its backoff, or
- * failure once attempts are used up or the error is not retryable), then `advanceRun` for the steps
- * that became ready and the run's own end.
+ * Slow-path finish: records the end of one attempt in ONE transaction: the attempt's status and
+ * error, its logs, metrics and cost entries, the step run's result (output, a retry `queued` after
+ * its backoff, or failure once attempts are used up or the error is not retryable), then
+ * `advanceRun` for the steps that became ready and the run's own end. Failures, retries, cancels
+ * and late ends take this path; so does a success that `finishAttempts` cannot take in its
+ * statement.
+ *
+ *   Input
+ *     input        as `finishAttempts`'s inputs: the attempt, its outcome, records, backoff, and
+ *                  `staleAfterMs` for the reconciler (a live worker's heartbeat wins)
+ *   Output (`FinishedAttempt`)
+ *     recorded     false when the attempt was no longer running (or its run is gone): nothing written
+ *     enqueue      the retry (with its delay) and what `advanceRun` queued: enqueue after commit
+ *     runStatus    the run's status after the transaction
+ *   Writes
+ *     the attempt closed; logs, metrics, cost entries; the step run's result, only while it is
+ *     `running` (a late end of an attempt given up on leaves its retry alone); `advanceRun`'s writes
+ *   Locks
+ *     the run's row first (`lockRun`), then the rows it updates (README.md, "Locks")
+ *   Keeps
+ *     an attempt is closed once (`status = 'running'`); a retry is queued only while its run is
+ *     open and attempts are left, for attempt `attempt_count` + 1
+ *   Caller holds
+ *     nothing (`finishAttemptIn`: the run's lock, in the caller's transaction)
+ *   Layout
+ *     the attempt and step run by id; the run's step runs by run (README.md, "Layout")
  */
 export async function finishAttempt(db: Db, input: FinishAttemptInput): Promise<FinishedAttempt> {
   return db.transaction().execute(async (trx) => {

@@ -4,7 +4,14 @@ import type { StepToEnqueue } from '../queue/runtime-queue.ts'
 import { admitWaitingRuns } from '../runs/admit-runs.ts'
 import { createDownstreamRuns } from '../triggers/upstream-triggers.ts'
 import type { ClaimBudget } from '../worker/local-slots.ts'
-import { type ClaimedStepRow, claimedAttempt, claimSteps } from './claim-step.ts'
+import {
+  type ClaimedStepRow,
+  claimedAttempt,
+  claimedStepColumns,
+  claimSteps,
+  openClaimedAttempts,
+  upstreamOutputs,
+} from './claim-step.ts'
 import type { Db } from './db.ts'
 import {
   type FinishAttemptInput,
@@ -13,23 +20,50 @@ import {
   writeRecordsOf,
 } from './finish-attempt.ts'
 import { lockRun } from './lock-run.ts'
+import { readyStep } from './readiness.ts'
 
 /**
- * Records the ends of several attempts in ONE transaction, with what `finishAttempt` writes for each:
- * the attempt, its logs, metrics and costs, the step run's result, the steps that became ready and
- * the run's end. The runs are locked first, in id order, so groups on two workers never deadlock.
+ * Group finish: records the ends of several attempts in ONE transaction, with what `finishAttempt`
+ * writes for each: the attempt, its logs, metrics and costs, the step run's result, the steps that
+ * became ready and the run's end.
  *
  * The common case, attempts that succeeded in runs that are still open, takes a handful of
- * statements for the whole group: close the attempts, insert their records, mark their step runs
- * succeeded, queue every pending step whose needs all succeeded, end the runs whose steps all did.
- * Anything else (failures, retries, cancels, late attempts of ended runs) goes through
- * `finishAttemptIn`, one attempt at a time, in the same transaction.
+ * statements for the whole group (`finishSucceeded`). Anything else (failures, retries, cancels,
+ * late attempts of ended runs, two ends of one step run) goes through `finishAttemptIn`, one
+ * attempt at a time, in the same transaction.
  *
- * With `claimFor`, steps that became ready are claimed for that worker in the same transaction
- * and answered as `next` instead of enqueued: the worker runs them at once, saving the trip
- * through the queue and a claim, within `claimFor.budget`; the rest is enqueued
- * for any worker. A worker that dies with them is handled like any claimed attempt (their heartbeat
- * stops; the reconciler fails them and they are retried).
+ *   Input
+ *     inputs[i]   an attempt's end: `attemptId` of `stepRunId` of `runId` (as claimed), its
+ *                 `outcome`, the `records` it buffered, its `backoff`; `staleAfterMs` (the
+ *                 reconciler) closes it only if its heartbeat is older
+ *     claimFor    optional: claim the steps that became ready for `workerId`, within `budget`
+ *                 (taken from as steps are claimed; `LocalSlots.budget`)
+ *   Output, per input (`FinishedAttempt`)
+ *     recorded    false when the attempt was no longer running: nothing was written for it
+ *     enqueue     steps marked `queued` (ready steps, retries with their delay, first steps of runs
+ *                 admitted or created): enqueue them after commit
+ *     next        with `claimFor`: steps claimed for that worker, to run at once, not enqueued
+ *     runStatus   its run's status after the transaction
+ *   Writes
+ *     attempts closed; logs, metrics, cost entries; step runs' results; ready steps queued or
+ *     claimed (their attempts opened); ended runs with their cost; admitted and downstream runs
+ *   Locks
+ *     1. the group's runs, `FOR NO KEY UPDATE`, in id order (`lockRuns`): groups on two workers
+ *        never deadlock, and each finish sees every earlier finish of its runs;
+ *     2. then the rows it updates, admission and idempotency locks (README.md, "Locks")
+ *   Keeps
+ *     an attempt is closed once; a step becomes ready only when all its needs succeeded
+ *     (`readyStep`); a run ends when all its steps succeeded, or as `advanceRun` says
+ *   Caller holds
+ *     nothing; it opens its own transaction. Retry it on deadlocks (`withTransientRetry`): a
+ *     rolled-back try wrote nothing, but it took from `claimFor.budget`
+ *   Layout
+ *     runs by id; step runs and attempts as `finishSucceeded` and `finishAttemptIn` reach them
+ *     (README.md, "Layout")
+ *
+ * With `claimFor`, the claims save the worker a trip through the queue and a claim of its own; a
+ * worker that dies with them is handled like any claimed attempt (their heartbeat stops; the
+ * reconciler fails them and they are retried).
  */
 export async function finishAttempts(
   db: Db,
@@ -113,12 +147,45 @@ interface SucceededRow {
 }
 
 /**
- * The fast path of `finishAttempts`, `indexes` of `inputs` that succeeded in open runs, in ONE
- * statement (its snapshot is taken after the run locks were granted, so it sees every earlier
- * finish of these runs): close the attempts still running, insert their compute and reported costs,
- * mark their step runs succeeded, queue the pending steps whose needs all succeeded now, and end the
- * runs whose steps all did, with their cost; it also says which ended runs have waiting runs to admit
- * or downstream runs to create, so that only those take more statements. Logs and metrics, when a step wrote any, follow in the same transaction.
+ * The fast path of `finishAttempts`: the attempts `indexes` of `inputs`, successes in open runs,
+ * in ONE statement, then their logs and metrics (when a step wrote any) and what the runs that
+ * ended need more (admission, downstream runs).
+ *
+ *   Input (the statement's parameters)
+ *     attemptIds       the attempts to close
+ *     costs            their compute and reported costs, as parallel arrays
+ *     outputs          each output by its step run's id, one `jsonb` object: looked up per row, so
+ *                      nothing is paired by join and the cost grows with the group, not its square
+ *     runIds           the group's runs: bounds every scan of runs and step runs to index lookups
+ *     budget           the short kinds of step (pipeline ids, step ids), `free`, `ahead`
+ *     workerId         who the claimed steps' attempts are for
+ *   Output, one row
+ *     closed           the attempts it closed (still `running` before): only those are recorded
+ *     ready            the steps that became ready: `queued`, or `running` when claimed for the
+ *                      worker (with `attempt_id` and `upstream`), with `ClaimedStepRow`'s columns
+ *     ended            the runs it ended, and whether their end admits waiting runs (`limited`) or
+ *                      creates downstream runs (`followed`)
+ *     costs            how many cost entries it inserted
+ *   Statement, in order of its CTEs
+ *     closed           running → succeeded, by attempt id
+ *     costs            inserted for the closed attempts
+ *     done             their step runs running → succeeded with their output (found through the
+ *                      closed attempts, so a late attempt's step run is left alone)
+ *     succeeded        per run, its succeeded steps: before, and `done` (a statement does not see
+ *                      its own updates)
+ *     candidates       the ready steps: `readyStep(p, succeeded)`
+ *     claims, ready    the first `free` of them, and short ones up to `ahead` more, claimed (pending
+ *                      → running, `attempt_count` + 1) and their attempts opened (`openClaimedAttempts`);
+ *                      the rest pending → queued
+ *     ended            runs whose step runs all succeeded: succeeded, with their cost
+ *   Locks
+ *     none of its own: the rows it updates, of runs whose locks the caller holds
+ *   Caller holds
+ *     the locks of every run of the group (`lockRuns`), taken before the statement, so its snapshot
+ *     sees every earlier finish of these runs; every input is a success of a run that is open and
+ *     not being cancelled, and no step run has two inputs
+ *   Layout
+ *     attempts by id, step runs through their runs (`runIds`) or by id (README.md, "Layout")
  */
 async function finishSucceeded(
   trx: Db,
@@ -205,8 +272,7 @@ async function finishSucceeded(
         where p.run_id = any (${runIds}::uuid[])
           and r.id = any (${runIds}::uuid[])
           and p.run_id in (select run_id from done)
-          and p.status = 'pending'
-          and p.needs <@ f.step_ids
+          and ${readyStep('p', 'f.step_ids')}
       ) as c
     ),
     -- Claimed here for the finishing worker (pending → running, their attempts opened below): the
@@ -226,12 +292,10 @@ async function finishSucceeded(
         attempt_count = case when c.claim then p.attempt_count + 1 else p.attempt_count end
       from claims c
       where p.run_id = any (${runIds}::uuid[]) and p.id = c.id
-      returning p.id, p.run_id, p.step_id, p.attempt_count, p.max_attempts, p.needs, p.status, c.attempt_id
+      returning ${claimedStepColumns('p')}, p.status, c.attempt_id
     ),
     opened as (
-      insert into attempts (id, step_run_id, run_id, number, status, worker_id, heartbeat_at)
-      select attempt_id, id, run_id, attempt_count, 'running', ${claimFor?.workerId ?? null}, now()
-      from ready
+      ${openClaimedAttempts('ready', claimFor?.workerId ?? null)}
       where status = 'running'
     ),
     ended as (
@@ -265,7 +329,7 @@ async function finishSucceeded(
           select ready.*,
             -- A claimed step's upstream outputs: those that succeeded before, and this statement's.
             case when ready.status = 'running' then (
-              select coalesce(jsonb_object_agg(u.step_id, u.output), '{}'::jsonb) from (
+              select ${upstreamOutputs} from (
                 select s.step_id, s.output from step_runs s
                 where s.run_id = ready.run_id and s.step_id = any (ready.needs) and s.status = 'succeeded'
                 union all

@@ -63,26 +63,29 @@ export class GroupCommit<I, O> {
 }
 
 /**
- * Runs `group` on all items; if it fails for a reason other than one a retry fixes, runs `one` on
- * each item alone, so a single bad item fails only its own job.
+ * Runs `work` on all items; if it fails for a reason other than one a retry fixes, runs it again on
+ * each item alone, so a single bad item fails only its own job. `work` answers one value per item,
+ * in order.
  */
 export async function groupOrEach<I, O>(
   items: I[],
-  group: (items: I[]) => Promise<O[]>,
-  one: (item: I) => Promise<O>,
+  work: (items: I[]) => Promise<O[]>,
 ): Promise<Settled<O>[]> {
   try {
-    const values = await group(items)
+    const values = await work(items)
     return values.map((value) => ({ ok: true, value }))
   } catch (error) {
     if (items.length === 1) return [{ ok: false, error }]
-    return Promise.all(
-      items.map((item) =>
-        one(item).then(
-          (value): Settled<O> => ({ ok: true, value }),
-          (error: unknown): Settled<O> => ({ ok: false, error }),
-        ),
-      ),
-    )
+    return Promise.all(items.map((item) => alone(item, work)))
+  }
+}
+
+async function alone<I, O>(item: I, work: (items: I[]) => Promise<O[]>): Promise<Settled<O>> {
+  try {
+    const values = await work([item])
+    if (values.length !== 1) throw new Error(`group commit: ${values.length} answers for one item`)
+    return { ok: true, value: values[0] as O }
+  } catch (error) {
+    return { ok: false, error }
   }
 }

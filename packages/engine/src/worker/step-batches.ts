@@ -3,7 +3,7 @@ import { type ClaimedAttempt, claimSteps } from '../store/claim-step.ts'
 import type { Db } from '../store/db.ts'
 import type { FinishAttemptInput, FinishedAttempt } from '../store/finish-attempt.ts'
 import { finishAttempts } from '../store/finish-attempts.ts'
-import { GroupCommit, groupOrEach } from './group-commit.ts'
+import { GroupCommit, groupOrEach, type Settled } from './group-commit.ts'
 import type { LocalSlots } from './local-slots.ts'
 import { withTransientRetry } from './transient-retry.ts'
 
@@ -29,69 +29,64 @@ const claimsInFlight = 2
 
 /**
  * The SQL hot path of one worker, in groups (see `GroupCommit`): the claims of the jobs that reach
- * the worker together are one statement, and their finishes one transaction, followed by one
- * enqueue of every step that transaction marked `queued` but the ones claimed to run here next
- * (within what the slots could take when the group started, `LocalSlots.budget`).
+ * the worker together are one statement (`claimGroup`), and their finishes one transaction followed
+ * by one enqueue of every step that transaction marked `queued` but the ones claimed to run here
+ * next, within what the slots could take when the group started (`finishGroup`). A deadlock is
+ * tried again (`withTransientRetry`); a group that fails for another reason is tried again item by
+ * item (`groupOrEach`), so one bad item fails only its own job.
  */
 export class StepBatches {
   private readonly claims: GroupCommit<StepJobData, ClaimedAttempt | undefined>
   private readonly finishes: GroupCommit<FinishAttemptInput, FinishedAttempt>[]
 
-  constructor(settings: StepBatchesSettings) {
-    const { db, queue, workerId, slots } = settings
-    this.claims = new GroupCommit(
-      (jobs) =>
-        groupOrEach(
-          jobs,
-          (group) => withTransientRetry(() => claimSteps(db, group, workerId)),
-          async (job) => (await withTransientRetry(() => claimSteps(db, [job], workerId)))[0],
-        ),
-      { maxGroup, maxInFlight: claimsInFlight },
+  constructor(private readonly settings: StepBatchesSettings) {
+    this.claims = new GroupCommit((jobs) => this.claimGroup(jobs), { maxGroup, maxInFlight: claimsInFlight })
+    this.finishes = Array.from(
+      { length: finishShards },
+      () => new GroupCommit((inputs) => this.finishGroup(inputs), { maxGroup, maxInFlight: 1 }),
     )
-    const finishGroup = () =>
-      new GroupCommit<FinishAttemptInput, FinishedAttempt>(
-        async (inputs) => {
-          // Shared by every try of this group: what a rolled-back try claimed is not lost for long,
-          // the next group counts the slots again.
-          const claimFor = { workerId, budget: slots.budget() }
-          const answers = await groupOrEach(
-            inputs,
-            (group) => withTransientRetry(() => finishAttempts(db, group, claimFor)),
-            async (input) => {
-              const [finished] = await withTransientRetry(() => finishAttempts(db, [input], claimFor))
-              if (!finished) throw new Error(`no answer for attempt ${input.attemptId}`)
-              return finished
-            },
-          )
-          // After commit, one enqueue for the group. If Redis fails, the jobs of the group fail, but for
-          // those holding a claimed next step, which must run (nothing else would until the reconciler
-          // gives it up): SQL already holds the steps `queued`, and the reconciler enqueues them again.
-          try {
-            await enqueueSteps(
-              queue,
-              answers.flatMap((answer) => (answer.ok ? answer.value.enqueue : [])),
-            )
-          } catch (error) {
-            return answers.map((answer) =>
-              answer.ok && answer.value.next?.length ? answer : { ok: false, error },
-            )
-          }
-          return answers
-        },
-        { maxGroup, maxInFlight: 1 },
-      )
-    this.finishes = Array.from({ length: finishShards }, finishGroup)
   }
 
+  /** Claims the job's attempt (`claimSteps`); `undefined` for a stale job. */
   claim(job: StepJobData): Promise<ClaimedAttempt | undefined> {
     return this.claims.submit(job)
   }
 
-  /** Records the attempt's end and enqueues what became ready; resolves once both are done. */
+  /**
+   * Records the attempt's end (`finishAttempts`) in its run's shard and enqueues what became ready;
+   * resolves once both are done, with the steps claimed for this worker in `next`.
+   */
   finish(input: FinishAttemptInput): Promise<FinishedAttempt> {
     const shard = this.finishes[shardOf(input.runId, this.finishes.length)] ?? this.finishes[0]
     if (!shard) throw new Error('no finishing group')
     return shard.submit(input)
+  }
+
+  private claimGroup(jobs: StepJobData[]): Promise<Settled<ClaimedAttempt | undefined>[]> {
+    const { db, workerId } = this.settings
+    return groupOrEach(jobs, (group) => withTransientRetry(() => claimSteps(db, group, workerId)))
+  }
+
+  private async finishGroup(inputs: FinishAttemptInput[]): Promise<Settled<FinishedAttempt>[]> {
+    const { db, queue, workerId, slots } = this.settings
+    // Shared by every try of this group: what a rolled-back try claimed is not lost for long, the
+    // next group counts the slots again.
+    const claimFor = { workerId, budget: slots.budget() }
+    const answers = await groupOrEach(inputs, (group) =>
+      withTransientRetry(() => finishAttempts(db, group, claimFor)),
+    )
+    // After commit, one enqueue for the group. If Redis fails, the jobs of the group fail, but for
+    // those holding a claimed next step, which must run (nothing else would until the reconciler
+    // gives it up): SQL already holds the steps `queued`, and the reconciler enqueues them again.
+    try {
+      await enqueueSteps(
+        queue,
+        answers.flatMap((answer) => (answer.ok ? answer.value.enqueue : [])),
+      )
+    } catch (error) {
+      return answers.map((answer) => (answer.ok && answer.value.next?.length ? answer : { ok: false, error }))
+    }
+    return answers
   }
 }
 

@@ -28,8 +28,10 @@ import { processScheduledRunJob } from '../triggers/scheduled-run.ts'
 import { InFlight } from './in-flight.ts'
 import { LocalSlots } from './local-slots.ts'
 import { PendingWork } from './pending-work.ts'
-import { hourlyRate, processStepJob } from './process-step.ts'
+import { processStepJob, type StepProcessorDeps } from './process-step.ts'
 import { type ReconcileOptions, type ReconcileReport, reconcile } from './reconciler.ts'
+import { hourlyRate } from './run-claimed-step.ts'
+import { StepBatches } from './step-batches.ts'
 
 export type StartWorkerOptions = QueueTarget & WorkerOptions
 
@@ -110,9 +112,8 @@ export async function startWorker(options: StartWorkerOptions): Promise<RuntimeW
   const concurrency = options.concurrency ?? 10
   const slots = new LocalSlots(concurrency)
   const pending = new PendingWork()
-  const deps = {
-    db: options.db,
-    queue,
+  const deps: StepProcessorDeps = {
+    batches: new StepBatches({ db: options.db, queue, workerId, slots }),
     pipelines,
     specs,
     inFlight,
