@@ -2,9 +2,10 @@
 // BullMQ's PostgreSQL backend), opens queues and workers on it, pings Redis and deletes keys.
 // Callers see BullMQ's Queue/Worker/Job API through the types below, never the modules.
 export type { Job, JobsOptions } from 'bullmq'
+// BullMQ's signal that a job moved itself to `delayed` and must not complete: thrown after `job.moveToDelayed`.
+export { DelayedError } from 'bullmq'
 export { assertNoEviction } from './backends/redis.ts'
 export type { WorkerSettings } from './backends/worker-settings.ts'
-export { DelayedError } from './delayed-error.ts'
 export { deleteQueueKeys, loseQueuedJobs } from './delete-queue-keys.ts'
 export type { QueueErrorCode } from './errors.ts'
 export {
