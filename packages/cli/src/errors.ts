@@ -18,6 +18,7 @@ export type CliErrorCode =
   | 'WEB_APP_MISSING'
   | 'WEB_NOT_READY'
   | 'WEB_EXITED'
+  | 'WEB_BUILD_FAILED'
   | 'SERVICE_EXITED'
   | 'OPTION_INVALID'
 

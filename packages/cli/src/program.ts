@@ -1,5 +1,5 @@
+import { createRequire } from 'node:module'
 import { Command } from 'commander'
-import packageJson from '../package.json' with { type: 'json' }
 import { registerBackfillCommand } from './commands/backfill.ts'
 import { registerDeployCommand } from './commands/deploy.ts'
 import { registerDevCommand } from './commands/dev.ts'
@@ -9,6 +9,9 @@ import { registerRunCommand } from './commands/run.ts'
 import { registerTokensCommand } from './commands/tokens.ts'
 import { registerValidateCommand } from './commands/validate.ts'
 import { registerWorkerCommand } from './commands/worker.ts'
+
+/** This package's manifest: one folder up from src/ in the workspace and from dist/ when installed. */
+const packageJson = createRequire(import.meta.url)('../package.json') as { version: string }
 
 /**
  * The `steward` command and its subcommands. Subcommands are added with `program.command()` so

@@ -12,6 +12,8 @@ import { startDevWorker } from '../services/dev-worker.ts'
 import type { Service } from '../services/service.ts'
 import { onShutdownSignals } from '../services/shutdown-signals.ts'
 import { startWebApp } from '../services/web-app.ts'
+import { ensureWebBuild } from '../web/ensure-web-build.ts'
+import { findWebApp } from '../web/web-app-dir.ts'
 import { banner } from './banner.ts'
 import { ensureDevQueue } from './dev-queue.ts'
 import { waitForWebApp, webExited } from './wait-for-web-app.ts'
@@ -94,8 +96,10 @@ export async function runDev(settings: Settings, options: DevOptions, output: De
 
     let webUrl: string | undefined
     if (options.web) {
+      const webApp = findWebApp()
+      await ensureWebBuild(webApp, { log: out, signal: stopRequested.signal })
       await assertPortFree(settings.port)
-      const web = startWebApp({
+      const web = startWebApp(webApp, {
         port: settings.port,
         env: {
           ...inheritedEnvironment(),
@@ -112,7 +116,7 @@ export async function runDev(settings: Settings, options: DevOptions, output: De
           if (visibleText(line) !== '') (stream === 'stdout' ? out : err)(`web │ ${line}`)
         },
       })
-      out(`web: starting next dev on port ${settings.port} (pid ${web.pid})`)
+      out(`web: starting the production server on port ${settings.port} (pid ${web.pid})`)
       forceStops.push(() => web.kill())
       cleanup.push('web', () => web.stop())
       watched.push(web)

@@ -129,3 +129,7 @@ export const lines = (text: string) => text.split('\n').filter((line) => line.tr
 
 /** A stack trace line, which users must never see. */
 export const stackLine = /^\s+at /m
+
+// From their modules, not the index: the web's tests compile what they import, with Next's types.
+export { ensureWebBuild } from '../../src/web/ensure-web-build.ts'
+export { findWebApp } from '../../src/web/web-app-dir.ts'
