@@ -3,6 +3,7 @@ import packageJson from '../package.json' with { type: 'json' }
 import { registerBackfillCommand } from './commands/backfill.ts'
 import { registerDeployCommand } from './commands/deploy.ts'
 import { registerDevCommand } from './commands/dev.ts'
+import { registerInitCommand } from './commands/init.ts'
 import { registerListCommand } from './commands/list.ts'
 import { registerMigrateCommand } from './commands/migrate.ts'
 import { registerRunCommand } from './commands/run.ts'
@@ -28,6 +29,7 @@ export function createProgram(): Command {
       '\nSettings come from the environment: DATABASE_URL, REDIS_URL, PORT, STEWARD_HOME.\nSet STEWARD_DEBUG=1 to see stack traces of unexpected errors.',
     )
 
+  registerInitCommand(program)
   registerDevCommand(program)
   registerWorkerCommand(program)
   registerValidateCommand(program)
