@@ -21,6 +21,9 @@ export type CliErrorCode =
   | 'WEB_BUILD_FAILED'
   | 'SERVICE_EXITED'
   | 'OPTION_INVALID'
+  | 'CONFIG_NOT_FOUND'
+  | 'INIT_REFUSED'
+  | 'INIT_PACKAGES_MISSING'
 
 export const cliError = (code: CliErrorCode, message: string, options?: { cause?: unknown }) =>
   new StewardError<CliErrorCode>(code, message, options)

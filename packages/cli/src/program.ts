@@ -3,6 +3,7 @@ import { Command } from 'commander'
 import { registerBackfillCommand } from './commands/backfill.ts'
 import { registerDeployCommand } from './commands/deploy.ts'
 import { registerDevCommand } from './commands/dev.ts'
+import { registerInitCommand } from './commands/init.ts'
 import { registerListCommand } from './commands/list.ts'
 import { registerMigrateCommand } from './commands/migrate.ts'
 import { registerRunCommand } from './commands/run.ts'
@@ -31,6 +32,7 @@ export function createProgram(): Command {
       '\nSettings come from the environment: DATABASE_URL, REDIS_URL, PORT, STEWARD_HOME.\nSet STEWARD_DEBUG=1 to see stack traces of unexpected errors.',
     )
 
+  registerInitCommand(program)
   registerDevCommand(program)
   registerWorkerCommand(program)
   registerValidateCommand(program)

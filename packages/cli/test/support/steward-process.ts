@@ -48,17 +48,26 @@ export function stewardEnv(env: Record<string, string>): NodeJS.ProcessEnv {
 }
 
 /** Starts `steward <args>`; the caller reads its output and ends it. */
-export function startSteward(args: string[], env: Record<string, string>): RunningSteward {
+export function startSteward(
+  args: string[],
+  env: Record<string, string>,
+  options: { cwd?: string } = {},
+): RunningSteward {
   const child = spawn(process.execPath, [stewardBin, ...args], {
     env: stewardEnv(env),
+    ...(options.cwd === undefined ? {} : { cwd: options.cwd }),
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   return new RunningSteward(child)
 }
 
 /** Runs `steward <args>` to the end. */
-export function runSteward(args: string[], env: Record<string, string>): Promise<StewardResult> {
-  return startSteward(args, env).result
+export function runSteward(
+  args: string[],
+  env: Record<string, string>,
+  options: { cwd?: string } = {},
+): Promise<StewardResult> {
+  return startSteward(args, env, options).result
 }
 
 export class RunningSteward {
