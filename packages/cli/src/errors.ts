@@ -19,6 +19,7 @@ export type CliErrorCode =
   | 'WEB_NOT_READY'
   | 'WEB_EXITED'
   | 'WEB_BUILD_FAILED'
+  | 'SDK_VERSION_MISMATCH'
   | 'SERVICE_EXITED'
   | 'OPTION_INVALID'
   | 'CONFIG_NOT_FOUND'

@@ -1,4 +1,3 @@
-import { createRequire } from 'node:module'
 import { Command } from 'commander'
 import { registerBackfillCommand } from './commands/backfill.ts'
 import { registerDeployCommand } from './commands/deploy.ts'
@@ -10,9 +9,7 @@ import { registerRunCommand } from './commands/run.ts'
 import { registerTokensCommand } from './commands/tokens.ts'
 import { registerValidateCommand } from './commands/validate.ts'
 import { registerWorkerCommand } from './commands/worker.ts'
-
-/** This package's manifest: one folder up from src/ in the workspace and from dist/ when installed. */
-const packageJson = createRequire(import.meta.url)('../package.json') as { version: string }
+import { cliVersion } from './version.ts'
 
 /**
  * The `steward` command and its subcommands. Subcommands are added with `program.command()` so
@@ -21,7 +18,7 @@ const packageJson = createRequire(import.meta.url)('../package.json') as { versi
 export function createProgram(): Command {
   const program = new Command('steward')
     .description('Steward: data products with pipelines in TypeScript, alerts in Slack, usage and cost.')
-    .version(packageJson.version, '-v, --version')
+    .version(cliVersion, '-v, --version')
     .exitOverride()
     .configureOutput({
       // Commander's own errors (unknown command, missing argument) follow our one-line format.

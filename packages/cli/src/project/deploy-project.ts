@@ -9,12 +9,14 @@ import {
   type Project,
 } from '@steward/engine'
 import { applyUsageCalendar, defaultUsageCalendar } from '@steward/usage'
+import { assertSdkMatches } from '../version.ts'
 
 /**
  * Loads and validates the project whose config file is `file` (an absolute path, from
  * `findConfig`); a DefinitionError lists every problem with file, definition and field.
  */
 export async function loadAndValidate(file: string): Promise<Project> {
+  assertSdkMatches(file)
   return loadProject(file)
 }
 
