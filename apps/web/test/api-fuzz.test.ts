@@ -109,7 +109,9 @@ const pathIds = [
 /** The parts of an answer the checks read. */
 interface Answer {
   error?: { message?: unknown } | string
+  accepted?: number
   stored?: unknown
+  duplicates?: number[]
   runs?: { created: boolean }[]
   checks?: Record<string, { error?: string }>
 }
@@ -194,6 +196,9 @@ describe.each(testBackends)('the API under fuzzing on $name', (backend) => {
     for (const [route, path, good, fields] of posts) {
       for (const body of rawBodies) out.push(post(route, path(good), body))
       for (let i = 0; i < 20; i++) out.push(post(route, path(good), fieldBody(fields)))
+      // Each field alone with each wrong value, so one bad field is not hidden behind another.
+      for (const field of fields)
+        for (const value of wrongValues) out.push(post(route, path(good), JSON.stringify({ [field]: value })))
       for (let i = 0; i < 6; i++)
         out.push(post(route, path(good), JSON.stringify({ params: { note: pick(wrongValues) } })))
       for (const id of pathIds) out.push(post(route, path(id), '{}'))
@@ -222,6 +227,12 @@ describe.each(testBackends)('the API under fuzzing on $name', (backend) => {
         ),
       )
     }
+    // Per field, a batch holding each wrong value in that field alone, between valid events: the
+    // valid ones must be stored whatever their neighbours hold.
+    for (const field of eventFields) {
+      const events = wrongValues.flatMap((value) => [event({ [field]: value }), event({ source: 'fuzz' })])
+      out.push(post('usage', '/api/v1/usage/events', JSON.stringify({ events }), `Bearer ${f.ingest}`))
+    }
     for (let i = 0; i < 10; i++)
       out.push(post('usage', '/api/v1/usage/events', JSON.stringify({ events: [event({})] })))
     out.push(
@@ -243,13 +254,14 @@ describe.each(testBackends)('the API under fuzzing on $name', (backend) => {
         `?from=${'9'.repeat(500)}`,
         '?granularity=month&granularity=day',
       ])
-    for (const route of ['cost', 'usage'] as const) {
+    for (const series of ['cost', 'usage'] as const) {
+      const route = `product-${series}`
       for (let i = 0; i < 20; i++)
-        out.push({ route, path: `/api/v1/products/funnel/${route}${query()}`, init: { headers: headers() } })
+        out.push({ route, path: `/api/v1/products/funnel/${series}${query()}`, init: { headers: headers() } })
       for (const id of pathIds)
         out.push({
           route,
-          path: `/api/v1/products/${id}/${route}`,
+          path: `/api/v1/products/${id}/${series}`,
           init: { headers: headers(`Bearer ${f.read}`) },
         })
     }
@@ -327,7 +339,11 @@ describe.each(testBackends)('the API under fuzzing on $name', (backend) => {
       if (status >= 400 && !saysWhy(c.route, body))
         problems.push(`${label}: ${status} without a message: ${text.slice(0, 120)}`)
       if (/\n\s+at /.test(text)) problems.push(`${label}: a stack trace in the answer`)
-      if (c.route === 'usage' && (status === 200 || status === 207)) storedEvents += Number(body?.stored ?? 0)
+      if (c.route === 'usage' && (status === 200 || status === 207)) {
+        storedEvents += Number(body?.stored ?? 0)
+        if (body?.accepted !== Number(body?.stored) + (body?.duplicates?.length ?? 0))
+          problems.push(`${label}: accepted ${body?.accepted} is not stored ${body?.stored} + duplicates`)
+      }
       if (c.route === 'runs' && status === 201) createdRuns += 1
       if (c.route === 'events' && status === 202)
         createdRuns += (body?.runs ?? []).filter((r) => r.created).length
