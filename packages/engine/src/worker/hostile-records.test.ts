@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto'
 import { migrateToLatest } from '@steward/db'
 import { type TestDatabase, testBackends } from '@steward/db/testing'
 import { definePipeline, type Pipeline, step } from '@steward/pipelines'
@@ -205,6 +206,23 @@ describe.each(testBackends)('hostile step records on $name', (backend) => {
     // The refused records are not half-written; the worker's compute cost is kept.
     const costs = await t.db.selectFrom('cost_entries').select('kind').where('run_id', '=', runId).execute()
     expect(costs.map((c) => c.kind)).toEqual(['compute'])
+  })
+
+  it('fails at once, saying why, for a metric name too long for its index', async () => {
+    const name = randomBytes(15_000).toString('base64')
+    const { run, steps, attempts } = await runOne(
+      definePipeline({
+        id: 'hostile.metric-name',
+        product: testProduct,
+        steps: { count: step({ retries: 2, run: async (ctx) => ctx.metric(name, 1) }) },
+      }),
+    )
+    expect(run.status).toBe('failed')
+    expect(steps[0]?.error).toMatchObject({
+      code: 'STEP_RECORD_REFUSED',
+      message: expect.stringMatching(/index row.*SQLSTATE 54000/),
+    })
+    expect(attempts).toHaveLength(1)
   })
 
   it('cuts an enormous error message and log line to a bound', async () => {
