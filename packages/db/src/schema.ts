@@ -1,3 +1,4 @@
+import { postgresJson } from '@steward/kernel'
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely'
 
 /**
@@ -510,7 +511,10 @@ export type UsageEvent = Selectable<UsageEventsTable>
 export type Incident = Selectable<IncidentsTable>
 export type Notification = Selectable<NotificationsTable>
 
-/** Serialise a value for a jsonb column. */
+/**
+ * Serialise a value for a jsonb column, NUL and lone surrogates in its strings and keys replaced
+ * by U+FFFD (`postgresJson`): jsonb refuses them, and the value often comes from data.
+ */
 export function json<T>(value: T): string {
-  return JSON.stringify(value)
+  return postgresJson(value)
 }

@@ -5,6 +5,7 @@ import type { FinishAttemptInput, FinishedAttempt } from '../store/finish-attemp
 import { finishAttempts } from '../store/finish-attempts.ts'
 import { GroupCommit, groupOrEach, type Settled } from './group-commit.ts'
 import type { LocalSlots } from './local-slots.ts'
+import { recordRefusal, refusedRecordEnd } from './record-refusal.ts'
 import { withTransientRetry } from './transient-retry.ts'
 
 export interface StepBatchesSettings {
@@ -33,7 +34,8 @@ const claimsInFlight = 2
  * by one enqueue of every step that transaction marked `queued` but the ones claimed to run here
  * next, within what the slots could take when the group started (`finishGroup`). A deadlock is
  * tried again (`withTransientRetry`); a group that fails for another reason is tried again item by
- * item (`groupOrEach`), so one bad item fails only its own job.
+ * item (`groupOrEach`), so one bad item fails only its own job, and an item whose record the
+ * database refused is recorded as a failure that says why (`record-refusal.ts`).
  */
 export class StepBatches {
   private readonly claims: GroupCommit<StepJobData, ClaimedAttempt | undefined>
@@ -72,8 +74,19 @@ export class StepBatches {
     // Shared by every try of this group: what a rolled-back try claimed is not lost for long, the
     // next group counts the slots again.
     const claimFor = { workerId, budget: slots.budget() }
-    const answers = await groupOrEach(inputs, (group) =>
-      withTransientRetry(() => finishAttempts(db, group, claimFor)),
+    const finish = (group: FinishAttemptInput[]) =>
+      withTransientRetry(() => finishAttempts(db, group, claimFor))
+    const answers = await groupOrEach(inputs, finish)
+    // An end whose record the database refused (`record-refusal.ts`) is recorded again as the
+    // failure that says why, so its attempt ends now rather than as WORKER_LOST.
+    await Promise.all(
+      answers.map(async (answer, i) => {
+        const input = inputs[i]
+        const reason = answer.ok || !input ? undefined : recordRefusal(answer.error)
+        if (!input || reason === undefined) return
+        const [again] = await groupOrEach([refusedRecordEnd(input, reason)], finish)
+        if (again?.ok) answers[i] = again
+      }),
     )
     // After commit, one enqueue for the group. If Redis fails, the jobs of the group fail, but for
     // those holding a claimed next step, which must run (nothing else would until the reconciler

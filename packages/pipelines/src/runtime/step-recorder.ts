@@ -72,7 +72,7 @@ export function recordStep(input: StepRecorderInput): { ctx: StepContext; readon
       dropped += 1
       return
     }
-    records.logs.push({ level, message: String(message), fields: plainFields(fields), at: new Date() })
+    records.logs.push({ level, message: cut(String(message)), fields: plainFields(fields), at: new Date() })
   }
   const log: StepLogger = {
     debug: (message, fields) => write('debug', message, fields),
@@ -143,12 +143,29 @@ export function recordStep(input: StepRecorderInput): { ctx: StepContext; readon
   }
 }
 
-/** Log fields as JSON will store them; a field that cannot be serialised becomes its string form. */
+/** A log line's message is cut past this many characters, its fields past this many of JSON. */
+export const maxLogMessageChars = 8_192
+export const maxLogFieldsChars = 8_192
+
+function cut(message: string): string {
+  if (message.length <= maxLogMessageChars) return message
+  return `${message.slice(0, maxLogMessageChars)}… (${message.length - maxLogMessageChars} more characters)`
+}
+
+/**
+ * Log fields as JSON will store them; a field that cannot be serialised becomes its string form,
+ * and fields past `maxLogFieldsChars` of JSON are replaced by a note saying so.
+ */
 function plainFields(fields: LogFields | undefined): Record<string, unknown> | null {
   if (fields === undefined || fields === null || typeof fields !== 'object') return null
+  let text: string
   try {
-    return JSON.parse(JSON.stringify(fields)) as Record<string, unknown>
+    text = JSON.stringify(fields)
   } catch {
-    return Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, String(v)]))
+    text = JSON.stringify(Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, cut(String(v))])))
   }
+  if (text.length > maxLogFieldsChars) {
+    return { dropped: `the fields were ${text.length} characters of JSON; a log line keeps ${maxLogFieldsChars}` }
+  }
+  return JSON.parse(text) as Record<string, unknown>
 }
