@@ -1,4 +1,6 @@
+import { dateIn, instantOf, nextPeriod, periodStart } from '@steward/kernel'
 import type { BudgetRule } from '@steward/pipelines/rules'
+import { readUsageCalendar } from '@steward/usage'
 import { productCostSince } from '../../queries/product-cost-since.ts'
 import { fire, resolve, type TimerCheck, type TimerOutcome } from './timer-check.ts'
 
@@ -7,15 +9,17 @@ const forecastAfterMs = 3 * 86_400_000
 
 /**
  * `budget`: the product's cost this month against `monthlyUsd` (default: the product's budget),
- * and, unless `forecast: false`, the month's pace against it (a warning). The month is the UTC
- * calendar month.
+ * and, unless `forecast: false`, the month's pace against it (a warning). The month is the calendar
+ * month in the configured time zone (`usage_settings`), the one `budgetStatus` and the UI count.
  */
 export const budgetCheck: TimerCheck<BudgetRule> = {
   async evaluate({ trx, bound, rule, now }) {
     const budget = rule.monthlyUsd ?? bound.product.budgetMonthlyUsd
     if (!budget) return []
-    const monthStart = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1))
-    const nextMonth = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1))
+    const { timezone } = await readUsageCalendar(trx)
+    const firstDay = periodStart(dateIn(now, timezone), 'month')
+    const monthStart = instantOf({ date: firstDay, hour: 0 }, timezone)
+    const nextMonth = instantOf({ date: nextPeriod(firstDay, 'month'), hour: 0 }, timezone)
     const spent = await productCostSince(trx, bound.product.id, monthStart)
     const subject = `product:${bound.product.id}/budget`
     const outcomes: TimerOutcome[] = [
