@@ -2,6 +2,7 @@ import { dateIn, instantOf, nextPeriod, periodStart } from '@steward/kernel'
 import type { BudgetRule } from '@steward/pipelines/rules'
 import { readUsageCalendar } from '@steward/usage'
 import { productCostSince } from '../../queries/product-cost-since.ts'
+import { md } from '../../slack/mrkdwn.ts'
 import { fire, resolve, type TimerCheck, type TimerOutcome } from './timer-check.ts'
 
 /** Under this far into the month, a pace is noise: the forecast waits. */
@@ -47,7 +48,7 @@ export const budgetCheck: TimerCheck<BudgetRule> = {
             { key: forecastSubject },
             {
               title: `${bound.product.name} is on pace to spend $${projected.toFixed(2)} this month (budget $${budget})`,
-              detail: `$${spent.toFixed(2)} so far`,
+              detail: md`$${spent.toFixed(2)} so far`,
               severity: 'warning',
             },
             now,
