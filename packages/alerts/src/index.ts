@@ -22,7 +22,7 @@ export {
 } from './queries/get-metric-series-by-label.ts'
 
 export { handleSlackInteraction, type InteractionResult } from './slack/interactivity.ts'
-export { escapeMrkdwn } from './slack/mrkdwn.ts'
+export { code, escapeMrkdwn, link, Mrkdwn, md } from './slack/mrkdwn.ts'
 export { ackActionId, renderFirst, snoozeActionId } from './slack/render.ts'
 export { noSlack, type SlackFailure, SlackSendError, type SlackTransport } from './slack/slack-transport.ts'
 export { verifySlackSignature } from './slack/verify-signature.ts'
