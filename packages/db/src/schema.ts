@@ -458,6 +458,14 @@ export interface AlertCursorsTable {
   position: Timestamp
 }
 
+/** A process that can send to Slack (it has Slack settings): beats while it runs, closed when it stops. */
+export interface AlertSendersTable {
+  id: string
+  started_at: Generated<Date>
+  seen_at: Generated<Date>
+  closed_at: NullableTimestamp
+}
+
 export interface AlertEvaluatedRunsTable {
   run_id: string
   finished_at: Timestamp
@@ -491,6 +499,7 @@ export interface Database {
   alert_channels: AlertChannelsTable
   alert_cursors: AlertCursorsTable
   alert_evaluated_runs: AlertEvaluatedRunsTable
+  alert_senders: AlertSendersTable
 }
 
 export type Product = Selectable<ProductsTable>

@@ -14,6 +14,12 @@ export interface StepBatchesSettings {
   workerId: string
   /** The worker's slots: steps a finish makes ready are claimed to run here within their `budget()`. */
   slots: LocalSlots
+  /**
+   * Runs a finishing group ended, told once its transaction committed: a job returns before its
+   * end is recorded and a step handed on here has no job, so the queue's job events cannot say
+   * when a run ended (the alert evaluator listens here).
+   */
+  onRunsEnded?: (runIds: readonly string[]) => void
 }
 
 /** Most jobs in one claim or finish group. */
@@ -88,6 +94,7 @@ export class StepBatches {
         if (again?.ok) answers[i] = again
       }),
     )
+    this.tellRunsEnded(inputs, answers)
     // After commit, one enqueue for the group. If Redis fails, the jobs of the group fail, but for
     // those holding a claimed next step, which must run (nothing else would until the reconciler
     // gives it up): SQL already holds the steps `queued`, and the reconciler enqueues them again.
@@ -101,6 +108,21 @@ export class StepBatches {
     }
     return answers
   }
+
+  private tellRunsEnded(inputs: readonly FinishAttemptInput[], answers: readonly Settled<FinishedAttempt>[]) {
+    const onRunsEnded = this.settings.onRunsEnded
+    if (!onRunsEnded) return
+    const ended = new Set<string>()
+    answers.forEach((answer, i) => {
+      const runId = inputs[i]?.runId
+      if (runId && answer.ok && answer.value.recorded && isEnded(answer.value.runStatus)) ended.add(runId)
+    })
+    if (ended.size > 0) onRunsEnded([...ended])
+  }
+}
+
+function isEnded(status: FinishedAttempt['runStatus']): boolean {
+  return status === 'succeeded' || status === 'failed' || status === 'cancelled'
 }
 
 /** A run's shard: from the last hex digits of its uuid, which are random. */
