@@ -59,13 +59,13 @@ export async function startReloader(options: ReloaderOptions): Promise<Reloader>
       out(`reload: the worker runs the new code (${Math.round(performance.now() - savedAt)} ms)`)
     } catch (error) {
       reportError(error, false, (line) => err(line.replace(/^steward: /, 'reload: ')))
-      err(
-        `reload: still running the version deployed at ${lastGood.toLocaleTimeString()}; fix it and save again`,
-      )
       await recordReload(db.db, root, {
         ok: false,
         problem: reloadProblem(error, root, options.configFile),
       }).catch((recordError) => err(`reload: could not record the problem for the web UI: ${String(recordError)}`))
+      err(
+        `reload: still running the version deployed at ${lastGood.toLocaleTimeString()}; fix it and save again`,
+      )
     }
   }
 
