@@ -76,7 +76,11 @@ describe.skipIf(!postgres)('steward dev reloads on save', () => {
   async function answerOf(runId: string): Promise<unknown> {
     const deadline = Date.now() + 30_000
     for (;;) {
-      const run = await database.db.selectFrom('runs').select('status').where('id', '=', runId).executeTakeFirst()
+      const run = await database.db
+        .selectFrom('runs')
+        .select('status')
+        .where('id', '=', runId)
+        .executeTakeFirst()
       if (run?.status === 'succeeded' || run?.status === 'failed') break
       if (Date.now() > deadline) throw new Error(`run ${runId} did not end: ${run?.status}`)
       await new Promise((resolve) => setTimeout(resolve, 50))
@@ -132,7 +136,9 @@ describe.skipIf(!postgres)('steward dev reloads on save', () => {
 
   it('reports an invalid save with file and line, keeps the last good version running, and clears it on the next good save', async () => {
     await save('lib/answer.ts', '  return 2\n', '  return 2 +\n', 'fix it and save again')
-    expect(dev.stderr).toMatch(/^reload: lib\/answer\.ts:4: failed to import \(imported by defs\.ts\): .*ERROR/m)
+    expect(dev.stderr).toMatch(
+      /^reload: lib\/answer\.ts:4: failed to import \(imported by defs\.ts\): .*ERROR/m,
+    )
     expect(await devLoop()).toMatchObject({
       problem: expect.stringMatching(/^lib\/answer\.ts:4: failed to import/),
       problem_file: 'lib/answer.ts',
@@ -142,11 +148,26 @@ describe.skipIf(!postgres)('steward dev reloads on save', () => {
     expect(await answerOf(await startRun())).toEqual({ answer: 2, code: 2 })
 
     // A throwing import, then a validation error: each reported, nothing changes.
-    await save('lib/answer.ts', '  return 2 +\n', '  return 2\n}\nthrow new Error("no answer today")\n{\n', 'fix it and save again')
-    expect(dev.stderr).toMatch(/^reload: lib\/answer\.ts:5: failed to import \(imported by defs\.ts\): no answer today$/m)
-    await save('lib/answer.ts', '}\nthrow new Error("no answer today")\n{\n', '', 'reload: the worker runs the new code')
+    await save(
+      'lib/answer.ts',
+      '  return 2 +\n',
+      '  return 2\n}\nthrow new Error("no answer today")\n{\n',
+      'fix it and save again',
+    )
+    expect(dev.stderr).toMatch(
+      /^reload: lib\/answer\.ts:5: failed to import \(imported by defs\.ts\): no answer today$/m,
+    )
+    await save(
+      'lib/answer.ts',
+      '}\nthrow new Error("no answer today")\n{\n',
+      '',
+      'reload: the worker runs the new code',
+    )
     await save('defs.ts', "slack: '#data'", "slack: 'data'", 'fix it and save again')
-    expect(await devLoop()).toMatchObject({ problem_file: 'defs.ts', problem: expect.stringContaining('slack') })
+    expect(await devLoop()).toMatchObject({
+      problem_file: 'defs.ts',
+      problem: expect.stringContaining('slack'),
+    })
     expect(await answerOf(await startRun())).toEqual({ answer: 2, code: 2 })
 
     await save('defs.ts', "slack: 'data'", "slack: '#data'", 'reload: the worker runs the new code')

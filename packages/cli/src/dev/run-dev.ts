@@ -17,8 +17,8 @@ import { startWebApp } from '../services/web-app.ts'
 import { ensureWebBuild } from '../web/ensure-web-build.ts'
 import { findWebApp } from '../web/web-app-dir.ts'
 import { banner } from './banner.ts'
-import { startReloader } from './reload/start-reloader.ts'
 import { ensureDevQueue } from './dev-queue.ts'
+import { startReloader } from './reload/start-reloader.ts'
 import { waitForWebApp, webExited } from './wait-for-web-app.ts'
 
 export interface DevOptions {

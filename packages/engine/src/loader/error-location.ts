@@ -21,7 +21,9 @@ const stackFrame = /^\s*at (?:.*?\()?((?:file:\/\/)?[^\s()]+?):(\d+):\d+\)?\s*$/
 export function errorLocation(error: unknown, root: string): SourceLocation | undefined {
   if (!(error instanceof Error)) return undefined
   const inProject = (raw: string, line: string): SourceLocation | undefined => {
-    const path = raw.startsWith('file://') ? fileURLToPath(raw.replace(/\?[^:]*$/, '')) : raw.replace(/\?.*$/, '')
+    const path = raw.startsWith('file://')
+      ? fileURLToPath(raw.replace(/\?[^:]*$/, ''))
+      : raw.replace(/\?.*$/, '')
     const shown = relative(root, path)
     if (!isAbsolute(path) || shown.startsWith('..') || isAbsolute(shown)) return undefined
     if (shown.split(sep).includes('node_modules')) return undefined

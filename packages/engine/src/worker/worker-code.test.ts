@@ -11,13 +11,11 @@ function load(value: number) {
     id: 'code.answer',
     product,
     steps: (s) =>
-      s
-        .step('slow', { run: async () => ({ slow: true }) })
-        .step('answer', {
-          needs: ['slow'],
-          // A distinct source per value, as an edit makes.
-          run: new Function(`return async () => ({ answer: ${value} })`)(),
-        }),
+      s.step('slow', { run: async () => ({ slow: true }) }).step('answer', {
+        needs: ['slow'],
+        // A distinct source per value, as an edit makes.
+        run: new Function(`return async () => ({ answer: ${value} })`)(),
+      }),
   })
   return { pipelines: [{ definition: pipeline, file: 'defs.ts' }] }
 }

@@ -37,7 +37,9 @@ export class WorkerCode {
     const replaced = new Map(this.current)
     this.current.clear()
     for (const { definition } of project.pipelines) {
-      const stepHashes = new Map(Object.entries(definition.steps).map(([id, step]) => [id, stepCodeHash(step)]))
+      const stepHashes = new Map(
+        Object.entries(definition.steps).map(([id, step]) => [id, stepCodeHash(step)]),
+      )
       this.current.set(definition.id, { pipeline: definition, stepHashes })
     }
     for (const [id, generation] of replaced) {
@@ -57,7 +59,9 @@ export class WorkerCode {
   forStep(pipelineId: string, stepId: string, codeHash: string | undefined): Pipeline | undefined {
     const current = this.current.get(pipelineId)
     if (codeHash === undefined || current?.stepHashes.get(stepId) === codeHash) return current?.pipeline
-    const older = this.older.get(pipelineId)?.find((generation) => generation.stepHashes.get(stepId) === codeHash)
+    const older = this.older
+      .get(pipelineId)
+      ?.find((generation) => generation.stepHashes.get(stepId) === codeHash)
     return older?.pipeline ?? current?.pipeline
   }
 

@@ -13,7 +13,8 @@ describe.each(testBackends)('the dev loop state on $name', (backend) => {
     await t?.dispose()
   })
 
-  const row = () => t.db.selectFrom('dev_loops').selectAll().where('project_root', '=', '/p').executeTakeFirst()
+  const row = () =>
+    t.db.selectFrom('dev_loops').selectAll().where('project_root', '=', '/p').executeTakeFirst()
 
   it('keeps the last good time through a failed save, bounds the problem, and clears it on a good one', async () => {
     await recordReload(t.db, '/p', { ok: true })
@@ -32,7 +33,12 @@ describe.each(testBackends)('the dev loop state on $name', (backend) => {
     expect(failed?.problem).toMatch(/^defs\.ts:3: failed to import: \uFFFDx+…$/)
 
     await recordReload(t.db, '/p', { ok: true })
-    expect(await row()).toMatchObject({ problem: null, problem_file: null, problem_line: null, problem_count: 0 })
+    expect(await row()).toMatchObject({
+      problem: null,
+      problem_file: null,
+      problem_line: null,
+      problem_count: 0,
+    })
 
     await forgetReloads(t.db, '/p')
     expect(await row()).toBeUndefined()

@@ -27,5 +27,10 @@ export function reloadProblem(error: unknown, projectRoot: string, configFile: s
     return { message, file: at?.file ?? basename(configFile), line: at?.line ?? null, count: 1 }
   }
   // A StewardError's message is written for people; anything else may quote a URL with its password.
-  return { message: isStewardError(error) ? message : redactSecrets(message), file: null, line: null, count: 1 }
+  return {
+    message: isStewardError(error) ? message : redactSecrets(message),
+    file: null,
+    line: null,
+    count: 1,
+  }
 }

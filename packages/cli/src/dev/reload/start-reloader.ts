@@ -62,7 +62,9 @@ export async function startReloader(options: ReloaderOptions): Promise<Reloader>
       await recordReload(db.db, root, {
         ok: false,
         problem: reloadProblem(error, root, options.configFile),
-      }).catch((recordError) => err(`reload: could not record the problem for the web UI: ${String(recordError)}`))
+      }).catch((recordError) =>
+        err(`reload: could not record the problem for the web UI: ${String(recordError)}`),
+      )
       err(
         `reload: still running the version deployed at ${lastGood.toLocaleTimeString()}; fix it and save again`,
       )
