@@ -6,7 +6,7 @@ import { deployProject } from '../../project/deploy-project.ts'
 import { type QueueTarget, syncProjectSchedules } from '../../project/runtime-services.ts'
 import { forgetReloads, recordReload } from './dev-loop-state.ts'
 import { reloadProblem } from './reload-problem.ts'
-import { watchProject } from './watch-project.ts'
+import { type ProjectWatcher, watchProject } from './watch-project.ts'
 
 export interface ReloaderOptions {
   /** Absolute path of the project's steward.config.ts; its folder is watched. */
@@ -83,14 +83,20 @@ export async function startReloader(options: ReloaderOptions): Promise<Reloader>
   }
 
   await recordReload(db.db, root, { ok: true })
-  const watcher = await watchProject(root, schedule, {
-    ...(options.debounceMs === undefined ? {} : { debounceMs: options.debounceMs }),
-    onError: (error) => err(`reload: watching ${root}: ${error.message}`),
-  })
-  out(`reload: watching ${root} (saves validate, deploy and reload the worker)`)
+  let watcher: ProjectWatcher | undefined
+  try {
+    watcher = await watchProject(root, schedule, {
+      ...(options.debounceMs === undefined ? {} : { debounceMs: options.debounceMs }),
+      onError: (error) => err(`reload: watching ${root}: ${error.message}`),
+    })
+    out(`reload: watching ${root} (saves validate, deploy and reload the worker)`)
+  } catch (error) {
+    // Say so and go on: everything else of steward dev works without it (inotify limits, say).
+    err(`reload: cannot watch ${root} (${(error as Error).message}): restart steward dev after changes`)
+  }
   return {
     async close() {
-      watcher.close()
+      watcher?.close()
       waiting.clear()
       await running
       await forgetReloads(db.db, root).catch(() => {})

@@ -15,10 +15,20 @@ describe('isIgnoredPath', () => {
       'pipelines/.#a.ts',
       'pipelines/a.ts~',
       'pipelines/.a.ts.swp',
+      'data/out.parquet',
+      'data/rows.csv',
     ]) {
       expect(isIgnoredPath(path), path).toBe(true)
     }
-    for (const path of ['defs.ts', 'pipelines/a.ts', 'docs/product.md', 'distribution/a.ts', 'lib\\b.ts']) {
+    for (const path of [
+      'defs.ts',
+      'pipelines/a.ts',
+      'docs/product.md',
+      'distribution/a.ts',
+      'lib\\b.ts',
+      'queries/rows.sql',
+      'lib',
+    ]) {
       expect(isIgnoredPath(path), path).toBe(false)
     }
   })

@@ -7,14 +7,23 @@ import { Debounce } from './debounce.ts'
 export const ignoredFolders: ReadonlySet<string> = new Set(['node_modules', '.steward', '.git', 'dist'])
 
 /**
+ * What a definition can be made of: code, and what code or a deploy reads (JSON, a product's
+ * markdown docs, SQL, YAML). Other files (data a step writes into the folder, images) never reload.
+ */
+const sourceFile = /\.(?:[cm]?[jt]sx?|json|md|sql|ya?ml)$/
+
+/**
  * True for a path (relative to the project folder) that no save should reload for: inside an
- * ignored folder, or an editor's scratch file (`.#a.ts`, `a.ts~`, `.a.ts.swp`).
+ * ignored folder, an editor's scratch file (`.#a.ts`, `a.ts~`, `.a.ts.swp`), or not a source file.
+ * A folder's own event (a path without an extension) counts: a folder renamed into place or
+ * removed may hold definitions.
  */
 export function isIgnoredPath(relativePath: string): boolean {
   const parts = relativePath.split(/[\\/]/)
   if (parts.some((part) => ignoredFolders.has(part))) return true
   const name = parts.at(-1) ?? ''
-  return name.startsWith('.#') || name.endsWith('~') || /\.sw[a-p]$/.test(name)
+  if (name.startsWith('.#') || name.endsWith('~')) return true
+  return name.includes('.') && !sourceFile.test(name)
 }
 
 export interface ProjectWatcher {
