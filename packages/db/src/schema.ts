@@ -472,7 +472,7 @@ export interface AlertEvaluatedRunsTable {
 }
 
 /**
- * One `steward dev` reload loop (migration 0015), keyed by the project folder: what the web UI's
+ * One `steward dev` reload loop (migration 0016), keyed by the project folder: what the web UI's
  * banner shows while the last save did not load.
  */
 export interface DevLoopsTable {
