@@ -13,6 +13,7 @@ import { runRecordsWithoutForeignKeys } from './0012-run-records-without-foreign
 import { stepRunsUpdatedInPlace } from './0013-step-runs-updated-in-place.ts'
 import { attemptsUpdatedInPlace } from './0014-attempts-updated-in-place.ts'
 import { alertSenders } from './0015-alert-senders.ts'
+import { devLoops } from './0016-dev-loops.ts'
 
 /**
  * Every migration, in order. Listed by hand (not read from the file system) so that bundlers,
@@ -34,6 +35,7 @@ export const migrations: Record<string, Migration> = {
   '0013_step_runs_updated_in_place': stepRunsUpdatedInPlace,
   '0014_attempts_updated_in_place': attemptsUpdatedInPlace,
   '0015_alert_senders': alertSenders,
+  '0016_dev_loops': devLoops,
 }
 
 export const migrationProvider: MigrationProvider = {

@@ -1,5 +1,5 @@
 import { hostname } from 'node:os'
-import type { CostRates, Pipeline } from '@steward/pipelines'
+import type { CostRates } from '@steward/pipelines'
 import {
   assertNoEviction,
   defaultQueuePrefix,
@@ -21,6 +21,7 @@ import {
   scheduledRunJobName,
   stepJobName,
 } from '../queue/runtime-queue.ts'
+import { activeVersions } from '../store/active-versions.ts'
 import type { Db } from '../store/db.ts'
 import { MetricLabelSets } from '../store/metric-label-sets.ts'
 import { StepSpecs } from '../store/step-specs.ts'
@@ -32,6 +33,7 @@ import { processStepJob, type StepProcessorDeps } from './process-step.ts'
 import { type ReconcileOptions, type ReconcileReport, reconcile } from './reconciler.ts'
 import { hourlyRate } from './run-claimed-step.ts'
 import { StepBatches } from './step-batches.ts'
+import { type NeededCode, WorkerCode } from './worker-code.ts'
 
 export type StartWorkerOptions = QueueTarget & WorkerOptions
 
@@ -84,6 +86,12 @@ export interface RuntimeWorker {
    */
   onRunsEnded(listener: (runIds: readonly string[]) => void): () => void
   /**
+   * Makes a new load of the project's code current (`steward dev` reloads on save): runs created
+   * from now on run it, runs in flight finish on the code they started with. Older loads are
+   * dropped once no run in flight needs them (checked now and on the heartbeat).
+   */
+  loadCode(project: Pick<Project, 'pipelines'>): Promise<void>
+  /**
    * Graceful stop (SIGTERM): takes no new jobs, waits for the steps in flight to finish and be
    * recorded, then closes every connection. Steps that outlive the process are failed by another
    * worker's reconciler once their heartbeat stops.
@@ -107,9 +115,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<RuntimeW
   const workerId = options.workerId ?? `${hostname()}:${process.pid}`
   const workerClass = options.workerClass ?? 'default'
   const onError = options.onError ?? (() => {})
-  const pipelines = new Map<string, Pipeline>(
-    options.project.pipelines.map(({ definition }) => [definition.id, definition]),
-  )
+  const code = new WorkerCode(options.project)
   const prefix = options.prefix ?? defaultQueuePrefix
   const name = options.queueName ?? defaultQueueName
   const queue = openRuntimeQueue({ backend, prefix, name })
@@ -130,7 +136,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<RuntimeW
   const pending = new PendingWork()
   const deps: StepProcessorDeps = {
     batches: new StepBatches({ db: options.db, queue, workerId, slots, onRunsEnded: tellRunsEnded }),
-    pipelines,
+    code,
     specs,
     inFlight,
     workerId,
@@ -147,7 +153,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<RuntimeW
     if (job.name === stepJobName) return processStepJob(deps, job.data as StepJobData)
     if (job.name === scheduledRunJobName) {
       const data = job.data as ScheduledRunJobData
-      return processScheduledRunJob(options.db, queue, data, job, pipelines.get(data.pipelineId))
+      return processScheduledRunJob(options.db, queue, data, job, code.currentPipeline(data.pipelineId))
     }
     return undefined
   }
@@ -166,8 +172,22 @@ export async function startWorker(options: StartWorkerOptions): Promise<RuntimeW
   const worker = openWorker<RuntimeJobData>(backend, processor, settings)
   worker.on('error', onError)
 
+  // Older loads of the code (after a reload) are kept while runs in flight were created on them.
+  const pruneCode = async () => {
+    if (!code.holdsOlder) return
+    const needed = new Map<string, Set<string>>()
+    for (const { pipelineId, version } of await activeVersions(options.db)) {
+      const hashes = needed.get(pipelineId) ?? new Set<string>()
+      for (const spec of (await specs.steps(pipelineId, version)).values()) hashes.add(spec.codeHash)
+      needed.set(pipelineId, hashes)
+    }
+    code.prune(needed satisfies NeededCode)
+  }
+  let heartbeats = 0
   const heartbeat = setInterval(() => {
     inFlight.tick().catch(onError)
+    // Every tenth heartbeat: pruning has no hurry, it only frees memory.
+    if (++heartbeats % 10 === 0) pruneCode().catch(onError)
   }, options.heartbeatMs ?? 1000)
   heartbeat.unref()
 
@@ -197,6 +217,10 @@ export async function startWorker(options: StartWorkerOptions): Promise<RuntimeW
     onRunsEnded(listener) {
       runsEndedListeners.add(listener)
       return () => runsEndedListeners.delete(listener)
+    },
+    async loadCode(project) {
+      code.install(project)
+      await pruneCode()
     },
     close() {
       closing ??= (async () => {
