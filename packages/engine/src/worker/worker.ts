@@ -25,11 +25,17 @@ import type { Db } from '../store/db.ts'
 import { MetricLabelSets } from '../store/metric-label-sets.ts'
 import { StepSpecs } from '../store/step-specs.ts'
 import { processScheduledRunJob } from '../triggers/scheduled-run.ts'
+import { HeartbeatThread } from './heartbeats/heartbeat-thread-client.ts'
 import { InFlight } from './in-flight.ts'
 import { LocalSlots } from './local-slots.ts'
 import { PendingWork } from './pending-work.ts'
 import { processStepJob, type StepProcessorDeps } from './process-step.ts'
-import { defaultReconcileEveryMs, type ReconcileOptions, type ReconcileReport, reconcile } from './reconciler.ts'
+import {
+  defaultReconcileEveryMs,
+  type ReconcileOptions,
+  type ReconcileReport,
+  reconcile,
+} from './reconciler.ts'
 import { hourlyRate } from './run-claimed-step.ts'
 import { StepBatches } from './step-batches.ts'
 
@@ -56,6 +62,12 @@ interface WorkerOptions {
   queueName?: string
   /** How often running attempts heartbeat and look for cancels. Default 1000 ms. */
   heartbeatMs?: number
+  /**
+   * The database's URL (`StewardDb.url`, never printed): heartbeats are then written from a thread
+   * with its own connection, so a step that keeps the event loop busy keeps its heartbeat. Without
+   * it (a database in this process) they are written on the event loop.
+   */
+  databaseUrl?: string
   /**
    * The reconciler on a timer in this process (`false`: none). Default every 5 s: with the default
    * heartbeat timeout (10 s) and lost-step retry delay (1 s), a `kill -9`ed worker's steps run again
@@ -154,9 +166,17 @@ export async function startWorker(options: StartWorkerOptions): Promise<RuntimeW
   const worker = openWorker<RuntimeJobData>(backend, processor, settings)
   worker.on('error', onError)
 
+  const heartbeatMs = options.heartbeatMs ?? 1000
+  const beats = options.databaseUrl
+    ? new HeartbeatThread(
+        { databaseUrl: options.databaseUrl, everyMs: heartbeatMs },
+        { onGone: (attemptIds) => inFlight.gone(attemptIds), onError },
+      )
+    : undefined
+  if (beats) inFlight.beatFrom(beats)
   const heartbeat = setInterval(() => {
     inFlight.tick().catch(onError)
-  }, options.heartbeatMs ?? 1000)
+  }, heartbeatMs)
   heartbeat.unref()
 
   const reconcileSettings = options.reconcile === false ? undefined : (options.reconcile ?? {})
@@ -176,6 +196,9 @@ export async function startWorker(options: StartWorkerOptions): Promise<RuntimeW
   reconcileTimer?.unref()
 
   await worker.waitUntilReady()
+  // Steps taken before the thread beats are beaten for on the event loop, but a busy first step
+  // would hold those up: start beating from the thread first (a second or two, once).
+  await beats?.started
   let closing: Promise<void> | undefined
   return {
     workerId,
@@ -190,6 +213,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<RuntimeW
         await worker.close()
         await pending.drain()
         clearInterval(heartbeat)
+        await beats?.close()
         await reconciling
         await queue.close()
       })()

@@ -20,6 +20,8 @@ async function main(): Promise<void> {
     const project = await createProject({ products: [testProduct], pipelines: processPipelines })
     const worker = await startWorker({
       db: opened.db,
+      // Heartbeats from a thread of their own, as `steward worker` writes them.
+      databaseUrl: settings.databaseUrl,
       backend: settings.queue,
       project,
       prefix: settings.prefix,
