@@ -91,6 +91,11 @@ export interface RuntimeWorker {
   readonly worker: StewardWorker<RuntimeJobData>
   /** The queue this worker enqueues follow-up steps on. */
   readonly queue: RuntimeQueue
+  /**
+   * Resolves true once heartbeats come from their thread (a second or a few after start: until
+   * then the event loop writes them), false when they stay on the event loop.
+   */
+  readonly heartbeatThread: Promise<boolean>
   /** Runs the reconciler once now. */
   reconcileNow(): Promise<ReconcileReport>
   /**
@@ -196,14 +201,12 @@ export async function startWorker(options: StartWorkerOptions): Promise<RuntimeW
   reconcileTimer?.unref()
 
   await worker.waitUntilReady()
-  // Steps taken before the thread beats are beaten for on the event loop, but a busy first step
-  // would hold those up: start beating from the thread first (a second or two, once).
-  await beats?.started
   let closing: Promise<void> | undefined
   return {
     workerId,
     worker,
     queue,
+    heartbeatThread: beats?.started ?? Promise.resolve(false),
     reconcileNow,
     close() {
       closing ??= (async () => {

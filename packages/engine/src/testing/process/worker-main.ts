@@ -38,6 +38,8 @@ async function main(): Promise<void> {
         .then(() => opened.close())
         .then(() => process.exit(0))
     })
+    // Tests that keep the event loop busy need the heartbeats off it from their first step.
+    if (!(await worker.heartbeatThread)) throw new Error('heartbeats could not start their thread')
     process.stdout.write(`${readySignal}\n`)
   } catch (error) {
     await opened.close()
