@@ -11,8 +11,8 @@ export interface RepairedSchedules {
 }
 
 /**
- * The schedules SQL wants: every live pipeline's deployed cron and zone. Deploy writes them;
- * the queue's job schedulers are only their copy.
+ * The schedules SQL wants: every live pipeline's deployed cron and zone, unless people paused it.
+ * Deploy writes them; the queue's job schedulers are only their copy.
  */
 export async function deployedSchedules(db: Db): Promise<ScheduleSpec[]> {
   const rows = await db
@@ -21,6 +21,7 @@ export async function deployedSchedules(db: Db): Promise<ScheduleSpec[]> {
     .where('archived_at', 'is', null)
     .where('schedule_cron', 'is not', null)
     .where('schedule_timezone', 'is not', null)
+    .where('schedule_paused_at', 'is', null)
     .orderBy('id')
     .execute()
   return rows.map((row) => ({
