@@ -65,6 +65,8 @@ describe('schedules judged by their own period', () => {
         pipeline('weekly', '0 6 * * 5'),
         // Deployed between its two fire times: one missed fire is not two.
         pipeline('new', '0 * * * *', '2026-11-23T10:30:00Z'),
+        // Resumed between them: the same.
+        { ...pipeline('resumed', '0 * * * *'), schedule_changed_at: new Date('2026-11-23T10:30:00Z') },
       ]),
     ).toEqual([
       ['minutely', '2026-11-23T11:58:00.000Z', '2026-11-23T11:59:00.000Z', '2026-11-23T11:57:50.000Z'],

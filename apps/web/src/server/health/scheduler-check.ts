@@ -43,18 +43,23 @@ export const schedulerCheck: HealthCheck = {
 
 /** Each live scheduled pipeline, with the database's clock. */
 export function readScheduledPipelines(db: Db): Promise<ScheduledPipelineState[]> {
-  return db
-    .selectFrom('pipelines as p')
-    .select([
-      'p.id',
-      'p.schedule_cron',
-      'p.schedule_timezone',
-      'p.updated_at',
-      (eb) => eb.fn<Date>('now').as('now'),
-    ])
-    .where('p.archived_at', 'is', null)
-    .where('p.schedule_cron', 'is not', null)
-    .execute()
+  return (
+    db
+      .selectFrom('pipelines as p')
+      .select([
+        'p.id',
+        'p.schedule_cron',
+        'p.schedule_timezone',
+        'p.updated_at',
+        'p.schedule_changed_at',
+        (eb) => eb.fn<Date>('now').as('now'),
+      ])
+      .where('p.archived_at', 'is', null)
+      .where('p.schedule_cron', 'is not', null)
+      // A paused schedule fires nothing on purpose.
+      .where('p.schedule_paused_at', 'is', null)
+      .execute()
+  )
 }
 
 export interface ScheduledPipelineState {
@@ -63,6 +68,8 @@ export interface ScheduledPipelineState {
   schedule_timezone: string | null
   /** Its last deploy: fire times before it do not count (a schedule does not backfill). */
   updated_at: Date
+  /** Its last pause or resume: fire times before it do not count either. */
+  schedule_changed_at?: Date | null
   now: Date | string
 }
 
@@ -80,7 +87,7 @@ export interface JudgedSchedule {
 /**
  * The schedules to judge and the two fire times each is judged by: the latest two that are
  * settled (older than half the schedule's period, between 30 s and 5 min: the worker needs a
- * moment to turn a fire into a run), both after the pipeline's last deploy, the later within the
+ * moment to turn a fire into a run), both after the pipeline's last deploy and its last resume, the later within the
  * look-back. Pure, for tests; one cron parse per distinct (cron, zone).
  */
 export function schedulesToJudge(pipelines: readonly ScheduledPipelineState[]): JudgedSchedule[] {
@@ -95,6 +102,7 @@ export function schedulesToJudge(pipelines: readonly ScheduledPipelineState[]): 
     if (!cache.has(key)) cache.set(key, settledFires(pipeline.schedule_cron, pipeline.schedule_timezone, now))
     const fires = cache.get(key)
     if (!fires || fires.missedFrom < new Date(pipeline.updated_at)) continue
+    if (pipeline.schedule_changed_at && fires.missedFrom < new Date(pipeline.schedule_changed_at)) continue
     if (fires.due.getTime() < now.getTime() - scheduleLookbackMs) continue
     judged.push({ id: pipeline.id, ...fires })
   }
