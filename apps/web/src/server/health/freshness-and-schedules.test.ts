@@ -2,7 +2,7 @@ import { seedPipeline, seedProduct } from '@steward/alerts/testing'
 import { migrateToLatest } from '@steward/db'
 import { type TestDatabase, testBackends } from '@steward/db/testing'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { firedSince, schedulesToJudge } from './scheduler-check.ts'
+import { firedSince, readScheduledPipelines, schedulesToJudge } from './scheduler-check.ts'
 import { staleProducts } from './stale-products-check.ts'
 import { usageBacklogProblem } from './usage-rollups-check.ts'
 
@@ -96,6 +96,27 @@ describe.each(testBackends)('fired schedules on $name', (backend) => {
     await seedProduct(t.db, { id: 'web' })
     for (const id of ['web.fired', 'web.manual', 'web.old'])
       await seedPipeline(t.db, { id, productId: 'web', steps: ['ship'] })
+    const hourly = { cron: '0 * * * *', timezone: 'UTC' }
+    for (const id of ['web.hourly', 'web.paused'])
+      await seedPipeline(t.db, { id, productId: 'web', steps: ['ship'], schedule: hourly })
+  })
+
+  it('reads the live schedules, not the paused ones, with their last pause or resume', async () => {
+    const changedAt = new Date('2026-11-23T10:30:00Z')
+    await t.db
+      .updateTable('pipelines')
+      .set({ schedule_paused_at: changedAt, schedule_paused_by: 'ana', schedule_changed_at: changedAt })
+      .where('id', '=', 'web.paused')
+      .execute()
+    await t.db
+      .updateTable('pipelines')
+      .set({ schedule_changed_at: changedAt })
+      .where('id', '=', 'web.hourly')
+      .execute()
+    const read = await readScheduledPipelines(t.db)
+    expect(read.map((p) => [p.id, p.schedule_cron, p.schedule_changed_at?.toISOString()])).toEqual([
+      ['web.hourly', '0 * * * *', '2026-11-23T10:30:00.000Z'],
+    ])
   })
   afterAll(async () => t?.dispose())
 
