@@ -1,13 +1,14 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { runPipeline } from '@steward/pipelines/testing'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { appActivityDaily } from './pipelines/app-activity-daily.ts'
 import { churnScore } from './pipelines/churn-score.ts'
 import { signupFunnelWeekly } from './pipelines/signup-funnel-weekly.ts'
 import { ChurnFileError } from './src/churn/churn-file-error.ts'
 import { writeChurnFile } from './src/churn/write-churn-file.ts'
-import { runSteps } from './testing/run-steps.ts'
+import stewardConfig from './steward.config.ts'
 
 // The pipelines read STEWARD_HOME (through env.ts) when their steps run: point it at a temporary folder.
 let home = ''
@@ -25,8 +26,9 @@ afterAll(async () => {
 
 describe('the example pipelines, step by step', () => {
   it('app-activity.daily extracts, counts and publishes a day, reporting rows, bytes and bots', async () => {
-    const run = await runSteps(appActivityDaily, {}, '2026-11-02')
-    const metric = (name: string) => run.metrics.find((m) => m.name === name && m.labels === undefined)?.value
+    const run = await runPipeline(appActivityDaily, { partition: '2026-11-02', config: stewardConfig })
+    const metric = (name: string) =>
+      run.metrics.find((m) => m.name === name && Object.keys(m.labels).length === 0)?.value
     expect(metric('bytes')).toBeGreaterThan(10_000_000)
     expect(metric('bots_removed')).toBeGreaterThan(1_000)
     // Rows are reported per host only: the total is their sum.
@@ -50,8 +52,8 @@ describe('the example pipelines, step by step', () => {
     process.env.STEWARD_DEMO_SILENCE_FROM = '2026-11-11T14:00Z'
     try {
       // The day before the switch is untouched; the day it reaches is written again without web-3's afternoon.
-      const before = await runSteps(appActivityDaily, {}, '2026-11-10')
-      const day = await runSteps(appActivityDaily, {}, '2026-11-11')
+      const before = await runPipeline(appActivityDaily, { partition: '2026-11-10', config: stewardConfig })
+      const day = await runPipeline(appActivityDaily, { partition: '2026-11-11', config: stewardConfig })
       const rowsOf = (run: typeof day, host: string) =>
         run.metrics.find((m) => m.name === 'rows' && m.labels?.host === host)?.value ?? 0
       expect(rowsOf(before, 'web-3')).toBeGreaterThan(0.8 * rowsOf(before, 'web-4'))
@@ -65,7 +67,11 @@ describe('the example pipelines, step by step', () => {
   })
 
   it('signup-funnel.weekly builds sequences (backfilling days never counted) and the funnel', async () => {
-    const run = await runSteps(signupFunnelWeekly, { weeks: 1 }, '2026-11-02')
+    const run = await runPipeline(signupFunnelWeekly, {
+      params: { weeks: 1 },
+      partition: '2026-11-02',
+      config: stewardConfig,
+    })
     // 2026-11-02 was counted by the activity test; the other six days are backfilled.
     expect(run.metrics.find((m) => m.name === 'days_backfilled')?.value).toBe(6)
     expect(run.costs).toEqual([expect.objectContaining({ item: 'warehouse scan', unit: 'warehouse-mb' })])
@@ -87,7 +93,10 @@ describe('the example pipelines, step by step', () => {
 
   it('churn.score validates, scores and segments a file from the inbox, reporting scan cost', async () => {
     await writeChurnFile(join(home, 'inbox/churn'), { seed: 1, users: 5_000, asOf: '2026-11-02' })
-    const run = await runSteps(churnScore, { file: 'churn-2026-11-02.csv' })
+    const run = await runPipeline(churnScore, {
+      params: { file: 'churn-2026-11-02.csv' },
+      config: stewardConfig,
+    })
     expect(run.costs.map((c) => c.step)).toEqual(['validate', 'score'])
     expect(run.costs[0]?.usd).toBeGreaterThan(0)
     const segments = JSON.parse(
@@ -98,7 +107,10 @@ describe('the example pipelines, step by step', () => {
 
   it('churn.score fails at validate on a malformed file, naming line and column', async () => {
     await writeChurnFile(join(home, 'inbox/churn'), { seed: 1, users: 50, asOf: '2026-11-02', breakLine: 9 })
-    const error = await runSteps(churnScore, { file: 'churn-2026-11-02-broken.csv' }).catch((e: unknown) => e)
+    const error = await runPipeline(churnScore, {
+      params: { file: 'churn-2026-11-02-broken.csv' },
+      config: stewardConfig,
+    }).catch((e: unknown) => e)
     expect(error).toBeInstanceOf(ChurnFileError)
     expect((error as Error).message).toMatch(/line 9, column 3 \(messages_sent_28d\)/)
   })

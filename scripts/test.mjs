@@ -19,6 +19,10 @@ register()
 const { prepareTestServices } = await import('./lib/test-services.ts')
 const services = await prepareTestServices(root)
 ensureChromium()
+// The browser tests and `steward dev` serve the production build: make it once, before the clock
+// of any test starts (skipped when the UI's sources have not changed since the last build).
+const { ensureWebBuild, findWebApp } = await import('@steward/cli')
+await ensureWebBuild(findWebApp(), { log: (line) => console.log(line) })
 
 const env = childEnv(services.env)
 const run = (cmd, args) =>

@@ -1,8 +1,9 @@
-import { basename, extname, join, resolve } from 'node:path'
+import { basename, extname, join } from 'node:path'
 import { definePipeline, manual, onEvent, onFailure, onFile } from '@steward/pipelines'
 import { z } from 'zod'
 import { churnInbox, dataDir } from '../env.ts'
 import { churnScores } from '../products/churn-scores.ts'
+import { resolveInboxFile } from '../src/churn/churn-inbox-file.ts'
 import { loadChurnModel } from '../src/churn/churn-model.ts'
 import { scoreChurnFile, validateChurnFile, writeSegmentSummary } from '../src/churn/score-churn-file.ts'
 import { warehouseScanCost } from '../src/churn/warehouse-cost.ts'
@@ -32,7 +33,7 @@ export const churnScore = definePipeline({
     file: z
       .string()
       .min(1, { error: 'must name the export file' })
-      .describe('The export: a path, or a file name in $STEWARD_HOME/inbox/churn'),
+      .describe('The export: a file in $STEWARD_HOME/inbox/churn (its name, or a path inside it)'),
   }),
   steps: (s) =>
     s
@@ -41,7 +42,8 @@ export const churnScore = definePipeline({
         retries: 0,
         timeout: '2m',
         run: async (ctx) => {
-          const file = resolve(churnInbox(), ctx.params.file)
+          // Params come from whoever may start a run: read only inside the inbox, never elsewhere.
+          const file = await resolveInboxFile(churnInbox(), ctx.params.file)
           const validated = await validateChurnFile(file)
           ctx.metric('rows', validated.users)
           ctx.metric('bytes', validated.bytes)

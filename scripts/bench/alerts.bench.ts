@@ -1,5 +1,5 @@
 // Alerts: how long a step failure takes to reach Slack (the local Slack-compatible server), through
-// the real path (worker → SQL → BullMQ event → evaluator → outbox → delivery), and how many
+// the real path (worker → SQL → the worker's run-ended hook → evaluator → outbox → delivery), and how many
 // notifications a storm delivers per second with Slack's pacing (one message a second per channel).
 // BENCH_DB: `postgres` (default when it answers) or `pglite`. BENCH_SAMPLES: failures timed (default 60).
 import { type Alerts, startAlerts } from '@steward/alerts'
@@ -76,8 +76,9 @@ async function failureToSlack(backend: (typeof testBackends)[number]) {
     slack: { botToken: 'xoxb-bench', apiUrl: slack.apiUrl },
     queue: { backend: { kind: 'redis', url: testRedisUrl }, prefix },
   })
-  worker.worker.on('completed', alerts.nudge)
-  worker.worker.on('failed', alerts.nudge)
+  // Told once a run's end commits, whether its step came from a queue job or was handed on in
+  // this worker: a job returns before its end is recorded, so the queue's job events come too early.
+  worker.onRunsEnded(alerts.nudge)
   const latencies: number[] = []
   try {
     for (const [i, pipeline] of pipelines.entries()) {

@@ -72,7 +72,7 @@ export function checkBoundaries(root) {
     }
     for (const file of filesUnder(wsRoot)) {
       const shown = relative(root, file)
-      const isTest = /\.test\.tsx?$/.test(file) || /[\\/](test|testing)[\\/]/.test(relative(wsRoot, file))
+      const isTest = /\.test\.tsx?$/.test(file) || /(^|[\\/])(test|testing)[\\/]/.test(relative(wsRoot, file))
       const allowed = isTest ? [...ws.allowed, ...ws.testsAllowed] : ws.allowed
       const text = readFileSync(file, 'utf8')
       for (const [, , spec] of text.matchAll(importSpec)) {

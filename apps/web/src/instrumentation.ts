@@ -1,18 +1,11 @@
-import {
-  checkAuthSettingsAtStart,
-  isNodeServer,
-  isProductionServer,
-  refuseToStartWithoutUsageSalt,
-} from './env.ts'
-
 /**
- * Next.js runs this once when the server starts: settings a production server cannot do without,
- * then the background work: the usage folder (events this server stored are counted into the
- * rollups) and the page figures that are slow to read cold.
+ * Next.js runs this once when the server starts, in each runtime it builds for. Everything Steward
+ * does here needs Node (settings, the database, timers), so it is imported only in the Node
+ * runtime: a static import would compile the database into the Edge bundle too, with a warning
+ * for every Node API it meets.
  */
 export async function register(): Promise<void> {
-  refuseToStartWithoutUsageSalt()
-  checkAuthSettingsAtStart()
-  if (isNodeServer()) (await import('./server/usage/fold-usage.ts')).foldUsageInBackground()
-  if (isProductionServer()) (await import('./server/cache/warm-page-figures.ts')).warmPageFigures()
+  // biome-ignore lint/style/noProcessEnv: env.ts would pull the settings into the Edge bundle.
+  if (process.env.NEXT_RUNTIME !== 'nodejs') return
+  await (await import('./server/start-server.ts')).startServer()
 }

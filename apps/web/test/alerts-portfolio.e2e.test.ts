@@ -262,7 +262,10 @@ describe('alerts page', () => {
       await expect(resolved.locator('li[data-delivery="failed"]').innerText()).resolves.toContain(
         'channel_not_found',
       )
-      await expect(resolved.locator('li[data-delivery="pending"]').innerText()).resolves.toContain('Queued')
+      // Pending, and no process can send to Slack here (none registered as a sender): recorded only.
+      await expect(resolved.locator('li[data-delivery="recorded_only"]').innerText()).resolves.toContain(
+        'Recorded only',
+      )
       // Resolved incidents offer no actions.
       await expect(resolved.getByRole('button').count()).resolves.toBe(0)
 

@@ -80,6 +80,7 @@ describe('health on the PostgreSQL queue (STEWARD_QUEUE=postgres)', () => {
       'scheduler',
       'freshness',
       'usage',
+      'alert-delivery',
     ])
     expect(body.checks.queue).toMatchObject({ status: 'OKAY', latencyMs: expect.any(Number) })
     // No worker was started here: the one failing part, named.
@@ -91,7 +92,8 @@ describe('health on the PostgreSQL queue (STEWARD_QUEUE=postgres)', () => {
       body.checks.scheduler.status,
       body.checks.freshness.status,
       body.checks.usage.status,
-    ]).toEqual(['OKAY', 'OKAY', 'OKAY', 'OKAY'])
+      body.checks['alert-delivery'].status,
+    ]).toEqual(['OKAY', 'OKAY', 'OKAY', 'OKAY', 'OKAY'])
   })
 })
 

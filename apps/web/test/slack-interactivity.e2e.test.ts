@@ -1,4 +1,4 @@
-import { fireIncident } from '@steward/alerts'
+import { fireIncident, Mrkdwn } from '@steward/alerts'
 import { seedProduct, signSlackBody } from '@steward/alerts/testing'
 import { migrateToLatest } from '@steward/db'
 import { type TestDatabase, testBackends } from '@steward/db/testing'
@@ -29,7 +29,7 @@ describe('POST /api/slack/interactivity and /api/v1/incidents/:id', () => {
       productId: 'web-btn',
       severity: 'warning',
       title: 'web-btn is stale',
-      detail: '',
+      detail: Mrkdwn.empty,
       destinations: ['#web-btn'],
       at: new Date(),
       repeat: false,

@@ -98,7 +98,8 @@ describe.each(alertTestBackends)('alerts in Slack on $name', ({ db: backend, que
     await seedPipeline(t.db, {
       id: 'sales.load',
       productId: 'sales',
-      alerts: [stepFailed({ notify: ['#sales-gone'] })],
+      // Only the step's alert, to the missing channel: the run's default failure alert is off.
+      alerts: [onFailure(false), stepFailed({ notify: ['#sales-gone'] })],
     })
     slack.channelTrouble.set('#sales-gone', { error: 'channel_not_found' })
     start()
@@ -121,7 +122,7 @@ describe.each(alertTestBackends)('alerts in Slack on $name', ({ db: backend, que
     expect(failed).toMatchObject([{ status: 'failed', last_error: 'channel_not_found', kind: 'first' }])
   })
 
-  it('records and renders notifications without a Slack token', async () => {
+  it('without a Slack token, records and renders notifications and leaves them pending for a sender', async () => {
     await seedProduct(t.db, { id: 'quiet', owners: ['#quiet'] })
     await seedPipeline(t.db, { id: 'quiet.job', productId: 'quiet', alerts: [onFailure()] })
     start('')
@@ -133,7 +134,7 @@ describe.each(alertTestBackends)('alerts in Slack on $name', ({ db: backend, que
         .select('status')
         .where('destination', '=', '#quiet')
         .execute()
-      return rows.length === 1 && rows[0]?.status === 'not_sent_no_token'
+      return rows.length === 1 && rows[0]?.status === 'pending'
     })
     const row = await t.db
       .selectFrom('notifications')

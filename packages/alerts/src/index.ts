@@ -7,6 +7,7 @@ export {
   deliveryQueueName,
 } from './delivery/delivery-queue.ts'
 export { type Delivery, type DeliveryOptions, startDelivery } from './delivery/delivery-worker.ts'
+export { type DeliveryBacklog, deliveryBacklog, stuckDeliveryProblem } from './delivery/senders.ts'
 // Evaluation, incidents and the outbox.
 export { evaluateFinishedRuns, type FinishedRunsOptions } from './evaluate/evaluate-finished-runs.ts'
 export { evaluateTimers } from './evaluate/evaluate-timers.ts'
@@ -21,6 +22,7 @@ export {
 } from './queries/get-metric-series-by-label.ts'
 
 export { handleSlackInteraction, type InteractionResult } from './slack/interactivity.ts'
+export { code, escapeMrkdwn, link, Mrkdwn, md } from './slack/mrkdwn.ts'
 export { ackActionId, renderFirst, snoozeActionId } from './slack/render.ts'
 export { noSlack, type SlackFailure, SlackSendError, type SlackTransport } from './slack/slack-transport.ts'
 export { verifySlackSignature } from './slack/verify-signature.ts'

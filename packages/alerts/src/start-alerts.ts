@@ -1,12 +1,14 @@
-import { type DeliveryOptions, startDelivery } from './delivery/delivery-worker.ts'
+import { type Delivery, type DeliveryOptions, startDelivery } from './delivery/delivery-worker.ts'
 import { evaluateFinishedRuns } from './evaluate/evaluate-finished-runs.ts'
 import { evaluateTimers } from './evaluate/evaluate-timers.ts'
 import type { Db } from './incidents/outbox.ts'
-import { noSlack } from './slack/slack-transport.ts'
 import { webApiTransport } from './slack/web-api-transport.ts'
 
 export interface SlackSettings {
-  /** SLACK_BOT_TOKEN. Without it notifications are recorded and rendered, marked `not_sent_no_token`. */
+  /**
+   * SLACK_BOT_TOKEN. Without it this process evaluates but sends nothing: its notifications stay
+   * pending for any process that has a token ("recorded only" while none has).
+   */
   botToken?: string
   /** SLACK_API_URL: Slack's own by default; any Slack-compatible server for tests and staging. */
   apiUrl?: string
@@ -37,7 +39,9 @@ export interface Alerts {
  * run them. Evaluation reads SQL behind a durable cursor, so a nudge only makes it sooner: nothing
  * is missed when a nudge is lost or the process restarts. Delivery runs on the BullMQ queue
  * `alert-delivery` next to the engine's (same backend and prefix, `queue`), any number of
- * processes sharing it.
+ * processes sharing it. Whether a notification can be sent is decided where it is delivered: a
+ * process with a bot token delivers every pending notification, whichever process evaluated it;
+ * a process without one runs no delivery at all and leaves them pending.
  *
  * @example
  * const alerts = startAlerts({ db, slack: { botToken, apiUrl }, queue: { backend, prefix } })
@@ -45,13 +49,15 @@ export interface Alerts {
  */
 export function startAlerts(options: StartAlertsOptions): Alerts {
   const onError = options.onError ?? (() => {})
-  const transport = options.slack.botToken
-    ? webApiTransport({
-        token: options.slack.botToken,
-        ...(options.slack.apiUrl ? { apiUrl: options.slack.apiUrl } : {}),
+  const delivery: Pick<Delivery, 'nudge' | 'close'> = options.slack.botToken
+    ? startDelivery({
+        ...options,
+        transport: webApiTransport({
+          token: options.slack.botToken,
+          ...(options.slack.apiUrl ? { apiUrl: options.slack.apiUrl } : {}),
+        }),
       })
-    : noSlack
-  const delivery = startDelivery({ ...options, transport })
+    : { nudge: () => {}, close: async () => {} }
   const now = options.now ?? (() => new Date())
 
   let running: Promise<void> | undefined

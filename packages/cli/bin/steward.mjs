@@ -1,13 +1,22 @@
 #!/usr/bin/env node
-// The `steward` command. tsx is registered for the whole process so the CLI runs from its
-// TypeScript source with no build step, and so user files (steward.config.ts) load the same way.
-import { register } from 'tsx/esm/api'
+// The `steward` command. Installed, it runs the compiled JavaScript in dist/; in Steward's own
+// repository, where nothing is compiled, it runs the TypeScript source through tsx. Either way,
+// user files (steward.config.ts and what it imports) load through tsx (the engine's loader).
+import { existsSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
 
 // `ps` then shows `steward dev` rather than the node command line.
 process.title = ['steward', process.argv[2]].filter(Boolean).join(' ')
-register()
 
-const { main } = await import('../src/main.ts')
+const built = new URL('../dist/main.js', import.meta.url)
+let main
+if (existsSync(fileURLToPath(built))) {
+  ;({ main } = await import(built.href))
+} else {
+  const { register } = await import('tsx/esm/api')
+  register()
+  ;({ main } = await import('../src/main.ts'))
+}
 process.exitCode = await main(process.argv)
 
 // Every command closes what it opened; if something still holds the event loop (a leaked

@@ -18,8 +18,13 @@ export type CliErrorCode =
   | 'WEB_APP_MISSING'
   | 'WEB_NOT_READY'
   | 'WEB_EXITED'
+  | 'WEB_BUILD_FAILED'
+  | 'SDK_VERSION_MISMATCH'
   | 'SERVICE_EXITED'
   | 'OPTION_INVALID'
+  | 'CONFIG_NOT_FOUND'
+  | 'INIT_REFUSED'
+  | 'INIT_PACKAGES_MISSING'
 
 export const cliError = (code: CliErrorCode, message: string, options?: { cause?: unknown }) =>
   new StewardError<CliErrorCode>(code, message, options)

@@ -1,8 +1,8 @@
 import { Command } from 'commander'
-import packageJson from '../package.json' with { type: 'json' }
 import { registerBackfillCommand } from './commands/backfill.ts'
 import { registerDeployCommand } from './commands/deploy.ts'
 import { registerDevCommand } from './commands/dev.ts'
+import { registerInitCommand } from './commands/init.ts'
 import { registerListCommand } from './commands/list.ts'
 import { registerMigrateCommand } from './commands/migrate.ts'
 import { registerRunCommand } from './commands/run.ts'
@@ -10,6 +10,7 @@ import { registerSchedulesCommand } from './commands/schedules.ts'
 import { registerTokensCommand } from './commands/tokens.ts'
 import { registerValidateCommand } from './commands/validate.ts'
 import { registerWorkerCommand } from './commands/worker.ts'
+import { cliVersion } from './version.ts'
 
 /**
  * The `steward` command and its subcommands. Subcommands are added with `program.command()` so
@@ -18,7 +19,7 @@ import { registerWorkerCommand } from './commands/worker.ts'
 export function createProgram(): Command {
   const program = new Command('steward')
     .description('Steward: data products with pipelines in TypeScript, alerts in Slack, usage and cost.')
-    .version(packageJson.version, '-v, --version')
+    .version(cliVersion, '-v, --version')
     .exitOverride()
     .configureOutput({
       // Commander's own errors (unknown command, missing argument) follow our one-line format.
@@ -29,6 +30,7 @@ export function createProgram(): Command {
       '\nSettings come from the environment: DATABASE_URL, REDIS_URL, PORT, STEWARD_HOME.\nSet STEWARD_DEBUG=1 to see stack traces of unexpected errors.',
     )
 
+  registerInitCommand(program)
   registerDevCommand(program)
   registerWorkerCommand(program)
   registerValidateCommand(program)

@@ -57,10 +57,17 @@ describe('steward dev --no-web', () => {
     expect(existsSync(join(home.path, 'db', 'server.json'))).toBe(false)
   })
 
-  it('uses a Redis that already answers and leaves it running', async () => {
+  it('uses a Redis that already answers and leaves it running; with no project found, says where it looked', async () => {
     const redisUrl = 'redis://127.0.0.1:6379'
-    steward = startSteward(['dev', '--no-web'], { STEWARD_HOME: home.path, REDIS_URL: redisUrl })
+    steward = startSteward(
+      ['dev', '--no-web'],
+      { STEWARD_HOME: home.path, REDIS_URL: redisUrl },
+      { cwd: home.path },
+    )
     await steward.waitForOutput('press Ctrl-C')
+    expect(steward.stdout).toContain(
+      `deploy: nothing deployed: no steward.config.ts in ${home.path} or any parent folder: run npx steward init to make a project here, or pass --config <file>`,
+    )
     expect(steward.stdout).toContain(`redis: using the Redis at ${redisUrl}`)
     expect(steward.stdout).toContain(`  queue     redis at ${redisUrl} (prefix`)
     expect(existsSync(join(home.path, 'redis'))).toBe(false)

@@ -32,6 +32,30 @@ describe('steward validate', () => {
     expect(result.stderr).not.toMatch(stackLine)
   })
 
+  it('finds steward.config.ts by walking up from the working directory', async () => {
+    const result = await runSteward(['validate'], {}, { cwd: join(fixtures, 'basic', 'pipelines') })
+    expect(result.stderr).toBe('')
+    expect(result.code).toBe(0)
+    expect(result.stdout).toMatch(
+      /^valid: 2 products, 2 pipelines, 4 steps in 3 files \(steward\.config\.ts\)$/m,
+    )
+  })
+
+  it('with no project here or above, says where it looked and suggests steward init, in one line', async () => {
+    const empty = await mkdtemp(join(tmpdir(), 'steward-no-project-'))
+    try {
+      for (const command of ['validate', 'deploy', 'worker']) {
+        const result = await runSteward([command], {}, { cwd: empty })
+        expect(result.code).toBe(1)
+        expect(lines(result.stderr)).toEqual([
+          `steward: no steward.config.ts in ${empty} or any parent folder: run npx steward init to make a project here, or pass --config <file>`,
+        ])
+      }
+    } finally {
+      await rm(empty, { recursive: true, force: true })
+    }
+  })
+
   it('names a missing config file in one line', async () => {
     const result = await runSteward(['validate', '--config', join(fixtures, 'nowhere.config.ts')], {})
     expect(result.code).toBe(1)

@@ -3,7 +3,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { assertPortFree } from '../src/net/port-free.ts'
 import { freePort, lines, type RunningSteward, startSteward, tempHome } from './support/steward-process.ts'
 
-// The whole of `steward dev`: the real web app (next dev in apps/web) against the embedded database.
+// The whole of `steward dev`: the real web app (Next's production server over apps/web's build)
+// against the embedded database.
 describe('steward dev with the web app', () => {
   let home: Awaited<ReturnType<typeof tempHome>>
   let steward: RunningSteward | undefined
@@ -37,14 +38,14 @@ describe('steward dev with the web app', () => {
     dev.signal('SIGINT')
     const result = await dev.result
     expect(result.code).toBe(0)
-    // next dev and its workers are gone with the port, and so is the Redis it started.
+    // The web server is gone with the port, and so is the Redis it started.
     await expect(assertPortFree(port)).resolves.toBeUndefined()
     expect((await pingRedis(redisUrl)).ok).toBe(false)
   }, 240_000)
 
   it('exits non-zero with the last lines when the web app dies on its own', async () => {
     const dev = await start()
-    const pid = Number(/web: starting next dev on port \d+ \(pid (\d+)\)/.exec(dev.stdout)?.[1])
+    const pid = Number(/web: starting the production server on port \d+ \(pid (\d+)\)/.exec(dev.stdout)?.[1])
     expect(pid).toBeGreaterThan(0)
     process.kill(-pid, 'SIGKILL')
 
@@ -53,7 +54,7 @@ describe('steward dev with the web app', () => {
     const errorLines = lines(result.stderr)
     expect(errorLines).toContain('web: exited on its own; its last lines:')
     expect(errorLines.at(-1)).toBe(
-      'steward: the web app (next dev) exited with signal SIGKILL: its last lines are above',
+      'steward: the web app (next start) exited with signal SIGKILL: its last lines are above',
     )
     expect((await pingRedis(redisUrl)).ok).toBe(false)
   }, 240_000)

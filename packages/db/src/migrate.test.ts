@@ -11,6 +11,7 @@ const tables = [
   'alert_channels',
   'alert_cursors',
   'alert_evaluated_runs',
+  'alert_senders',
   'api_tokens',
   'attempts',
   'backfills',

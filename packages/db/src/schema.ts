@@ -1,3 +1,4 @@
+import { postgresJson } from '@steward/kernel'
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely'
 
 /**
@@ -463,6 +464,14 @@ export interface AlertCursorsTable {
   position: Timestamp
 }
 
+/** A process that can send to Slack (it has Slack settings): beats while it runs, closed when it stops. */
+export interface AlertSendersTable {
+  id: string
+  started_at: Generated<Date>
+  seen_at: Generated<Date>
+  closed_at: NullableTimestamp
+}
+
 export interface AlertEvaluatedRunsTable {
   run_id: string
   finished_at: Timestamp
@@ -496,6 +505,7 @@ export interface Database {
   alert_channels: AlertChannelsTable
   alert_cursors: AlertCursorsTable
   alert_evaluated_runs: AlertEvaluatedRunsTable
+  alert_senders: AlertSendersTable
 }
 
 export type Product = Selectable<ProductsTable>
@@ -516,7 +526,10 @@ export type UsageEvent = Selectable<UsageEventsTable>
 export type Incident = Selectable<IncidentsTable>
 export type Notification = Selectable<NotificationsTable>
 
-/** Serialise a value for a jsonb column. */
+/**
+ * Serialise a value for a jsonb column, NUL and lone surrogates in its strings and keys replaced
+ * by U+FFFD (`postgresJson`): jsonb refuses them, and the value often comes from data.
+ */
 export function json<T>(value: T): string {
-  return JSON.stringify(value)
+  return postgresJson(value)
 }

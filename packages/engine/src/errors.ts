@@ -22,6 +22,7 @@ export type FailureCode =
   | 'NON_RETRYABLE'
   | 'STEP_TIMEOUT'
   | 'STEP_OUTPUT_INVALID'
+  | 'STEP_RECORD_REFUSED'
   | 'STEP_NOT_LOADED'
   | 'WORKER_LOST'
   | 'UPSTREAM_FAILED'
@@ -51,17 +52,38 @@ export function isNonRetryable(error: unknown): boolean {
   return error instanceof NonRetryableError || (error instanceof Error && error.name === 'NonRetryableError')
 }
 
-/** What SQL stores about an error: message, code when it has one, stack for the run page. */
+/** An error's message, code and stack are each cut past this many characters when stored. */
+export const maxErrorTextChars = 8_192
+
+/**
+ * What SQL stores about an error: message, code when it has one, stack for the run page, each cut
+ * at `maxErrorTextChars` (NUL and lone surrogates are replaced as they are written, by `json`).
+ */
 export function errorInfo(error: unknown, code?: string): ErrorInfo {
   if (error instanceof Error) {
     const own = (error as { code?: unknown }).code
-    const info: ErrorInfo = { message: error.message }
+    const info: ErrorInfo = { message: bounded(String(error.message)) }
     const chosen = code ?? (typeof own === 'string' ? own : undefined)
-    if (chosen !== undefined) info.code = chosen
-    if (error.stack !== undefined) info.stack = error.stack
+    if (chosen !== undefined) info.code = bounded(chosen)
+    if (typeof error.stack === 'string') info.stack = bounded(error.stack)
     return info
   }
-  return code === undefined ? { message: String(error) } : { message: String(error), code }
+  const message = bounded(describe(error))
+  return code === undefined ? { message } : { message, code }
+}
+
+function bounded(text: string): string {
+  if (text.length <= maxErrorTextChars) return text
+  return `${text.slice(0, maxErrorTextChars)}… (${text.length - maxErrorTextChars} more characters)`
+}
+
+/** A thrown value that is not an Error, as text; String() itself throws for some (a null-prototype object). */
+function describe(thrown: unknown): string {
+  try {
+    return String(thrown)
+  } catch {
+    return `a thrown ${typeof thrown} that cannot be shown as text`
+  }
 }
 
 export { StewardError }

@@ -1,6 +1,15 @@
 // The kernel: what every Steward package shares. It imports nothing of ours and no third-party
 // package, so the SDK that definitions import stays light.
 export { isStewardError, StewardError } from './errors/steward-error.ts'
+export {
+  findTextProblem,
+  jsonDepth,
+  postgresJson,
+  postgresText,
+  replacementCharacter,
+  type TextProblemAt,
+  textProblem,
+} from './text/postgres-text.ts'
 export { redactUrl } from './text/redact-url.ts'
 export {
   addDays,

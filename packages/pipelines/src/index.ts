@@ -4,6 +4,7 @@
  * cron parser, never a queue, a database driver or the web (a test holds it to that).
  */
 import type { DurationErrorCode } from '@steward/kernel'
+import type { TestingErrorCode } from './testing/test-run.ts'
 import type { ValidationErrorCode } from './validation/definition-error.ts'
 
 export { type Duration, type DurationUnit, parseDuration, type Weekday } from '@steward/kernel'
@@ -105,6 +106,17 @@ export {
   volume,
 } from './rules/index.ts'
 export type * from './rules/rule-types.ts'
+// Runtime: the context a step runs with, recorded in memory (the worker and step tests share it).
+export { checkRunParams, type ParamsCheck, paramsCheckOf } from './runtime/check-run-params.ts'
+export {
+  type LogLevel,
+  type RecordedCost,
+  type RecordedLog,
+  type RecordedMetric,
+  recordStep,
+  type StepRecorderInput,
+  type StepRecords,
+} from './runtime/step-recorder.ts'
 // Validation: every problem, with file, definition and field.
 export { paramsJsonSchema } from './validation/check-params.ts'
 export { cronProblem, timeZoneProblem } from './validation/check-schedule.ts'
@@ -118,4 +130,4 @@ export {
 } from './validation/validate-project.ts'
 
 /** Every code a `StewardError` thrown by this package can carry. */
-export type PipelinesErrorCode = DurationErrorCode | ValidationErrorCode
+export type PipelinesErrorCode = DurationErrorCode | ValidationErrorCode | TestingErrorCode

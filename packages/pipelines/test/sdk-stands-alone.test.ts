@@ -38,10 +38,15 @@ const engineModules =
 const otherPackages = /packages\/(engine|db|queue|alerts|usage|cli|config)\/|apps\/web\//
 
 describe('the SDK stands alone', () => {
-  it('importing @steward/pipelines loads the kernel, zod and a cron parser, and no engine, queue, database or web', () => {
-    const loaded = modulesLoadedBy(['@steward/pipelines', '@steward/pipelines/rules'])
+  it('importing @steward/pipelines (and /rules, /testing) loads the kernel, zod and a cron parser, and no engine, queue, database or web', () => {
+    const loaded = modulesLoadedBy([
+      '@steward/pipelines',
+      '@steward/pipelines/rules',
+      '@steward/pipelines/testing',
+    ])
     // The recorder works: it saw the SDK itself and what it is allowed to load.
     expect(loaded.some((m) => m.includes('packages/pipelines/src/index.ts'))).toBe(true)
+    expect(loaded.some((m) => m.includes('packages/pipelines/src/testing/index.ts'))).toBe(true)
     expect(loaded.some((m) => m.includes('packages/kernel/src/index.ts'))).toBe(true)
     expect(loaded.some((m) => m.includes('/node_modules/zod/'))).toBe(true)
     expect(loaded.filter((m) => engineModules.test(m))).toEqual([])

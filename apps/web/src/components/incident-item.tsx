@@ -4,6 +4,7 @@ import { formatInstant, humaniseDuration, timeAgo } from '../lib/format.ts'
 import type { IncidentRow } from '../server/queries/list-incidents.ts'
 import { IncidentActions } from './incident-actions.tsx'
 import { NotificationList } from './notification-list.tsx'
+import { SlackText } from './slack-text.tsx'
 
 const severityLabels: Record<string, string> = { critical: 'Critical', warning: 'Warning', info: 'Info' }
 
@@ -21,11 +22,14 @@ export function IncidentItem({
   incident,
   now,
   returnTo,
+  canSend,
 }: {
   incident: IncidentRow
   now: Date
   /** The page's own URL, so an action comes back to the same filter. */
   returnTo: string
+  /** Whether a Steward process can send to Slack now. */
+  canSend: boolean
 }) {
   const open = incident.status === 'open'
   const snoozed = open && incident.snoozedUntil !== null && incident.snoozedUntil > now
@@ -105,7 +109,11 @@ export function IncidentItem({
           </div>
         ) : null}
       </dl>
-      {incident.detail ? <p className="incident__detail">{incident.detail}</p> : null}
+      {incident.detail ? (
+        <p className="incident__detail">
+          <SlackText text={incident.detail} />
+        </p>
+      ) : null}
       {incident.resolvedReason ? <p className="incident__detail muted">{incident.resolvedReason}</p> : null}
       {incident.runbook ? (
         <p className="incident__detail">
@@ -117,7 +125,7 @@ export function IncidentItem({
       {open ? (
         <IncidentActions incident={incident} returnTo={returnTo} acked={incident.ackedAt !== null} />
       ) : null}
-      <NotificationList notifications={incident.notifications} />
+      <NotificationList notifications={incident.notifications} canSend={canSend} />
     </article>
   )
 }

@@ -1,6 +1,7 @@
 import { formatInstant } from '../lib/format.ts'
 import { summariseSlackPayload } from '../lib/slack-summary.ts'
 import type { IncidentNotification } from '../server/queries/list-incidents.ts'
+import { SlackText } from './slack-text.tsx'
 
 const kindLabels: Record<IncidentNotification['kind'], string> = {
   first: 'First message',
@@ -11,30 +12,48 @@ const kindLabels: Record<IncidentNotification['kind'], string> = {
   delivery_problem: 'Delivery problem',
 }
 
-const statusLabels: Record<IncidentNotification['status'], string> = {
+/** What became of a notification, as shown: a pending one no process can send is recorded only. */
+type DeliveryState = IncidentNotification['status'] | 'recorded_only'
+
+const statusLabels: Record<DeliveryState, string> = {
   sent: 'Sent',
   pending: 'Queued',
+  recorded_only: 'Recorded only',
   failed: 'Failed',
   not_sent_no_token: 'Not sent: no Slack token',
 }
 
-const tallyLabels: Record<IncidentNotification['status'], string> = {
+const tallyLabels: Record<DeliveryState, string> = {
   sent: 'sent',
   pending: 'queued',
+  recorded_only: 'recorded only',
   failed: 'failed',
   not_sent_no_token: 'not sent (no Slack token)',
 }
 
+/** A pending notification is recorded only while no Steward process can send to Slack. */
+export function deliveryState(status: IncidentNotification['status'], canSend: boolean): DeliveryState {
+  return status === 'pending' && !canSend ? 'recorded_only' : status
+}
+
 /** The Slack messages about an incident and what became of each: behind a disclosure, no JS needed. */
-export function NotificationList({ notifications }: { notifications: IncidentNotification[] }) {
+export function NotificationList({
+  notifications,
+  canSend,
+}: {
+  notifications: IncidentNotification[]
+  /** Whether a Steward process can send to Slack now. */
+  canSend: boolean
+}) {
   if (notifications.length === 0) {
     return <p className="incident__none muted">No Slack message yet.</p>
   }
-  const counts = new Map<string, number>()
-  for (const n of notifications) counts.set(n.status, (counts.get(n.status) ?? 0) + 1)
-  const tally = [...counts].map(
-    ([status, n]) => `${n} ${tallyLabels[status as IncidentNotification['status']]}`,
-  )
+  const counts = new Map<DeliveryState, number>()
+  for (const n of notifications) {
+    const state = deliveryState(n.status, canSend)
+    counts.set(state, (counts.get(state) ?? 0) + 1)
+  }
+  const tally = [...counts].map(([state, n]) => `${n} ${tallyLabels[state]}`)
   return (
     <details className="notifications">
       <summary>
@@ -43,10 +62,10 @@ export function NotificationList({ notifications }: { notifications: IncidentNot
       </summary>
       <ol className="notifications__list">
         {notifications.map((n) => (
-          <li key={n.id} className="notification" data-delivery={n.status}>
+          <li key={n.id} className="notification" data-delivery={deliveryState(n.status, canSend)}>
             <div className="notification__head">
-              <span className="status" data-delivery={n.status}>
-                {statusLabels[n.status]}
+              <span className="status" data-delivery={deliveryState(n.status, canSend)}>
+                {statusLabels[deliveryState(n.status, canSend)]}
               </span>
               <span className="notification__kind">{kindLabels[n.kind]}</span>
               <span className="muted">
@@ -56,7 +75,7 @@ export function NotificationList({ notifications }: { notifications: IncidentNot
                 {formatInstant(n.createdAt)}
               </time>
             </div>
-            <Delivery notification={n} />
+            <Delivery notification={n} canSend={canSend} />
             <Message notification={n} />
           </li>
         ))}
@@ -65,7 +84,7 @@ export function NotificationList({ notifications }: { notifications: IncidentNot
   )
 }
 
-function Delivery({ notification: n }: { notification: IncidentNotification }) {
+function Delivery({ notification: n, canSend }: { notification: IncidentNotification; canSend: boolean }) {
   if (n.status === 'sent') {
     return (
       <p className="notification__delivery">
@@ -83,6 +102,14 @@ function Delivery({ notification: n }: { notification: IncidentNotification }) {
           </>
         ) : null}
         {n.sentAt ? <> at {formatInstant(n.sentAt)}</> : null}
+      </p>
+    )
+  }
+  if (n.status === 'pending' && !canSend) {
+    return (
+      <p className="notification__delivery">
+        No Steward process can send to Slack now (none runs with <code>SLACK_BOT_TOKEN</code>): it is
+        recorded, and goes out as soon as one does. This is how it will look:
       </p>
     )
   }
@@ -111,21 +138,23 @@ function Delivery({ notification: n }: { notification: IncidentNotification }) {
   }
   return (
     <p className="notification__delivery">
-      No Slack token is configured (<code>SLACK_BOT_TOKEN</code>), so nothing was posted. This is what would
-      have been:
+      Recorded before a Steward process could send to Slack (<code>SLACK_BOT_TOKEN</code>), so nothing was
+      posted. This is what would have been:
     </p>
   )
 }
 
 function Message({ notification }: { notification: IncidentNotification }) {
   const summary = summariseSlackPayload(notification.payload)
-  const lines = summary.lines.length > 0 ? summary.lines : [summary.text]
+  const texts = summary.mrkdwn.length > 0 ? summary.mrkdwn : [summary.text]
   return (
     <blockquote className="slack-message" aria-label="Message text">
-      {lines.map((line, index) => (
-        // Lines of one stored message: their order is their identity.
-        // biome-ignore lint/suspicious/noArrayIndexKey: a message's lines never reorder
-        <p key={index}>{line}</p>
+      {texts.map((text, index) => (
+        // Blocks of one stored message: their order is their identity.
+        // biome-ignore lint/suspicious/noArrayIndexKey: a message's blocks never reorder
+        <p key={index}>
+          <SlackText text={text} />
+        </p>
       ))}
       {summary.buttons.length > 0 ? (
         <p className="slack-message__buttons">

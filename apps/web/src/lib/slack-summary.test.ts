@@ -27,7 +27,7 @@ describe('summariseSlackPayload', () => {
   })
 
   test('payloads of another shape give what they can, and never throw', () => {
-    expect(summariseSlackPayload(null)).toEqual({ text: '', lines: [], buttons: [] })
+    expect(summariseSlackPayload(null)).toEqual({ text: '', lines: [], buttons: [], mrkdwn: [] })
     expect(
       summariseSlackPayload({
         text: 'hi',
@@ -38,7 +38,7 @@ describe('summariseSlackPayload', () => {
           { type: 'context', elements: [{ type: 'mrkdwn', text: 'small print' }] },
         ],
       }),
-    ).toEqual({ text: 'hi', lines: ['small print'], buttons: [] })
+    ).toEqual({ text: 'hi', lines: ['small print'], buttons: [], mrkdwn: ['small print'] })
   })
 })
 

@@ -8,15 +8,18 @@ export interface SlackSummary {
   lines: string[]
   /** Labels of the buttons the message carries (Acknowledge, Snooze 1h…). */
   buttons: string[]
+  /** Each block's text as Slack reads it (mrkdwn), in order: `SlackText` shows it as Slack does. */
+  mrkdwn: string[]
 }
 
 /**
- * What a notification says, from its stored payload: for `not_sent_no_token` rows this is exactly
- * what Slack would have shown, and for sent ones what it did show. Unknown block types are skipped.
+ * What a notification says, from its stored payload: for rows not sent yet (or recorded only) this
+ * is exactly what Slack will show, and for sent ones what it did show. Unknown block types are skipped.
  */
 export function summariseSlackPayload(payload: SlackPayload | null | undefined): SlackSummary {
   const lines: string[] = []
   const buttons: string[] = []
+  const mrkdwn: string[] = []
   for (const block of Array.isArray(payload?.blocks) ? payload.blocks : []) {
     if (!block || typeof block !== 'object') continue
     const { type, text, elements, fields } = block as {
@@ -25,11 +28,17 @@ export function summariseSlackPayload(payload: SlackPayload | null | undefined):
       elements?: unknown
       fields?: unknown
     }
-    if (typeof text?.text === 'string') lines.push(...plainLines(text.text))
+    if (typeof text?.text === 'string') {
+      lines.push(...plainLines(text.text))
+      mrkdwn.push(text.text)
+    }
     if (Array.isArray(fields)) {
       for (const field of fields) {
         const value = (field as { text?: unknown })?.text
-        if (typeof value === 'string') lines.push(...plainLines(value))
+        if (typeof value === 'string') {
+          lines.push(...plainLines(value))
+          mrkdwn.push(value)
+        }
       }
     }
     if (Array.isArray(elements)) {
@@ -39,11 +48,14 @@ export function summariseSlackPayload(payload: SlackPayload | null | undefined):
         const label = typeof text === 'string' ? text : (text as { text?: unknown } | undefined)?.text
         if (typeof label !== 'string') continue
         if (type === 'actions') buttons.push(label)
-        else lines.push(...plainLines(label))
+        else {
+          lines.push(...plainLines(label))
+          mrkdwn.push(label)
+        }
       }
     }
   }
-  return { text: typeof payload?.text === 'string' ? payload.text : '', lines, buttons }
+  return { text: typeof payload?.text === 'string' ? payload.text : '', lines, buttons, mrkdwn }
 }
 
 // Slack's emoji codes the alert messages use, as characters every font has: the severity is on

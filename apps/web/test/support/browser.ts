@@ -14,7 +14,7 @@ export async function launchChromium(): Promise<Browser> {
         '(the repo test runner does this) and run the tests again',
     )
   }
-  return chromium.launch({
+  const browser = await chromium.launch({
     executablePath: chromiumPath,
     args: [
       '--no-sandbox',
@@ -26,6 +26,29 @@ export async function launchChromium(): Promise<Browser> {
       '--disable-quic',
     ],
   })
+  // Every page of every context is watched, however a test opens it; closing the browser fails
+  // the test file if any page printed a console error, threw, or reported a hydration mismatch.
+  const problems: string[] = []
+  browserProblems.set(browser, problems)
+  const newContext = browser.newContext.bind(browser)
+  browser.newContext = async (...args) => {
+    const context = await newContext(...args)
+    context.on('page', (page) => watchConsole(page, [], problems))
+    return context
+  }
+  const newPage = browser.newPage.bind(browser)
+  browser.newPage = async (...args) => {
+    const page = await newPage(...args)
+    watchConsole(page, [], problems)
+    return page
+  }
+  const close = browser.close.bind(browser)
+  browser.close = async (...args) => {
+    await close(...args)
+    const unexpected = problems.filter((problem) => !problem.startsWith('expected:'))
+    if (unexpected.length > 0) throw new Error(`pages printed errors:\n${unexpected.join('\n')}`)
+  }
+  return browser
 }
 
 /** How a test looks at a page: the window's width, the colour scheme, and whether scripts run. */
@@ -33,6 +56,48 @@ export interface PageOptions {
   width?: number
   dark?: boolean
   javaScript?: boolean
+  /**
+   * Console errors this page is expected to print (a 404 page logs its own status): any other
+   * console error, uncaught exception or React hydration warning fails the test at `closePage`.
+   */
+  expectConsole?: RegExp[]
+}
+
+interface PageWatch {
+  problems: string[]
+  expected: RegExp[]
+}
+
+const watches = new WeakMap<Page, PageWatch>()
+
+/** React reports a hydration mismatch as a console error, or as a warning in some versions. */
+const hydration = /hydrat|did not match|server rendered HTML/i
+
+/** Every problem any page of a browser met, reported when the browser closes. */
+const browserProblems = new WeakMap<Browser, string[]>()
+
+function watchConsole(page: Page, expected: RegExp[], all?: string[]): void {
+  if (watches.has(page)) return
+  const watch: PageWatch = { problems: all ?? [], expected }
+  watches.set(page, watch)
+  page.on('console', (message) => {
+    const text = message.text()
+    const type = message.type()
+    // A page answered 404 or 403 on purpose logs its own status: the test checks that status.
+    if (/^Failed to load resource/.test(text) && message.location().url === page.url()) return
+    if (type === 'error' || (type === 'warning' && hydration.test(text))) {
+      if (!watch.expected.some((pattern) => pattern.test(text)))
+        watch.problems.push(`console.${type}: ${text} (${page.url()})`)
+    }
+  })
+  page.on('pageerror', (error) => {
+    watch.problems.push(`uncaught: ${error.message} (${page.url()})`)
+  })
+}
+
+/** Lets a page print a console error it is expected to (see `expectConsole`) after it was opened. */
+export function expectConsole(page: Page, pattern: RegExp): void {
+  watches.get(page)?.expected.push(pattern)
 }
 
 /** Opens `url` in a context of its own (closed with the page by `closePage`); answers the HTTP status. */
@@ -47,6 +112,8 @@ export async function openPage(
     javaScriptEnabled: options.javaScript ?? true,
   })
   const page = await context.newPage()
+  // The context's watcher registered the page already; this page's own expectations join it.
+  for (const pattern of options.expectConsole ?? []) expectConsole(page, pattern)
   const response = await page.goto(url)
   return { page, status: response?.status() }
 }

@@ -1,113 +1,24 @@
 import { type ChildProcess, spawn } from 'node:child_process'
-import { createHash } from 'node:crypto'
-import { existsSync, readFileSync, statSync } from 'node:fs'
-import { mkdir, readdir, rm, stat, writeFile } from 'node:fs/promises'
+import { rm } from 'node:fs/promises'
 import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
+import { ensureWebBuild, findWebApp } from '@steward/cli/testing'
 import { freePort } from '@steward/db/testing'
 
 /** apps/web, wherever the checkout lives (CI included). */
 export const webDir = resolve(import.meta.dirname, '../..')
 export const repoRoot = resolve(webDir, '../..')
 const nextBin = createRequire(join(webDir, 'package.json')).resolve('next/dist/bin/next')
-const distDir = join(webDir, '.next')
-// In the temp folder, not the checkout: a run killed mid-build leaves nothing to commit by mistake.
-const lockDir = join(
-  tmpdir(),
-  `steward-web-build-${createHash('sha1').update(webDir).digest('hex').slice(0, 12)}.lock`,
-)
-const markerFile = join(distDir, 'steward-test-build.json')
-
 /**
- * Makes sure apps/web/.next holds a production build of the current source, building it at most
- * once per test run. Several test files call this in parallel (vitest forks): a lock folder lets
- * one of them build while the others wait, and a marker naming the vitest process (the forks'
- * parent) lets the others reuse that build instead of rebuilding under a running server. Outside
- * that run, a build newer than every source file is reused; STEWARD_TEST_REBUILD=1 forces one.
+ * Makes sure apps/web/.next holds a production build of the current source: the same check and
+ * lock `steward dev` uses, so a test run, a bench and a running `npm start` share one build and
+ * rebuild only when a source changed. Several test files call this in parallel (vitest forks).
  */
 export async function ensureNextBuild(): Promise<void> {
-  await withLock(async () => {
-    if (await buildIsCurrent()) return
-    const started = Date.now()
-    await run(process.execPath, [nextBin, 'build'], webDir)
-    await writeFile(markerFile, JSON.stringify({ runner: process.ppid, builtAt: new Date().toISOString() }))
-    console.info(`[web test] next build took ${((Date.now() - started) / 1000).toFixed(1)} s`)
-  })
-}
-
-async function buildIsCurrent(): Promise<boolean> {
-  if (!existsSync(join(distDir, 'BUILD_ID')) || !existsSync(markerFile)) return false
-  const marker = JSON.parse(readFileSync(markerFile, 'utf8')) as { runner: number }
-  if (marker.runner === process.ppid) return true
-  if (process.env.STEWARD_TEST_REBUILD === '1') return false
-  const builtAt = statSync(markerFile).mtimeMs
-  const sources = [
-    join(webDir, 'src'),
-    join(webDir, 'next.config.ts'),
-    join(webDir, 'package.json'),
-    join(repoRoot, 'packages'),
-    join(repoRoot, 'package-lock.json'),
-  ]
-  for (const source of sources) {
-    if ((await newestMtime(source)) > builtAt) return false
-  }
-  return true
-}
-
-async function newestMtime(path: string): Promise<number> {
-  const info = await stat(path).catch(() => undefined)
-  if (!info) return 0
-  if (!info.isDirectory()) return info.mtimeMs
-  let newest = info.mtimeMs
-  for (const entry of await readdir(path, { withFileTypes: true })) {
-    if (entry.name === 'node_modules' || entry.name.startsWith('.')) continue
-    newest = Math.max(newest, await newestMtime(join(path, entry.name)))
-  }
-  return newest
-}
-
-async function withLock(work: () => Promise<void>): Promise<void> {
-  const deadline = Date.now() + 240_000
-  for (;;) {
-    try {
-      await mkdir(lockDir)
-      break
-    } catch {
-      // A lock older than any build is left over from a killed run.
-      const age = Date.now() - ((await stat(lockDir).catch(() => undefined))?.mtimeMs ?? Date.now())
-      if (age > 300_000) await rm(lockDir, { recursive: true, force: true })
-      if (Date.now() > deadline) throw new Error(`timed out waiting for the build lock ${lockDir}`)
-      await new Promise((r) => setTimeout(r, 250))
-    }
-  }
-  try {
-    await work()
-  } finally {
-    await rm(lockDir, { recursive: true, force: true })
-  }
-}
-
-function run(command: string, args: string[], cwd: string): Promise<void> {
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn(command, args, {
-      cwd,
-      env: { ...process.env, NODE_ENV: 'production', NEXT_TELEMETRY_DISABLED: '1' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    })
-    let output = ''
-    child.stdout.on('data', (chunk) => {
-      output += chunk
-    })
-    child.stderr.on('data', (chunk) => {
-      output += chunk
-    })
-    child.once('error', reject)
-    child.once('exit', (code) => {
-      if (code === 0) resolvePromise()
-      else reject(new Error(`${args.join(' ')} failed with code ${code}:\n${output}`))
-    })
-  })
+  const started = Date.now()
+  const { built } = await ensureWebBuild(findWebApp(), { log: () => {} })
+  if (built) console.info(`[web test] next build took ${((Date.now() - started) / 1000).toFixed(1)} s`)
 }
 
 export interface NextServer {

@@ -19,7 +19,7 @@ export interface DeliverySettings {
 }
 
 /** What one delivery slot did, for the loop's counters and the benchmark. */
-export type DeliveryOutcome = 'sent' | 'waiting' | 'retry' | 'failed' | 'recorded' | 'idle'
+export type DeliveryOutcome = 'sent' | 'waiting' | 'retry' | 'failed' | 'idle'
 
 /**
  * Delivers the channel's oldest pending notification (FIFO per channel; a top-level message takes
@@ -42,17 +42,6 @@ export async function deliverNext(
     .limit(1)
     .executeTakeFirst()
   if (!next) return { outcome: 'idle', release: { nextSendAt: now } }
-
-  if (settings.transport.kind === 'none') {
-    // No token: rendered and recorded, as they would have looked.
-    await db
-      .updateTable('notifications')
-      .set({ status: 'not_sent_no_token', last_error: 'no SLACK_BOT_TOKEN' })
-      .where('destination', '=', destination)
-      .where('status', '=', 'pending')
-      .execute()
-    return { outcome: 'recorded', release: { nextSendAt: now } }
-  }
 
   const channel = await db
     .selectFrom('alert_channels')

@@ -12,9 +12,11 @@ import {
   deliveryQueueName,
   destinationOfJob,
 } from './delivery-queue.ts'
+import { beatSender, closeSender, registerSender, senderBeatMs } from './senders.ts'
 
 export interface DeliveryOptions {
   db: Db
+  /** A transport that can send: a process without Slack settings runs no delivery (`startAlerts`). */
   transport: SlackTransport
   /**
    * Where the delivery queue lives: the engine's backend and prefix (STEWARD_QUEUE,
@@ -56,8 +58,14 @@ const heldRecheckMs = 1000
  * notification (`deliverNext`), releases it with the time it may send again (pace, group window,
  * Retry-After or backoff), and, while the channel has pending work, moves itself to `delayed` until
  * then. Pacing state lives in SQL, so it holds across processes, restarts and a lost queue.
+ * The process is a sender (`senders.ts`) while it runs: health can tell who is able to send.
  */
 export function startDelivery(options: DeliveryOptions): Delivery {
+  if (options.transport.kind === 'none') {
+    throw new Error(
+      'startDelivery needs a Slack transport: without Slack settings, leave delivery to a process that has them',
+    )
+  }
   const owner = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`
   const now = options.now ?? (() => new Date())
   const settings: DeliverySettings = {
@@ -182,6 +190,9 @@ export function startDelivery(options: DeliveryOptions): Delivery {
 
   const sweep = setInterval(() => void enqueueNow(), options.sweepMs ?? 2000)
   sweep.unref()
+  const registered = registerSender(options.db, owner).catch(onError)
+  const beat = setInterval(() => void beatSender(options.db, owner).catch(onError), senderBeatMs)
+  beat.unref()
   void enqueueNow()
 
   return {
@@ -192,12 +203,15 @@ export function startDelivery(options: DeliveryOptions): Delivery {
     async close() {
       closed = true
       clearInterval(sweep)
+      clearInterval(beat)
       // Waits for the jobs in flight: each releases its channel and leaves its job delayed or done,
       // for whichever process serves the queue next.
       await worker.close()
       await enqueueing
       await Promise.all([...rechecks])
       await queue.close()
+      await registered
+      await closeSender(options.db, owner).catch(onError)
     },
   }
 }

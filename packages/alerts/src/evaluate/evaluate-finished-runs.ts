@@ -5,6 +5,7 @@ import { fireIncident, resolveIncident } from '../incidents/incident-lifecycle.t
 import type { Db, Trx } from '../incidents/outbox.ts'
 import { firingFor } from './firing-for.ts'
 import { RuleCatalog } from './rule-catalog.ts'
+import { runDetail, runLink } from './run-detail.ts'
 
 export interface FinishedRunsOptions {
   now?: Date
@@ -118,9 +119,7 @@ async function evaluateRun(
   const pipeline = catalog.pipelines.get(run.pipeline_id)
   const pipelineName = pipeline?.name ?? run.pipeline_id
   const at = run.finished_at as Date
-  const link = webUrl
-    ? `\n<${webUrl.replace(/\/$/, '')}/runs/${run.id}|Run ${run.id.slice(0, 8)}>`
-    : `\nRun ${run.id}`
+  const link = runLink(webUrl, run.id)
   for (const bound of rules) {
     const rule = bound.rule
     const subject = { key: `pipeline:${run.pipeline_id}`, pipelineId: run.pipeline_id }
@@ -129,7 +128,7 @@ async function evaluateRun(
         if (run.status === 'failed') {
           const firing = firingFor(bound, subject, {
             title: `${pipelineName} failed`,
-            detail: `${errorText(run.error)}${link}`,
+            detail: runDetail(run.error, link),
             at,
             repeat: true,
           })
@@ -157,7 +156,7 @@ async function evaluateRun(
               trx,
               firingFor(bound, stepSubject, {
                 title: `${pipelineName} › ${step.step_id} failed`,
-                detail: `${errorText(step.error)}${link}`,
+                detail: runDetail(step.error, link),
                 at,
                 repeat: true,
               }),
@@ -181,7 +180,7 @@ async function evaluateRun(
             trx,
             firingFor(bound, subject, {
               title: `${pipelineName} took ${formatMs(tookMs)} (over ${formatMs(boundMs)})`,
-              detail: link.trim(),
+              detail: link,
               at,
               repeat: true,
             }),
@@ -203,7 +202,7 @@ async function evaluateRun(
             trx,
             firingFor(bound, subject, {
               title: `${pipelineName} run cost $${usd.toFixed(2)} (bound $${rule.runAboveUsd})`,
-              detail: link.trim(),
+              detail: link,
               at,
               repeat: true,
             }),
@@ -232,12 +231,6 @@ async function runCost(trx: Trx, run: Run): Promise<number> {
     .where('run_id', '=', run.id)
     .executeTakeFirstOrThrow()
   return Number(row.usd)
-}
-
-function errorText(error: ErrorInfo | null): string {
-  if (!error) return ''
-  const message = error.message.split('\n')[0] ?? ''
-  return `\`${error.code ? `${error.code}: ` : ''}${message.slice(0, 500)}\``
 }
 
 export function formatMs(ms: number): string {

@@ -1,13 +1,14 @@
 import type { Severity } from '@steward/pipelines/rules'
 import { resolveDestinations } from '../incidents/destinations.ts'
 import type { Firing } from '../incidents/incident-lifecycle.ts'
+import type { Mrkdwn } from '../slack/mrkdwn.ts'
 import { type BoundRule, remindEverySeconds } from './rule-catalog.ts'
 
 /** The parts of a firing every rule shares: destinations, severity, runbook, reminders. */
 export function firingFor(
   bound: BoundRule,
   subject: { key: string; pipelineId?: string | null; stepId?: string | null },
-  what: { title: string; detail: string; at: Date; repeat: boolean; severity?: Severity },
+  what: { title: string; detail: Mrkdwn; at: Date; repeat: boolean; severity?: Severity },
 ): Firing {
   const { rule, product } = bound
   const defaultSeverity: Severity =

@@ -1,7 +1,7 @@
 import type { OwnerRef, StakeholderRef } from '@steward/db'
 import { durationMs } from '@steward/kernel'
 import type { AlertRule } from '@steward/pipelines/rules'
-import { readRules, ruleKeys } from '@steward/pipelines/rules'
+import { defaultFailureRule, failureAlerting, readRules, ruleKeys } from '@steward/pipelines/rules'
 import type { Trx } from '../incidents/outbox.ts'
 
 export interface ProductRow {
@@ -34,15 +34,23 @@ export interface BoundRule {
 /** Rules about runs: declared on a pipeline, or on its product (then they watch every pipeline of it). */
 const runKinds = new Set(['on-failure', 'step-failed', 'run-too-long', 'cost'])
 
-/** Every active rule, read from the deployed catalog; a product's freshness promise is a rule too. */
+/**
+ * Every active rule, read from the deployed catalog. Defaults are rules too: a product's freshness
+ * promise, and the failure alert of every pipeline that does not declare one (`failureAlerting`).
+ * `onFailure(false)` is not a rule here: it only keeps the default (and, on a pipeline, its
+ * product's `onFailure` rules) away.
+ */
 export class RuleCatalog {
   readonly products = new Map<string, ProductRow>()
   readonly pipelines = new Map<string, PipelineRow>()
   readonly rules: BoundRule[] = []
+  /** Pipelines that declared `onFailure(false)`: their product's `onFailure` rules skip them. */
+  private readonly failureOff = new Set<string>()
 
   static async load(trx: Trx): Promise<RuleCatalog> {
     const catalog = new RuleCatalog()
     const products = await trx.selectFrom('products').selectAll().where('archived_at', 'is', null).execute()
+    const declaredByProduct = new Map<string, AlertRule[]>()
     for (const row of products) {
       const product: ProductRow = {
         id: row.id,
@@ -56,14 +64,12 @@ export class RuleCatalog {
       }
       catalog.products.set(row.id, product)
       const rules = readRules(row.alert_rules)
+      declaredByProduct.set(row.id, [...rules])
       // The promise in defineProduct({ freshness }) is watched even without an explicit freshness() rule.
       if (product.freshnessMaxAgeMs !== null && !rules.some((rule) => rule.kind === 'freshness')) {
         rules.push({ kind: 'freshness' })
       }
-      const keys = ruleKeys(`product:${row.id}`, rules)
-      rules.forEach((rule, i) => {
-        catalog.rules.push({ key: keys[i] as string, rule, product, pipelineId: null })
-      })
+      catalog.bind(`product:${row.id}`, rules, product, null)
     }
     const pipelines = await trx.selectFrom('pipelines').selectAll().where('archived_at', 'is', null).execute()
     for (const row of pipelines) {
@@ -78,12 +84,21 @@ export class RuleCatalog {
         createdAt: row.created_at,
       })
       const rules = readRules(row.alert_rules)
-      const keys = ruleKeys(`pipeline:${row.id}`, rules)
-      rules.forEach((rule, i) => {
-        catalog.rules.push({ key: keys[i] as string, rule, product, pipelineId: row.id })
-      })
+      const failures = failureAlerting(rules, declaredByProduct.get(product.id) ?? [])
+      // Keyed as a declared onFailure() would be, so declaring one later keeps its open incident.
+      if (failures.kind === 'default') rules.push(defaultFailureRule)
+      if (failures.kind === 'off' && failures.by === 'pipeline') catalog.failureOff.add(row.id)
+      catalog.bind(`pipeline:${row.id}`, rules, product, row.id)
     }
     return catalog
+  }
+
+  private bind(scope: string, rules: readonly AlertRule[], product: ProductRow, pipelineId: string | null) {
+    const keys = ruleKeys(scope, rules)
+    rules.forEach((rule, i) => {
+      if (rule.kind === 'on-failure' && rule.off) return
+      this.rules.push({ key: keys[i] as string, rule, product, pipelineId })
+    })
   }
 
   /** The rules about runs of a pipeline. */
@@ -94,7 +109,9 @@ export class RuleCatalog {
       (bound) =>
         runKinds.has(bound.rule.kind) &&
         (bound.pipelineId === pipelineId ||
-          (bound.pipelineId === null && bound.product.id === pipeline.productId)),
+          (bound.pipelineId === null &&
+            bound.product.id === pipeline.productId &&
+            !(bound.rule.kind === 'on-failure' && this.failureOff.has(pipelineId)))),
     )
   }
 

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import type { Incident } from '@steward/db'
 import type { Severity } from '@steward/pipelines/rules'
+import type { Mrkdwn } from '../slack/mrkdwn.ts'
 import { renderFirst, renderFollowUp, renderResolved } from '../slack/render.ts'
 import { addToOutbox, type Trx } from './outbox.ts'
 
@@ -13,8 +14,10 @@ export interface Firing {
   pipelineId?: string | null
   stepId?: string | null
   severity: Severity
+  /** Plain text (escaped where it is rendered). */
   title: string
-  detail: string
+  /** Slack mrkdwn, built with `slack/mrkdwn.ts` so every piece of data in it is escaped. */
+  detail: Mrkdwn
   runbook?: string | null
   destinations: readonly string[]
   remindEverySeconds?: number | null
@@ -55,7 +58,7 @@ export async function fireIncident(trx: Trx, firing: Firing): Promise<FireOutcom
         step_id: firing.stepId ?? null,
         severity: firing.severity,
         title: firing.title,
-        detail: firing.detail,
+        detail: firing.detail.text,
         runbook: firing.runbook ?? null,
         destinations: [...firing.destinations],
         status: 'open',
@@ -81,7 +84,11 @@ export async function fireIncident(trx: Trx, firing: Firing): Promise<FireOutcom
   if (!firing.repeat) return 'unchanged'
   const updated = await trx
     .updateTable('incidents')
-    .set((eb) => ({ fire_count: eb('fire_count', '+', 1), last_fired_at: firing.at, detail: firing.detail }))
+    .set((eb) => ({
+      fire_count: eb('fire_count', '+', 1),
+      last_fired_at: firing.at,
+      detail: firing.detail.text,
+    }))
     .where('id', '=', open.id)
     .returningAll()
     .executeTakeFirstOrThrow()

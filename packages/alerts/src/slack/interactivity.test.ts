@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { fireIncident } from '../incidents/incident-lifecycle.ts'
 import { seedProduct } from '../testing/seed.ts'
 import { handleSlackInteraction } from './interactivity.ts'
+import { Mrkdwn } from './mrkdwn.ts'
 import { ackActionId, snoozeActionId } from './render.ts'
 import { signSlackBody, verifySlackSignature } from './verify-signature.ts'
 
@@ -87,7 +88,7 @@ describe.each(testBackends)('Slack buttons on $name', (backend) => {
       productId: 'btn',
       severity: 'warning',
       title: 'btn is stale',
-      detail: '',
+      detail: Mrkdwn.empty,
       destinations: ['#btn'],
       at: new Date(now),
       repeat: false,

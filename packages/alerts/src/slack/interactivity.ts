@@ -1,6 +1,7 @@
 import { durationMs } from '@steward/kernel'
 import { ackIncident, snoozeIncident } from '../incidents/ack-and-snooze.ts'
 import type { Db } from '../incidents/outbox.ts'
+import { md } from './mrkdwn.ts'
 import { ackActionId, snoozeActionId } from './render.ts'
 import { verifySlackSignature } from './verify-signature.ts'
 
@@ -59,12 +60,14 @@ async function applyButton(db: Db, payload: SlackPayload, nowMs: number): Promis
     if (refusal) return { response_type: 'ephemeral', replace_original: false, text: refusal }
     if (action.action_id === ackActionId) {
       const incident = await ackIncident(db, incidentId, by)
-      return { text: incident ? `Acknowledged by ${by}` : 'That incident is no longer open' }
+      return { text: incident ? md`Acknowledged by ${by}`.text : 'That incident is no longer open' }
     }
     const until = new Date(nowMs + (durationMs(snoozeFor) ?? 3_600_000))
     const incident = await snoozeIncident(db, incidentId, until, by)
     return {
-      text: incident ? `Snoozed by ${by} until ${until.toISOString()}` : 'That incident is no longer open',
+      text: incident
+        ? md`Snoozed by ${by} until ${until.toISOString()}`.text
+        : 'That incident is no longer open',
     }
   }
   return {}
@@ -112,5 +115,6 @@ async function ownerRefusal(db: Db, incidentId: string, payload: SlackPayload): 
   )
   if (product.owners.some((owner) => pressedFrom.has(owner.slack.toLowerCase()))) return undefined
   const where = product.owners.map((owner) => owner.slack).join(', ')
-  return `Only the owners of ${product.name} can acknowledge or snooze its alerts: ask in ${where}, or use the web UI.`
+  return md`Only the owners of ${product.name} can acknowledge or snooze its alerts: ask in ${where}, or use the web UI.`
+    .text
 }

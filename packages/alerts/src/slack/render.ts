@@ -1,13 +1,24 @@
 import type { Incident, SlackPayload } from '@steward/db'
+import { boundPayload } from './block-kit-limits.ts'
+import { bold, cutText, escapeMrkdwn, link, md, plainText } from './mrkdwn.ts'
 
 /**
  * Block Kit for every kind of message. Plain functions of the incident rows, so a notification
- * recorded without a Slack token shows exactly what Slack would have shown.
+ * recorded before any process could send it shows exactly what Slack will show.
+ *
+ * What is text and what is mrkdwn: an incident's `title`, `resolved_reason` and `acked_by`, product
+ * names and reasons are plain text, escaped here (`mrkdwn.ts`); its `detail` is mrkdwn, which only
+ * the `mrkdwn.ts` builders make. Every payload leaves through `boundPayload` (Block Kit's limits).
  */
 
 /** Button action ids the interactivity endpoint understands. */
 export const ackActionId = 'steward_ack'
 export const snoozeActionId = 'steward_snooze'
+
+/** A title longer than this is cut with an ellipsis: the detail and the run link say the rest. */
+const titleMax = 200
+/** Incidents listed in a grouped message; the rest are counted. */
+const listedMax = 40
 
 type IncidentView = Pick<
   Incident,
@@ -26,14 +37,25 @@ function icon(incident: IncidentView): string {
     : (severityIcon[incident.severity] ?? ':red_circle:')
 }
 
+function titleOf(incident: Pick<IncidentView, 'title'>): string {
+  return cutText(incident.title, titleMax)
+}
+
 function line(incident: IncidentView): string {
-  const title = incident.status === 'resolved' ? `~${incident.title}~ resolved` : `*${incident.title}*`
+  const title =
+    incident.status === 'resolved'
+      ? `~${escapeMrkdwn(titleOf(incident).replace(/~/g, '∼'))}~ resolved`
+      : bold(titleOf(incident)).text
   const extra = [
     incident.fire_count > 1 ? `${incident.fire_count} times` : '',
-    incident.acked_by ? `acknowledged by ${incident.acked_by}` : '',
-    incident.runbook ? `<${incident.runbook}|runbook>` : '',
+    incident.acked_by ? `acknowledged by ${escapeMrkdwn(cutText(incident.acked_by, 80))}` : '',
+    incident.runbook ? link(incident.runbook, 'runbook').text : '',
   ].filter(Boolean)
   return `${icon(incident)} ${title}${extra.length > 0 ? ` (${extra.join(', ')})` : ''}`
+}
+
+function section(text: string): unknown {
+  return { type: 'section', text: { type: 'mrkdwn', text } }
 }
 
 /** The top-level message: one incident, or every incident grouped into this message. */
@@ -43,15 +65,14 @@ export function renderFirst(incidents: readonly IncidentView[]): SlackPayload {
     incidents.length === 1
       ? line(incidents[0] as IncidentView)
       : `${open > 0 ? ':rotating_light:' : ':white_check_mark:'} *${incidents.length} alerts* (${open} open)`
-  const blocks: unknown[] = [{ type: 'section', text: { type: 'mrkdwn', text: header } }]
+  const blocks: unknown[] = [section(header)]
   if (incidents.length === 1) {
     const only = incidents[0] as IncidentView
-    if (only.detail)
-      blocks.push({ type: 'section', text: { type: 'mrkdwn', text: truncate(only.detail, 2900) } })
+    if (only.detail) blocks.push(section(only.detail))
   } else {
-    const list = incidents.slice(0, 40).map((incident) => `• ${line(incident)}`)
-    if (incidents.length > 40) list.push(`…and ${incidents.length - 40} more`)
-    blocks.push({ type: 'section', text: { type: 'mrkdwn', text: truncate(list.join('\n'), 2900) } })
+    const list = incidents.slice(0, listedMax).map((incident) => `• ${line(incident)}`)
+    if (incidents.length > listedMax) list.push(`…and ${incidents.length - listedMax} more`)
+    blocks.push(section(list.join('\n')))
   }
   const actionable = incidents.filter((i) => i.status === 'open')
   if (actionable.length === 1) {
@@ -76,31 +97,34 @@ export function renderFirst(incidents: readonly IncidentView[]): SlackPayload {
   }
   const text =
     incidents.length === 1 ? plain(incidents[0] as IncidentView) : `${incidents.length} alerts (${open} open)`
-  return { text, blocks }
+  return boundPayload({ text, blocks })
 }
 
 /** A repeat, in the thread; repeats that arrive before it goes out are folded into it (the count says so). */
 export function renderFollowUp(incident: IncidentView): SlackPayload {
-  const text = `Fired again (${incident.fire_count} times in all): ${incident.title}`
-  const blocks: unknown[] = [{ type: 'section', text: { type: 'mrkdwn', text: `:repeat: ${text}` } }]
-  if (incident.detail)
-    blocks.push({ type: 'section', text: { type: 'mrkdwn', text: truncate(incident.detail, 2900) } })
-  return { text, blocks }
+  const text = md`Fired again (${incident.fire_count} times in all): ${titleOf(incident)}`.text
+  const blocks: unknown[] = [section(`:repeat: ${text}`)]
+  if (incident.detail) blocks.push(section(incident.detail))
+  return boundPayload({ text, blocks })
 }
 
 export function renderResolved(incident: IncidentView, reason: string): SlackPayload {
-  const text = `Resolved: ${incident.title}${reason ? ` — ${reason}` : ''}`
-  return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text: `:white_check_mark: ${text}` } }] }
+  const text = reason
+    ? md`Resolved: ${titleOf(incident)} — ${cutText(reason, 500)}`.text
+    : md`Resolved: ${titleOf(incident)}`.text
+  return boundPayload({ text, blocks: [section(`:white_check_mark: ${text}`)] })
 }
 
 export function renderReminder(incident: IncidentView, openFor: string): SlackPayload {
-  const text = `Still open after ${openFor}: ${incident.title}`
-  return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text: `:alarm_clock: ${text}` } }] }
+  const text = md`Still open after ${openFor}: ${titleOf(incident)}`.text
+  return boundPayload({ text, blocks: [section(`:alarm_clock: ${text}`)] })
 }
 
 export function renderDeliveryProblem(destination: string, reason: string, about: string): SlackPayload {
-  const text = `Steward could not post to ${destination} (${reason}): ${about}. Invite the Steward app to the channel or fix the destination.`
-  return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text: `:warning: ${text}` } }] }
+  const text =
+    md`Steward could not post to ${cutText(destination, 100)} (${cutText(reason, 200)}): ${cutText(about, 300)}. Invite the Steward app to the channel or fix the destination.`
+      .text
+  return boundPayload({ text, blocks: [section(`:warning: ${text}`)] })
 }
 
 export interface DigestFigures {
@@ -114,23 +138,23 @@ export interface DigestFigures {
 }
 
 export function renderDigest(figures: DigestFigures): SlackPayload {
+  const open = figures.openIncidents.slice(0, listedMax).map((title) => cutText(title, titleMax))
+  const more = figures.openIncidents.length - open.length
   const lines = [
-    `*${figures.productName}*: ${figures.period} digest`,
+    md`${bold(cutText(figures.productName, titleMax))}: ${figures.period} digest`.text,
     `Runs: ${figures.runs} (${figures.failedRuns} failed)`,
     `Last success: ${figures.lastSuccessAt ? figures.lastSuccessAt.toISOString() : 'never'}`,
     `Cost: $${figures.costUsd.toFixed(2)}`,
-    figures.openIncidents.length > 0 ? `Open: ${figures.openIncidents.join('; ')}` : 'No open incidents',
+    open.length > 0
+      ? `Open: ${open.map((title) => plainText(title).text).join('; ')}${more > 0 ? `; …and ${more} more` : ''}`
+      : 'No open incidents',
   ]
-  return {
-    text: `${figures.productName}: ${figures.period} digest`,
-    blocks: [{ type: 'section', text: { type: 'mrkdwn', text: lines.join('\n') } }],
-  }
+  return boundPayload({
+    text: md`${cutText(figures.productName, titleMax)}: ${figures.period} digest`.text,
+    blocks: [section(lines.join('\n'))],
+  })
 }
 
 function plain(incident: IncidentView): string {
-  return `${incident.status === 'resolved' ? 'Resolved: ' : ''}${incident.title}`
-}
-
-function truncate(value: string, max: number): string {
-  return value.length <= max ? value : `${value.slice(0, max - 1)}…`
+  return md`${incident.status === 'resolved' ? 'Resolved: ' : ''}${titleOf(incident)}`.text
 }

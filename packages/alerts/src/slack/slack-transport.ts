@@ -3,7 +3,7 @@ import type { SlackPayload } from '@steward/db'
 /**
  * What delivery needs from Slack: post (top level or in a thread) and update. One small interface
  * with implementations side by side: the Web API (`web-api-transport.ts`) and none at all
- * (no token: notifications are recorded, rendered, and marked `not_sent_no_token`).
+ * (no token: such a process runs no delivery, and its notifications wait for one that has a token).
  */
 export interface SlackTransport {
   readonly kind: 'slack' | 'none'

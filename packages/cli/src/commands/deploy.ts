@@ -3,6 +3,7 @@ import { migrateDatabase, openDatabase } from '../database/open-database.ts'
 import { readCliSettings } from '../env.ts'
 import { out } from '../output/print.ts'
 import { deployProject } from '../project/deploy-project.ts'
+import { configHelp, findConfig } from '../project/find-config.ts'
 import {
   assertQueueAnswers,
   describeQueue,
@@ -14,7 +15,7 @@ export function registerDeployCommand(program: Command): void {
   program
     .command('deploy')
     .description('validate the definitions and sync them into the catalog')
-    .option('-c, --config <file>', 'the project file naming the definitions', 'steward.config.ts')
+    .option('-c, --config <file>', configHelp)
     .option('--force', 'deploy even if a new partition scheme leaves partitions that already ran outside it')
     .addHelpText(
       'after',
@@ -25,13 +26,14 @@ history kept), then makes the BullMQ job schedulers in the queue (Redis, or the 
 STEWARD_QUEUE=postgres) match the schedules (a pipeline
 removed from code stops firing). Nothing is deployed if validation fails.`,
     )
-    .action(async (options: { config: string; force?: boolean }) => {
+    .action(async (options: { config?: string; force?: boolean }) => {
+      const configFile = findConfig(options.config)
       const settings = readCliSettings()
       const db = await openDatabase(settings)
       try {
         out(`database: ${db.displayUrl}`)
         await migrateDatabase(db, out)
-        const { result } = await deployProject(db, options.config, out, { force: options.force ?? false })
+        const { result } = await deployProject(db, configFile, out, { force: options.force ?? false })
         const queue = await queueTargetFor(settings, db)
         await assertQueueAnswers(queue)
         out(`queue: ${describeQueue(queue, db)}`)

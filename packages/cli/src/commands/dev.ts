@@ -2,6 +2,7 @@ import type { Command } from 'commander'
 import { runDev } from '../dev/run-dev.ts'
 import { readCliSettings } from '../env.ts'
 import { err, out } from '../output/print.ts'
+import { configHelp, lookUpConfig } from '../project/find-config.ts'
 
 export function registerDevCommand(program: Command): void {
   program
@@ -9,11 +10,7 @@ export function registerDevCommand(program: Command): void {
     .description('run everything on this machine: database, queue, the web UI and the worker')
     .option('--no-web', 'do not start the web UI (headless, or for tests)')
     .option('--no-first-runs', 'do not run scheduled pipelines that never ran once at start')
-    .option(
-      '-c, --config <file>',
-      'the project file naming the definitions: deployed on start when it exists',
-      'steward.config.ts',
-    )
+    .option('-c, --config <file>', `${configHelp}: deployed on start when there is one`)
     .addHelpText(
       'after',
       `
@@ -29,11 +26,10 @@ Settings: DATABASE_URL, STEWARD_QUEUE (redis or postgres), REDIS_URL (default
 redis://127.0.0.1:6379), PORT (default 3000), STEWARD_HOME (default ./.steward), STEWARD_DB_PORT
 (embedded database port, default any).`,
     )
-    .action(async (options: { web: boolean; firstRuns: boolean; config: string }, command: Command) => {
-      const configGiven = command.getOptionValueSource('config') === 'cli'
+    .action(async (options: { web: boolean; firstRuns: boolean; config?: string }) => {
       await runDev(
         readCliSettings(),
-        { web: options.web, configFile: options.config, configGiven, firstRuns: options.firstRuns },
+        { web: options.web, config: lookUpConfig(options.config), firstRuns: options.firstRuns },
         { out, err },
       )
     })

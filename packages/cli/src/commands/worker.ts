@@ -4,6 +4,7 @@ import { migrateDatabase, openDatabase } from '../database/open-database.ts'
 import { readCliSettings, readSlackSettings } from '../env.ts'
 import { out } from '../output/print.ts'
 import { loadAndValidate } from '../project/deploy-project.ts'
+import { configHelp, findConfig } from '../project/find-config.ts'
 import {
   assertQueueAnswers,
   describeQueue,
@@ -16,7 +17,7 @@ export function registerWorkerCommand(program: Command): void {
   program
     .command('worker')
     .description('run pipeline steps from the queue (start as many as the load needs)')
-    .option('-c, --config <file>', 'the project file naming the definitions', 'steward.config.ts')
+    .option('-c, --config <file>', configHelp)
     .option('--concurrency <n>', 'steps this worker runs at the same time', positiveInteger, 10)
     .addHelpText(
       'after',
@@ -27,9 +28,10 @@ logs, metrics and cost in the database (DATABASE_URL). It also runs the reconcil
 re-enqueues steps the queue lost and fails steps whose worker died. Ctrl-C or
 SIGTERM stops it gracefully: running steps finish and are recorded first.`,
     )
-    .action(async (options: { config: string; concurrency: number }) => {
+    .action(async (options: { config?: string; concurrency: number }) => {
+      const configFile = findConfig(options.config)
       const settings = readCliSettings()
-      const project = await loadAndValidate(options.config)
+      const project = await loadAndValidate(configFile)
       // A connection per step in flight, plus the heartbeat's and the reconciler's: steps that wait
       // for a pooled connection wait for nothing useful (the engine benchmark measured ~90 ms).
       const db = await openDatabase(settings, { poolSize: options.concurrency + 2 })

@@ -6,12 +6,15 @@ import { ensureHome } from '../home/ensure-home.ts'
 import { ensureUsageSalt } from '../home/ensure-usage-salt.ts'
 import { assertPortFree } from '../net/port-free.ts'
 import { visibleText } from '../output/visible-text.ts'
-import { deployProject, projectExists } from '../project/deploy-project.ts'
+import { deployProject } from '../project/deploy-project.ts'
+import type { ConfigLookup } from '../project/find-config.ts'
 import { CleanupStack } from '../services/cleanup-stack.ts'
 import { startDevWorker } from '../services/dev-worker.ts'
 import type { Service } from '../services/service.ts'
 import { onShutdownSignals } from '../services/shutdown-signals.ts'
 import { startWebApp } from '../services/web-app.ts'
+import { ensureWebBuild } from '../web/ensure-web-build.ts'
+import { findWebApp } from '../web/web-app-dir.ts'
 import { banner } from './banner.ts'
 import { ensureDevQueue } from './dev-queue.ts'
 import { waitForWebApp, webExited } from './wait-for-web-app.ts'
@@ -19,10 +22,11 @@ import { waitForWebApp, webExited } from './wait-for-web-app.ts'
 export interface DevOptions {
   /** Start the web UI (`--no-web` turns it off). */
   web: boolean
-  /** The project file naming the definitions (`--config`), for the worker. */
-  configFile: string
-  /** True when --config was given: then a missing file is an error, not a note. */
-  configGiven: boolean
+  /**
+   * The project file (`--config`, else found walking up from the working directory). Not found:
+   * dev starts without a project and says where it looked; a `--config` that does not exist fails.
+   */
+  config: ConfigLookup
   /** Start scheduled pipelines that never ran once (`--no-first-runs` turns it off). */
   firstRuns: boolean
 }
@@ -71,10 +75,10 @@ export async function runDev(settings: Settings, options: DevOptions, output: De
     out(`database: ${db.displayUrl}${db.embedded ? ` served at ${new URL(db.url).host}` : ''}`)
     await migrateDatabase(db, out)
     let deployed: Awaited<ReturnType<typeof deployProject>> | undefined
-    if (projectExists(options.configFile) || options.configGiven) {
-      deployed = await deployProject(db, options.configFile, out)
+    if (options.config.found) {
+      deployed = await deployProject(db, options.config.path, out)
     } else {
-      out(`deploy: no ${options.configFile} here, nothing deployed (npm start deploys the examples)`)
+      out(`deploy: nothing deployed: ${options.config.message}`)
     }
     if (stopRequested.signal.aborted) return
 
@@ -94,8 +98,10 @@ export async function runDev(settings: Settings, options: DevOptions, output: De
 
     let webUrl: string | undefined
     if (options.web) {
+      const webApp = findWebApp()
+      await ensureWebBuild(webApp, { log: out, signal: stopRequested.signal })
       await assertPortFree(settings.port)
-      const web = startWebApp({
+      const web = startWebApp(webApp, {
         port: settings.port,
         env: {
           ...inheritedEnvironment(),
@@ -112,7 +118,7 @@ export async function runDev(settings: Settings, options: DevOptions, output: De
           if (visibleText(line) !== '') (stream === 'stdout' ? out : err)(`web │ ${line}`)
         },
       })
-      out(`web: starting next dev on port ${settings.port} (pid ${web.pid})`)
+      out(`web: starting the production server on port ${settings.port} (pid ${web.pid})`)
       forceStops.push(() => web.kill())
       cleanup.push('web', () => web.stop())
       watched.push(web)

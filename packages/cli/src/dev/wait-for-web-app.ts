@@ -2,8 +2,8 @@ import { cliError } from '../errors.ts'
 import { waitForHttp } from '../net/wait-for-http.ts'
 import type { SupervisedProcess } from '../services/supervised-process.ts'
 
-/** `next dev` compiles a route on its first request: on two cores that can take a while. */
-const readyTimeoutMs = 180_000
+/** A production server answers within seconds; this bounds a machine under heavy load. */
+const readyTimeoutMs = 60_000
 
 /**
  * Waits until the web app's /api/health answers (any status: a 500 still means the app is up),
@@ -34,5 +34,5 @@ export async function webExited(web: Pick<SupervisedProcess, 'exited'>) {
   const how = status.error
     ? `could not start (${status.error.message})`
     : `exited with ${status.signal ? `signal ${status.signal}` : `code ${status.code}`}`
-  return cliError('WEB_EXITED', `the web app (next dev) ${how}: its last lines are above`)
+  return cliError('WEB_EXITED', `the web app (next start) ${how}: its last lines are above`)
 }

@@ -3,7 +3,7 @@ import { cliError } from '../errors.ts'
 
 /**
  * Fails with one line naming `setting` unless `port` can be listened on. Checked before a server
- * starts because `next dev` would otherwise drift to another port or bury the error in its output.
+ * starts because the web server would otherwise fail late and bury the error in its output.
  * Listening on 0.0.0.0 also collides with a server bound to 127.0.0.1 or to `::` (dual stack).
  */
 export async function assertPortFree(port: number, setting = 'PORT'): Promise<void> {

@@ -1,5 +1,3 @@
-import { existsSync } from 'node:fs'
-import { resolve } from 'node:path'
 import type { StewardDb } from '@steward/db'
 import {
   compileCatalog,
@@ -11,20 +9,15 @@ import {
   type Project,
 } from '@steward/engine'
 import { applyUsageCalendar, defaultUsageCalendar } from '@steward/usage'
+import { assertSdkMatches } from '../version.ts'
 
-/** The config file to load: `--config`, resolved against the working directory. */
-export function configPath(option: string): string {
-  return resolve(option)
-}
-
-/** Loads and validates the project; a DefinitionError lists every problem with file, definition and field. */
+/**
+ * Loads and validates the project whose config file is `file` (an absolute path, from
+ * `findConfig`); a DefinitionError lists every problem with file, definition and field.
+ */
 export async function loadAndValidate(file: string): Promise<Project> {
-  return loadProject(configPath(file))
-}
-
-/** True when the config file exists (dev deploys the project only then, unless --config was given). */
-export function projectExists(file: string): boolean {
-  return existsSync(configPath(file))
+  assertSdkMatches(file)
+  return loadProject(file)
 }
 
 /**

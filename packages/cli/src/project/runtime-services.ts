@@ -142,11 +142,11 @@ export async function startProjectRuntime(
     ...(options.webUrl ? { webUrl: options.webUrl } : {}),
     onError: (error) => options.log(`alerts: ${error instanceof Error ? error.message : String(error)}`),
   })
-  // A step job ends after its result (and its run's, when it was the last) is committed: evaluate now.
-  worker.worker.on('completed', alerts.nudge)
-  worker.worker.on('failed', alerts.nudge)
+  // Told once a run's end commits, whether its step came from a queue job or was handed on in
+  // this worker: a job returns before its end is recorded, so the queue's job events come too early.
+  worker.onRunsEnded(alerts.nudge)
   options.log(
-    `alerts: ${options.slack.botToken ? 'posting to Slack' : 'no SLACK_BOT_TOKEN, notifications recorded only'}`,
+    `alerts: ${options.slack.botToken ? 'posting to Slack' : 'no SLACK_BOT_TOKEN: notifications wait for a process that has one'}`,
   )
   return {
     worker,

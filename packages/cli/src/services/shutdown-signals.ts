@@ -2,7 +2,15 @@
 const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const
 
 /**
- * The first SIGINT/SIGTERM/SIGHUP asks for an orderly stop; a second one means "now". Installing
+ * A signal sent to a process group reaches a launcher (npm, scripts/start.mjs) and us at once, and
+ * the launcher passes its copy on: one request to stop can arrive twice within milliseconds. Only a
+ * repeat after this long is a person asking again.
+ */
+const echoMs = 1_000
+
+/**
+ * The first SIGINT/SIGTERM/SIGHUP asks for an orderly stop; a second one, a second later or more,
+ * means "now". Installing
  * a listener also disables Node's default (exit at once), which would leave children running.
  * Returns `done`: later signals are then ignored, so an impatient second Ctrl-C that lands after
  * everything stopped does not turn a clean exit into death by SIGINT. The process is about to
@@ -13,9 +21,12 @@ export function onShutdownSignals(
   forceStop: (signal: NodeJS.Signals) => void,
 ): () => void {
   let received = 0
+  let firstAt = 0
   let finished = false
   const listener = (signal: NodeJS.Signals) => {
     if (finished) return
+    if (received === 1 && performance.now() - firstAt < echoMs) return
+    if (received === 0) firstAt = performance.now()
     received += 1
     if (received === 1) stop(signal)
     else forceStop(signal)

@@ -39,7 +39,7 @@ export interface StartProcessOptions {
 
 /**
  * Starts a child in a process group of its own (`detached`), so a Ctrl-C in the terminal reaches
- * only us and we stop children in order, and so stopping reaches its own children too (`next dev`
+ * only us and we stop children in order, and so stopping reaches its own children too (the web
  * runs several). Not `unref`ed: a running child keeps this process alive, as a supervisor should.
  */
 export function startProcess(options: StartProcessOptions): SupervisedProcess {
@@ -47,7 +47,8 @@ export function startProcess(options: StartProcessOptions): SupervisedProcess {
   const recent: string[] = []
   const child = spawn(options.command, options.args, {
     cwd: options.cwd,
-    env: options.env,
+    // Next's types (present when apps/web compiles this file) make NODE_ENV a required key.
+    env: options.env as NodeJS.ProcessEnv | undefined,
     detached: true,
     stdio: ['ignore', options.onLine ? 'pipe' : 'ignore', options.onLine ? 'pipe' : 'ignore'],
   })

@@ -48,17 +48,26 @@ export function stewardEnv(env: Record<string, string>): NodeJS.ProcessEnv {
 }
 
 /** Starts `steward <args>`; the caller reads its output and ends it. */
-export function startSteward(args: string[], env: Record<string, string>): RunningSteward {
+export function startSteward(
+  args: string[],
+  env: Record<string, string>,
+  options: { cwd?: string } = {},
+): RunningSteward {
   const child = spawn(process.execPath, [stewardBin, ...args], {
     env: stewardEnv(env),
+    ...(options.cwd === undefined ? {} : { cwd: options.cwd }),
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   return new RunningSteward(child)
 }
 
 /** Runs `steward <args>` to the end. */
-export function runSteward(args: string[], env: Record<string, string>): Promise<StewardResult> {
-  return startSteward(args, env).result
+export function runSteward(
+  args: string[],
+  env: Record<string, string>,
+  options: { cwd?: string } = {},
+): Promise<StewardResult> {
+  return startSteward(args, env, options).result
 }
 
 export class RunningSteward {
@@ -129,3 +138,7 @@ export const lines = (text: string) => text.split('\n').filter((line) => line.tr
 
 /** A stack trace line, which users must never see. */
 export const stackLine = /^\s+at /m
+
+// From their modules, not the index: the web's tests compile what they import, with Next's types.
+export { ensureWebBuild } from '../../src/web/ensure-web-build.ts'
+export { findWebApp } from '../../src/web/web-app-dir.ts'

@@ -12,7 +12,8 @@ import { usagePending } from './0011-usage-pending.ts'
 import { runRecordsWithoutForeignKeys } from './0012-run-records-without-foreign-keys.ts'
 import { stepRunsUpdatedInPlace } from './0013-step-runs-updated-in-place.ts'
 import { attemptsUpdatedInPlace } from './0014-attempts-updated-in-place.ts'
-import { schedulePauses } from './0015-schedule-pauses.ts'
+import { alertSenders } from './0015-alert-senders.ts'
+import { schedulePauses } from './0016-schedule-pauses.ts'
 
 /**
  * Every migration, in order. Listed by hand (not read from the file system) so that bundlers,
@@ -33,7 +34,8 @@ export const migrations: Record<string, Migration> = {
   '0012_run_records_without_foreign_keys': runRecordsWithoutForeignKeys,
   '0013_step_runs_updated_in_place': stepRunsUpdatedInPlace,
   '0014_attempts_updated_in_place': attemptsUpdatedInPlace,
-  '0015_schedule_pauses': schedulePauses,
+  '0015_alert_senders': alertSenders,
+  '0016_schedule_pauses': schedulePauses,
 }
 
 export const migrationProvider: MigrationProvider = {

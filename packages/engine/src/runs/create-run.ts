@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import { json, type RunTrigger } from '@steward/db'
-import { StewardError } from '@steward/kernel'
+import { postgresText, StewardError } from '@steward/kernel'
 import type { Pipeline } from '@steward/pipelines'
 import { sql } from 'kysely'
 import { enqueueSteps, type RuntimeQueue, type StepToEnqueue } from '../queue/runtime-queue.ts'
@@ -108,7 +108,8 @@ export async function createRunIn(trx: Db, input: CreateRunInput): Promise<Creat
   const pipeline = await loadPipeline(trx, input.pipelineId)
   const checked = checkRun(pipeline, input)
   if (input.idempotencyKey !== undefined) {
-    const key = input.idempotencyKey
+    // Often a client's id (an event's `id`): text PostgreSQL can compare and store.
+    const key = postgresText(input.idempotencyKey)
     await trx
       .selectNoFrom((eb) =>
         eb

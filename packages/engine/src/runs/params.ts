@@ -1,23 +1,21 @@
-import type { ParamsSchema } from '@steward/pipelines'
+import { checkRunParams, type ParamsCheck, type ParamsSchema, paramsCheckOf } from '@steward/pipelines'
 import { z } from 'zod'
-import { StewardError } from '../errors.ts'
 
-export type ParamsCheck =
-  | { ok: true; value: Record<string, unknown> }
-  | { ok: false; error: StewardError<'PARAMS_INVALID'> }
+export type { ParamsCheck }
 
 const noParams = z.object({})
 
 /**
  * Checks a run's params against the pipeline's zod schema (the worker side, where the definition
- * is loaded). The error names every field that is wrong: `params.week: expected string`.
+ * is loaded). The error names every field that is wrong: `params.week: expected string`. The
+ * SDK's check, so a step test (`@steward/pipelines/testing`) refuses the params a run would.
  */
 export function checkParams(
   pipelineId: string,
   schema: ParamsSchema | undefined,
   params: unknown,
 ): ParamsCheck {
-  return fromResult(pipelineId, (schema ?? noParams).safeParse(params ?? {}))
+  return checkRunParams(pipelineId, schema, params)
 }
 
 /**
@@ -37,29 +35,10 @@ export function checkParamsAgainstJsonSchema(
     // A schema zod cannot read back: leave the check to the worker, which has the real one.
     return typeof params === 'object' && params !== null && !Array.isArray(params)
       ? { ok: true, value: params as Record<string, unknown> }
-      : fromResult(pipelineId, noParams.safeParse(params))
+      : paramsCheckOf(pipelineId, noParams.safeParse(params))
   }
   const result = schema.safeParse(params ?? {})
   return result.success
     ? { ok: true, value: (params ?? {}) as Record<string, unknown> }
-    : fromResult(pipelineId, result)
-}
-
-function fromResult(
-  pipelineId: string,
-  result: { success: true; data: unknown } | { success: false; error: z.ZodError },
-): ParamsCheck {
-  if (result.success) return { ok: true, value: result.data as Record<string, unknown> }
-  const problems = result.error.issues.map((issue) => {
-    const field = ['params', ...issue.path.map(String)].join('.')
-    return `${field}: ${issue.message}`
-  })
-  return {
-    ok: false,
-    error: new StewardError(
-      'PARAMS_INVALID',
-      `params of pipeline ${pipelineId} are invalid: ${problems.join('; ')}`,
-      { cause: result.error },
-    ),
-  }
+    : paramsCheckOf(pipelineId, result)
 }

@@ -1,4 +1,4 @@
-import { prepared } from '@steward/db'
+import { json, prepared } from '@steward/db'
 import { sql } from 'kysely'
 import type { StepToEnqueue } from '../queue/runtime-queue.ts'
 import type { Db } from '../store/db.ts'
@@ -54,8 +54,8 @@ export async function insertPlainRuns(
         ${runs.map((run) => run.runId)}::uuid[],
         ${runs.map((run) => run.pipelineId)}::text[],
         ${runs.map((run) => run.trigger)}::text[],
-        ${runs.map((run) => (run.triggerDetail === undefined ? null : JSON.stringify(run.triggerDetail)))}::text[],
-        ${runs.map((run) => JSON.stringify(run.params))}::text[]
+        ${runs.map((run) => (run.triggerDetail === undefined ? null : json(run.triggerDetail)))}::text[],
+        ${runs.map((run) => json(run.params))}::text[]
       ) as t (run_id, pipeline_id, trigger, trigger_detail, params)
     ),
     pipeline as (

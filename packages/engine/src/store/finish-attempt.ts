@@ -1,5 +1,6 @@
 import type { CostKind, ErrorInfo, LogLevel, Run, RunStatus, StepSpec } from '@steward/db'
 import { json, type MetricsTable } from '@steward/db'
+import { postgresText } from '@steward/kernel'
 import { type Insertable, sql } from 'kysely'
 import type { StepToEnqueue } from '../queue/runtime-queue.ts'
 import { advanceRun } from './advance-run.ts'
@@ -203,7 +204,11 @@ export async function writeRecords(
   )
 }
 
-/** `writeRecords` for attempts of several runs. */
+/**
+ * `writeRecords` for attempts of several runs. Their text comes from steps, so the text columns go
+ * through `postgresText` and the JSON ones through `json`: a NUL or a lone surrogate in a log line
+ * is stored as U+FFFD instead of failing the attempt's whole finish.
+ */
 export async function writeRecordsOf(
   trx: Db,
   items: readonly {
@@ -220,7 +225,7 @@ export async function writeRecordsOf(
     (item.input.records?.logs ?? []).map((line) => ({
       ...owner(item),
       level: line.level,
-      message: line.message,
+      message: postgresText(line.message),
       fields: line.fields === null ? null : json(line.fields),
       at: line.at,
     })),
@@ -231,7 +236,7 @@ export async function writeRecordsOf(
       ...owner(item),
       pipeline_id: item.run.pipeline_id,
       product_id: item.run.product_id,
-      name: metric.name,
+      name: postgresText(metric.name),
       value: metric.value,
       labels: json(metric.labels),
       recorded_at: metric.at,
@@ -244,10 +249,10 @@ export async function writeRecordsOf(
       pipeline_id: item.run.pipeline_id,
       product_id: item.run.product_id,
       kind: cost.kind,
-      item: cost.item,
+      item: postgresText(cost.item),
       usd: cost.usd.toFixed(6),
       quantity: cost.quantity,
-      unit: cost.unit,
+      unit: cost.unit === null ? null : postgresText(cost.unit),
     })),
   )
   for (const rows of chunks(costs)) await trx.insertInto('cost_entries').values(rows).execute()

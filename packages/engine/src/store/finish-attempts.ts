@@ -1,4 +1,5 @@
 import { json, prepared, type Run } from '@steward/db'
+import { postgresText } from '@steward/kernel'
 import { sql } from 'kysely'
 import type { StepToEnqueue } from '../queue/runtime-queue.ts'
 import { admitWaitingRuns } from '../runs/admit-runs.ts'
@@ -46,7 +47,8 @@ import { readyStep } from './readiness.ts'
  *     runStatus   its run's status after the transaction
  *   Writes
  *     attempts closed; logs, metrics, cost entries; step runs' results; ready steps queued or
- *     claimed (their attempts opened); ended runs with their cost; admitted and downstream runs
+ *     claimed (their attempts opened); ended runs with their cost; admitted and downstream runs.
+ *     Text from the step goes through `json` / `postgresText` (NUL, lone surrogates as U+FFFD)
  *   Locks
  *     1. the group's runs, `FOR NO KEY UPDATE`, in id order (`lockRuns`): groups on two workers
  *        never deadlock, and each finish sees every earlier finish of its runs;
@@ -228,10 +230,10 @@ async function finishSucceeded(
         ${costs.map(({ run }) => run.pipeline_id)}::text[],
         ${costs.map(({ run }) => run.product_id)}::text[],
         ${costs.map(({ cost }) => cost.kind)}::text[],
-        ${costs.map(({ cost }) => cost.item)}::text[],
+        ${costs.map(({ cost }) => postgresText(cost.item))}::text[],
         ${costs.map(({ cost }) => cost.usd.toFixed(6))}::text[],
         ${costs.map(({ cost }) => cost.quantity)}::float8[],
-        ${costs.map(({ cost }) => cost.unit)}::text[]
+        ${costs.map(({ cost }) => (cost.unit === null ? null : postgresText(cost.unit)))}::text[]
       ) as c (run_id, step_run_id, attempt_id, pipeline_id, product_id, kind, item, usd, quantity, unit)
       where c.attempt_id in (select id from closed)
     ),

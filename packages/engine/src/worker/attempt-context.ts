@@ -1,5 +1,4 @@
-import type { LogLevel } from '@steward/db'
-import type { CostReport, LogFields, Partition, StepContext, StepLogger } from '@steward/pipelines'
+import { type Partition, recordStep, type StepContext } from '@steward/pipelines'
 import type { AttemptRecords } from '../store/finish-attempt.ts'
 import { MetricLabelSets } from '../store/metric-label-sets.ts'
 
@@ -24,97 +23,18 @@ export interface AttemptContextInput {
 /**
  * The `StepContext` a step's `run` receives, with everything it reports buffered in memory and
  * written in the attempt's finishing transaction: one write per attempt, not one per log line.
+ * The recording is the SDK's (`recordStep`, what step tests use too); the worker adds what only a
+ * shared database needs: a cap on an attempt's log lines, and a metric refused (failing the step
+ * without retries) past its label-set limit.
  */
 export function createAttemptContext(input: AttemptContextInput): {
   ctx: StepContext
-  records: AttemptRecords
+  readonly records: AttemptRecords
 } {
-  const records: AttemptRecords = { logs: [], metrics: [], costs: [] }
   const labelSets = input.labelSets ?? new MetricLabelSets()
-  let dropped = 0
-  const write = (level: LogLevel, message: string, fields?: LogFields) => {
-    if (records.logs.length >= maxLogLines) {
-      dropped += 1
-      return
-    }
-    records.logs.push({ level, message: String(message), fields: plainFields(fields), at: new Date() })
-  }
-  const log: StepLogger = {
-    debug: (message, fields) => write('debug', message, fields),
-    info: (message, fields) => write('info', message, fields),
-    warn: (message, fields) => write('warn', message, fields),
-    error: (message, fields) => write('error', message, fields),
-  }
-  const ctx: StepContext = {
-    params: input.params,
-    runId: input.runId,
-    pipelineId: input.pipelineId,
-    stepId: input.stepId,
-    attempt: input.attempt,
-    partition: input.partition,
-    log,
-    signal: input.signal,
-    metric(name: string, value: number, labels?: Record<string, string>) {
-      if (typeof name !== 'string' || name === '' || typeof value !== 'number' || !Number.isFinite(value)) {
-        write(
-          'warn',
-          `ctx.metric ignored: needs a name and a finite number, got ${String(name)}=${String(value)}`,
-        )
-        return
-      }
-      const stringLabels = Object.fromEntries(Object.entries(labels ?? {}).map(([k, v]) => [k, String(v)]))
-      // Throws (failing the step without retries) past the metric's label-set limit.
-      labelSets.admit(input.pipelineId, name, stringLabels)
-      records.metrics.push({ name, value, labels: stringLabels, at: new Date() })
-    },
-    cost(entry: CostReport) {
-      const quantity =
-        typeof entry?.quantity === 'number' && Number.isFinite(entry.quantity) && entry.quantity >= 0
-          ? entry.quantity
-          : null
-      const rate = entry?.unit === undefined ? undefined : input.unitRates?.[entry.unit]
-      const usd = entry?.usd ?? (quantity !== null && rate !== undefined ? quantity * rate : undefined)
-      if (!entry?.item || typeof usd !== 'number' || !Number.isFinite(usd) || usd < 0) {
-        write(
-          'warn',
-          entry?.usd === undefined && entry?.unit !== undefined && rate === undefined
-            ? `ctx.cost ignored: no usd, and no rate for unit "${entry.unit}" (add it to costs.units in steward.config.ts)`
-            : 'ctx.cost ignored: needs { item, usd: a number ≥ 0 } or { item, quantity, unit } with a configured rate',
-        )
-        return
-      }
-      records.costs.push({
-        kind: 'reported',
-        item: String(entry.item),
-        usd,
-        quantity,
-        unit: entry.unit ?? null,
-      })
-    },
-  }
-  return {
-    ctx,
-    get records() {
-      if (dropped > 0) {
-        records.logs.push({
-          level: 'warn',
-          message: `${dropped} more log lines were dropped (an attempt keeps ${maxLogLines})`,
-          fields: null,
-          at: new Date(),
-        })
-        dropped = 0
-      }
-      return records
-    },
-  }
-}
-
-/** Log fields as JSON will store them; a field that cannot be serialised becomes its string form. */
-function plainFields(fields: LogFields | undefined): Record<string, unknown> | null {
-  if (fields === undefined || fields === null || typeof fields !== 'object') return null
-  try {
-    return JSON.parse(JSON.stringify(fields)) as Record<string, unknown>
-  } catch {
-    return Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, String(v)]))
-  }
+  return recordStep({
+    ...input,
+    maxLogLines,
+    admitMetric: (name, labels) => labelSets.admit(input.pipelineId, name, labels),
+  })
 }

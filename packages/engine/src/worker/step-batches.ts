@@ -5,6 +5,7 @@ import type { FinishAttemptInput, FinishedAttempt } from '../store/finish-attemp
 import { finishAttempts } from '../store/finish-attempts.ts'
 import { GroupCommit, groupOrEach, type Settled } from './group-commit.ts'
 import type { LocalSlots } from './local-slots.ts'
+import { recordRefusal, refusedRecordEnd } from './record-refusal.ts'
 import { withTransientRetry } from './transient-retry.ts'
 
 export interface StepBatchesSettings {
@@ -13,6 +14,12 @@ export interface StepBatchesSettings {
   workerId: string
   /** The worker's slots: steps a finish makes ready are claimed to run here within their `budget()`. */
   slots: LocalSlots
+  /**
+   * Runs a finishing group ended, told once its transaction committed: a job returns before its
+   * end is recorded and a step handed on here has no job, so the queue's job events cannot say
+   * when a run ended (the alert evaluator listens here).
+   */
+  onRunsEnded?: (runIds: readonly string[]) => void
 }
 
 /** Most jobs in one claim or finish group. */
@@ -33,7 +40,8 @@ const claimsInFlight = 2
  * by one enqueue of every step that transaction marked `queued` but the ones claimed to run here
  * next, within what the slots could take when the group started (`finishGroup`). A deadlock is
  * tried again (`withTransientRetry`); a group that fails for another reason is tried again item by
- * item (`groupOrEach`), so one bad item fails only its own job.
+ * item (`groupOrEach`), so one bad item fails only its own job, and an item whose record the
+ * database refused is recorded as a failure that says why (`record-refusal.ts`).
  */
 export class StepBatches {
   private readonly claims: GroupCommit<StepJobData, ClaimedAttempt | undefined>
@@ -72,9 +80,21 @@ export class StepBatches {
     // Shared by every try of this group: what a rolled-back try claimed is not lost for long, the
     // next group counts the slots again.
     const claimFor = { workerId, budget: slots.budget() }
-    const answers = await groupOrEach(inputs, (group) =>
-      withTransientRetry(() => finishAttempts(db, group, claimFor)),
+    const finish = (group: FinishAttemptInput[]) =>
+      withTransientRetry(() => finishAttempts(db, group, claimFor))
+    const answers = await groupOrEach(inputs, finish)
+    // An end whose record the database refused (`record-refusal.ts`) is recorded again as the
+    // failure that says why, so its attempt ends now rather than as WORKER_LOST.
+    await Promise.all(
+      answers.map(async (answer, i) => {
+        const input = inputs[i]
+        const reason = answer.ok || !input ? undefined : recordRefusal(answer.error)
+        if (!input || reason === undefined) return
+        const [again] = await groupOrEach([refusedRecordEnd(input, reason)], finish)
+        if (again?.ok) answers[i] = again
+      }),
     )
+    this.tellRunsEnded(inputs, answers)
     // After commit, one enqueue for the group. If Redis fails, the jobs of the group fail, but for
     // those holding a claimed next step, which must run (nothing else would until the reconciler
     // gives it up): SQL already holds the steps `queued`, and the reconciler enqueues them again.
@@ -88,6 +108,21 @@ export class StepBatches {
     }
     return answers
   }
+
+  private tellRunsEnded(inputs: readonly FinishAttemptInput[], answers: readonly Settled<FinishedAttempt>[]) {
+    const onRunsEnded = this.settings.onRunsEnded
+    if (!onRunsEnded) return
+    const ended = new Set<string>()
+    answers.forEach((answer, i) => {
+      const runId = inputs[i]?.runId
+      if (runId && answer.ok && answer.value.recorded && isEnded(answer.value.runStatus)) ended.add(runId)
+    })
+    if (ended.size > 0) onRunsEnded([...ended])
+  }
+}
+
+function isEnded(status: FinishedAttempt['runStatus']): boolean {
+  return status === 'succeeded' || status === 'failed' || status === 'cancelled'
 }
 
 /** A run's shard: from the last hex digits of its uuid, which are random. */

@@ -99,6 +99,12 @@ export interface RuntimeWorker {
   /** Runs the reconciler once now. */
   reconcileNow(): Promise<ReconcileReport>
   /**
+   * Calls `listener` with the runs this worker's steps ended, as soon as that is committed
+   * (whether a step came from a queue job or was handed on here). Answers the unsubscribe.
+   * @example worker.onRunsEnded(alerts.nudge)
+   */
+  onRunsEnded(listener: (runIds: readonly string[]) => void): () => void
+  /**
    * Graceful stop (SIGTERM): takes no new jobs, waits for the steps in flight to finish and be
    * recorded, then closes every connection. Steps that outlive the process are failed by another
    * worker's reconciler once their heartbeat stops.
@@ -132,9 +138,19 @@ export async function startWorker(options: StartWorkerOptions): Promise<RuntimeW
   const inFlight = new InFlight(options.db)
   const concurrency = options.concurrency ?? 10
   const slots = new LocalSlots(concurrency)
+  const runsEndedListeners = new Set<(runIds: readonly string[]) => void>()
+  const tellRunsEnded = (runIds: readonly string[]) => {
+    for (const listener of runsEndedListeners) {
+      try {
+        listener(runIds)
+      } catch (error) {
+        onError(error)
+      }
+    }
+  }
   const pending = new PendingWork()
   const deps: StepProcessorDeps = {
-    batches: new StepBatches({ db: options.db, queue, workerId, slots }),
+    batches: new StepBatches({ db: options.db, queue, workerId, slots, onRunsEnded: tellRunsEnded }),
     pipelines,
     specs,
     inFlight,
@@ -208,6 +224,10 @@ export async function startWorker(options: StartWorkerOptions): Promise<RuntimeW
     queue,
     heartbeatThread: beats?.started ?? Promise.resolve(false),
     reconcileNow,
+    onRunsEnded(listener) {
+      runsEndedListeners.add(listener)
+      return () => runsEndedListeners.delete(listener)
+    },
     close() {
       closing ??= (async () => {
         if (reconcileTimer) clearInterval(reconcileTimer)

@@ -1,5 +1,6 @@
 // Alert rules as data: what definitions import. No database or Slack code is reachable from here.
 export { type Duration, durationMs } from '@steward/kernel'
+export { defaultFailureRule, type FailureAlerting, failureAlerting } from './failure-alerts.ts'
 export {
   budget,
   cost,

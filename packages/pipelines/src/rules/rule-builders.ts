@@ -15,8 +15,16 @@ import type {
 
 type Options<R> = Omit<R, 'kind'>
 
-/** @example alerts: [onFailure({ notify: 'stakeholders', runbook: 'https://wiki/churn' })] */
-export const onFailure = (options: RuleCommon = {}): OnFailureRule => ({ kind: 'on-failure', ...options })
+/**
+ * A run failed for good. Every pipeline has this alert by default (its product's owners hear it);
+ * declare it to change who hears it and how, or pass `false` to turn it off.
+ *
+ * @example
+ * alerts: [onFailure({ notify: ['owners', 'stakeholders'], runbook: 'https://wiki/churn' })]
+ * alerts: [onFailure(false)] // failures of this pipeline alert nobody
+ */
+export const onFailure = (options: RuleCommon | false = {}): OnFailureRule =>
+  options === false ? { kind: 'on-failure', off: true } : { kind: 'on-failure', ...options }
 
 /** @example alerts: [stepFailed({ step: 'extract' })] */
 export const stepFailed = (options: Options<StepFailedRule> = {}): StepFailedRule => ({

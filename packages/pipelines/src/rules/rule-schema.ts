@@ -90,7 +90,18 @@ const bound = z.union(
 const ruleSchema = z.discriminatedUnion(
   'kind',
   [
-    z.strictObject({ kind: z.literal('on-failure'), ...common }),
+    z
+      .strictObject({
+        kind: z.literal('on-failure'),
+        off: z.literal(true, { error: 'must be true (onFailure(false)) or left out' }).optional(),
+        ...common,
+      })
+      .refine(
+        (rule) => rule.off === undefined || Object.keys(rule).every((k) => k === 'kind' || k === 'off'),
+        {
+          error: 'onFailure(false) turns failure alerts off: it takes no other option',
+        },
+      ),
     z.strictObject({ kind: z.literal('step-failed'), step: z.string().optional(), ...common }),
     z.strictObject({ kind: z.literal('run-too-long'), over: duration, ...common }),
     z
@@ -193,6 +204,17 @@ export function alertRuleIssues(rules: unknown, scope: RuleScope): RuleIssue[] {
         field: `alerts[${index}].atHourUtc`,
         message: 'give either atHourUtc, or atHour with a timezone, not both',
       })
+    }
+    if (data.kind === 'on-failure') {
+      const other = rules.findIndex(
+        (r, i) => i !== index && (r as { kind?: unknown } | null)?.kind === 'on-failure',
+      )
+      if (other !== -1 && data.off) {
+        issues.push({
+          field: `alerts[${index}]`,
+          message: `onFailure(false) turns failure alerts off, but alerts[${other}] is an onFailure(): keep one of them`,
+        })
+      }
     }
     if (scope === 'product' && parsed.data.kind === 'late') {
       issues.push({

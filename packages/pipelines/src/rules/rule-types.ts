@@ -24,9 +24,15 @@ export interface RuleCommon {
   remindEvery?: Duration
 }
 
-/** The run failed (after its retries). */
+/**
+ * The run failed for good (after its retries). On by default: a pipeline whose product and itself
+ * declare no `onFailure` alerts the product's owners as if it declared `onFailure()`. Declaring one
+ * replaces that default (who hears it, severity, runbook…); `onFailure(false)` turns it off.
+ */
 export interface OnFailureRule extends RuleCommon {
   kind: 'on-failure'
+  /** `onFailure(false)`: this pipeline's (or product's) failures alert nobody. Takes no other option. */
+  off?: true
 }
 
 /** A step failed after its retries; `step` narrows it to one step. */

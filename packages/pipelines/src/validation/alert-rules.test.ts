@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { definePipeline, type Pipeline } from '../definitions/pipeline.ts'
 import { defineProduct } from '../definitions/product.ts'
-import { freshness, late, onFailure, stepFailed, volume } from '../rules/index.ts'
+import { failureAlerting, freshness, late, onFailure, stepFailed, volume } from '../rules/index.ts'
 import { formatProblem } from './definition-problem.ts'
 import { validateProject } from './validate-project.ts'
 
@@ -62,5 +62,58 @@ describe('alert rules in definitions', () => {
         'd.ts › pipeline events.daily › alerts[0].step: "extrct" is not a step of this pipeline (steps: extract)',
       ),
     ])
+  })
+
+  it('onFailure(false) is the one way to silence failures, and takes nothing else', () => {
+    const silenced = definePipeline({
+      id: 'events.quiet',
+      product: 'events',
+      steps: (s) => s.step('extract', { run: async () => ({}) }),
+      alerts: [onFailure(false), onFailure({ notify: 'stakeholders' })],
+    }) as unknown as Pipeline
+    const odd = definePipeline({
+      id: 'events.odd',
+      product: 'events',
+      steps: (s) => s.step('extract', { run: async () => ({}) }),
+      alerts: [
+        { kind: 'on-failure', off: true, notify: 'owners' } as never,
+        { kind: 'on-failure', off: false } as never,
+      ],
+    }) as unknown as Pipeline
+    const problems = validateProject({
+      products: [
+        { definition: defineProduct({ id: 'events', name: 'E', owners: [{ slack: '#e' }] }), file: 'p.ts' },
+      ],
+      pipelines: [
+        { definition: silenced, file: 'quiet.ts' },
+        { definition: odd, file: 'odd.ts' },
+      ],
+    }).map(formatProblem)
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        expect.stringContaining(
+          'quiet.ts › pipeline events.quiet › alerts[0]: onFailure(false) turns failure alerts off, but alerts[1] is an onFailure(): keep one of them',
+        ),
+        expect.stringContaining(
+          'odd.ts › pipeline events.odd › alerts[0]: onFailure(false) turns failure alerts off: it takes no other option',
+        ),
+        expect.stringContaining(
+          'odd.ts › pipeline events.odd › alerts[1].off: must be true (onFailure(false)) or left out',
+        ),
+      ]),
+    )
+    expect(onFailure(false)).toEqual({ kind: 'on-failure', off: true })
+  })
+})
+
+describe('failureAlerting: on by default, the pipeline’s declaration first', () => {
+  it('answers default, declared or off', () => {
+    expect(failureAlerting([], [])).toEqual({ kind: 'default' })
+    expect(failureAlerting([stepFailed()], [freshness()])).toEqual({ kind: 'default' })
+    expect(failureAlerting([onFailure({ notify: 'stakeholders' })], [])).toEqual({ kind: 'declared' })
+    expect(failureAlerting([], [onFailure()])).toEqual({ kind: 'declared' })
+    expect(failureAlerting([onFailure(false)], [onFailure()])).toEqual({ kind: 'off', by: 'pipeline' })
+    expect(failureAlerting([], [onFailure(false)])).toEqual({ kind: 'off', by: 'product' })
+    expect(failureAlerting([onFailure()], [onFailure(false)])).toEqual({ kind: 'declared' })
   })
 })

@@ -1,3 +1,4 @@
+import { findTextProblem, jsonDepth } from '@steward/kernel'
 import { z } from 'zod'
 
 /**
@@ -11,12 +12,16 @@ import { z } from 'zod'
  * - `source`: where it came from (`looker`, `notebook`…), a label for people;
  * - `id`: the client's id for the event; the same id from the same token is stored once, so a
  *   retried batch is not counted twice;
- * - `meta`: a small JSON object (≤ 2 KB) kept with the raw event. Never put raw user ids there.
+ * - `meta`: a small JSON object (≤ 2 KB, nested at most 16 deep) kept with the raw event. Never
+ *   put raw user ids there.
+ * No text may hold a NUL character or a lone UTF-16 surrogate (PostgreSQL cannot store them): such
+ * an event is refused, naming the field (`source`, `meta.tags[2]`), and the rest of its batch kept.
  */
 export const knownKinds = ['view', 'query', 'download', 'api_call'] as const
 
 export const maxBatchSize = 1000
 const maxMetaBytes = 2048
+const maxMetaDepth = 16
 const earliest = Date.parse('2000-01-01T00:00:00Z')
 const maxAheadMs = 24 * 3600 * 1000
 
@@ -93,6 +98,11 @@ export function validateBatch(events: readonly unknown[]): ValidatedBatch {
   const valid: ValidatedBatch['valid'] = []
   const rejected: RejectedEvent[] = []
   events.forEach((raw, index) => {
+    const unstorable = unstorableText(raw)
+    if (unstorable) {
+      rejected.push({ index, ...unstorable })
+      return
+    }
     const fast = quickParse(raw)
     if (fast) {
       valid.push({ index, event: fast })
@@ -121,6 +131,19 @@ export function validateBatch(events: readonly unknown[]): ValidatedBatch {
     rejected.push({ index, field, message })
   })
   return { valid, rejected }
+}
+
+/**
+ * Text in an event that PostgreSQL could not store, or meta nested past what JSON.stringify and
+ * the validation below can walk: refused before either sees it.
+ */
+function unstorableText(raw: unknown): Omit<RejectedEvent, 'index'> | undefined {
+  if (typeof raw !== 'object' || raw === null) return undefined
+  const meta = (raw as { meta?: unknown }).meta
+  if (jsonDepth(meta, maxMetaDepth) > maxMetaDepth)
+    return { field: 'meta', message: `must nest at most ${maxMetaDepth} levels deep` }
+  const found = findTextProblem(raw)
+  return found && { field: found.path, message: found.problem }
 }
 
 const allowedKeys = new Set(['product', 'kind', 'actor', 'at', 'source', 'id', 'meta'])

@@ -53,6 +53,56 @@ describe.each(testBackends)('ingestEvents on $name', (backend) => {
     ])
   })
 
+  it('refuses text PostgreSQL cannot store, naming index and field, and stores the rest of the batch', async () => {
+    const nul = '\u0000'
+    const lone = '\uDE00'
+    const good = { product: 'funnel', kind: 'view', actor: 'nul-batch', at }
+    let deep: unknown = 1
+    for (let i = 0; i < 100_000; i++) deep = { d: deep }
+    const before = await t.db
+      .selectFrom('usage_events')
+      .select((eb) => eb.fn.countAll<string>().as('n'))
+      .executeTakeFirstOrThrow()
+    const result = await ingestEvents(
+      t.db,
+      [
+        { ...good, source: `dash${nul}board` },
+        good,
+        { ...good, product: `funnel${nul}` },
+        { ...good, kind: `view${nul}` },
+        { ...good, at: `2026-03-10T12:00:00Z${nul}` },
+        { ...good, id: `a${lone}` },
+        { ...good, meta: { tags: ['ok', `x${nul}`] } },
+        { ...good, meta: { [`k${lone}`]: 1 } },
+        { ...good, actor: `ana${nul}` },
+        { ...good, meta: deep },
+        { ...good, source: 'fine 😀', meta: { emoji: '😀' } },
+      ],
+      { salt, origin: 'token:nul' },
+    )
+    expect(result.rejected).toEqual([
+      { index: 0, field: 'source', message: expect.stringMatching(/NUL/) },
+      { index: 2, field: 'product', message: expect.stringMatching(/NUL/) },
+      { index: 3, field: 'kind', message: expect.stringMatching(/NUL/) },
+      { index: 4, field: 'at', message: expect.stringMatching(/NUL/) },
+      { index: 5, field: 'id', message: expect.stringMatching(/surrogate/) },
+      { index: 6, field: 'meta.tags[1]', message: expect.stringMatching(/NUL/) },
+      {
+        index: 7,
+        field: expect.stringMatching(/^meta\.k/),
+        message: expect.stringMatching(/key.*surrogate/),
+      },
+      { index: 8, field: 'actor', message: expect.stringMatching(/NUL/) },
+      { index: 9, field: 'meta', message: 'must nest at most 16 levels deep' },
+    ])
+    expect(result).toMatchObject({ accepted: 2, stored: 2 })
+    const after = await t.db
+      .selectFrom('usage_events')
+      .select((eb) => eb.fn.countAll<string>().as('n'))
+      .executeTakeFirstOrThrow()
+    expect(Number(after.n) - Number(before.n)).toBe(2)
+  })
+
   it('counts a retried batch once, per origin, and a repeated id inside a batch once', async () => {
     const batch = [
       { product: 'funnel', kind: 'download', actor: 'cy', at, id: 'evt-1' },

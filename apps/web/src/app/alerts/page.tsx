@@ -135,7 +135,13 @@ function OpenIncidents({ page, filter, now }: { page: AlertsPage; filter: Alerts
       ) : (
         <div className="incidents">
           {page.open.map((incident) => (
-            <IncidentItem key={incident.id} incident={incident} now={now} returnTo={returnTo} />
+            <IncidentItem
+              key={incident.id}
+              incident={incident}
+              now={now}
+              returnTo={returnTo}
+              canSend={page.canSend}
+            />
           ))}
         </div>
       )}
@@ -169,7 +175,13 @@ function History({ page, filter, now }: { page: AlertsPage; filter: AlertsFilter
       ) : (
         <div className="incidents incidents--history">
           {page.history.map((incident) => (
-            <IncidentItem key={incident.id} incident={incident} now={now} returnTo={alertsHref(filter)} />
+            <IncidentItem
+              key={incident.id}
+              incident={incident}
+              now={now}
+              returnTo={alertsHref(filter)}
+              canSend={page.canSend}
+            />
           ))}
         </div>
       )}

@@ -2,9 +2,11 @@ import type { Route } from 'next'
 import Link from 'next/link'
 import { formatInstant, timeAgo } from '#lib/format.ts'
 import type { ProductAlerts } from '#server/queries/get-product-alerts.ts'
+import { SlackText } from '../slack-text.tsx'
 
 const deliveryLabels = {
   pending: 'pending',
+  recorded_only: 'recorded only (no process can send to Slack)',
   sent: 'sent',
   failed: 'failed',
   not_sent_no_token: 'not sent (no Slack token)',
@@ -92,10 +94,15 @@ export function AlertsPanel({ alerts, now }: { alerts: ProductAlerts; now: Date 
                   <li key={n.id} className="history__item">
                     <span className="tag">{n.kind.replace('_', ' ')}</span>
                     <span className="history__what">
-                      {n.text}
+                      <SlackText text={n.text} />
                       <span className="muted">
                         {' '}
-                        · to <code>{n.destination}</code> · {deliveryLabels[n.status]}
+                        · to <code>{n.destination}</code> ·{' '}
+                        {
+                          deliveryLabels[
+                            n.status === 'pending' && !alerts.canSend ? 'recorded_only' : n.status
+                          ]
+                        }
                       </span>
                     </span>
                     <time

@@ -1,4 +1,5 @@
 import { settings } from '#env.ts'
+import { alertDeliveryCheck } from './alert-delivery-check.ts'
 import { databaseCheck } from './database-check.ts'
 import type { HealthCheck } from './health-check.ts'
 import { queueDatabaseCheck } from './queue-database-check.ts'
@@ -11,7 +12,7 @@ import { workersCheck } from './workers-check.ts'
 /**
  * What GET /api/health asks, in this order: the database, then the queue — Redis, or with
  * STEWARD_QUEUE=postgres the database again, as `queue`. Adding a dependency (workers, scheduler,
- * stale products, usage rollups) is one file beside these and one line here.
+ * stale products, usage rollups, alert delivery) is one file beside these and one line here.
  */
 export function healthChecks(): readonly HealthCheck[] {
   let onPostgres = false
@@ -27,5 +28,6 @@ export function healthChecks(): readonly HealthCheck[] {
     schedulerCheck,
     staleProductsCheck,
     usageRollupsCheck,
+    alertDeliveryCheck,
   ]
 }

@@ -1,3 +1,4 @@
+import { deliveryBacklog } from '@steward/alerts'
 import type { IncidentStatus, NotificationKind, NotificationStatus } from '@steward/db'
 import type { Db } from '../read-database.ts'
 
@@ -37,6 +38,8 @@ export interface ProductAlerts {
   notifications: ProductNotification[]
   /** Every rule that ever fired for the product, the busiest first. */
   rules: RuleCount[]
+  /** Whether a Steward process can send to Slack now; without one, pending notifications are recorded only. */
+  canSend: boolean
 }
 
 /**
@@ -45,7 +48,7 @@ export interface ProductAlerts {
  * all time. Three queries through the `product_id` indexes of incidents and notifications.
  */
 export async function getProductAlerts(db: Db, productId: string, limit = 20): Promise<ProductAlerts> {
-  const [incidents, notifications, incidentCounts, notificationCounts] = await Promise.all([
+  const [incidents, notifications, incidentCounts, notificationCounts, backlog] = await Promise.all([
     db
       .selectFrom('incidents')
       .select([
@@ -93,6 +96,7 @@ export async function getProductAlerts(db: Db, productId: string, limit = 20): P
       .where('product_id', '=', productId)
       .groupBy('rule_key')
       .execute(),
+    deliveryBacklog(db),
   ])
   const rules = new Map<string, RuleCount>()
   const rule = (ruleKey: string) => {
@@ -136,6 +140,7 @@ export async function getProductAlerts(db: Db, productId: string, limit = 20): P
       text: n.payload.text,
       createdAt: n.created_at,
     })),
+    canSend: backlog.liveSenders > 0,
     rules: [...rules.values()].sort(
       (a, b) =>
         b.incidents + b.notifications - (a.incidents + a.notifications) || a.ruleKey.localeCompare(b.ruleKey),

@@ -1,3 +1,4 @@
+import { deliveryBacklog } from '@steward/alerts'
 import type { IncidentStatus, NotificationKind, NotificationStatus, SlackPayload } from '@steward/db'
 import { sql } from 'kysely'
 import { type AlertsFilter, historyPageSize } from '#lib/alerts-filter.ts'
@@ -55,6 +56,8 @@ export interface AlertsPage {
   products: { id: string; name: string }[]
   /** Whether any incident exists at all (for the empty state). */
   anyIncident: boolean
+  /** Whether a Steward process can send to Slack now; without one, pending notifications are recorded only. */
+  canSend: boolean
 }
 
 /** Open incidents shown at first (`?open=all` shows up to `openAllLimit`); the count says how many there are. */
@@ -102,7 +105,7 @@ export async function listIncidents(db: Db, filter: AlertsFilter): Promise<Alert
   ] as const
   const showOpen = filter.status !== 'resolved'
   const showHistory = filter.status !== 'open'
-  const [open, openCount, history, historyCount, products, any] = await Promise.all([
+  const [open, openCount, history, historyCount, products, any, backlog] = await Promise.all([
     showOpen
       ? base()
           .select(columns)
@@ -140,6 +143,7 @@ export async function listIncidents(db: Db, filter: AlertsFilter): Promise<Alert
       .orderBy('p.name')
       .execute(),
     db.selectFrom('incidents').select('id').limit(1).executeTakeFirst(),
+    deliveryBacklog(db),
   ])
   const shown = [...open, ...history]
   const notifications = await notificationsOf(
@@ -178,6 +182,7 @@ export async function listIncidents(db: Db, filter: AlertsFilter): Promise<Alert
     historyCount,
     products,
     anyIncident: any !== undefined,
+    canSend: backlog.liveSenders > 0,
   }
 }
 

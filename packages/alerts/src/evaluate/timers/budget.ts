@@ -1,5 +1,8 @@
+import { dateIn, instantOf, nextPeriod, periodStart } from '@steward/kernel'
 import type { BudgetRule } from '@steward/pipelines/rules'
+import { readUsageCalendar } from '@steward/usage'
 import { productCostSince } from '../../queries/product-cost-since.ts'
+import { md } from '../../slack/mrkdwn.ts'
 import { fire, resolve, type TimerCheck, type TimerOutcome } from './timer-check.ts'
 
 /** Under this far into the month, a pace is noise: the forecast waits. */
@@ -7,15 +10,17 @@ const forecastAfterMs = 3 * 86_400_000
 
 /**
  * `budget`: the product's cost this month against `monthlyUsd` (default: the product's budget),
- * and, unless `forecast: false`, the month's pace against it (a warning). The month is the UTC
- * calendar month.
+ * and, unless `forecast: false`, the month's pace against it (a warning). The month is the calendar
+ * month in the configured time zone (`usage_settings`), the one `budgetStatus` and the UI count.
  */
 export const budgetCheck: TimerCheck<BudgetRule> = {
   async evaluate({ trx, bound, rule, now }) {
     const budget = rule.monthlyUsd ?? bound.product.budgetMonthlyUsd
     if (!budget) return []
-    const monthStart = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1))
-    const nextMonth = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1))
+    const { timezone } = await readUsageCalendar(trx)
+    const firstDay = periodStart(dateIn(now, timezone), 'month')
+    const monthStart = instantOf({ date: firstDay, hour: 0 }, timezone)
+    const nextMonth = instantOf({ date: nextPeriod(firstDay, 'month'), hour: 0 }, timezone)
     const spent = await productCostSince(trx, bound.product.id, monthStart)
     const subject = `product:${bound.product.id}/budget`
     const outcomes: TimerOutcome[] = [
@@ -43,7 +48,7 @@ export const budgetCheck: TimerCheck<BudgetRule> = {
             { key: forecastSubject },
             {
               title: `${bound.product.name} is on pace to spend $${projected.toFixed(2)} this month (budget $${budget})`,
-              detail: `$${spent.toFixed(2)} so far`,
+              detail: md`$${spent.toFixed(2)} so far`,
               severity: 'warning',
             },
             now,

@@ -2,6 +2,7 @@ import { addDays, dateIn, instantOf, periodStart } from '@steward/kernel'
 import type { DigestRule } from '@steward/pipelines/rules'
 import { readUsageCalendar } from '@steward/usage'
 import { productCostSince } from '../../queries/product-cost-since.ts'
+import { Mrkdwn } from '../../slack/mrkdwn.ts'
 import { renderDigest } from '../../slack/render.ts'
 import { firingFor } from '../firing-for.ts'
 import type { TimerCheck } from './timer-check.ts'
@@ -68,7 +69,7 @@ export const digestCheck: TimerCheck<DigestRule> = {
     const { destinations } = firingFor(
       bound,
       { key: `product:${bound.product.id}` },
-      { title: '', detail: '', at: now, repeat: false },
+      { title: '', detail: Mrkdwn.empty, at: now, repeat: false },
     )
     return destinations.map((destination) => ({
       kind: 'post' as const,

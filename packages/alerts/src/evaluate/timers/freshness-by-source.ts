@@ -2,6 +2,7 @@ import { durationMs } from '@steward/kernel'
 import type { FreshnessRule } from '@steward/pipelines/rules'
 import { sql } from 'kysely'
 import { describeSource, sourceKey } from '../../queries/hourly-sums-by-source.ts'
+import { md } from '../../slack/mrkdwn.ts'
 import { formatMs } from '../evaluate-finished-runs.ts'
 import { scopeSubject } from '../rule-catalog.ts'
 import { resolveGoneSources } from './gone-sources.ts'
@@ -60,7 +61,7 @@ export async function checkFreshnessBySource(
           { key: subjectKey, pipelineId: bound.pipelineId },
           {
             title: `${bound.product.name}: no ${rule.metric} from ${from} for ${formatMs(ageMs)} (promise: ${formatMs(maxAgeMs)})`,
-            detail: `Last run that wrote ${rule.metric} from ${from}: ${last.toISOString()}. The other sources are judged on their own.`,
+            detail: md`Last run that wrote ${rule.metric} from ${from}: ${last.toISOString()}. The other sources are judged on their own.`,
           },
           now,
         ),

@@ -1,5 +1,6 @@
 import { durationMs } from '@steward/kernel'
 import type { RunTooLongRule } from '@steward/pipelines/rules'
+import { md } from '../../slack/mrkdwn.ts'
 import { formatMs } from '../evaluate-finished-runs.ts'
 import { fire, type TimerCheck } from './timer-check.ts'
 
@@ -26,7 +27,7 @@ export const runTooLongCheck: TimerCheck<RunTooLongRule> = {
         { key: `pipeline:${run.pipeline_id}`, pipelineId: run.pipeline_id },
         {
           title: `${catalog.pipelines.get(run.pipeline_id)?.name ?? run.pipeline_id} has been running for over ${formatMs(boundMs)}`,
-          detail: `Run ${run.id}`,
+          detail: md`Run ${run.id}`,
         },
         now,
       ),

@@ -1,6 +1,7 @@
 import type { AlertRule, Severity } from '@steward/pipelines/rules'
 import type { Firing, Resolution } from '../../incidents/incident-lifecycle.ts'
 import type { OutboxEntry, Trx } from '../../incidents/outbox.ts'
+import { Mrkdwn } from '../../slack/mrkdwn.ts'
 import { firingFor } from '../firing-for.ts'
 import type { BoundRule, RuleCatalog } from '../rule-catalog.ts'
 
@@ -42,10 +43,10 @@ export type TimerOutcome =
 export function fire(
   bound: BoundRule,
   subject: Parameters<typeof firingFor>[1],
-  what: { title: string; detail?: string; severity?: Severity },
+  what: { title: string; detail?: Mrkdwn; severity?: Severity },
   now: Date,
 ): TimerOutcome {
-  const { title, detail = '', severity } = what
+  const { title, detail = Mrkdwn.empty, severity } = what
   return {
     kind: 'fire',
     firing: firingFor(bound, subject, { title, detail, at: now, repeat: false, severity }),

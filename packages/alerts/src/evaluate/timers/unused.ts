@@ -2,6 +2,7 @@ import { addDays, dateIn } from '@steward/kernel'
 import type { UnusedRule } from '@steward/pipelines/rules'
 import { readUsageCalendar } from '@steward/usage'
 import { sql } from 'kysely'
+import { md } from '../../slack/mrkdwn.ts'
 import { fire, resolve, type TimerCheck } from './timer-check.ts'
 
 /**
@@ -31,7 +32,7 @@ export const unusedCheck: TimerCheck<UnusedRule> = {
         { key: subject },
         {
           title: `Nobody used ${bound.product.name} for ${rule.days} days (${last ? `last use ${last}` : 'never used since it was deployed'})`,
-          detail: 'Is it still needed? Its cost keeps running: see the portfolio page for zombies.',
+          detail: md`Is it still needed? Its cost keeps running: see the portfolio page for zombies.`,
         },
         now,
       ),

@@ -5,6 +5,7 @@ import {
   hourRange,
   type Source,
 } from '../../queries/hourly-sums-by-source.ts'
+import { md } from '../../slack/mrkdwn.ts'
 import { scopeSubject } from '../rule-catalog.ts'
 import { baselineHours, checkVolume, hourStartOf } from '../volume-check.ts'
 import { resolveGoneSources } from './gone-sources.ts'
@@ -90,7 +91,7 @@ export async function checkVolumeBySource(
         { key: subjectKey, pipelineId: bound.pipelineId, stepId: rule.step ?? null },
         {
           title: `${bound.product.name}: ${what} from ${from} are ${formatCount(value)} (${compared})`,
-          detail: `In the hour from ${hour.toISOString().slice(0, 13)}:00Z; ${expected.join(', ')}. The other sources of ${rule.metric} are judged on their own.`,
+          detail: md`In the hour from ${hour.toISOString().slice(0, 13)}:00Z; ${expected.join(', ')}. The other sources of ${rule.metric} are judged on their own.`,
         },
         now,
       ),

@@ -1,6 +1,7 @@
 import { getRunSnapshot } from '@steward/engine/control'
 import { apiError, apiErrorFrom } from '#server/api/api-error.ts'
 import { authorizeApi } from '#server/api/authorize-api.ts'
+import { refusePathId } from '#server/api/path-id.ts'
 import { getDb } from '#server/db.ts'
 
 export const dynamic = 'force-dynamic'
@@ -13,6 +14,8 @@ const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
  */
 export async function GET(request: Request, context: { params: Promise<{ id: string }> }): Promise<Response> {
   const { id } = await context.params
+  const badPath = refusePathId(id, 'run')
+  if (badPath) return badPath
   const refused = await authorizeApi(request, 'read')
   if (refused) return refused
   if (!uuid.test(id)) return apiError(404, 'RUN_NOT_FOUND', `no run ${id}`)

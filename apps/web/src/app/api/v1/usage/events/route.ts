@@ -1,5 +1,7 @@
 import { ingestEvents, maxBatchSize } from '@steward/usage'
 import { apiError } from '#server/api/api-error.ts'
+import { bodyLimits } from '#server/api/body-limits.ts'
+import { readJson } from '#server/api/read-json-body.ts'
 import { getDb } from '#server/db.ts'
 import { authorize } from '#server/usage/authorize.ts'
 import { usageApiError } from '#server/usage/usage-api-error.ts'
@@ -14,14 +16,16 @@ export const dynamic = 'force-dynamic'
  *   `{"accepted":N,"stored":N,"duplicates":[i…],"rejected":[{"index":i,"field":"kind","message":"…"}]}`
  * - 200: every event accepted (`duplicates`: ids already stored, not counted twice);
  * - 207: some accepted, the ones in `rejected` refused; every index not in `rejected` was accepted;
- * - 400: none accepted (the same body plus `error`), or the body is not a batch.
- * Accepted events are stored even when others in the batch are bad. `id` makes retries safe.
+ * - 400: none accepted (the same body plus `error`), or the body is not a batch;
+ * - 413: the body is over 4 MB (`bodyLimits.usageBatch`), refused before it is read past that.
+ * Accepted events are stored even when others in the batch are bad (text with a NUL or a lone
+ * surrogate included: that event alone is refused, by index and field). `id` makes retries safe.
  */
 export async function POST(request: Request): Promise<Response> {
   try {
     const token = await authorize(request, 'ingest')
     const events = await readBatch(request)
-    if (!Array.isArray(events)) return apiError(400, 'BODY_INVALID', events.message)
+    if (events instanceof Response) return events
     const { db } = await getDb()
     const result = await ingestEvents(db, events, { salt: usageSalt(), origin: `token:${token.id}` })
     const headers = { 'Cache-Control': 'no-store' }
@@ -39,17 +43,14 @@ export async function POST(request: Request): Promise<Response> {
   }
 }
 
-async function readBatch(request: Request): Promise<unknown[] | { message: string }> {
+async function readBatch(request: Request): Promise<unknown[] | Response> {
   const shape = `{"events":[{"product":"…","kind":"view","actor":"…"}]} (at most ${maxBatchSize} events)`
-  let body: unknown
-  try {
-    body = JSON.parse(await request.text())
-  } catch {
-    return { message: `the body is not JSON: send ${shape}` }
-  }
+  const read = await readJson(request, { limit: bodyLimits.usageBatch, shape })
+  if (!read.ok) return read.response
+  const body = read.value
   if (Array.isArray(body)) return body
   if (typeof body === 'object' && body !== null && Array.isArray((body as { events?: unknown }).events)) {
     return (body as { events: unknown[] }).events
   }
-  return { message: `the body must be ${shape}` }
+  return apiError(400, 'BODY_INVALID', `the body must be ${shape}`)
 }

@@ -1,6 +1,7 @@
 import { ackIncident } from '@steward/alerts'
 import { apiError, apiErrorFrom } from '#server/api/api-error.ts'
 import { authorizeApi } from '#server/api/authorize-api.ts'
+import { refusePathId } from '#server/api/path-id.ts'
 import { readJsonBody } from '#server/api/read-json-body.ts'
 import { getDb } from '#server/db.ts'
 
@@ -14,10 +15,12 @@ export async function POST(
   context: { params: Promise<{ id: string }> },
 ): Promise<Response> {
   const { id } = await context.params
+  const badPath = refusePathId(id, 'incident')
+  if (badPath) return badPath
   const refused = await authorizeApi(request, 'operate', uuid.test(id) ? { incidentId: id } : undefined)
   if (refused) return refused
   const body = await readJsonBody(request, '{ "by": "who acknowledges" }')
-  if (!body.ok) return apiError(400, 'BODY_INVALID', body.message)
+  if (!body.ok) return body.response
   const by = typeof body.value.by === 'string' && body.value.by.trim() ? body.value.by.trim() : 'the web UI'
   if (!uuid.test(id)) return apiError(404, 'INCIDENT_NOT_FOUND', `no open incident ${id}`)
   try {

@@ -2,6 +2,7 @@ import { snoozeIncident } from '@steward/alerts'
 import { durationMs } from '@steward/kernel'
 import { apiError, apiErrorFrom } from '#server/api/api-error.ts'
 import { authorizeApi } from '#server/api/authorize-api.ts'
+import { refusePathId } from '#server/api/path-id.ts'
 import { readJsonBody } from '#server/api/read-json-body.ts'
 import { getDb } from '#server/db.ts'
 
@@ -16,10 +17,12 @@ export async function POST(
   context: { params: Promise<{ id: string }> },
 ): Promise<Response> {
   const { id } = await context.params
+  const badPath = refusePathId(id, 'incident')
+  if (badPath) return badPath
   const refused = await authorizeApi(request, 'operate', uuid.test(id) ? { incidentId: id } : undefined)
   if (refused) return refused
   const body = await readJsonBody(request, shape)
-  if (!body.ok) return apiError(400, 'BODY_INVALID', body.message)
+  if (!body.ok) return body.response
   const { for: length, until, by } = body.value
   const ms = length === undefined ? undefined : durationMs(length)
   const at =

@@ -2,6 +2,7 @@ import type { BackfillMode } from '@steward/db'
 import { startBackfill } from '@steward/engine/control'
 import { apiError, apiErrorFrom } from '#server/api/api-error.ts'
 import { authorizeApi } from '#server/api/authorize-api.ts'
+import { refusePathId } from '#server/api/path-id.ts'
 import { readJsonBody } from '#server/api/read-json-body.ts'
 import { getDb } from '#server/db.ts'
 import { getQueue } from '#server/runs/queue.ts'
@@ -23,10 +24,12 @@ export async function POST(
   context: { params: Promise<{ id: string }> },
 ): Promise<Response> {
   const { id } = await context.params
+  const badPath = refusePathId(id, 'pipeline')
+  if (badPath) return badPath
   const refused = await authorizeApi(request, 'operate', { pipelineId: id })
   if (refused) return refused
   const body = await readJsonBody(request, shape)
-  if (!body.ok) return apiError(400, 'BODY_INVALID', body.message)
+  if (!body.ok) return body.response
   const { from, to, mode = 'all', concurrency = 4, withDownstream = false } = body.value
   for (const [field, value] of [
     ['from', from],

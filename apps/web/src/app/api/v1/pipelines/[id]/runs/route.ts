@@ -1,6 +1,7 @@
 import { startRun } from '@steward/engine/control'
 import { apiError, apiErrorFrom } from '#server/api/api-error.ts'
 import { authorizeApi } from '#server/api/authorize-api.ts'
+import { refusePathId } from '#server/api/path-id.ts'
 import { paramsOf, readJsonBody } from '#server/api/read-json-body.ts'
 import { getDb } from '#server/db.ts'
 import { getQueue } from '#server/runs/queue.ts'
@@ -18,10 +19,12 @@ export async function POST(
   context: { params: Promise<{ id: string }> },
 ): Promise<Response> {
   const { id } = await context.params
+  const badPath = refusePathId(id, 'pipeline')
+  if (badPath) return badPath
   const refused = await authorizeApi(request, 'operate', { pipelineId: id })
   if (refused) return refused
   const body = await readJsonBody(request, '{"params":{…}}')
-  if (!body.ok) return apiError(400, 'BODY_INVALID', body.message)
+  if (!body.ok) return body.response
   const params = paramsOf(body.value)
   if (!params) return apiError(400, 'BODY_INVALID', 'params must be a JSON object')
   const { partition } = body.value

@@ -1,4 +1,5 @@
 import { budgetStatus, costSeries } from '@steward/usage'
+import { refusePathId } from '#server/api/path-id.ts'
 import { getDb } from '#server/db.ts'
 import { authorize } from '#server/usage/authorize.ts'
 import { seriesQuery } from '#server/usage/series-query.ts'
@@ -13,9 +14,11 @@ export const dynamic = 'force-dynamic'
  * period (compute plus what steps reported), cost per active user, and this month against budget.
  */
 export async function GET(request: Request, context: { params: Promise<{ id: string }> }): Promise<Response> {
+  const { id } = await context.params
+  const badPath = refusePathId(id, 'product')
+  if (badPath) return badPath
   try {
     await authorize(request, 'read')
-    const { id } = await context.params
     const { db } = await getDb()
     const series = await costSeries(db, id, seriesQuery(request))
     const budget = await budgetStatus(db, id)

@@ -1,4 +1,5 @@
 import { usageSeries } from '@steward/usage'
+import { refusePathId } from '#server/api/path-id.ts'
 import { getDb } from '#server/db.ts'
 import { authorize } from '#server/usage/authorize.ts'
 import { seriesQuery } from '#server/usage/series-query.ts'
@@ -14,9 +15,11 @@ export const dynamic = 'force-dynamic'
  * time zone; default range: 30 days, 12 weeks or 12 months to today.
  */
 export async function GET(request: Request, context: { params: Promise<{ id: string }> }): Promise<Response> {
+  const { id } = await context.params
+  const badPath = refusePathId(id, 'product')
+  if (badPath) return badPath
   try {
     await authorize(request, 'read')
-    const { id } = await context.params
     const { db } = await getDb()
     return Response.json(await usageSeries(db, id, seriesQuery(request)), {
       headers: { 'Cache-Control': 'no-store' },

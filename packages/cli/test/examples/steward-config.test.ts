@@ -1,10 +1,12 @@
-import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { compileCatalog, loadProject } from '@steward/engine'
 import { describe, expect, it } from 'vitest'
 
 describe('the example project', () => {
   it('loads and validates with no problems, and compiles to 3 products and 3 pipelines', async () => {
-    const project = await loadProject(join(import.meta.dirname, 'steward.config.ts'))
+    const project = await loadProject(
+      fileURLToPath(new URL('../../../../examples/steward.config.ts', import.meta.url)),
+    )
     expect(project.products.map((p) => [p.definition.id, p.docsPath, p.docsMarkdown !== null])).toEqual([
       ['app-activity-counts', 'docs/app-activity-counts.md', true],
       ['churn-scores', 'docs/churn-scores.md', true],

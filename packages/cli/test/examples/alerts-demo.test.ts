@@ -1,6 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { type Alerts, startAlerts } from '@steward/alerts'
 import { SlackServer, waitUntil } from '@steward/alerts/testing'
 import { migrateToLatest } from '@steward/db'
@@ -14,13 +15,15 @@ import {
   startWorker,
   watchInboxes,
 } from '@steward/engine'
+import { churnScore } from '@steward/examples/pipelines/churn-score.ts'
+import { churnScores } from '@steward/examples/products/churn-scores.ts'
+import { writeChurnFile } from '@steward/examples/src/churn/write-churn-file.ts'
 import { deleteQueueKeys } from '@steward/queue'
 import { testRedisUrl } from '@steward/queue/testing'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { churnScore } from './pipelines/churn-score.ts'
-import { churnScores } from './products/churn-scores.ts'
-import { writeChurnFile } from './src/churn/write-churn-file.ts'
 
+/** The examples project (a workspace of this repository, which Steward's own tests exercise). */
+const examplesDir = fileURLToPath(new URL('../../../../examples', import.meta.url))
 /**
  * The alert demo end to end: the churn pipeline on a real worker watching its inbox, alerts
  * evaluated and delivered to a local Slack-compatible server, as `steward dev` wires them.
@@ -45,7 +48,7 @@ describe('the churn alert demo', () => {
     const project = await createProject({
       products: [churnScores],
       pipelines: [churnScore],
-      root: import.meta.dirname,
+      root: examplesDir,
     })
     await deployCatalog(t.db, compileCatalog(project))
     slack = await SlackServer.start()
@@ -66,8 +69,9 @@ describe('the churn alert demo', () => {
       paceMs: 50,
       groupWindowMs: 200,
     })
-    worker.worker.on('completed', alerts.nudge)
-    worker.worker.on('failed', alerts.nudge)
+    // Told once a run's end commits, whether its step came from a queue job or was handed on in
+    // this worker: a job returns before its end is recorded, so the queue's job events come too early.
+    worker.onRunsEnded(alerts.nudge)
   }, 60_000)
 
   afterAll(async () => {
