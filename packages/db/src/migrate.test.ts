@@ -17,6 +17,7 @@ const tables = [
   'backfills',
   'cost_daily',
   'cost_entries',
+  'dev_loops',
   'incidents',
   'logs',
   'metric_label_sets',

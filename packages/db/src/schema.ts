@@ -477,6 +477,24 @@ export interface AlertEvaluatedRunsTable {
   finished_at: Timestamp
 }
 
+/**
+ * One `steward dev` reload loop (migration 0016), keyed by the project folder: what the web UI's
+ * banner shows while the last save did not load.
+ */
+export interface DevLoopsTable {
+  project_root: string
+  /** When the project last validated, deployed and reloaded cleanly. */
+  last_good_at: NullableTimestamp
+  /** The first problem of the last save, one line; null while it loaded. */
+  problem: string | null
+  /** Relative to the project folder. */
+  problem_file: string | null
+  problem_line: number | null
+  /** How many problems the save had (the first is shown). */
+  problem_count: Generated<number>
+  updated_at: CreatedAt
+}
+
 export interface Database {
   products: ProductsTable
   pipelines: PipelinesTable
@@ -506,6 +524,7 @@ export interface Database {
   alert_cursors: AlertCursorsTable
   alert_evaluated_runs: AlertEvaluatedRunsTable
   alert_senders: AlertSendersTable
+  dev_loops: DevLoopsTable
 }
 
 export type Product = Selectable<ProductsTable>
@@ -524,6 +543,7 @@ export type Backfill = Selectable<BackfillsTable>
 export type ApiToken = Selectable<ApiTokensTable>
 export type UsageEvent = Selectable<UsageEventsTable>
 export type Incident = Selectable<IncidentsTable>
+export type DevLoop = Selectable<DevLoopsTable>
 export type Notification = Selectable<NotificationsTable>
 
 /**

@@ -29,6 +29,7 @@ export {
 } from './errors.ts'
 // Loading a project from its files.
 export { type CreateProjectOptions, createProject } from './loader/create-project.ts'
+export { errorLocation, type SourceLocation } from './loader/error-location.ts'
 export { loadProject } from './loader/load-project.ts'
 export type { LoadedPipeline, LoadedProduct, Project } from './loader/project.ts'
 export {

@@ -2,6 +2,7 @@ import { GeistMono } from 'geist/font/mono'
 import { GeistSans } from 'geist/font/sans'
 import type { Metadata, Viewport } from 'next'
 import type { ReactNode } from 'react'
+import { DevLoopBanner } from '../components/dev-loop-banner.tsx'
 import { SiteHeader } from '../components/site-header.tsx'
 import './globals.css'
 import '../styles/partitions.css'
@@ -11,6 +12,7 @@ import '../styles/catalog.css'
 import '../styles/product.css'
 import '../styles/alerts.css'
 import '../styles/portfolio.css'
+import '../styles/dev-loop.css'
 
 export const metadata: Metadata = {
   title: { default: 'Steward', template: '%s · Steward' },
@@ -33,6 +35,7 @@ export default function RootLayout({ children }: { children: ReactNode }) {
           Skip to content
         </a>
         <SiteHeader />
+        <DevLoopBanner />
         <main id="main" className="page" tabIndex={-1}>
           {children}
         </main>

@@ -1,3 +1,4 @@
+import { join } from 'node:path'
 import { type Settings, stewardPaths } from '@steward/config'
 import { migrateDatabase, openDatabase } from '../database/open-database.ts'
 import { inheritedEnvironment, readSlackSettings } from '../env.ts'
@@ -17,6 +18,7 @@ import { ensureWebBuild } from '../web/ensure-web-build.ts'
 import { findWebApp } from '../web/web-app-dir.ts'
 import { banner } from './banner.ts'
 import { ensureDevQueue } from './dev-queue.ts'
+import { startReloader } from './reload/start-reloader.ts'
 import { waitForWebApp, webExited } from './wait-for-web-app.ts'
 
 export interface DevOptions {
@@ -141,6 +143,18 @@ export async function runDev(settings: Settings, options: DevOptions, output: De
     // Stopped before the database closes: running steps finish and are recorded first.
     cleanup.push('worker', () => worker.stop())
     if (worker.service) watched.push(worker.service)
+    if (deployed && worker.loadCode) {
+      const { root, configFile } = deployed.project
+      const reloader = await startReloader({
+        configFile: join(root, configFile),
+        db,
+        queue: queue.target,
+        worker: { loadCode: worker.loadCode },
+        out,
+        err,
+      })
+      cleanup.push('reloader', () => reloader.close())
+    }
 
     for (const line of banner({
       webUrl,

@@ -28,6 +28,8 @@ export interface DevWorker {
   service: Service | undefined
   /** One line for the banner. */
   status: string
+  /** Hands a new load of the project's code to the worker (reload on save); undefined when none runs. */
+  loadCode: ((project: Project) => Promise<void>) | undefined
   stop(): Promise<void>
 }
 
@@ -40,7 +42,7 @@ export async function startDevWorker(context: DevWorkerContext): Promise<DevWork
   if (!context.project) {
     const status = 'not started — no project deployed (no steward.config.ts)'
     context.log(`worker: ${status}`)
-    return { service: undefined, status, stop: async () => {} }
+    return { service: undefined, status, loadCode: undefined, stop: async () => {} }
   }
   await syncProjectSchedules(context.queue, context.schedules, context.log)
   const runtime = await startProjectRuntime(context.db, context.queue, context.project, {
@@ -59,6 +61,7 @@ export async function startDevWorker(context: DevWorkerContext): Promise<DevWork
     // In-process: it ends only when dev stops it, so nothing to watch for an exit.
     service: { name: 'worker', exited: new Promise(() => {}), lastLines: () => [] },
     status,
+    loadCode: (project) => runtime.worker.loadCode(project),
     stop: () => runtime.close(),
   }
 }

@@ -13,7 +13,8 @@ import { runRecordsWithoutForeignKeys } from './0012-run-records-without-foreign
 import { stepRunsUpdatedInPlace } from './0013-step-runs-updated-in-place.ts'
 import { attemptsUpdatedInPlace } from './0014-attempts-updated-in-place.ts'
 import { alertSenders } from './0015-alert-senders.ts'
-import { schedulePauses } from './0016-schedule-pauses.ts'
+import { devLoops } from './0016-dev-loops.ts'
+import { schedulePauses } from './0017-schedule-pauses.ts'
 
 /**
  * Every migration, in order. Listed by hand (not read from the file system) so that bundlers,
@@ -35,7 +36,8 @@ export const migrations: Record<string, Migration> = {
   '0013_step_runs_updated_in_place': stepRunsUpdatedInPlace,
   '0014_attempts_updated_in_place': attemptsUpdatedInPlace,
   '0015_alert_senders': alertSenders,
-  '0016_schedule_pauses': schedulePauses,
+  '0016_dev_loops': devLoops,
+  '0017_schedule_pauses': schedulePauses,
 }
 
 export const migrationProvider: MigrationProvider = {

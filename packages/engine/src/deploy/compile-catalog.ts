@@ -1,5 +1,5 @@
 import { parseDuration } from '@steward/kernel'
-import type { Backoff, Pipeline, Trigger } from '@steward/pipelines'
+import type { Backoff, Pipeline, Step, Trigger } from '@steward/pipelines'
 import { paramsJsonSchema } from '@steward/pipelines'
 import type { LoadedProduct, Project } from '../loader/project.ts'
 import { canonicalJson, sha256 } from './canonical-json.ts'
@@ -11,6 +11,14 @@ export const stepDefaults: { retries: number; backoff: Backoff; timeout: undefin
   backoff: { type: 'exponential', delay: '10s' },
   // No timeout unless one is set: a step that legitimately runs for hours must not be killed by a guess.
   timeout: undefined,
+}
+
+/**
+ * A step's code hash: of its `run` source, so editing a step makes a new pipeline version (and a
+ * worker holding several loads finds the one a run's version was deployed from, `worker-code.ts`).
+ */
+export function stepCodeHash(step: Step): string {
+  return sha256(String(step.run))
 }
 
 /**
@@ -70,7 +78,7 @@ function compilePipeline(pipeline: Pipeline, file: string, project: Project): Ca
       backoffType: backoff.type,
       backoffMs: parseDuration(backoff.delay),
       timeoutMs: timeout === undefined ? null : parseDuration(timeout),
-      codeHash: sha256(String(step.run)),
+      codeHash: stepCodeHash(step),
     }
   })
   const definition = {

@@ -117,6 +117,7 @@ describe('loadProject', () => {
       },
       {
         file: 'throws.defs.ts',
+        line: 1,
         definition: '',
         field: '',
         message: 'failed to import: boom: this definition file fails when imported',
@@ -124,7 +125,7 @@ describe('loadProject', () => {
     ])
     expect(error.message.split('\n')[0]).toBe('10 problems in the definitions:')
     expect(error.message).toContain(
-      '  throws.defs.ts: failed to import: boom: this definition file fails when imported',
+      '  throws.defs.ts:1: failed to import: boom: this definition file fails when imported',
     )
   })
 
@@ -137,7 +138,7 @@ describe('loadProject', () => {
 
     const throws = await failure(loadProject(join(fixtures, 'config-throws', 'steward.config.ts')))
     expect(isStewardError(throws) && throws.code).toBe('CONFIG_LOAD_FAILED')
-    expect(throws.message).toMatch(/config-throws\/steward\.config\.ts failed to load: config exploded$/)
+    expect(throws.message).toMatch(/config-throws\/steward\.config\.ts:1 failed to load: config exploded$/)
 
     const noDefault = await failure(loadProject(join(fixtures, 'config-no-default', 'steward.config.ts')))
     expect(isStewardError(noDefault) && noDefault.code).toBe('CONFIG_INVALID')

@@ -1,14 +1,13 @@
-import { randomUUID } from 'node:crypto'
 import { stat } from 'node:fs/promises'
 import { basename, dirname, relative, resolve, sep } from 'node:path'
-import { pathToFileURL } from 'node:url'
 import { StewardError } from '@steward/kernel'
 import type { DefinitionProblem } from '@steward/pipelines'
 import { DefinitionError, definitionMeta, isConfig } from '@steward/pipelines'
-import { register } from 'tsx/esm/api'
 import { DefinitionCollector } from './collect-definitions.ts'
 import { finishProject } from './create-project.ts'
+import { errorLocation } from './error-location.ts'
 import { expandGlobs } from './expand-globs.ts'
+import { newLoadGeneration } from './load-generation.ts'
 import type { Project } from './project.ts'
 
 export type LoaderErrorCode = 'CONFIG_NOT_FOUND' | 'CONFIG_LOAD_FAILED' | 'CONFIG_INVALID'
@@ -19,10 +18,11 @@ export type LoaderErrorCode = 'CONFIG_NOT_FOUND' | 'CONFIG_LOAD_FAILED' | 'CONFI
  * validates the lot. Every problem in every file is reported at once in a `DefinitionError`; a
  * config that is missing or fails to import is a one-line `StewardError`.
  *
- * All files are imported in one tsx namespace, so a product imported by two pipeline files is the
- * same object in both (separate `tsImport` calls would each load their own copy of it). After a
- * successful load the namespace stays registered for the life of the process: steps may import
- * TypeScript lazily inside `run` (`await import('./heavy.ts')`), and that needs the loader.
+ * All files are imported as one generation (`load-generation.ts`), so a product imported by two
+ * pipeline files is the same object in both; each call is a new generation that reads the project's
+ * files afresh (`steward dev` reloads on save this way) while packages are shared. The loader stays
+ * registered for the life of the process: steps may import TypeScript lazily inside `run`
+ * (`await import('./heavy.ts')`), and that needs it.
  *
  * @example
  * const project = await loadProject('steward.config.ts')
@@ -45,18 +45,18 @@ export async function loadProject(configPath: string): Promise<Project> {
     )
   }
 
-  const tsx = register({ namespace: `steward-${randomUUID()}` })
-  try {
-    const load = async (path: string): Promise<Record<string, unknown>> =>
-      (await tsx.import(pathToFileURL(path).href, import.meta.url)) as Record<string, unknown>
-
+  const load = newLoadGeneration(root)
+  {
     let config: unknown
     try {
       config = (await load(configFile)).default
     } catch (error) {
+      const at = errorLocation(error, root)
       throw new StewardError<LoaderErrorCode>(
         'CONFIG_LOAD_FAILED',
-        `${configPath} failed to load: ${oneLine(error)}`,
+        at?.file === configName
+          ? `${configPath}:${at.line} failed to load: ${oneLine(error)}`
+          : `${configPath} failed to load: ${oneLine(error)}${at ? ` (at ${at.file}:${at.line})` : ''}`,
         { cause: error },
       )
     }
@@ -95,11 +95,15 @@ export async function loadProject(configPath: string): Promise<Project> {
       try {
         collector.add(await load(file), file)
       } catch (error) {
+        // Where it broke, which may be a file the definition file imports.
+        const at = errorLocation(error, root)
+        const via = at && at.file !== show(file) ? ` (imported by ${show(file)})` : ''
         problems.push({
-          file: show(file),
+          file: at?.file ?? show(file),
+          ...(at ? { line: at.line } : {}),
           definition: '',
           field: '',
-          message: `failed to import: ${oneLine(error)}`,
+          message: `failed to import${via}: ${oneLine(error)}`,
         })
       }
     }
@@ -113,9 +117,6 @@ export async function loadProject(configPath: string): Promise<Project> {
       files: files.map(show),
       problems,
     })
-  } catch (error) {
-    await tsx.unregister()
-    throw error
   }
 }
 

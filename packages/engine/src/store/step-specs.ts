@@ -12,6 +12,11 @@ export class StepSpecs {
   constructor(private readonly db: Db) {}
 
   async get(pipelineId: string, version: number, stepId: string): Promise<StepSpec | undefined> {
+    return (await this.steps(pipelineId, version)).get(stepId)
+  }
+
+  /** Every step of a version, by step id. */
+  async steps(pipelineId: string, version: number): Promise<ReadonlyMap<string, StepSpec>> {
     const key = `${pipelineId}@${version}`
     let specs = this.versions.get(key)
     if (!specs) {
@@ -19,7 +24,7 @@ export class StepSpecs {
       this.versions.set(key, specs)
       specs.catch(() => this.versions.delete(key))
     }
-    return (await specs).get(stepId)
+    return specs
   }
 
   private async load(pipelineId: string, version: number): Promise<Map<string, StepSpec>> {

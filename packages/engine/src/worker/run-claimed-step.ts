@@ -1,5 +1,5 @@
 import type { StepSpec } from '@steward/db'
-import type { CostRates, Pipeline } from '@steward/pipelines'
+import type { CostRates } from '@steward/pipelines'
 import { checkParams } from '../runs/params.ts'
 import { runPartition } from '../runs/run-partition.ts'
 import type { ClaimedAttempt } from '../store/claim-step.ts'
@@ -10,10 +10,12 @@ import { createAttemptContext } from './attempt-context.ts'
 import type { InFlight } from './in-flight.ts'
 import type { LocalSlots } from './local-slots.ts'
 import { runAttempt } from './run-attempt.ts'
+import type { WorkerCode } from './worker-code.ts'
 
 /** What running a claimed step takes: the worker's code, its slots and what it charges. */
 export interface StepRunDeps {
-  pipelines: ReadonlyMap<string, Pipeline>
+  /** The pipelines' code: the current load, and older ones that runs in flight started on. */
+  code: WorkerCode
   specs: StepSpecs
   inFlight: InFlight
   workerId: string
@@ -49,7 +51,8 @@ export async function runClaimedStep(
   const started = performance.now()
   try {
     spec = await deps.specs.get(run.pipeline_id, run.pipeline_version, stepRun.step_id)
-    const definition = deps.pipelines.get(run.pipeline_id)
+    // The code the run's version was deployed from, when this worker still holds it.
+    const definition = deps.code.forStep(run.pipeline_id, stepRun.step_id, spec?.codeHash)
     // Own properties only: a step id such as "constructor" must not meet Object.prototype.
     const step =
       definition && Object.hasOwn(definition.steps, stepRun.step_id)
@@ -61,7 +64,7 @@ export async function runClaimedStep(
         status: 'failed',
         retryable: false,
         error: {
-          message: `worker ${deps.workerId} has no code for step ${stepRun.step_id} of pipeline ${run.pipeline_id}: deploy and worker run different code`,
+          message: `worker ${deps.workerId} has no code for step ${stepRun.step_id} of pipeline ${run.pipeline_id} (version ${run.pipeline_version}): deploy and worker run different code; restart the worker (steward worker), or under steward dev save a definition file so it reloads, then retry the run`,
           code: 'STEP_NOT_LOADED',
         },
       }

@@ -1,5 +1,5 @@
 import { hostname } from 'node:os'
-import type { CostRates, Pipeline } from '@steward/pipelines'
+import type { CostRates } from '@steward/pipelines'
 import {
   assertNoEviction,
   defaultQueuePrefix,
@@ -21,6 +21,7 @@ import {
   scheduledRunJobName,
   stepJobName,
 } from '../queue/runtime-queue.ts'
+import { activeVersions } from '../store/active-versions.ts'
 import type { Db } from '../store/db.ts'
 import { MetricLabelSets } from '../store/metric-label-sets.ts'
 import { StepSpecs } from '../store/step-specs.ts'
@@ -38,6 +39,7 @@ import {
 } from './reconciler.ts'
 import { hourlyRate } from './run-claimed-step.ts'
 import { StepBatches } from './step-batches.ts'
+import { type NeededCode, WorkerCode } from './worker-code.ts'
 
 export type StartWorkerOptions = QueueTarget & WorkerOptions
 
@@ -105,6 +107,12 @@ export interface RuntimeWorker {
    */
   onRunsEnded(listener: (runIds: readonly string[]) => void): () => void
   /**
+   * Makes a new load of the project's code current (`steward dev` reloads on save): runs created
+   * from now on run it, runs in flight finish on the code they started with. Older loads are
+   * dropped once no run in flight needs them (checked now and on the heartbeat).
+   */
+  loadCode(project: Pick<Project, 'pipelines'>): Promise<void>
+  /**
    * Graceful stop (SIGTERM): takes no new jobs, waits for the steps in flight to finish and be
    * recorded, then closes every connection. Steps that outlive the process are failed by another
    * worker's reconciler once their heartbeat stops.
@@ -128,9 +136,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<RuntimeW
   const workerId = options.workerId ?? `${hostname()}:${process.pid}`
   const workerClass = options.workerClass ?? 'default'
   const onError = options.onError ?? (() => {})
-  const pipelines = new Map<string, Pipeline>(
-    options.project.pipelines.map(({ definition }) => [definition.id, definition]),
-  )
+  const code = new WorkerCode(options.project)
   const prefix = options.prefix ?? defaultQueuePrefix
   const name = options.queueName ?? defaultQueueName
   const queue = openRuntimeQueue({ backend, prefix, name })
@@ -151,7 +157,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<RuntimeW
   const pending = new PendingWork()
   const deps: StepProcessorDeps = {
     batches: new StepBatches({ db: options.db, queue, workerId, slots, onRunsEnded: tellRunsEnded }),
-    pipelines,
+    code,
     specs,
     inFlight,
     workerId,
@@ -168,7 +174,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<RuntimeW
     if (job.name === stepJobName) return processStepJob(deps, job.data as StepJobData)
     if (job.name === scheduledRunJobName) {
       const data = job.data as ScheduledRunJobData
-      return processScheduledRunJob(options.db, queue, data, job, pipelines.get(data.pipelineId))
+      return processScheduledRunJob(options.db, queue, data, job, code.currentPipeline(data.pipelineId))
     }
     return undefined
   }
@@ -187,6 +193,17 @@ export async function startWorker(options: StartWorkerOptions): Promise<RuntimeW
   const worker = openWorker<RuntimeJobData>(backend, processor, settings)
   worker.on('error', onError)
 
+  // Older loads of the code (after a reload) are kept while runs in flight were created on them.
+  const pruneCode = async () => {
+    if (!code.holdsOlder) return
+    const needed = new Map<string, Set<string>>()
+    for (const { pipelineId, version } of await activeVersions(options.db)) {
+      const hashes = needed.get(pipelineId) ?? new Set<string>()
+      for (const spec of (await specs.steps(pipelineId, version)).values()) hashes.add(spec.codeHash)
+      needed.set(pipelineId, hashes)
+    }
+    code.prune(needed satisfies NeededCode)
+  }
   const heartbeatMs = options.heartbeatMs ?? 1000
   const beats = options.databaseUrl
     ? new HeartbeatThread(
@@ -195,8 +212,11 @@ export async function startWorker(options: StartWorkerOptions): Promise<RuntimeW
       )
     : undefined
   if (beats) inFlight.beatFrom(beats)
+  let heartbeats = 0
   const heartbeat = setInterval(() => {
     inFlight.tick().catch(onError)
+    // Every tenth heartbeat: pruning has no hurry, it only frees memory.
+    if (++heartbeats % 10 === 0) pruneCode().catch(onError)
   }, heartbeatMs)
   heartbeat.unref()
 
@@ -227,6 +247,10 @@ export async function startWorker(options: StartWorkerOptions): Promise<RuntimeW
     onRunsEnded(listener) {
       runsEndedListeners.add(listener)
       return () => runsEndedListeners.delete(listener)
+    },
+    async loadCode(project) {
+      code.install(project)
+      await pruneCode()
     },
     close() {
       closing ??= (async () => {

@@ -165,7 +165,9 @@ function plainFields(fields: LogFields | undefined): Record<string, unknown> | n
     text = JSON.stringify(Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, cut(String(v))])))
   }
   if (text.length > maxLogFieldsChars) {
-    return { dropped: `the fields were ${text.length} characters of JSON; a log line keeps ${maxLogFieldsChars}` }
+    return {
+      dropped: `the fields were ${text.length} characters of JSON; a log line keeps ${maxLogFieldsChars}`,
+    }
   }
   return JSON.parse(text) as Record<string, unknown>
 }
