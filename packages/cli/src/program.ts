@@ -6,6 +6,7 @@ import { registerInitCommand } from './commands/init.ts'
 import { registerListCommand } from './commands/list.ts'
 import { registerMigrateCommand } from './commands/migrate.ts'
 import { registerRunCommand } from './commands/run.ts'
+import { registerSchedulesCommand } from './commands/schedules.ts'
 import { registerTokensCommand } from './commands/tokens.ts'
 import { registerValidateCommand } from './commands/validate.ts'
 import { registerWorkerCommand } from './commands/worker.ts'
@@ -36,6 +37,7 @@ export function createProgram(): Command {
   registerDeployCommand(program)
   registerRunCommand(program)
   registerBackfillCommand(program)
+  registerSchedulesCommand(program)
   registerListCommand(program)
   registerMigrateCommand(program)
   registerTokensCommand(program)

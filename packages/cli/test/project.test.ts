@@ -102,6 +102,36 @@ describe('steward deploy and list', () => {
     })
   })
 
+  it('pauses and resumes a schedule: steward list shows it, a deploy keeps it, bad names get one line', async () => {
+    const env = { STEWARD_HOME: home }
+    const paused = await runSteward(['schedules', 'pause', 'signup-funnel.build'], env)
+    expect(paused.stderr).toBe('')
+    expect(paused.stdout).toMatch(
+      /^signup-funnel\.build: schedule 0 6 \* \* 1 \(Asia\/Seoul\) paused since \S+ by cli:/,
+    )
+    const table = await runSteward(['list'], env)
+    expect(table.stdout).toMatch(
+      /signup-funnel\.build {2}v1 {2}0 6 \* \* 1 \(Asia\/Seoul\) PAUSED {2}last run/,
+    )
+    const redeployed = await runSteward(['deploy', '--config', basic], env)
+    expect(redeployed.stdout).toContain('schedules: 1 active, 0 removed')
+    const listed = JSON.parse((await runSteward(['list', '--json'], env)).stdout) as {
+      pipelines: { id: string; schedulePausedAt: string | null }[]
+    }[]
+    expect(listed[1]?.pipelines[0]?.schedulePausedAt).not.toBeNull()
+
+    const resumed = await runSteward(['schedules', 'resume', 'signup-funnel.build'], env)
+    expect(resumed.stdout).toBe('signup-funnel.build: schedule 0 6 * * 1 (Asia/Seoul) running\n')
+    expect((await runSteward(['list'], env)).stdout).not.toContain('PAUSED')
+
+    const unknown = await runSteward(['schedules', 'pause', 'no.such.pipeline'], env)
+    expect([unknown.code, unknown.stderr]).toEqual([
+      1,
+      'steward: no pipeline "no.such.pipeline" in the deployed catalog\n',
+    ])
+    // Seven commands, each opening the embedded database.
+  }, 180_000)
+
   it('deploys nothing when validation fails', async () => {
     const env = { STEWARD_HOME: home }
     const result = await runSteward(['deploy', '--config', broken], env)

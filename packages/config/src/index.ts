@@ -1,5 +1,7 @@
 export { stewardPaths } from './paths.ts'
 export {
+  defaultHeartbeatTimeoutMs,
+  defaultLostStepRetryDelayMs,
   defaultPort,
   defaultQueuePrefix,
   defaultRedisUrl,

@@ -13,6 +13,8 @@ describe('readSettings', () => {
       embeddedDbPort: 0,
       queuePrefix: '{steward}',
       usageSalt: undefined,
+      heartbeatTimeoutMs: 10_000,
+      lostStepRetryDelayMs: 1_000,
     })
     expect(readSettings({ STEWARD_HOME: '/var/lib/steward', PORT: '4000' }, '/x')).toMatchObject({
       home: '/var/lib/steward',
@@ -35,7 +37,20 @@ describe('readSettings', () => {
     expect(readSettings({ NODE_ENV: 'development' }, '/').usageSalt).toBeUndefined()
   })
 
+  it('reads the worker-loss durations as durations, a bare number as milliseconds', () => {
+    expect(
+      readSettings({ STEWARD_HEARTBEAT_TIMEOUT: '1m', STEWARD_LOST_STEP_RETRY_DELAY: '0' }, '/'),
+    ).toMatchObject({ heartbeatTimeoutMs: 60_000, lostStepRetryDelayMs: 0 })
+    expect(readSettings({ STEWARD_HEARTBEAT_TIMEOUT: '4500' }, '/').heartbeatTimeoutMs).toBe(4_500)
+  })
+
   it.each([
+    [
+      { STEWARD_HEARTBEAT_TIMEOUT: '10 seconds' },
+      /^STEWARD_HEARTBEAT_TIMEOUT: "10 seconds" is not a duration/,
+    ],
+    [{ STEWARD_HEARTBEAT_TIMEOUT: '1s' }, /^STEWARD_HEARTBEAT_TIMEOUT must be at least 3 s \(got "1s"\)$/],
+    [{ STEWARD_LOST_STEP_RETRY_DELAY: '-5s' }, /^STEWARD_LOST_STEP_RETRY_DELAY: "-5s" is not a duration/],
     [{ PORT: 'abc' }, /^PORT must be a port number between 1 and 65535 \(got "abc"\)$/],
     [{ PORT: '70000' }, /^PORT must be a port number/],
     [{ REDIS_URL: 'http://cache:6379' }, /^REDIS_URL must start with redis:\/\//],

@@ -1,5 +1,5 @@
 import { isAbsolute, resolve } from 'node:path'
-import { StewardError } from '@steward/kernel'
+import { readDuration, StewardError } from '@steward/kernel'
 
 /** Everything Steward reads from its environment. Packages take these as arguments, never from `process.env`. */
 export interface Settings {
@@ -28,7 +28,21 @@ export interface Settings {
    * `$STEWARD_HOME/secrets`. Production (NODE_ENV=production) refuses to start without it.
    */
   usageSalt: string | undefined
+  /**
+   * STEWARD_HEARTBEAT_TIMEOUT: a running step whose worker wrote no heartbeat for this long is
+   * failed as `WORKER_LOST` and retried. Heartbeats are written every second from a thread of
+   * their own, so a step that keeps its worker's event loop busy does not stop them.
+   */
+  heartbeatTimeoutMs: number
+  /** STEWARD_LOST_STEP_RETRY_DELAY: how long the retry of a step whose worker was lost waits. */
+  lostStepRetryDelayMs: number
 }
+
+/** Defaults of the worker-loss settings: a `kill -9`ed worker's steps run again within 20 s. */
+export const defaultHeartbeatTimeoutMs = 10_000
+export const defaultLostStepRetryDelayMs = 1_000
+/** Heartbeats are written every second: a timeout shorter than a few of them would fail live steps. */
+export const minHeartbeatTimeoutMs = 3_000
 
 /** The queue backends Steward runs on (STEWARD_QUEUE). */
 export type QueueKind = 'redis' | 'postgres'
@@ -58,6 +72,18 @@ export function readSettings(env: Environment, cwd: string = process.cwd()): Set
     embeddedDbPort: parsePort(env.STEWARD_DB_PORT, 'STEWARD_DB_PORT', 0),
     queuePrefix: parseQueuePrefix(env.STEWARD_QUEUE_PREFIX?.trim() || defaultQueuePrefix),
     usageSalt: parseUsageSalt(env.STEWARD_USAGE_SALT, env.NODE_ENV === 'production'),
+    heartbeatTimeoutMs: parseDurationSetting(
+      env.STEWARD_HEARTBEAT_TIMEOUT,
+      'STEWARD_HEARTBEAT_TIMEOUT',
+      defaultHeartbeatTimeoutMs,
+      minHeartbeatTimeoutMs,
+    ),
+    lostStepRetryDelayMs: parseDurationSetting(
+      env.STEWARD_LOST_STEP_RETRY_DELAY,
+      'STEWARD_LOST_STEP_RETRY_DELAY',
+      defaultLostStepRetryDelayMs,
+      0,
+    ),
   }
 }
 
@@ -123,6 +149,25 @@ export function parseRedisUrl(value: string, setting = 'REDIS_URL'): string {
     throw new StewardError<SettingsErrorCode>('SETTING_INVALID', `${setting} names no host: ${hint}`)
   }
   return value
+}
+
+function parseDurationSetting(
+  value: string | undefined,
+  setting: string,
+  fallback: number,
+  minMs: number,
+): number {
+  if (value === undefined || value.trim() === '') return fallback
+  // A bare number is milliseconds, as everywhere Steward reads a duration.
+  const read = readDuration(/^\d+(\.\d+)?$/.test(value.trim()) ? Number(value) : value)
+  if (!read.ok) throw new StewardError<SettingsErrorCode>('SETTING_INVALID', `${setting}: ${read.message}`)
+  if (read.ms < minMs) {
+    throw new StewardError<SettingsErrorCode>(
+      'SETTING_INVALID',
+      `${setting} must be at least ${minMs / 1000} s (got "${value}")`,
+    )
+  }
+  return read.ms
 }
 
 function parsePort(value: string | undefined, setting: string, fallback: number): number {

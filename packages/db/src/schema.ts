@@ -133,6 +133,12 @@ export interface PipelinesTable {
   version: number
   schedule_cron: string | null
   schedule_timezone: string | null
+  /** Set while people paused the schedule (UI, CLI, API); deploy never writes these three. */
+  schedule_paused_at: NullableTimestamp
+  /** Who paused it (the signed-in user, `cli`, an API token's name). */
+  schedule_paused_by: ColumnType<string | null, string | null | undefined, string | null>
+  /** The last pause or resume: fires before it are not counted as missed. */
+  schedule_changed_at: NullableTimestamp
   triggers: Json<unknown[]>
   /** JSON Schema of the params, for the UI's run form and event validation. */
   params_schema: Json<Record<string, unknown>>

@@ -23,3 +23,4 @@ export { type RetriedRun, type RetryRunOptions, retryRun } from './runs/retry-ru
 export { dbNowPlus } from './store/db.ts'
 export { runningAttempts } from './store/running-attempts.ts'
 export { type EmitEventInput, type EmittedEvent, emitEvent } from './triggers/emit-event.ts'
+export { pauseSchedule, resumeSchedule, type ScheduleState } from './triggers/pause-schedule.ts'

@@ -6,6 +6,7 @@ export type RuntimeErrorCode =
   | 'PARAMS_INVALID'
   | 'PIPELINE_NOT_FOUND'
   | 'PIPELINE_ARCHIVED'
+  | 'SCHEDULE_NOT_FOUND'
   | 'RUN_NOT_FOUND'
   | 'RUN_NOT_RETRYABLE'
   | 'PIPELINE_BUSY'

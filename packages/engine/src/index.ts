@@ -66,6 +66,13 @@ export { checkParams, checkParamsAgainstJsonSchema, type ParamsCheck } from './r
 export { findMissingPartitions, type MissingPartition } from './runs/partition-freshness.ts'
 export { getPartitionStatuses, type PartitionStatus } from './runs/partition-status.ts'
 export { type EmitEventInput, type EmittedEvent, emitEvent } from './triggers/emit-event.ts'
+export {
+  pauseSchedule,
+  resumeSchedule,
+  type ScheduleState,
+  scheduledPipeline,
+} from './triggers/pause-schedule.ts'
+export { type RepairedSchedules, repairSchedules } from './triggers/repair-schedules.ts'
 export { type SyncedSchedules, scheduleId, syncSchedules } from './triggers/sync-schedules.ts'
 export { type InboxWatcher, type InboxWatcherOptions, watchInboxes } from './triggers/watch-inboxes.ts'
 export { type ReconcileOptions, type ReconcileReport, reconcile } from './worker/reconciler.ts'

@@ -15,8 +15,9 @@ export async function deleteQueueKeys(target: string | QueueBackend, prefix: str
 }
 
 /**
- * Throws away the queue's jobs and nothing else SQL knows: a FLUSHALL on Redis, a delete of the job
- * rows on PostgreSQL, each at once. For tests that prove the reconciler restores what the queue lost.
+ * Throws away the queue's jobs and job schedulers and nothing else SQL knows: a FLUSHALL on Redis,
+ * a delete of the job and scheduler rows on PostgreSQL, each at once. For tests that prove the
+ * reconciler restores what the queue lost.
  */
 export async function loseQueuedJobs(backend: QueueBackend, prefix: string): Promise<number> {
   return backend.kind === 'redis'

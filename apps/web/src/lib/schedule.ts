@@ -66,6 +66,16 @@ export function nextFireTimes(cron: string, timezone: string | null, from: Date,
   }
 }
 
+/** The last `count` fire times before `at`, newest first; [] when the cron is unreadable. */
+export function previousFireTimes(cron: string, timezone: string | null, at: Date, count: number): Date[] {
+  try {
+    const expression = CronExpressionParser.parse(cron, { tz: timezone ?? 'UTC', currentDate: at })
+    return Array.from({ length: count }, () => expression.prev().toDate())
+  } catch {
+    return []
+  }
+}
+
 /** The last fire time at or before `at`, or undefined when the cron is unreadable. */
 export function previousFireTime(cron: string, timezone: string | null, at: Date): Date | undefined {
   try {

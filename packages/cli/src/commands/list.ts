@@ -24,7 +24,9 @@ export function registerListCommand(program: Command): void {
         for (const product of rows) {
           out(`${product.id}  ${product.name}  (${product.owners.join(', ') || 'no owner'})`)
           for (const p of product.pipelines) {
-            const schedule = p.schedule ?? 'no schedule'
+            const schedule = p.schedule
+              ? `${p.schedule}${p.schedulePausedAt ? ' PAUSED' : ''}`
+              : 'no schedule'
             const last = p.lastRun ? `${p.lastRun.status} ${p.lastRun.at.toISOString()}` : 'never run'
             out(`  ${p.id}  v${p.version}  ${schedule}  last run: ${last}`)
           }

@@ -42,6 +42,7 @@ SIGTERM stops it gracefully: running steps finish and are recorded first.`,
         out(`queue: ${describeQueue(queue, db)}`)
         const runtime = await startProjectRuntime(db, queue, project, {
           concurrency: options.concurrency,
+          workerLoss: settings,
           inboxRoot: stewardPaths(settings.home).inbox,
           log: out,
           slack: readSlackSettings(),

@@ -13,6 +13,8 @@ export interface ListedPipeline {
   version: number
   /** `0 6 * * 1 (Asia/Seoul)`, or null without a schedule. */
   schedule: string | null
+  /** When people paused the schedule (`steward schedules pause`, the UI, the API), else null. */
+  schedulePausedAt: Date | null
   lastRun: { status: RunStatus; at: Date } | null
 }
 
@@ -43,6 +45,7 @@ export async function listCatalog(db: Kysely<Database>): Promise<ListedProduct[]
       'p.version',
       'p.schedule_cron',
       'p.schedule_timezone',
+      'p.schedule_paused_at',
       'last.status',
       'last.created_at',
     ])
@@ -59,6 +62,7 @@ export async function listCatalog(db: Kysely<Database>): Promise<ListedProduct[]
         id: p.id,
         version: p.version,
         schedule: p.schedule_cron ? `${p.schedule_cron} (${p.schedule_timezone ?? 'UTC'})` : null,
+        schedulePausedAt: p.schedule_cron ? p.schedule_paused_at : null,
         lastRun: p.status && p.created_at ? { status: p.status, at: p.created_at } : null,
       })),
   }))

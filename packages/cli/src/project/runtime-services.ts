@@ -77,15 +77,26 @@ export async function assertRedisAnswers(redisUrl: string, shownUrl: string): Pr
   }
 }
 
-/** Starts a worker for the project's pipelines in this process, priced with the project's cost rates. */
+/** The settings that tell a lost worker from a busy one (STEWARD_HEARTBEAT_TIMEOUT, STEWARD_LOST_STEP_RETRY_DELAY). */
+export type WorkerLossSettings = Pick<Settings, 'heartbeatTimeoutMs' | 'lostStepRetryDelayMs'>
+
+/**
+ * Starts a worker for the project's pipelines in this process, priced with the project's cost
+ * rates. Its heartbeats come from a thread with its own connection to `db.url`.
+ */
 export async function startProjectWorker(
   db: StewardDb,
   target: QueueTarget,
   project: Project,
-  options: { concurrency: number; log: (line: string) => void },
+  options: { concurrency: number; log: (line: string) => void; workerLoss: WorkerLossSettings },
 ): Promise<RuntimeWorker> {
   return startWorker({
     db: db.db,
+    databaseUrl: db.url,
+    reconcile: {
+      staleAfterMs: options.workerLoss.heartbeatTimeoutMs,
+      lostStepRetryDelayMs: options.workerLoss.lostStepRetryDelayMs,
+    },
     backend: target.backend,
     prefix: target.prefix,
     project,
@@ -110,6 +121,7 @@ export async function startProjectRuntime(
   project: Project,
   options: {
     concurrency: number
+    workerLoss: WorkerLossSettings
     inboxRoot: string
     log: (line: string) => void
     slack: SlackSettings

@@ -1,6 +1,7 @@
 import type { SlackSettings } from '@steward/alerts'
 import type { StewardDb } from '@steward/db'
 import { type Project, type RuntimeQueue, type ScheduleSpec, startRun } from '@steward/engine'
+import { readCliSettings } from '../env.ts'
 import { type QueueTarget, startProjectRuntime, syncProjectSchedules } from '../project/runtime-services.ts'
 import type { Service } from './service.ts'
 
@@ -46,6 +47,8 @@ export async function startDevWorker(context: DevWorkerContext): Promise<DevWork
   await syncProjectSchedules(context.queue, context.schedules, context.log)
   const runtime = await startProjectRuntime(context.db, context.queue, context.project, {
     concurrency: context.concurrency,
+    // The same settings every `steward worker` reads.
+    workerLoss: readCliSettings(),
     inboxRoot: context.inboxRoot,
     log: context.log,
     slack: context.slack,

@@ -14,6 +14,7 @@ import { stepRunsUpdatedInPlace } from './0013-step-runs-updated-in-place.ts'
 import { attemptsUpdatedInPlace } from './0014-attempts-updated-in-place.ts'
 import { alertSenders } from './0015-alert-senders.ts'
 import { devLoops } from './0016-dev-loops.ts'
+import { schedulePauses } from './0017-schedule-pauses.ts'
 
 /**
  * Every migration, in order. Listed by hand (not read from the file system) so that bundlers,
@@ -36,6 +37,7 @@ export const migrations: Record<string, Migration> = {
   '0014_attempts_updated_in_place': attemptsUpdatedInPlace,
   '0015_alert_senders': alertSenders,
   '0016_dev_loops': devLoops,
+  '0017_schedule_pauses': schedulePauses,
 }
 
 export const migrationProvider: MigrationProvider = {

@@ -30,7 +30,7 @@ export interface DeployResult {
     versions: { id: string; version: number }[]
   }
   /**
-   * The schedule of every pipeline in the catalog now. The seam for the runtime: after a deploy it
+   * The schedule of every pipeline in the catalog now, but those people paused. The seam for the runtime: after a deploy it
    * makes BullMQ's job schedulers equal to this list (upserts these, removes every other one), so
    * a pipeline removed from code, or whose schedule was removed, stops being scheduled.
    */
@@ -70,8 +70,14 @@ export async function deployCatalog(
       .execute()
     const products = await deployProducts(trx, catalog.products)
     const pipelines = await deployPipelines(trx, catalog.pipelines, options)
+    // A schedule people paused stays paused across deploys: its job scheduler is not wanted.
+    const paused = new Set(
+      (
+        await trx.selectFrom('pipelines').select('id').where('schedule_paused_at', 'is not', null).execute()
+      ).map((row) => row.id),
+    )
     const schedules = catalog.pipelines.flatMap((pipeline) =>
-      pipeline.schedule_cron !== null && pipeline.schedule_timezone !== null
+      pipeline.schedule_cron !== null && pipeline.schedule_timezone !== null && !paused.has(pipeline.id)
         ? [{ pipelineId: pipeline.id, cron: pipeline.schedule_cron, timezone: pipeline.schedule_timezone }]
         : [],
     )

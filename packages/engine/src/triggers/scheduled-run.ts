@@ -8,7 +8,8 @@ import type { Db } from '../store/db.ts'
 /**
  * Handles a `scheduled-run` job (fired by a job scheduler, see `sync-schedules.ts`): creates a run
  * with trigger `schedule`. The BullMQ job id (`repeat:<scheduler>:<time>`) is the idempotency key,
- * so a job delivered twice makes one run. A pipeline removed since answers `undefined`.
+ * so a job delivered twice makes one run. A pipeline removed since, or whose schedule is paused,
+ * answers `undefined`.
  */
 export async function processScheduledRunJob(
   db: Db,
@@ -20,9 +21,11 @@ export async function processScheduledRunJob(
   try {
     const pipeline = await db
       .selectFrom('pipelines')
-      .select('partitions')
+      .select(['partitions', 'schedule_paused_at'])
       .where('id', '=', data.pipelineId)
       .executeTakeFirst()
+    // Paused since this fire was queued (or by a deploy's sync racing with the pause): no run.
+    if (pipeline?.schedule_paused_at) return undefined
     // What the schedule builds: the latest window complete at the scheduled time (yesterday for a
     // daily pipeline at 06:00), or every static key; nothing before the first window is complete.
     const keys: (string | undefined)[] = pipeline?.partitions

@@ -27,14 +27,7 @@ export async function syncSchedules(
 ): Promise<SyncedSchedules> {
   const wanted = new Set<string>()
   for (const schedule of schedules) {
-    const id = scheduleId(schedule.pipelineId)
-    wanted.add(id)
-    const data: ScheduledRunJobData = { pipelineId: schedule.pipelineId }
-    await queue.upsertJobScheduler(
-      id,
-      { pattern: schedule.cron, tz: schedule.timezone },
-      { name: scheduledRunJobName, data, opts: { removeOnComplete: true, removeOnFail: 100 } },
-    )
+    wanted.add(await upsertSchedule(queue, schedule))
   }
   const removed: string[] = []
   for (const scheduler of await queue.getJobSchedulers(0, -1)) {
@@ -45,4 +38,16 @@ export async function syncSchedules(
     }
   }
   return { upserted: [...wanted], removed: removed.sort() }
+}
+
+/** Creates or updates the job scheduler of one pipeline's schedule; answers its id. */
+export async function upsertSchedule(queue: RuntimeQueue, schedule: ScheduleSpec): Promise<string> {
+  const id = scheduleId(schedule.pipelineId)
+  const data: ScheduledRunJobData = { pipelineId: schedule.pipelineId }
+  await queue.upsertJobScheduler(
+    id,
+    { pattern: schedule.cron, tz: schedule.timezone },
+    { name: scheduledRunJobName, data, opts: { removeOnComplete: true, removeOnFail: 100 } },
+  )
+  return id
 }

@@ -11,9 +11,11 @@ import { finishAttempts } from '../store/finish-attempts.ts'
 import {
   RuntimeHarness,
   runtimeTestBackends,
+  sleep,
   testProduct,
   testQueueBackend,
 } from '../testing/runtime-harness.ts'
+import { syncSchedules, upsertSchedule } from '../triggers/sync-schedules.ts'
 import { reconcile } from './reconciler.ts'
 
 describe.each(runtimeTestBackends)('the reconciler on $name', ({ db: backend, queue }) => {
@@ -52,9 +54,13 @@ describe.each(runtimeTestBackends)('the reconciler on $name', ({ db: backend, qu
     expect(await h.queue.getJobCounts('wait')).toEqual({ wait: 0 })
 
     const report = await reconcile(t.db, h.queue, { queuedGraceMs: 0 })
-    expect(report).toEqual({ requeued: 1, failedAttempts: 0 })
+    expect(report).toEqual({ requeued: 1, failedAttempts: 0, schedulesRepaired: 0 })
     // Reconciling again while the job waits adds nothing.
-    expect(await reconcile(t.db, h.queue, { queuedGraceMs: 0 })).toEqual({ requeued: 0, failedAttempts: 0 })
+    expect(await reconcile(t.db, h.queue, { queuedGraceMs: 0 })).toEqual({
+      requeued: 0,
+      failedAttempts: 0,
+      schedulesRepaired: 0,
+    })
     await h.startWorker()
     const { run, steps } = await waitForRun(t.db, runId, { timeoutMs: 10_000 })
     expect(run.status).toBe('succeeded')
@@ -93,11 +99,13 @@ describe.each(runtimeTestBackends)('the reconciler on $name', ({ db: backend, qu
     expect(await reconcile(t.db, h.queue, { staleAfterMs: 5_000, queuedGraceMs: 0 })).toEqual({
       requeued: 0,
       failedAttempts: 1,
+      schedulesRepaired: 0,
     })
     // A second reconciler finds nothing left to do.
     expect(await reconcile(t.db, h.queue, { staleAfterMs: 5_000, queuedGraceMs: 0 })).toEqual({
       requeued: 0,
       failedAttempts: 0,
+      schedulesRepaired: 0,
     })
     await h.startWorker()
     const { run } = await waitForRun(t.db, created.runId, { timeoutMs: 10_000 })
@@ -150,6 +158,7 @@ describe.each(runtimeTestBackends)('the reconciler on $name', ({ db: backend, qu
     expect(await reconcile(t.db, h.queue, { staleAfterMs: 5_000, queuedGraceMs: 0 })).toEqual({
       requeued: 0,
       failedAttempts: 1,
+      schedulesRepaired: 0,
     })
     expect(await draining()).toEqual({ status: 'failed', draining: false })
     const steps = await t.db
@@ -212,6 +221,72 @@ describe.each(runtimeTestBackends)('the reconciler on $name', ({ db: backend, qu
     expect(await reconcile(t.db, h.queue, { staleAfterMs: 5_000, queuedGraceMs: 0 })).toEqual({
       requeued: 0,
       failedAttempts: 0,
+      schedulesRepaired: 0,
     })
+  })
+
+  const everyMinute = definePipeline({
+    id: 'test.every-minute',
+    product: testProduct,
+    schedule: { cron: '* * * * *', timezone: 'Europe/Berlin' },
+    steps: (s) => s.step('tick', { run: async () => 1 }),
+  })
+
+  it('gives the queue back the job schedulers it lost, from the deployed schedules in SQL, and removes those SQL no longer wants', async () => {
+    h = new RuntimeHarness(t.db, testQueueBackend(queue, t))
+    await h.deploy([everyMinute])
+    await syncSchedules(h.queue, h.deployed.schedules)
+    const schedulers = async () =>
+      (await h.queue.getJobSchedulers(0, -1)).map((s) => [s.id ?? s.key, s.pattern, s.tz])
+    expect(await schedulers()).toEqual([['schedule.test.every-minute', '* * * * *', 'Europe/Berlin']])
+    // Nothing to repair while the queue agrees with SQL.
+    expect((await reconcile(t.db, h.queue)).schedulesRepaired).toBe(0)
+
+    // Redis restarted empty (the PostgreSQL queue's rows deleted); a stray scheduler appears too.
+    await h.deleteKeys()
+    expect(await schedulers()).toEqual([])
+    await upsertSchedule(h.queue, { pipelineId: 'test.gone', cron: '0 6 * * *', timezone: 'UTC' })
+    expect((await reconcile(t.db, h.queue)).schedulesRepaired).toBe(2)
+    expect(await schedulers()).toEqual([['schedule.test.every-minute', '* * * * *', 'Europe/Berlin']])
+    expect((await reconcile(t.db, h.queue)).schedulesRepaired).toBe(0)
+  })
+
+  it('a lost schedule fires again from the worker’s own reconciler, without a deploy', async () => {
+    // Every two seconds (a seconds field), so the test need not wait for minutes to turn.
+    const everyTwoSeconds = definePipeline({
+      id: 'test.every-two-seconds',
+      product: testProduct,
+      schedule: { cron: '*/2 * * * * *', timezone: 'UTC' },
+      steps: (s) => s.step('tick', { run: async () => 1 }),
+    })
+    h = new RuntimeHarness(t.db, testQueueBackend(queue, t))
+    await h.deploy([everyTwoSeconds])
+    await syncSchedules(h.queue, h.deployed.schedules)
+    await h.startWorker({ reconcile: { everyMs: 250, queuedGraceMs: 0 } })
+    const scheduledRunsSince = async (since: Date) =>
+      (
+        await t.db
+          .selectFrom('runs')
+          .select('id')
+          .where('pipeline_id', '=', 'test.every-two-seconds')
+          .where('trigger', '=', 'schedule')
+          .where('created_at', '>', since)
+          .execute()
+      ).length
+    const fired = async (since: Date, what: string) => {
+      const deadline = Date.now() + 15_000
+      while ((await scheduledRunsSince(since)) === 0) {
+        if (Date.now() > deadline) throw new Error(`no scheduled run ${what} within 15 s`)
+        await sleep(100)
+      }
+    }
+    await fired(new Date(0), 'at all')
+    const lostAt = new Date()
+    await h.deleteKeys()
+    await fired(lostAt, 'after the queue lost its schedulers')
+    // Stop firing before the next test: archive the pipeline and let the repair remove its scheduler.
+    await h.deploy([])
+    await reconcile(t.db, h.queue)
+    expect(await h.queue.getJobSchedulers(0, -1)).toEqual([])
   })
 })

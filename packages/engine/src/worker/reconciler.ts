@@ -3,16 +3,24 @@ import type { Db } from '../store/db.ts'
 import { dbNowPlus } from '../store/db.ts'
 import { finishAttempt } from '../store/finish-attempt.ts'
 import { runningAttempts } from '../store/running-attempts.ts'
-import { StepSpecs } from '../store/step-specs.ts'
+import { repairSchedules } from '../triggers/repair-schedules.ts'
+
+/** A running attempt whose heartbeat is older than this belongs to a dead worker. */
+export const defaultStaleAfterMs = 10_000
+/** How long a step whose worker was lost waits before its retry: not the step's fault, so not its backoff. */
+export const defaultLostStepRetryDelayMs = 1_000
+/** How often each worker process reconciles. */
+export const defaultReconcileEveryMs = 5_000
 
 export interface ReconcileOptions {
-  /** A running attempt whose heartbeat is older than this belongs to a dead worker. Default 30 s. */
+  /** A running attempt whose heartbeat is older than this belongs to a dead worker. Default 10 s. */
   staleAfterMs?: number
+  /** Delay of the retry of a step whose worker was lost. Default 1 s. */
+  lostStepRetryDelayMs?: number
   /** Leave step runs queued for less than this alone: their job is probably being added. Default 5 s. */
   queuedGraceMs?: number
   /** Step runs looked at per call. Default 500. */
   batch?: number
-  specs?: StepSpecs
 }
 
 export interface ReconcileReport {
@@ -20,19 +28,23 @@ export interface ReconcileReport {
   requeued: number
   /** Running attempts failed because their worker stopped heartbeating. */
   failedAttempts: number
+  /** Job schedulers created again (lost, or differing from SQL) or removed (SQL no longer wants them). */
+  schedulesRepaired: number
 }
 
 /**
  * Makes Redis agree with SQL, so a Redis flush or a `kill -9` loses no run:
  * 1. attempts `running` whose heartbeat stopped (their worker died) are failed with `WORKER_LOST`;
  *    the step retries if it has attempts left, else the run fails;
- * 2. step runs `queued` (and due) whose BullMQ job is gone are enqueued again.
+ * 2. step runs `queued` (and due) whose BullMQ job is gone are enqueued again;
+ * 3. job schedulers are made equal to the deployed schedules in SQL (`repairSchedules`), so a queue
+ *    that lost them fires again within one interval, without a deploy.
  *
  * Safe with many workers calling it at once, by construction rather than by a leader: failing an
  * attempt happens under the run's row lock and only if the attempt is still running with a stale
  * heartbeat (the second caller finds nothing to do), and enqueueing uses the deterministic job id
  * (a second add of the same attempt is a no-op; a job for an attempt SQL no longer wants is skipped
- * by the worker's claim).
+ * by the worker's claim); repairing schedules is idempotent too.
  *
  * @example
  * setInterval(() => reconcile(db, queue).catch(report), 10_000)
@@ -42,10 +54,13 @@ export async function reconcile(
   queue: RuntimeQueue,
   options: ReconcileOptions = {},
 ): Promise<ReconcileReport> {
-  const staleAfterMs = options.staleAfterMs ?? 30_000
+  const staleAfterMs = options.staleAfterMs ?? defaultStaleAfterMs
+  const lostRetry = {
+    backoffType: 'fixed',
+    backoffMs: options.lostStepRetryDelayMs ?? defaultLostStepRetryDelayMs,
+  } as const
   const queuedGraceMs = options.queuedGraceMs ?? 5_000
   const batch = options.batch ?? 500
-  const specs = options.specs ?? new StepSpecs(db)
 
   let failedAttempts = 0
   const enqueue: StepToEnqueue[] = []
@@ -56,9 +71,6 @@ export async function reconcile(
       'attempts.worker_id as workerId',
       'attempts.step_run_id as stepRunId',
       'attempts.run_id as runId',
-      'runs.pipeline_id as pipelineId',
-      'runs.pipeline_version as version',
-      'step_runs.step_id as stepId',
     ])
     .where((eb) => eb.or([eb('runs.status', 'in', ['queued', 'running']), eb.ref('runs.draining')]))
     .where((eb) =>
@@ -67,7 +79,6 @@ export async function reconcile(
     .limit(batch)
     .execute()
   for (const attempt of stale) {
-    const spec = await specs.get(attempt.pipelineId, attempt.version, attempt.stepId)
     const finished = await finishAttempt(db, {
       runId: attempt.runId,
       stepRunId: attempt.stepRunId,
@@ -80,7 +91,7 @@ export async function reconcile(
           code: 'WORKER_LOST',
         },
       },
-      backoff: spec,
+      backoff: lostRetry,
       staleAfterMs,
     })
     if (finished.recorded) failedAttempts += 1
@@ -123,5 +134,11 @@ export async function reconcile(
     })
   }
   await enqueueSteps(queue, lost)
-  return { requeued: lost.length, failedAttempts }
+
+  const schedules = await repairSchedules(db, queue)
+  return {
+    requeued: lost.length,
+    failedAttempts,
+    schedulesRepaired: schedules.upserted.length + schedules.removed.length,
+  }
 }

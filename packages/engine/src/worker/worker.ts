@@ -26,11 +26,17 @@ import type { Db } from '../store/db.ts'
 import { MetricLabelSets } from '../store/metric-label-sets.ts'
 import { StepSpecs } from '../store/step-specs.ts'
 import { processScheduledRunJob } from '../triggers/scheduled-run.ts'
+import { HeartbeatThread } from './heartbeats/heartbeat-thread-client.ts'
 import { InFlight } from './in-flight.ts'
 import { LocalSlots } from './local-slots.ts'
 import { PendingWork } from './pending-work.ts'
 import { processStepJob, type StepProcessorDeps } from './process-step.ts'
-import { type ReconcileOptions, type ReconcileReport, reconcile } from './reconciler.ts'
+import {
+  defaultReconcileEveryMs,
+  type ReconcileOptions,
+  type ReconcileReport,
+  reconcile,
+} from './reconciler.ts'
 import { hourlyRate } from './run-claimed-step.ts'
 import { StepBatches } from './step-batches.ts'
 import { type NeededCode, WorkerCode } from './worker-code.ts'
@@ -58,7 +64,17 @@ interface WorkerOptions {
   queueName?: string
   /** How often running attempts heartbeat and look for cancels. Default 1000 ms. */
   heartbeatMs?: number
-  /** The reconciler on a timer in this process (`false`: none). Default every 10 s. */
+  /**
+   * The database's URL (`StewardDb.url`, never printed): heartbeats are then written from a thread
+   * with its own connection, so a step that keeps the event loop busy keeps its heartbeat. Without
+   * it (a database in this process) they are written on the event loop.
+   */
+  databaseUrl?: string
+  /**
+   * The reconciler on a timer in this process (`false`: none). Default every 5 s: with the default
+   * heartbeat timeout (10 s) and lost-step retry delay (1 s), a `kill -9`ed worker's steps run again
+   * within 20 s, and a lost job scheduler is back within 5 s.
+   */
   reconcile?: false | (ReconcileOptions & { everyMs?: number })
   /**
    * BullMQ's lock on a job this worker took (`lockDuration`, renewed at half of it) and how often
@@ -77,6 +93,11 @@ export interface RuntimeWorker {
   readonly worker: StewardWorker<RuntimeJobData>
   /** The queue this worker enqueues follow-up steps on. */
   readonly queue: RuntimeQueue
+  /**
+   * Resolves true once heartbeats come from their thread (a second or a few after start: until
+   * then the event loop writes them), false when they stay on the event loop.
+   */
+  readonly heartbeatThread: Promise<boolean>
   /** Runs the reconciler once now. */
   reconcileNow(): Promise<ReconcileReport>
   /**
@@ -183,16 +204,24 @@ export async function startWorker(options: StartWorkerOptions): Promise<RuntimeW
     }
     code.prune(needed satisfies NeededCode)
   }
+  const heartbeatMs = options.heartbeatMs ?? 1000
+  const beats = options.databaseUrl
+    ? new HeartbeatThread(
+        { databaseUrl: options.databaseUrl, everyMs: heartbeatMs },
+        { onGone: (attemptIds) => inFlight.gone(attemptIds), onError },
+      )
+    : undefined
+  if (beats) inFlight.beatFrom(beats)
   let heartbeats = 0
   const heartbeat = setInterval(() => {
     inFlight.tick().catch(onError)
     // Every tenth heartbeat: pruning has no hurry, it only frees memory.
     if (++heartbeats % 10 === 0) pruneCode().catch(onError)
-  }, options.heartbeatMs ?? 1000)
+  }, heartbeatMs)
   heartbeat.unref()
 
   const reconcileSettings = options.reconcile === false ? undefined : (options.reconcile ?? {})
-  const reconcileNow = () => reconcile(options.db, queue, { ...reconcileSettings, specs })
+  const reconcileNow = () => reconcile(options.db, queue, reconcileSettings)
   let reconciling: Promise<unknown> | undefined
   const reconcileTimer =
     reconcileSettings === undefined
@@ -204,7 +233,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<RuntimeW
             .finally(() => {
               reconciling = undefined
             })
-        }, reconcileSettings.everyMs ?? 10_000)
+        }, reconcileSettings.everyMs ?? defaultReconcileEveryMs)
   reconcileTimer?.unref()
 
   await worker.waitUntilReady()
@@ -213,6 +242,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<RuntimeW
     workerId,
     worker,
     queue,
+    heartbeatThread: beats?.started ?? Promise.resolve(false),
     reconcileNow,
     onRunsEnded(listener) {
       runsEndedListeners.add(listener)
@@ -230,6 +260,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<RuntimeW
         await worker.close()
         await pending.drain()
         clearInterval(heartbeat)
+        await beats?.close()
         await reconciling
         await queue.close()
       })()

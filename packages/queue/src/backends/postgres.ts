@@ -57,12 +57,14 @@ export async function dropPostgresQueue(url: string, prefix: string): Promise<nu
 }
 
 /**
- * Deletes the queue's job rows and leaves its tables: the PostgreSQL analogue of a Redis FLUSHALL,
- * for tests that prove the reconciler restores what the queue lost. Answers how many jobs it deleted.
+ * Deletes the queue's job rows and job schedulers and leaves its tables: the PostgreSQL analogue of
+ * a Redis FLUSHALL, for tests that prove the reconciler restores what the queue lost. Answers how
+ * many jobs it deleted.
  */
 export async function deletePostgresJobs(url: string, prefix: string): Promise<number> {
   return withClient(url, async (client) => {
     const schema = quoteSchemaName(queueSchema(prefix))
+    await client.query(`delete from ${schema}.scheduler`)
     const deleted = await client.query(`delete from ${schema}.job`)
     return deleted.rowCount ?? 0
   })

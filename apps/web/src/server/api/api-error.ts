@@ -12,6 +12,7 @@ export function apiError(status: number, code: string, message: string): Respons
 const statusByCode: Record<string, number> = {
   PARAMS_INVALID: 400,
   PIPELINE_NOT_FOUND: 404,
+  SCHEDULE_NOT_FOUND: 404,
   RUN_NOT_FOUND: 404,
   BACKFILL_NOT_FOUND: 404,
   BACKFILL_INVALID: 400,

@@ -39,6 +39,9 @@ export interface PipelineDetail {
   maxConcurrentRuns: number | null
   sourceFile: string | null
   archivedAt: Date | null
+  /** Set while people paused the schedule; and who did. */
+  schedulePausedAt: Date | null
+  schedulePausedBy: string | null
   updatedAt: Date
   runs: PipelineRunRow[]
   versions: PipelineVersionRow[]
@@ -68,6 +71,8 @@ export async function getPipelineDetail(db: Db, id: string): Promise<PipelineDet
       'pl.max_concurrent_runs',
       'pl.source_file',
       'pl.archived_at',
+      'pl.schedule_paused_at',
+      'pl.schedule_paused_by',
       'pl.updated_at',
       'p.id as product_id',
       'p.name as product_name',
@@ -129,6 +134,8 @@ export async function getPipelineDetail(db: Db, id: string): Promise<PipelineDet
     maxConcurrentRuns: pipeline.max_concurrent_runs,
     sourceFile: pipeline.source_file,
     archivedAt: pipeline.archived_at,
+    schedulePausedAt: pipeline.schedule_paused_at,
+    schedulePausedBy: pipeline.schedule_paused_by,
     updatedAt: pipeline.updated_at,
     runs: runs.map((run) => ({
       id: run.id,

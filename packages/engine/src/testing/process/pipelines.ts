@@ -122,4 +122,25 @@ export const dailyPipeline = definePipeline({
     }),
 })
 
-export const processPipelines = [holdPipeline, burstPipeline, dailyPipeline]
+/** How long `spin` computes without yielding: longer than the heartbeat timeout the tests set. */
+export const spinMs = 4_000
+
+/** One step that keeps its worker's event loop busy (a synchronous loop) for `spinMs`. */
+export const spinPipeline = definePipeline({
+  id: 'process.spin',
+  product: testProduct,
+  steps: (s) =>
+    s.step('spin', {
+      retries: 2,
+      backoff: { type: 'fixed', delay: 10 },
+      run: async (ctx) => {
+        const until = Date.now() + spinMs
+        let turns = 0
+        while (Date.now() < until) turns += 1
+        complete(ctx)
+        return { turns: turns > 0 }
+      },
+    }),
+})
+
+export const processPipelines = [holdPipeline, burstPipeline, dailyPipeline, spinPipeline]

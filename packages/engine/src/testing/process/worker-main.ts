@@ -20,6 +20,8 @@ async function main(): Promise<void> {
     const project = await createProject({ products: [testProduct], pipelines: processPipelines })
     const worker = await startWorker({
       db: opened.db,
+      // Heartbeats from a thread of their own, as `steward worker` writes them.
+      databaseUrl: settings.databaseUrl,
       backend: settings.queue,
       project,
       prefix: settings.prefix,
@@ -36,6 +38,8 @@ async function main(): Promise<void> {
         .then(() => opened.close())
         .then(() => process.exit(0))
     })
+    // Tests that keep the event loop busy need the heartbeats off it from their first step.
+    if (!(await worker.heartbeatThread)) throw new Error('heartbeats could not start their thread')
     process.stdout.write(`${readySignal}\n`)
   } catch (error) {
     await opened.close()

@@ -98,7 +98,12 @@ export default async function PipelinePage({ params, searchParams }: Props) {
           {partitions ? (
             <NewBackfillPanel pipelineId={pipeline.id} partitions={partitions} disabled={cannotRun} />
           ) : null}
-          <SchedulePanel pipeline={pipeline} now={now} />
+          <SchedulePanel
+            pipeline={pipeline}
+            now={now}
+            cannotChange={cannotRun}
+            problem={first(query.problem)}
+          />
           <TriggersPanel pipeline={pipeline} />
         </aside>
       </div>
