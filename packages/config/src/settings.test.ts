@@ -13,6 +13,7 @@ describe('readSettings', () => {
       embeddedDbPort: 0,
       queuePrefix: '{steward}',
       usageSalt: undefined,
+      publicUrl: undefined,
     })
     expect(readSettings({ STEWARD_HOME: '/var/lib/steward', PORT: '4000' }, '/x')).toMatchObject({
       home: '/var/lib/steward',
@@ -33,6 +34,17 @@ describe('readSettings', () => {
     expect(readSettings({ STEWARD_USAGE_SALT: ` ${salt} ` }, '/').usageSalt).toBe(salt)
     expect(readSettings({ NODE_ENV: 'production', STEWARD_USAGE_SALT: salt }, '/').usageSalt).toBe(salt)
     expect(readSettings({ NODE_ENV: 'development' }, '/').usageSalt).toBeUndefined()
+  })
+
+  it('takes STEWARD_PUBLIC_URL only as an absolute http(s) URL', () => {
+    expect(readSettings({ STEWARD_PUBLIC_URL: 'https://steward.example.com/' }, '/').publicUrl).toBe(
+      'https://steward.example.com',
+    )
+    for (const bad of ['steward.example.com', '/runs', 'ftp://example.com', 'http://']) {
+      expect(() => readSettings({ STEWARD_PUBLIC_URL: bad }, '/')).toThrow(
+        /^STEWARD_PUBLIC_URL must be an absolute http\(s\) URL/,
+      )
+    }
   })
 
   it.each([
