@@ -95,7 +95,10 @@ export const minSessionSecretLength = 32
  */
 export function readProductionSettings(env: Environment, cwd: string = process.cwd()): Settings {
   const settings = readSettings({ ...env, NODE_ENV: 'production' }, cwd)
-  if (env.STEWARD_OIDC_ISSUER?.trim() && (env.STEWARD_SESSION_SECRET?.trim() ?? '').length < minSessionSecretLength) {
+  if (
+    env.STEWARD_OIDC_ISSUER?.trim() &&
+    (env.STEWARD_SESSION_SECRET?.trim() ?? '').length < minSessionSecretLength
+  ) {
     throw new StewardError<SettingsErrorCode>(
       'SETTING_INVALID',
       `STEWARD_SESSION_SECRET must be at least ${minSessionSecretLength} characters when STEWARD_OIDC_ISSUER is set (it signs sessions); e.g. \`openssl rand -hex 32\``,

@@ -45,7 +45,12 @@ export async function readSchemaState(db: Kysely<Database>): Promise<SchemaState
       )
     : []
   const done = new Set(executed)
-  return { executed, pending: Object.keys(migrations).filter((name) => !done.has(name)).sort() }
+  return {
+    executed,
+    pending: Object.keys(migrations)
+      .filter((name) => !done.has(name))
+      .sort(),
+  }
 }
 
 async function refuseNewerDatabase(db: Kysely<Database>): Promise<void> {
