@@ -138,7 +138,8 @@ export async function runDev(settings: Settings, options: DevOptions, output: De
       firstRuns: options.firstRuns,
       log: out,
       slack: readSlackSettings(),
-      ...(webUrl ? { webUrl } : {}),
+      // Links in Slack: where people reach the UI (STEWARD_PUBLIC_URL), else this machine's.
+      ...(settings.publicUrl || webUrl ? { webUrl: settings.publicUrl ?? webUrl } : {}),
     })
     // Stopped before the database closes: running steps finish and are recorded first.
     cleanup.push('worker', () => worker.stop())
