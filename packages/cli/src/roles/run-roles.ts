@@ -111,7 +111,7 @@ export async function runRoles(options: StartOptions, output: StartOutput): Prom
       const child = web
       out(`web: starting the production server on port ${settings.port} (pid ${child.pid})`)
       forceStops.push(() => child.kill())
-      cleanup.push('web', () => child.stop(stopWithinMs - 2 * stopMarginMs))
+      cleanup.push('web', () => child.stop())
       if (!(await waitForWebApp(child, settings.port, stopRequested.signal))) return
       out(`web: answering on port ${settings.port}${settings.publicUrl ? ` (${settings.publicUrl})` : ''}`)
     }
