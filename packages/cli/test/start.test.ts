@@ -55,7 +55,7 @@ describe('steward start', () => {
     expectOneLine(await runSteward(['list'], env), expected)
     expectOneLine(await runSteward(['start', '--role', 'scheduler'], env), expected)
     expectOneLine(await runSteward(['start', '--role', 'worker', '--config', config], env), expected)
-  })
+  }, 120_000)
 
   it.each([
     [
@@ -116,15 +116,32 @@ describe('steward start', () => {
         .executeTakeFirstOrThrow()
       expect(row.status).toBe('succeeded')
 
-      const asked = Date.now()
-      start.signal('SIGTERM')
-      const result = await start.result
-      expect(Date.now() - asked).toBeLessThan(10_000)
-      expect(result.code).toBe(0)
-      expect(result.stderr).toBe('')
-      expect(lines(result.stdout).at(-1)).toBe('steward: stopped')
+      // SIGTERM while steps run: they finish and are recorded before the process exits.
+      const backfill = startSteward(
+        ['backfill', 'fixture.daily', '--from', '2026-10-01', '--to', '2026-10-31', '--concurrency', '8'],
+        env,
+      )
+      try {
+        await backfill.waitForOutput('/31 · ✓ ')
+        const asked = Date.now()
+        start.signal('SIGTERM')
+        const result = await start.result
+        expect(Date.now() - asked).toBeLessThan(10_000)
+        expect(result.code).toBe(0)
+        expect(result.stderr).toBe('')
+        expect(result.stdout).toContain('steward: SIGTERM, stopping scheduler, worker')
+        expect(lines(result.stdout).at(-1)).toBe('steward: stopped')
+        const running = await database.db
+          .selectFrom('attempts')
+          .select('id')
+          .where('status', '=', 'running')
+          .execute()
+        expect(running).toEqual([])
+      } finally {
+        await backfill.kill()
+      }
     } finally {
       await start.kill()
     }
-  })
+  }, 180_000)
 })
