@@ -12,8 +12,7 @@ export function registerStartCommand(program: Command): void {
     .option(
       '--role <roles>',
       `what this process runs: ${roles.join(', ')} or all (repeat or comma-separate; default all)`,
-      (value: string, previous: string[]) => [...previous, value],
-      [] as string[],
+      (value: string, previous: string[] | undefined) => [...(previous ?? []), value],
     )
     .option('-c, --config <file>', `${configHelp}; the worker role needs it`)
     .option('--concurrency <n>', 'steps the worker role runs at the same time', positiveInteger, 10)
@@ -30,8 +29,8 @@ STEWARD_QUEUE=postgres, and STEWARD_USAGE_SALT; STEWARD_SESSION_SECRET when sign
 Never starts a database or Redis and never deploys (\`steward deploy\` is a CI step).
 SIGTERM or Ctrl-C stops it within 10 s. See docs/production.md.`,
     )
-    .action(async (options: { role: string[]; config?: string; concurrency: number }) => {
-      const chosen = parseRoles(options.role)
+    .action(async (options: { role?: string[]; config?: string; concurrency: number }) => {
+      const chosen = parseRoles(options.role ?? [])
       await runRoles(
         {
           roles: chosen,
