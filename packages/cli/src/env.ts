@@ -1,5 +1,5 @@
 import type { SlackSettings } from '@steward/alerts'
-import { type Environment, readSettings, type Settings } from '@steward/config'
+import { type Environment, readProductionSettings, readSettings, type Settings } from '@steward/config'
 
 /*
  * The only module that reads `process.env` (biome's noProcessEnv enforces it). Everything else
@@ -9,6 +9,18 @@ import { type Environment, readSettings, type Settings } from '@steward/config'
 /** Steward's settings from the environment; a bad value throws one line naming the setting. */
 export function readCliSettings(): Settings {
   return readSettings(process.env)
+}
+
+/**
+ * The settings of `steward start`: production rules whatever NODE_ENV says (the usage salt, the
+ * session secret with sign-in on), plus whether REDIS_URL was given at all (production never
+ * falls back to a Redis on localhost).
+ */
+export function readStartSettings(): { settings: Settings; redisUrlGiven: boolean } {
+  return {
+    settings: readProductionSettings(process.env),
+    redisUrlGiven: Boolean(process.env.REDIS_URL?.trim()),
+  }
 }
 
 /**

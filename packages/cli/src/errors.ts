@@ -25,6 +25,10 @@ export type CliErrorCode =
   | 'CONFIG_NOT_FOUND'
   | 'INIT_REFUSED'
   | 'INIT_PACKAGES_MISSING'
+  | 'DATABASE_NOT_MIGRATED'
+  | 'ROLE_UNKNOWN'
+  | 'SETTING_REQUIRED'
+  | 'STOP_TIMED_OUT'
 
 export const cliError = (code: CliErrorCode, message: string, options?: { cause?: unknown }) =>
   new StewardError<CliErrorCode>(code, message, options)

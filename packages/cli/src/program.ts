@@ -7,6 +7,7 @@ import { registerListCommand } from './commands/list.ts'
 import { registerMigrateCommand } from './commands/migrate.ts'
 import { registerRunCommand } from './commands/run.ts'
 import { registerSchedulesCommand } from './commands/schedules.ts'
+import { registerStartCommand } from './commands/start.ts'
 import { registerTokensCommand } from './commands/tokens.ts'
 import { registerValidateCommand } from './commands/validate.ts'
 import { registerWorkerCommand } from './commands/worker.ts'
@@ -32,6 +33,7 @@ export function createProgram(): Command {
 
   registerInitCommand(program)
   registerDevCommand(program)
+  registerStartCommand(program)
   registerWorkerCommand(program)
   registerValidateCommand(program)
   registerDeployCommand(program)

@@ -15,6 +15,7 @@ describe('readSettings', () => {
       usageSalt: undefined,
       heartbeatTimeoutMs: 10_000,
       lostStepRetryDelayMs: 1_000,
+      publicUrl: undefined,
     })
     expect(readSettings({ STEWARD_HOME: '/var/lib/steward', PORT: '4000' }, '/x')).toMatchObject({
       home: '/var/lib/steward',
@@ -42,6 +43,17 @@ describe('readSettings', () => {
       readSettings({ STEWARD_HEARTBEAT_TIMEOUT: '1m', STEWARD_LOST_STEP_RETRY_DELAY: '0' }, '/'),
     ).toMatchObject({ heartbeatTimeoutMs: 60_000, lostStepRetryDelayMs: 0 })
     expect(readSettings({ STEWARD_HEARTBEAT_TIMEOUT: '4500' }, '/').heartbeatTimeoutMs).toBe(4_500)
+  })
+
+  it('takes STEWARD_PUBLIC_URL only as an absolute http(s) URL', () => {
+    expect(readSettings({ STEWARD_PUBLIC_URL: 'https://steward.example.com/' }, '/').publicUrl).toBe(
+      'https://steward.example.com',
+    )
+    for (const bad of ['steward.example.com', '/runs', 'ftp://example.com', 'http://']) {
+      expect(() => readSettings({ STEWARD_PUBLIC_URL: bad }, '/')).toThrow(
+        /^STEWARD_PUBLIC_URL must be an absolute http\(s\) URL/,
+      )
+    }
   })
 
   it.each([

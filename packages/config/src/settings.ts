@@ -36,6 +36,11 @@ export interface Settings {
   heartbeatTimeoutMs: number
   /** STEWARD_LOST_STEP_RETRY_DELAY: how long the retry of a step whose worker was lost waits. */
   lostStepRetryDelayMs: number
+  /**
+   * STEWARD_PUBLIC_URL: where people reach the web UI (https://steward.example.com), for links in
+   * Slack messages and the sign-in redirect. Unset: links name no host (dev: localhost).
+   */
+  publicUrl: string | undefined
 }
 
 /** Defaults of the worker-loss settings: a `kill -9`ed worker's steps run again within 20 s. */
@@ -84,7 +89,48 @@ export function readSettings(env: Environment, cwd: string = process.cwd()): Set
       defaultLostStepRetryDelayMs,
       0,
     ),
+    publicUrl: parsePublicUrl(env.STEWARD_PUBLIC_URL?.trim() || undefined),
   }
+}
+
+function parsePublicUrl(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined
+  let url: URL | undefined
+  try {
+    url = new URL(value)
+  } catch {
+    url = undefined
+  }
+  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:') || url.hostname === '') {
+    throw new StewardError<SettingsErrorCode>(
+      'SETTING_INVALID',
+      `STEWARD_PUBLIC_URL must be an absolute http(s) URL such as https://steward.example.com (got "${value}")`,
+    )
+  }
+  return value.replace(/\/+$/, '')
+}
+
+/** Shortest STEWARD_SESSION_SECRET accepted when sign-in is on (it signs the session cookie, HS256). */
+export const minSessionSecretLength = 32
+
+/**
+ * What production (`steward start`) needs beyond `readSettings`, checked before anything starts,
+ * the same for every role: the usage salt, and the session secret when sign-in (OIDC) is on.
+ * The web server checks sign-in in full at its own start (apps/web auth-settings); this is the
+ * same rule for the secret, so a worker host misconfigured like the web host fails alike.
+ */
+export function readProductionSettings(env: Environment, cwd: string = process.cwd()): Settings {
+  const settings = readSettings({ ...env, NODE_ENV: 'production' }, cwd)
+  if (
+    env.STEWARD_OIDC_ISSUER?.trim() &&
+    (env.STEWARD_SESSION_SECRET?.trim() ?? '').length < minSessionSecretLength
+  ) {
+    throw new StewardError<SettingsErrorCode>(
+      'SETTING_INVALID',
+      `STEWARD_SESSION_SECRET must be at least ${minSessionSecretLength} characters when STEWARD_OIDC_ISSUER is set (it signs sessions); e.g. \`openssl rand -hex 32\``,
+    )
+  }
+  return settings
 }
 
 /** Shortest salt accepted: a short one could be guessed, and every stored actor with it. */

@@ -25,6 +25,34 @@ export async function migrateToLatest(db: Kysely<Database>): Promise<MigrationRe
   return { applied, current }
 }
 
+/** Which of this code's migrations the database has run, and which it has not. */
+export interface SchemaState {
+  executed: string[]
+  pending: string[]
+}
+
+/**
+ * Reads the migration table without changing anything: a never-migrated database has no table,
+ * hence nothing executed and every migration pending.
+ */
+export async function readSchemaState(db: Kysely<Database>): Promise<SchemaState> {
+  const table = await sql<{
+    exists: boolean
+  }>`select to_regclass('kysely_migration') is not null as exists`.execute(db)
+  const executed = table.rows[0]?.exists
+    ? (await sql<{ name: string }>`select name from kysely_migration order by name`.execute(db)).rows.map(
+        (r) => r.name,
+      )
+    : []
+  const done = new Set(executed)
+  return {
+    executed,
+    pending: Object.keys(migrations)
+      .filter((name) => !done.has(name))
+      .sort(),
+  }
+}
+
 async function refuseNewerDatabase(db: Kysely<Database>): Promise<void> {
   const table = await sql<{
     exists: boolean

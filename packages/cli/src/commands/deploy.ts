@@ -29,7 +29,7 @@ removed from code stops firing). Nothing is deployed if validation fails.`,
     .action(async (options: { config?: string; force?: boolean }) => {
       const configFile = findConfig(options.config)
       const settings = readCliSettings()
-      const db = await openDatabase(settings)
+      const db = await openDatabase(settings, { migrates: true })
       try {
         out(`database: ${db.displayUrl}`)
         await migrateDatabase(db, out)

@@ -15,7 +15,7 @@ again, and from several processes at once. A database with migrations this versi
 is refused and left untouched.`,
     )
     .action(async () => {
-      const db = await openDatabase(readCliSettings())
+      const db = await openDatabase(readCliSettings(), { migrates: true })
       try {
         out(`database: ${db.displayUrl}`)
         await migrateDatabase(db, out)

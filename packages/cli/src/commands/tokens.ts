@@ -77,7 +77,7 @@ function describe(token: TokenInfo): string {
 }
 
 async function withDatabase(work: (db: Awaited<ReturnType<typeof openDatabase>>['db']) => Promise<void>) {
-  const db = await openDatabase(readCliSettings())
+  const db = await openDatabase(readCliSettings(), { migrates: true })
   try {
     // Tokens may be the first thing made on a fresh database.
     await migrateToLatest(db.db)

@@ -5,12 +5,8 @@ import { readCliSettings, readSlackSettings } from '../env.ts'
 import { out } from '../output/print.ts'
 import { loadAndValidate } from '../project/deploy-project.ts'
 import { configHelp, findConfig } from '../project/find-config.ts'
-import {
-  assertQueueAnswers,
-  describeQueue,
-  queueTargetFor,
-  startProjectRuntime,
-} from '../project/runtime-services.ts'
+import { assertQueueAnswers, describeQueue, queueTargetFor } from '../project/runtime-services.ts'
+import { startWorkerRole } from '../roles/worker-role.ts'
 import { onShutdownSignals } from '../services/shutdown-signals.ts'
 
 export function registerWorkerCommand(program: Command): void {
@@ -34,23 +30,24 @@ SIGTERM stops it gracefully: running steps finish and are recorded first.`,
       const project = await loadAndValidate(configFile)
       // A connection per step in flight, plus the heartbeat's and the reconciler's: steps that wait
       // for a pooled connection wait for nothing useful (the engine benchmark measured ~90 ms).
-      const db = await openDatabase(settings, { poolSize: options.concurrency + 2 })
+      const db = await openDatabase(settings, { poolSize: options.concurrency + 2, migrates: true })
       try {
         await migrateDatabase(db, out)
         const queue = await queueTargetFor(settings, db)
         await assertQueueAnswers(queue)
         out(`queue: ${describeQueue(queue, db)}`)
-        const runtime = await startProjectRuntime(db, queue, project, {
+        const runtime = await startWorkerRole({
+          db,
+          queue,
+          project,
           concurrency: options.concurrency,
           workerLoss: settings,
           inboxRoot: stewardPaths(settings.home).inbox,
-          log: out,
           slack: readSlackSettings(),
+          publicUrl: settings.publicUrl,
+          log: out,
         })
-        out(
-          `worker ${runtime.worker.workerId}: running ${project.pipelines.length} pipelines, ` +
-            `${options.concurrency} steps at once; Ctrl-C to stop`,
-        )
+        out('worker: Ctrl-C to stop')
         const signal = await new Promise<NodeJS.Signals>((resolve) => {
           onShutdownSignals(resolve, () => process.exit(130))
         })
@@ -63,7 +60,7 @@ SIGTERM stops it gracefully: running steps finish and are recorded first.`,
     })
 }
 
-function positiveInteger(value: string): number {
+export function positiveInteger(value: string): number {
   const n = Number(value)
   if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a whole number of at least 1')
   return n

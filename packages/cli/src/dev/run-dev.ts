@@ -72,7 +72,7 @@ export async function runDev(settings: Settings, options: DevOptions, output: De
     // Before anything starts: a taken port is then one line and nothing to undo.
     if (options.web) await assertPortFree(settings.port)
 
-    const db = await openDatabase(settings)
+    const db = await openDatabase(settings, { migrates: true })
     cleanup.push('database', () => db.close())
     out(`database: ${db.displayUrl}${db.embedded ? ` served at ${new URL(db.url).host}` : ''}`)
     await migrateDatabase(db, out)
@@ -138,7 +138,8 @@ export async function runDev(settings: Settings, options: DevOptions, output: De
       firstRuns: options.firstRuns,
       log: out,
       slack: readSlackSettings(),
-      ...(webUrl ? { webUrl } : {}),
+      // Links in Slack: where people reach the UI (STEWARD_PUBLIC_URL), else this machine's.
+      ...(settings.publicUrl || webUrl ? { webUrl: settings.publicUrl ?? webUrl } : {}),
     })
     // Stopped before the database closes: running steps finish and are recorded first.
     cleanup.push('worker', () => worker.stop())

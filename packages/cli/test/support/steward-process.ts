@@ -40,6 +40,9 @@ export function stewardEnv(env: Record<string, string>): NodeJS.ProcessEnv {
     'STEWARD_QUEUE',
     'STEWARD_QUEUE_PREFIX',
     'STEWARD_USAGE_SALT',
+    'STEWARD_PUBLIC_URL',
+    'STEWARD_OIDC_ISSUER',
+    'STEWARD_SESSION_SECRET',
   ]) {
     delete base[name]
   }

@@ -1,0 +1,50 @@
+import type { SlackSettings } from '@steward/alerts'
+import type { StewardDb } from '@steward/db'
+import type { Project } from '@steward/engine'
+import {
+  type QueueTarget,
+  startProjectRuntime,
+  type WorkerLossSettings,
+} from '../project/runtime-services.ts'
+
+export interface WorkerRoleOptions {
+  db: StewardDb
+  queue: QueueTarget
+  project: Project
+  concurrency: number
+  /** How long a silent worker's steps wait before another retries them (STEWARD_HEARTBEAT_TIMEOUT…). */
+  workerLoss: WorkerLossSettings
+  /** `$STEWARD_HOME/inbox`: files landing in its folders start `onFile` pipelines. */
+  inboxRoot: string
+  slack: SlackSettings
+  /** STEWARD_PUBLIC_URL, for links to runs in Slack. */
+  publicUrl: string | undefined
+  log: (line: string) => void
+}
+
+export interface WorkerRole {
+  workerId: string
+  /** Stops taking steps; the steps in flight finish and are recorded first. */
+  close(): Promise<void>
+}
+
+/**
+ * The worker role, as `steward worker` and `steward start --role worker` run it: the project's
+ * steps from the queue, its file inboxes and the alert evaluator with Slack delivery. Any number
+ * may run, on any number of machines: they share the queue and coordinate in SQL.
+ */
+export async function startWorkerRole(options: WorkerRoleOptions): Promise<WorkerRole> {
+  const runtime = await startProjectRuntime(options.db, options.queue, options.project, {
+    concurrency: options.concurrency,
+    workerLoss: options.workerLoss,
+    inboxRoot: options.inboxRoot,
+    log: options.log,
+    slack: options.slack,
+    ...(options.publicUrl ? { webUrl: options.publicUrl } : {}),
+  })
+  options.log(
+    `worker ${runtime.worker.workerId}: running ${options.project.pipelines.length} pipelines, ` +
+      `${options.concurrency} steps at once`,
+  )
+  return { workerId: runtime.worker.workerId, close: () => runtime.close() }
+}
