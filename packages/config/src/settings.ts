@@ -1,5 +1,6 @@
 import { isAbsolute, resolve } from 'node:path'
 import { readDuration, StewardError } from '@steward/kernel'
+import { parseRetention, type RetentionSettings } from './retention.ts'
 
 /** Everything Steward reads from its environment. Packages take these as arguments, never from `process.env`. */
 export interface Settings {
@@ -36,6 +37,8 @@ export interface Settings {
   heartbeatTimeoutMs: number
   /** STEWARD_LOST_STEP_RETRY_DELAY: how long the retry of a step whose worker was lost waits. */
   lostStepRetryDelayMs: number
+  /** How long runs, incidents and raw usage events are kept (STEWARD_RETAIN_*_DAYS). */
+  retention: RetentionSettings
 }
 
 /** Defaults of the worker-loss settings: a `kill -9`ed worker's steps run again within 20 s. */
@@ -84,6 +87,7 @@ export function readSettings(env: Environment, cwd: string = process.cwd()): Set
       defaultLostStepRetryDelayMs,
       0,
     ),
+    retention: parseRetention(env),
   }
 }
 

@@ -46,6 +46,7 @@ SIGTERM stops it gracefully: running steps finish and are recorded first.`,
           inboxRoot: stewardPaths(settings.home).inbox,
           log: out,
           slack: readSlackSettings(),
+          retention: settings.retention,
         })
         out(
           `worker ${runtime.worker.workerId}: running ${project.pipelines.length} pipelines, ` +

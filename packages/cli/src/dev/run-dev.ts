@@ -138,6 +138,7 @@ export async function runDev(settings: Settings, options: DevOptions, output: De
       firstRuns: options.firstRuns,
       log: out,
       slack: readSlackSettings(),
+      retention: settings.retention,
       ...(webUrl ? { webUrl } : {}),
     })
     // Stopped before the database closes: running steps finish and are recorded first.
