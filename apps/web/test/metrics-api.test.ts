@@ -194,4 +194,28 @@ describe.each(testBackends)('GET /api/metrics on $name', (backend) => {
       await waitForRun(database.db, run.runId, { timeoutMs: 30_000 })
     }
   })
+
+  test('shows the jobs waiting on a queue no worker takes from, and the oldest one’s age', async () => {
+    const idle = new RuntimeHarness(database.db)
+    try {
+      await startRun(database.db, idle.queue, { pipelineId: ok.id, trigger: 'manual' })
+      await new Promise((r) => setTimeout(r, 1_100))
+      await app.close()
+      app = await openRouteApp(database, {
+        REDIS_URL: testRedisUrl,
+        STEWARD_QUEUE: 'redis',
+        STEWARD_QUEUE_PREFIX: idle.prefix,
+      })
+      const { samples } = parsePrometheusText(await (await app.call('/api/metrics')).text())
+      const value = (name: string, labels: Record<string, string> = {}) =>
+        samples.find((s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v))
+          ?.value
+      expect(value('steward_queue_jobs', { state: 'waiting' })).toBe(1)
+      expect(value('steward_queue_oldest_waiting_age_seconds')).toBeGreaterThanOrEqual(1)
+      expect(value('steward_queue_workers')).toBe(0)
+      expect(value('steward_runs_active', { pipeline: ok.id, status: 'queued' })).toBe(1)
+    } finally {
+      await idle.dispose()
+    }
+  })
 })

@@ -9,6 +9,7 @@ import { foldPendingUsage, ingestEvents, pruneUsageEvents } from '@steward/usage
 import { sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { countPrunable, pruneCutoffs, pruneHistory } from '../src/retention/prune-history.ts'
+import { startPruning } from '../src/retention/start-pruning.ts'
 import { lines, runSteward } from './support/steward-process.ts'
 
 type Db = StewardDb['db']
@@ -227,6 +228,29 @@ describe.each(testBackends)('pruning history on $name', (backend) => {
     // The event stored before the prune and not folded yet is still counted when the fold comes.
     expect(await foldPendingUsage(database.db)).toBe(1)
     expect(Number((await rollups(database.db))?.usage)).toBe(Number(rollupsBefore?.usage) + 1)
+  })
+
+  it('prunes in the background of a runtime process, and says what it deleted', async () => {
+    await seedRun(database.db, {
+      pipelineId: 'shop.orders',
+      productId: 'shop',
+      status: 'failed',
+      finishedAt: ago(91),
+    })
+    const logged: string[] = []
+    const pruning = startPruning(database.db, defaultRetention, {
+      log: (line) => logged.push(line),
+      firstAfterMs: 0,
+    })
+    try {
+      for (let i = 0; i < 100 && logged.length === 0; i++) await new Promise((r) => setTimeout(r, 50))
+    } finally {
+      await pruning.close()
+    }
+    expect(logged).toEqual([
+      'retention: deleted 1 runs (with their step runs, attempts, logs, metrics, cost entries), 0 resolved incidents, 0 sent notifications, 0 raw usage events',
+    ])
+    expect((await tableCounts(database.db)).runs).toBe(2)
   })
 })
 
