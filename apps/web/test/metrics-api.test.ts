@@ -195,6 +195,29 @@ describe.each(testBackends)('GET /api/metrics on $name', (backend) => {
     }
   })
 
+  test('answers only a bearer of STEWARD_METRICS_TOKEN when it is set', async () => {
+    await app.close()
+    app = await openRouteApp(database, {
+      REDIS_URL: testRedisUrl,
+      STEWARD_QUEUE: 'redis',
+      STEWARD_QUEUE_PREFIX: harness.prefix,
+      STEWARD_METRICS_TOKEN: 'scrape-secret',
+    })
+    try {
+      const refused = await app.call('/api/metrics')
+      expect(refused.status).toBe(401)
+      expect(await refused.text()).toBe('steward metrics: send STEWARD_METRICS_TOKEN as a bearer token\n')
+      expect(
+        (await app.call('/api/metrics', { headers: { authorization: 'Bearer scrape-secre' } })).status,
+      ).toBe(401)
+      const allowed = await app.call('/api/metrics', { headers: { authorization: 'Bearer scrape-secret' } })
+      expect(allowed.status).toBe(200)
+      expect(await allowed.text()).toContain('steward_queue_up 1')
+    } finally {
+      delete process.env.STEWARD_METRICS_TOKEN
+    }
+  })
+
   test('shows the jobs waiting on a queue no worker takes from, and the oldest one’s age', async () => {
     const idle = new RuntimeHarness(database.db)
     try {
