@@ -163,6 +163,7 @@ describe.each(testBackends)('GET /api/metrics on $name', (backend) => {
 
     const fired = find('steward_schedule_last_fire_timestamp_seconds', { pipeline: ok.id })[0]?.value ?? 0
     expect(Math.abs(fired - Date.now() / 1000)).toBeLessThan(300)
+    expect(find('steward_schedule_paused', { pipeline: ok.id })[0]?.value).toBe(0)
 
     expect(find('steward_queue_up')[0]?.value).toBe(1)
     expect(find('steward_queue_jobs', { state: 'waiting' })[0]?.value).toBe(0)

@@ -147,12 +147,15 @@ export async function pendingUsage(db: Db): Promise<{ events: number; oldestAgeS
 export const scheduleLookbackSeconds = 7 * 24 * 3600
 
 /**
- * Each live scheduled pipeline's newest `schedule` run (its last fire), as Unix seconds: one probe
+ * Each live scheduled pipeline's newest `schedule` run (its last fire), as Unix seconds, and whether
+ * people paused its schedule: one probe
  * of `runs_pipeline_created_idx` per pipeline, bounded to the look-back.
  */
-export async function lastScheduleFires(db: Db): Promise<{ pipeline: string; firedAt: number | null }[]> {
-  const rows = await sql<{ pipeline: string; fired_at: number | null }>`
-    select p.id as pipeline,
+export async function lastScheduleFires(
+  db: Db,
+): Promise<{ pipeline: string; firedAt: number | null; paused: boolean }[]> {
+  const rows = await sql<{ pipeline: string; fired_at: number | null; paused: boolean }>`
+    select p.id as pipeline, p.schedule_paused_at is not null as paused,
       (select extract(epoch from r.created_at)::float8 from runs r
         where r.pipeline_id = p.id and r.trigger = 'schedule'
           and r.created_at > now() - make_interval(secs => ${scheduleLookbackSeconds})
@@ -162,6 +165,7 @@ export async function lastScheduleFires(db: Db): Promise<{ pipeline: string; fir
   return rows.rows.map((r) => ({
     pipeline: r.pipeline,
     firedAt: r.fired_at === null ? null : Number(r.fired_at),
+    paused: Boolean(r.paused),
   }))
 }
 

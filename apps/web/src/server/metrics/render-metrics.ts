@@ -112,6 +112,13 @@ export async function renderMetrics(
     registers: [registry],
   })
   for (const s of schedules) if (s.firedAt !== null) lastFire.set({ pipeline: s.pipeline }, s.firedAt)
+  const paused = new Gauge({
+    name: 'steward_schedule_paused',
+    help: 'Whether each scheduled pipeline’s schedule is paused (1) or fires (0).',
+    labelNames: ['pipeline'],
+    registers: [registry],
+  })
+  for (const s of schedules) paused.set({ pipeline: s.pipeline }, s.paused ? 1 : 0)
 
   const heartbeat = new Gauge({
     name: 'steward_worker_heartbeat_age_seconds',
