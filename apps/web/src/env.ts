@@ -73,3 +73,12 @@ export function isNodeServer(): boolean {
 export function isProductionServer(): boolean {
   return process.env.NEXT_RUNTIME === 'nodejs' && process.env.NODE_ENV === 'production'
 }
+
+/**
+ * STEWARD_METRICS_TOKEN: when set, GET /api/metrics answers only requests that send it as a
+ * bearer token (Prometheus's `authorization: { credentials: … }`). Empty when unset: open, like
+ * /api/health. Never sent to the browser.
+ */
+export function metricsToken(): string {
+  return process.env.STEWARD_METRICS_TOKEN?.trim() ?? ''
+}

@@ -20,7 +20,11 @@ export {
   type MetricSeries,
   type MetricSeriesQuery,
 } from './queries/get-metric-series-by-label.ts'
-
+export {
+  countPrunableIncidents,
+  type PruneIncidentsOptions,
+  pruneIncidents,
+} from './retention/prune-incidents.ts'
 export { handleSlackInteraction, type InteractionResult } from './slack/interactivity.ts'
 export { code, escapeMrkdwn, link, Mrkdwn, md } from './slack/mrkdwn.ts'
 export { ackActionId, renderFirst, snoozeActionId } from './slack/render.ts'

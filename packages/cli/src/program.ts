@@ -5,6 +5,7 @@ import { registerDevCommand } from './commands/dev.ts'
 import { registerInitCommand } from './commands/init.ts'
 import { registerListCommand } from './commands/list.ts'
 import { registerMigrateCommand } from './commands/migrate.ts'
+import { registerPruneCommand } from './commands/prune.ts'
 import { registerRunCommand } from './commands/run.ts'
 import { registerSchedulesCommand } from './commands/schedules.ts'
 import { registerStartCommand } from './commands/start.ts'
@@ -42,6 +43,7 @@ export function createProgram(): Command {
   registerSchedulesCommand(program)
   registerListCommand(program)
   registerMigrateCommand(program)
+  registerPruneCommand(program)
   registerTokensCommand(program)
   return program
 }

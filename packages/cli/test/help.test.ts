@@ -5,7 +5,7 @@ describe('steward --help', () => {
   it('lists every command', async () => {
     const result = await runSteward(['--help'], {})
     expect(result.code).toBe(0)
-    for (const command of ['dev', 'worker', 'validate', 'deploy', 'run', 'list', 'migrate']) {
+    for (const command of ['dev', 'worker', 'validate', 'deploy', 'run', 'list', 'migrate', 'prune']) {
       expect(result.stdout).toMatch(new RegExp(`^  ${command}\\b`, 'm'))
     }
   })

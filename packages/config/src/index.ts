@@ -1,4 +1,5 @@
 export { stewardPaths } from './paths.ts'
+export { defaultRetention, minUsageEventsDays, type RetentionSettings } from './retention.ts'
 export {
   defaultHeartbeatTimeoutMs,
   defaultLostStepRetryDelayMs,

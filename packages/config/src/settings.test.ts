@@ -16,6 +16,7 @@ describe('readSettings', () => {
       heartbeatTimeoutMs: 10_000,
       lostStepRetryDelayMs: 1_000,
       publicUrl: undefined,
+      retention: { runsDays: 90, incidentsDays: 90, usageEventsDays: 35 },
     })
     expect(readSettings({ STEWARD_HOME: '/var/lib/steward', PORT: '4000' }, '/x')).toMatchObject({
       home: '/var/lib/steward',
@@ -29,6 +30,26 @@ describe('readSettings', () => {
       queue: 'redis',
       queueExplicit: true,
     })
+  })
+
+  it('reads the retention ages in days, 0 keeping a kind for ever', () => {
+    expect(
+      readSettings(
+        {
+          STEWARD_RETAIN_RUNS_DAYS: '30',
+          STEWARD_RETAIN_INCIDENTS_DAYS: '0',
+          STEWARD_RETAIN_USAGE_EVENTS_DAYS: '400',
+        },
+        '/',
+      ).retention,
+    ).toEqual({ runsDays: 30, incidentsDays: 0, usageEventsDays: 400 })
+    expect(() => readSettings({ STEWARD_RETAIN_RUNS_DAYS: '1.5' }, '/')).toThrow(
+      /^STEWARD_RETAIN_RUNS_DAYS must be a whole number of days, at least 1 \(or 0 to keep for ever\), got "1.5"$/,
+    )
+    // Top consumers count the last 30 days of raw events.
+    expect(() => readSettings({ STEWARD_RETAIN_USAGE_EVENTS_DAYS: '7' }, '/')).toThrow(
+      /^STEWARD_RETAIN_USAGE_EVENTS_DAYS must be a whole number of days, at least 31/,
+    )
   })
 
   it('takes the usage salt, which production cannot do without', () => {

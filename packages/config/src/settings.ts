@@ -1,5 +1,6 @@
 import { isAbsolute, resolve } from 'node:path'
 import { readDuration, StewardError } from '@steward/kernel'
+import { parseRetention, type RetentionSettings } from './retention.ts'
 
 /** Everything Steward reads from its environment. Packages take these as arguments, never from `process.env`. */
 export interface Settings {
@@ -41,6 +42,8 @@ export interface Settings {
    * Slack messages and the sign-in redirect. Unset: links name no host (dev: localhost).
    */
   publicUrl: string | undefined
+  /** How long runs, incidents and raw usage events are kept (STEWARD_RETAIN_*_DAYS). */
+  retention: RetentionSettings
 }
 
 /** Defaults of the worker-loss settings: a `kill -9`ed worker's steps run again within 20 s. */
@@ -90,6 +93,7 @@ export function readSettings(env: Environment, cwd: string = process.cwd()): Set
       0,
     ),
     publicUrl: parsePublicUrl(env.STEWARD_PUBLIC_URL?.trim() || undefined),
+    retention: parseRetention(env),
   }
 }
 

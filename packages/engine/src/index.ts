@@ -76,4 +76,5 @@ export { type RepairedSchedules, repairSchedules } from './triggers/repair-sched
 export { type SyncedSchedules, scheduleId, syncSchedules } from './triggers/sync-schedules.ts'
 export { type InboxWatcher, type InboxWatcherOptions, watchInboxes } from './triggers/watch-inboxes.ts'
 export { type ReconcileOptions, type ReconcileReport, reconcile } from './worker/reconciler.ts'
+export { countPrunableRuns, type PruneRunsOptions, pruneRuns } from './retention/prune-runs.ts'
 export { type RuntimeWorker, type StartWorkerOptions, startWorker } from './worker/worker.ts'

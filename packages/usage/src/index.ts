@@ -34,6 +34,11 @@ export { grains, type SeriesRange } from './queries/series-range.ts'
 export { type Consumer, topConsumers } from './queries/top-consumers.ts'
 export { type UsagePeriod, type UsageSeries, usageSeries } from './queries/usage-series.ts'
 export { type ZombieProduct, zombieProducts } from './queries/zombie-products.ts'
+export {
+  countPrunableUsageEvents,
+  type PruneUsageEventsOptions,
+  pruneUsageEvents,
+} from './retention/prune-usage-events.ts'
 export { rebuildRollups } from './settings/rebuild-rollups.ts'
 export {
   applyUsageCalendar,

@@ -82,6 +82,8 @@ export interface StewardSettings {
   onWorker?: (worker: RuntimeWorker) => void
   /** The queue backend; default `redis`. `postgres`: BullMQ's PostgreSQL backend in the bench database. */
   queue?: QueueBackend['kind']
+  /** Called with the bench database once the pipelines are deployed, before the worker starts (seeding). */
+  onDeployed?: (database: TestDatabase) => Promise<void>
 }
 
 export async function openSteward(probe: Probe, settings: StewardSettings): Promise<Engine> {
@@ -109,6 +111,7 @@ export async function openSteward(probe: Probe, settings: StewardSettings): Prom
       root: import.meta.dirname,
     })
     await deployCatalog(database.db, compileCatalog(project))
+    await settings.onDeployed?.(database)
     const queueBackend: QueueBackend =
       settings.queue === 'postgres'
         ? { kind: 'postgres', url: database.url }

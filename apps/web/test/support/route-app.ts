@@ -23,6 +23,7 @@ type Handler = (request: Request, context: { params: Promise<Record<string, stri
 type RouteModule = object
 const routeFiles: readonly [method: string, pattern: string, load: () => Promise<RouteModule>][] = [
   ['GET', '/api/health', () => import('../../src/app/api/health/route.ts')],
+  ['GET', '/api/metrics', () => import('../../src/app/api/metrics/route.ts')],
   ['POST', '/api/slack/interactivity', () => import('../../src/app/api/slack/interactivity/route.ts')],
   ['GET', '/api/v1/backfills/:id', () => import('../../src/app/api/v1/backfills/[id]/route.ts')],
   ['POST', '/api/v1/events/:name', () => import('../../src/app/api/v1/events/[name]/route.ts')],

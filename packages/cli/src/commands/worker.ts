@@ -44,6 +44,7 @@ SIGTERM stops it gracefully: running steps finish and are recorded first.`,
           workerLoss: settings,
           inboxRoot: stewardPaths(settings.home).inbox,
           slack: readSlackSettings(),
+          retention: settings.retention,
           publicUrl: settings.publicUrl,
           log: out,
         })

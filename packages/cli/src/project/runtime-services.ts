@@ -1,5 +1,5 @@
 import { type SlackSettings, startAlerts } from '@steward/alerts'
-import type { Settings } from '@steward/config'
+import type { RetentionSettings, Settings } from '@steward/config'
 import type { StewardDb } from '@steward/db'
 import {
   type InboxWatcher,
@@ -16,6 +16,7 @@ import { describeQueueBackend, pingRedis, type QueueBackend, queueSchema } from 
 import { resolveCostModel } from '@steward/usage'
 import { cliError } from '../errors.ts'
 import { withDevQueueChoice } from '../home/dev-queue-choice.ts'
+import { startPruning } from '../retention/start-pruning.ts'
 
 /** Where the runtime's queue lives: the backend (STEWARD_QUEUE) and the prefix (STEWARD_QUEUE_PREFIX). */
 export interface QueueTarget {
@@ -126,6 +127,8 @@ export async function startProjectRuntime(
     log: (line: string) => void
     slack: SlackSettings
     webUrl?: string
+    /** Prune history older than these ages in the background (retention/start-pruning.ts). */
+    retention?: RetentionSettings
   },
 ): Promise<{ worker: RuntimeWorker; inboxes: InboxWatcher; close(): Promise<void> }> {
   const worker = await startProjectWorker(db, target, project, options)
@@ -148,10 +151,12 @@ export async function startProjectRuntime(
   options.log(
     `alerts: ${options.slack.botToken ? 'posting to Slack' : 'no SLACK_BOT_TOKEN: notifications wait for a process that has one'}`,
   )
+  const pruning = options.retention ? startPruning(db.db, options.retention, { log: options.log }) : undefined
   return {
     worker,
     inboxes,
     async close() {
+      await pruning?.close()
       await inboxes.close()
       await worker.close()
       await alerts.close()

@@ -125,6 +125,7 @@ export async function runRoles(options: StartOptions, output: StartOutput): Prom
         project,
         concurrency: options.concurrency,
         workerLoss: settings,
+        retention: settings.retention,
         inboxRoot: stewardPaths(settings.home).inbox,
         slack,
         publicUrl: settings.publicUrl,
@@ -140,6 +141,7 @@ export async function runRoles(options: StartOptions, output: StartOutput): Prom
         publicUrl: settings.publicUrl,
         alerts: !project,
         workerLoss: settings,
+        retention: project ? undefined : settings.retention,
         log: out,
       })
       cleanup.push('scheduler', () => scheduler.close())

@@ -1,8 +1,10 @@
 import { type SlackSettings, startAlerts } from '@steward/alerts'
+import type { RetentionSettings } from '@steward/config'
 import type { StewardDb } from '@steward/db'
 import { openRuntimeQueue, reconcile } from '@steward/engine'
 import { startUsageFolding } from '@steward/usage'
 import type { QueueTarget, WorkerLossSettings } from '../project/runtime-services.ts'
+import { startPruning } from '../retention/start-pruning.ts'
 
 export interface SchedulerRoleOptions {
   db: StewardDb
@@ -15,6 +17,11 @@ export interface SchedulerRoleOptions {
   log: (line: string) => void
   /** The same worker-loss settings as the workers (STEWARD_HEARTBEAT_TIMEOUT…): one rule for all. */
   workerLoss: WorkerLossSettings
+  /**
+   * Prune history older than these ages (STEWARD_RETAIN_*_DAYS); batches skip rows others hold.
+   * Undefined when a worker role in this process already prunes.
+   */
+  retention: RetentionSettings | undefined
   /** How often the reconciler runs. Default 5 s, as in every worker. */
   reconcileEveryMs?: number
 }
@@ -34,7 +41,8 @@ export interface SchedulerRole {
  * and re-adds jobs by deterministic id; alert evaluation reads behind a durable cursor and delivery
  * shares one queue; folding takes a transaction-scoped try-lock per part. Running two schedulers
  * is therefore only redundancy, never double work. Schedules themselves fire from the queue's job
- * schedulers, which `steward deploy` makes; any worker runs what they enqueue.
+ * schedulers, which `steward deploy` makes and the reconciler re-creates from SQL when the queue
+ * lost them; any worker runs what they enqueue. Pruning deletes in batches that skip locked rows.
  */
 export function startSchedulerRole(options: SchedulerRoleOptions): SchedulerRole {
   const report = (what: string) => (error: unknown) =>
@@ -71,6 +79,9 @@ export function startSchedulerRole(options: SchedulerRoleOptions): SchedulerRole
       })
     : undefined
   const folding = startUsageFolding(async () => options.db.db, { onError: report('usage folding') })
+  const pruning = options.retention
+    ? startPruning(options.db.db, options.retention, { log: options.log })
+    : undefined
   options.log(
     `scheduler: reconciler every ${(options.reconcileEveryMs ?? 5_000) / 1000} s, ` +
       `${options.alerts ? 'alert timers, ' : ''}usage folding` +
@@ -82,6 +93,7 @@ export function startSchedulerRole(options: SchedulerRoleOptions): SchedulerRole
     async close() {
       clearInterval(reconcileTimer)
       folding.stop()
+      await pruning?.close()
       await reconciling
       await alerts?.close()
       await queue.close()

@@ -1,4 +1,5 @@
 import type { SlackSettings } from '@steward/alerts'
+import type { RetentionSettings } from '@steward/config'
 import type { StewardDb } from '@steward/db'
 import type { Project } from '@steward/engine'
 import {
@@ -14,6 +15,8 @@ export interface WorkerRoleOptions {
   concurrency: number
   /** How long a silent worker's steps wait before another retries them (STEWARD_HEARTBEAT_TIMEOUT…). */
   workerLoss: WorkerLossSettings
+  /** Prune history older than these ages in the background (STEWARD_RETAIN_*_DAYS). */
+  retention: RetentionSettings
   /** `$STEWARD_HOME/inbox`: files landing in its folders start `onFile` pipelines. */
   inboxRoot: string
   slack: SlackSettings
@@ -37,6 +40,7 @@ export async function startWorkerRole(options: WorkerRoleOptions): Promise<Worke
   const runtime = await startProjectRuntime(options.db, options.queue, options.project, {
     concurrency: options.concurrency,
     workerLoss: options.workerLoss,
+    retention: options.retention,
     inboxRoot: options.inboxRoot,
     log: options.log,
     slack: options.slack,

@@ -1,4 +1,5 @@
 import type { SlackSettings } from '@steward/alerts'
+import type { RetentionSettings } from '@steward/config'
 import type { StewardDb } from '@steward/db'
 import { type Project, type RuntimeQueue, type ScheduleSpec, startRun } from '@steward/engine'
 import { readCliSettings } from '../env.ts'
@@ -21,6 +22,8 @@ export interface DevWorkerContext {
   slack: SlackSettings
   /** The web UI, for links to runs in alerts. */
   webUrl?: string
+  /** History older than these ages is pruned in the background. */
+  retention?: RetentionSettings
 }
 
 export interface DevWorker {
@@ -53,6 +56,7 @@ export async function startDevWorker(context: DevWorkerContext): Promise<DevWork
     log: context.log,
     slack: context.slack,
     ...(context.webUrl ? { webUrl: context.webUrl } : {}),
+    ...(context.retention ? { retention: context.retention } : {}),
   })
   const status = `running in this process (${runtime.worker.workerId}, ${context.concurrency} steps at once; inbox ${context.inboxRoot})`
   context.log(`worker: ${status}`)
