@@ -44,6 +44,7 @@ export {
   type StepToEnqueue,
   stepJobId,
 } from './queue/runtime-queue.ts'
+export { countPrunableRuns, type PruneRunsOptions, pruneRuns } from './retention/prune-runs.ts'
 // Runs: the control API (create, cancel, retry, backfill, follow).
 export { type BackfillProgress, getBackfillProgress } from './runs/backfill-progress.ts'
 export { cancelBackfill } from './runs/cancel-backfill.ts'
@@ -76,5 +77,4 @@ export { type RepairedSchedules, repairSchedules } from './triggers/repair-sched
 export { type SyncedSchedules, scheduleId, syncSchedules } from './triggers/sync-schedules.ts'
 export { type InboxWatcher, type InboxWatcherOptions, watchInboxes } from './triggers/watch-inboxes.ts'
 export { type ReconcileOptions, type ReconcileReport, reconcile } from './worker/reconciler.ts'
-export { countPrunableRuns, type PruneRunsOptions, pruneRuns } from './retention/prune-runs.ts'
 export { type RuntimeWorker, type StartWorkerOptions, startWorker } from './worker/worker.ts'
