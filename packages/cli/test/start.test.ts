@@ -103,7 +103,7 @@ describe('steward start', () => {
     const start = startSteward(['start', '--role', 'worker,scheduler', '--config', config], env)
     try {
       await start.waitForOutput('steward: running worker, scheduler')
-      expect(start.stdout).toContain('scheduler: reconciler every 10 s, usage folding')
+      expect(start.stdout).toContain('scheduler: reconciler every 5 s, usage folding')
 
       const run = await runSteward(['run', 'fixture.daily', '--partition', '2026-11-02', '--wait'], env)
       expect(run.stderr).toBe('')
