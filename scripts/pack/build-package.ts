@@ -1,6 +1,6 @@
-import { spawn } from 'node:child_process'
 import { mkdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
+import { runCommand } from './run-command.ts'
 import type { WorkspacePackage } from './workspace.ts'
 
 /** What a built package offers other packages' builds: each import path and its declarations. */
@@ -45,12 +45,12 @@ export async function buildPackage(
   await mkdir(workDir, { recursive: true })
   const file = join(workDir, `${pkg.folder}.tsconfig.json`)
   await writeFile(file, JSON.stringify(tsconfig, null, 2))
-  const output = await run(
+  const output = await runCommand(
     process.execPath,
     [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', file],
-    root,
+    { cwd: root },
   )
-  if (output.code !== 0) throw new Error(`tsc failed for ${pkg.manifest.name}:\n${output.text}`)
+  if (output.code !== 0) throw new Error(`tsc failed for ${pkg.manifest.name}:\n${output.output}`)
 }
 
 /** The import paths a built package adds, pointing at its declarations under `outDir`. */
@@ -72,19 +72,4 @@ export function publishedExports(pkg: WorkspacePackage): Record<string, { types:
     exports[subpath] = { types: `${base}.d.ts`, default: `${base}.js` }
   }
   return exports
-}
-
-function run(command: string, args: string[], cwd: string): Promise<{ code: number | null; text: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] })
-    let text = ''
-    child.stdout.on('data', (chunk) => {
-      text += chunk
-    })
-    child.stderr.on('data', (chunk) => {
-      text += chunk
-    })
-    child.once('error', reject)
-    child.once('exit', (code) => resolve({ code, text }))
-  })
 }

@@ -6,42 +6,17 @@ import { join, resolve } from 'node:path'
 import { freePort } from '@steward/db/testing'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { packAll } from './pack-all.ts'
+import { type Ran, runCommand } from './run-command.ts'
 
 const root = resolve(import.meta.dirname, '../..')
 const packs = join(root, 'dist', 'packs')
 
-interface Ran {
-  code: number | null
-  output: string
-}
-
-/** Runs a command to its end, with its output (stdout and stderr interleaved) for messages. */
-function run(
+/** A command in the project, with a team's environment unless given one. */
+const run = (
   command: string,
   args: string[],
   options: { cwd: string; env?: NodeJS.ProcessEnv; timeoutMs?: number },
-): Promise<Ran> {
-  return new Promise((done, fail) => {
-    const child = spawn(command, args, {
-      cwd: options.cwd,
-      env: options.env ?? projectEnv(),
-      stdio: ['ignore', 'pipe', 'pipe'],
-    })
-    let output = ''
-    child.stdout.on('data', (chunk) => {
-      output += chunk
-    })
-    child.stderr.on('data', (chunk) => {
-      output += chunk
-    })
-    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 300_000)
-    child.once('error', fail)
-    child.once('close', (code) => {
-      clearTimeout(timer)
-      done({ code, output })
-    })
-  })
-}
+) => runCommand(command, args, { env: projectEnv(), timeoutMs: 300_000, ...options })
 
 /** A team's machine: none of this repository's settings or test prefixes leak into the project. */
 function projectEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {

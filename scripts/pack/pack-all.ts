@@ -1,9 +1,9 @@
-import { spawn } from 'node:child_process'
 import { cp, mkdir, readdir, rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import { ensureWebBuild, findWebApp } from '@steward/cli'
 import { buildSdk } from './build-sdk.ts'
 import { bundleCommand } from './bundle-command.ts'
+import { runCommand } from './run-command.ts'
 import { commandManifest, sdkManifest, writeStage } from './stage-package.ts'
 import { stageUi } from './stage-ui.ts'
 import { libraryPackages, type Manifest, tarballName, type WorkspacePackage } from './workspace.ts'
@@ -87,19 +87,9 @@ function pinnedVersions(manifests: Manifest[]): Record<string, string> {
 
 const seconds = (since: number) => `${((Date.now() - since) / 1000).toFixed(1)} s`
 
-function npmPack(dir: string, destination: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('npm', ['pack', '--silent', '--pack-destination', destination], {
-      cwd: dir,
-      stdio: ['ignore', 'ignore', 'pipe'],
-    })
-    let errors = ''
-    child.stderr.on('data', (chunk) => {
-      errors += chunk
-    })
-    child.once('error', reject)
-    child.once('exit', (code) =>
-      code === 0 ? resolve() : reject(new Error(`npm pack in ${dir} failed:\n${errors}`)),
-    )
+async function npmPack(dir: string, destination: string): Promise<void> {
+  const packed = await runCommand('npm', ['pack', '--silent', '--pack-destination', destination], {
+    cwd: dir,
   })
+  if (packed.code !== 0) throw new Error(`npm pack in ${dir} failed:\n${packed.output}`)
 }

@@ -25,33 +25,22 @@ export interface WorkspacePackage {
   manifest: Manifest
 }
 
-/** The library packages under packages/, dependencies before their dependents. */
+/** The library packages under packages/, by folder name. */
 export function libraryPackages(root: string): WorkspacePackage[] {
-  const byName = new Map<string, WorkspacePackage>()
+  const packages: WorkspacePackage[] = []
   for (const folder of readdirSync(join(root, 'packages')).sort()) {
     const dir = join(root, 'packages', folder)
-    let manifest: Manifest
     try {
-      manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as Manifest
+      packages.push({
+        folder,
+        dir,
+        manifest: JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as Manifest,
+      })
     } catch {
-      continue
+      // Not a package: a stray folder.
     }
-    byName.set(manifest.name, { folder, dir, manifest })
   }
-  const ordered: WorkspacePackage[] = []
-  const visiting = new Set<string>()
-  const visit = (name: string) => {
-    const pkg = byName.get(name)
-    if (!pkg || ordered.includes(pkg)) return
-    if (visiting.has(name))
-      throw new Error(`workspace packages depend on each other in a cycle through ${name}`)
-    visiting.add(name)
-    for (const dependency of Object.keys(pkg.manifest.dependencies ?? {})) visit(dependency)
-    visiting.delete(name)
-    ordered.push(pkg)
-  }
-  for (const name of byName.keys()) visit(name)
-  return ordered
+  return packages
 }
 
 /** `npm pack`'s file name for a package: `@steward/db` 0.1.0 → steward-db-0.1.0.tgz. */

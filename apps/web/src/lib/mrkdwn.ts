@@ -14,7 +14,7 @@ export type MrkdwnNode =
 
 // Slack's emoji codes the alert messages use, as characters every font has: the severity is on
 // the page already, so its coloured circles are dropped rather than drawn as missing glyphs.
-const emoji: Record<string, string> = {
+export const emoji: Readonly<Record<string, string>> = {
   red_circle: '',
   large_orange_circle: '',
   large_blue_circle: '',

@@ -1,4 +1,5 @@
 import type { SlackPayload } from '@steward/db'
+import { decodeEntities, emoji } from './mrkdwn.ts'
 
 /** A stored Slack message as people read it on a page: its text lines and its buttons. */
 export interface SlackSummary {
@@ -58,19 +59,6 @@ export function summariseSlackPayload(payload: SlackPayload | null | undefined):
   return { text: typeof payload?.text === 'string' ? payload.text : '', lines, buttons, mrkdwn }
 }
 
-// Slack's emoji codes the alert messages use, as characters every font has: the severity is on
-// the page already, so its coloured circles are dropped rather than drawn as missing glyphs.
-const emoji: Record<string, string> = {
-  red_circle: '',
-  large_orange_circle: '',
-  large_blue_circle: '',
-  rotating_light: '',
-  alarm_clock: '',
-  white_check_mark: '✓',
-  repeat: '↻',
-  warning: '⚠',
-}
-
 /** Slack mrkdwn to plain text: `<url|label>` → label, `*bold*`/`~strike~` markers dropped, known `:emoji:` → a plain character or nothing. */
 export function plainMrkdwn(text: string): string {
   return text
@@ -81,9 +69,7 @@ export function plainMrkdwn(text: string): string {
       return char === undefined ? whole : char && `${char} `
     })
     .replace(/(^|[\s(])[*~_]([^*~_\n]+)[*~_](?=$|[\s).,:;!?])/g, '$1$2')
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&amp;/g, '&')
+    .replace(/&(amp|lt|gt);/g, (entity) => decodeEntities(entity))
 }
 
 function plainLines(text: string): string[] {

@@ -11,8 +11,8 @@ export interface WebAppOptions {
 
 /**
  * Starts the web UI and HTTP API as a supervised child: Next's production server (`next start`)
- * over the build that `ensureWebBuild` made or the package shipped. Never `next dev`: what a
- * developer runs is what a team deploys.
+ * over the build that `ensureWebBuild` made or the package shipped. Never the development server:
+ * what a developer runs is what a team deploys.
  */
 export function startWebApp(app: WebAppDir, options: WebAppOptions): SupervisedProcess {
   // Run by this Node, not by the `#!/usr/bin/env node` line, so both use the same version.

@@ -1,3 +1,4 @@
+import { minSessionSecretLength } from '@steward/config'
 import { StewardError } from '@steward/kernel'
 
 /**
@@ -46,9 +47,9 @@ export function parseAuthSettings(env: Env): AuthSettings {
   if (!clientId)
     throw invalid('STEWARD_OIDC_CLIENT_ID is not set: the identity provider needs the client id of Steward')
   const sessionSecret = env.STEWARD_SESSION_SECRET?.trim() ?? ''
-  if (sessionSecret.length < 32)
+  if (sessionSecret.length < minSessionSecretLength)
     throw invalid(
-      'STEWARD_SESSION_SECRET must be at least 32 characters when STEWARD_OIDC_ISSUER is set (it signs sessions); e.g. `openssl rand -hex 32`',
+      `STEWARD_SESSION_SECRET must be at least ${minSessionSecretLength} characters when STEWARD_OIDC_ISSUER is set (it signs sessions); e.g. \`openssl rand -hex 32\``,
     )
   return {
     mode: 'oidc',
