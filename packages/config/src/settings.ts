@@ -182,7 +182,24 @@ function parseQueueKind(value: string): QueueKind {
 }
 
 export function parseRedisUrl(value: string, setting = 'REDIS_URL'): string {
-  const hint = `set ${setting} to redis://host:6379 (or rediss:// for TLS), or unset it for a local Redis`
+  const hint = `set ${setting} to redis://host:6379 (or rediss:// for TLS, redis-cluster://host1:7000,host2:7000 for a Redis Cluster), or unset it for a local Redis`
+  const cluster = /^rediss?-cluster:\/\/(?:[^@/]*@)?([^/?#]*)\/?$/i.exec(value)
+  if (cluster) {
+    const nodes = (cluster[1] ?? '').split(',')
+    for (const [index, node] of nodes.entries()) {
+      let host = ''
+      try {
+        host = new URL(`redis://${node.trim()}`).hostname
+      } catch {}
+      if (host === '') {
+        throw new StewardError<SettingsErrorCode>(
+          'SETTING_INVALID',
+          `${setting}: node ${index + 1} of the cluster URL ("${node}") is not host:port: ${hint}`,
+        )
+      }
+    }
+    return value
+  }
   let url: URL
   try {
     url = new URL(value)
