@@ -17,6 +17,7 @@ export { type Firing, fireIncident, resolveIncident } from './incidents/incident
 // Queries for the web.
 export {
   alertLedger,
+  defaultLedgerDays,
   flapWindowMinutes,
   type LedgerLine,
   type LedgerQuery,

@@ -1,6 +1,9 @@
 import type { Database } from '@steward/db'
 import { type Kysely, sql } from 'kysely'
 
+/** How far back the ledger looks unless told otherwise (the product page, `/alerts`, the API). */
+export const defaultLedgerDays = 30
+
 /** An incident closed by its own rule within this time, with nobody acknowledging or snoozing it, flapped. */
 export const flapWindowMinutes = 15
 
