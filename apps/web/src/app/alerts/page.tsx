@@ -1,10 +1,4 @@
-import {
-  alertLedger,
-  defaultLedgerDays,
-  flapWindowMinutes,
-  type LedgerLine,
-  tuneMinIncidents,
-} from '@steward/alerts'
+import { defaultLedgerDays, flapWindowMinutes, type LedgerLine, tuneMinIncidents } from '@steward/alerts'
 import type { Metadata, Route } from 'next'
 import Link from 'next/link'
 import { AlertLedger } from '#components/alert-ledger.tsx'
@@ -13,6 +7,7 @@ import { DatabaseProblemNotice } from '#components/database-problem-notice.tsx'
 import { IncidentItem } from '#components/incident-item.tsx'
 import { PageHeader } from '#components/page-header.tsx'
 import { type AlertsFilter, alertsHref, historyPageSize, parseAlertsFilter } from '#lib/alerts-filter.ts'
+import { getAlertLedger } from '#server/queries/get-alert-ledger.ts'
 import { type AlertsPage, listIncidents } from '#server/queries/list-incidents.ts'
 import { readDatabase } from '#server/read-database.ts'
 
@@ -37,12 +32,8 @@ export default async function AlertsPageView({ searchParams }: { searchParams: P
   const params = await searchParams
   const filter = parseAlertsFilter(params)
   const now = new Date()
-  const since = new Date(now.getTime() - defaultLedgerDays * 86_400_000)
   const read = await readDatabase(async (db) => {
-    const [page, ledger] = await Promise.all([
-      listIncidents(db, filter),
-      alertLedger(db, { ...(filter.product ? { productId: filter.product } : {}), since }),
-    ])
+    const [page, ledger] = await Promise.all([listIncidents(db, filter), getAlertLedger(db, filter.product)])
     return { ...page, ledger }
   })
   const done = typeof params.done === 'string' ? outcomes[params.done] : undefined
