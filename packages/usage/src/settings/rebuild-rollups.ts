@@ -6,9 +6,10 @@ import { localDay, monthOf, settingsRow, weekOf } from './calendar-sql.ts'
 
 /**
  * Recomputes every usage and cost rollup from the raw events and cost entries, in the calendar of
- * `usage_settings` (catalog views as events of their kind, never as users, as the fold does). Run inside a transaction: the share locks keep ingestion and new cost entries
- * waiting until the rebuilt rows commit, so none is counted twice or lost. Also how a bulk load
- * done in plain SQL (the benchmark's) is made visible.
+ * `usage_settings` (catalog views as events of their kind, never as users, as the fold does).
+ * Run inside a transaction: the share locks keep ingestion and new cost entries waiting until the
+ * rebuilt rows commit, so none is counted twice or lost. Also how a bulk load done in plain SQL
+ * (the benchmark's) is made visible.
  */
 export async function rebuildRollups(db: Kysely<Database>): Promise<void> {
   // Wait for a running fold, then keep new events out until the rebuilt rows commit; the pending
