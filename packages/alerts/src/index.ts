@@ -16,6 +16,15 @@ export { ackIncident, snoozeIncident } from './incidents/ack-and-snooze.ts'
 export { type Firing, fireIncident, resolveIncident } from './incidents/incident-lifecycle.ts'
 // Queries for the web.
 export {
+  alertLedger,
+  defaultLedgerDays,
+  flapWindowMinutes,
+  type LedgerLine,
+  type LedgerQuery,
+  tuneFlappingShare,
+  tuneMinIncidents,
+} from './queries/alert-ledger.ts'
+export {
   getMetricSeriesByLabel,
   type MetricSeries,
   type MetricSeriesQuery,
