@@ -34,7 +34,7 @@ export {
   type ReceiverDestination,
   type ReceiverKind,
 } from './receivers/receiver-destination.ts'
-export type { ReceiverSettings } from './receivers/receiver-settings.ts'
+export { describeReceivers, type ReceiverSettings } from './receivers/receiver-settings.ts'
 export { signWebhookBody } from './receivers/webhook-receiver.ts'
 export {
   countPrunableIncidents,

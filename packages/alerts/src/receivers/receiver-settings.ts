@@ -68,3 +68,17 @@ export function receiverDirectory(settings: ReceiverSettings): ReceiverDirectory
     },
   }
 }
+
+/** One line for the start banner: the receivers this process delivers to, never their secrets. */
+export function describeReceivers(settings: ReceiverSettings | undefined): string | undefined {
+  if (!hasReceivers(settings)) return undefined
+  const webhooks = Object.keys(settings.webhooks)
+  const services = Object.keys(settings.pagerduty)
+  return [
+    webhooks.length > 0 ? `webhook ${webhooks.join(', ')}` : '',
+    services.length > 0 ? `PagerDuty ${services.join(', ')}` : '',
+    settings.email ? 'e-mail over SMTP' : '',
+  ]
+    .filter(Boolean)
+    .join('; ')
+}
