@@ -1,5 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { deliverNext } from '../delivery/deliver-next.ts'
+import { noSlack } from '../slack/slack-transport.ts'
 import { HttpStandIn, type RecordedRequest } from '../testing/http-stand-in.ts'
 import { ReceiverFixture } from '../testing/receiver-fixture.ts'
 import { waitUntil } from '../testing/wait-until.ts'
@@ -133,5 +135,25 @@ describe('webhook receiver', () => {
     const keys = hook.requests.filter((r) => r.status === 200).map((r) => r.headers['idempotency-key'])
     expect(new Set(keys).size).toBe(keys.length)
     expect(keys).toHaveLength(2)
+  })
+
+  it('tells the owners on their webhook when Slack refuses their channel for good', async () => {
+    const before = hook.requests.length
+    // A transport whose every call is refused for good, as Slack refuses a channel it does not know.
+    const done = await deliverNext(fixture.t.db, '#churn', {
+      transport: noSlack,
+      paceMs: 0,
+      groupWindowMs: 0,
+      backoffBaseMs: 50,
+      backoffMaxMs: 200,
+      maxGroup: 10,
+      now: () => new Date(),
+    })
+    expect(done.outcome).toBe('failed')
+    nudge()
+    await waitUntil('the delivery problem on the webhook', () => hook.requests.length === before + 1)
+    const body = JSON.parse(hook.requests.at(-1)?.body ?? '{}') as AlertMessage
+    expect(body).toMatchObject({ event: 'delivery_problem', incident: null, product: { id: 'churn' } })
+    expect(body.text).toContain('could not post to #churn (no SLACK_BOT_TOKEN)')
   })
 })
