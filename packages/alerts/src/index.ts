@@ -24,6 +24,11 @@ export {
 export type { AlertEvent, AlertMessage, IncidentFacts } from './receivers/alert-message.ts'
 export { type Receiver, type ReceiverFailure, ReceiverSendError } from './receivers/receiver.ts'
 export {
+  type UnservedReceiver,
+  unservedReceivers,
+  unservedReceiversProblem,
+} from './receivers/receiver-backlog.ts'
+export {
   type ReceiverDelivery,
   type ReceiverDeliveryOptions,
   startReceiverDelivery,
