@@ -51,7 +51,10 @@ describe('e-mail receiver', () => {
       })
       .execute()
     delivery.nudge()
-    await waitUntil('the mail', () => smtp.messages.length === 1)
+    await waitUntil('the mail recorded', async () =>
+      (await fixture.notifications(destination)).every((n) => n.status === 'sent'),
+    )
+    expect(smtp.messages).toHaveLength(1)
     const [row] = await fixture.notifications(destination)
     expect(row).toMatchObject({ status: 'sent', attempts: 2, last_error: null })
     const [mail] = smtp.messages

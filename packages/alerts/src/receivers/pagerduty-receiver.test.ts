@@ -45,7 +45,10 @@ describe('PagerDuty receiver', () => {
     pagerduty.answers.push({ status: 503 })
     await fixture.failRun()
     delivery.nudge()
-    await waitUntil('the trigger', () => events().length === 1)
+    await waitUntil('the trigger recorded', async () =>
+      (await fixture.notifications(destination)).every((n) => n.status === 'sent'),
+    )
+    expect(events()).toHaveLength(1)
     const incident = await fixture.openIncident()
     expect(pagerduty.requests.map((r) => r.status)).toEqual([503, 202])
     expect(events()[0]).toMatchObject({
@@ -65,7 +68,10 @@ describe('PagerDuty receiver', () => {
     await fixture.failRun()
     await fixture.resolve()
     delivery.nudge()
-    await waitUntil('the resolve', () => events().length === 2)
+    await waitUntil('the resolve recorded', async () =>
+      (await fixture.notifications(destination)).every((n) => n.status === 'sent'),
+    )
+    expect(events()).toHaveLength(2)
     expect(events()[1]).toEqual({ routing_key: routingKey, event_action: 'resolve', dedup_key: incident.id })
     expect((await fixture.notifications(destination)).map((n) => [n.kind, n.status])).toEqual([
       ['first', 'sent'],

@@ -35,7 +35,7 @@ export function pagerdutyReceiver(settings: PagerDutySettings): Receiver {
           method: 'POST',
           headers: { 'content-type': 'application/json' },
           body: JSON.stringify(event),
-          redirect: 'error',
+          redirect: 'manual',
           signal: AbortSignal.timeout(settings.timeoutMs ?? 10_000),
         })
       } catch (error) {

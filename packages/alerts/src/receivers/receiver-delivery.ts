@@ -34,6 +34,8 @@ export interface ReceiverDelivery {
 }
 
 const defaultPaceMs: Record<ReceiverKind, number> = { webhook: 0, pagerduty: 500, email: 1000 }
+/** Receivers sent to at once by one process. */
+const concurrency = 8
 /** Sends to one receiver in one pass while it may send again at once. */
 const maxSendsPerPass = 50
 
@@ -104,7 +106,9 @@ export function startReceiverDelivery(options: ReceiverDeliveryOptions): Receive
         again = false
         const mine = (await channelsWithWork(options.db)).filter((c) => directory.receiverFor(c.destination))
         const due = mine.filter((c) => c.nextSendAt.getTime() <= now().getTime())
-        await Promise.all(due.map((c) => serve(c.destination).catch(onError)))
+        for (let i = 0; i < due.length; i += concurrency) {
+          await Promise.all(due.slice(i, i + concurrency).map((c) => serve(c.destination).catch(onError)))
+        }
       } while (again && !closed)
       const left = (await channelsWithWork(options.db)).filter((c) => directory.receiverFor(c.destination))
       const next = Math.min(

@@ -47,7 +47,7 @@ export function retryAfterMs(header: string | null, now = Date.now()): number | 
 
 /**
  * An HTTP answer as a failure, or undefined for a 2xx. A 4xx is final except 408 (timeout) and
- * 429 (rate limited); a 5xx and anything else may pass on another try.
+ * 429 (rate limited), and so is a 3xx; a 5xx may pass on another try.
  */
 export async function httpFailure(response: Response, who: string): Promise<ReceiverFailure | undefined> {
   if (response.ok) return undefined
@@ -59,6 +59,9 @@ export async function httpFailure(response: Response, who: string): Promise<Rece
     return { kind: 'transient', reason, ...(after !== undefined ? { retryAfterMs: after } : {}), detail }
   }
   if (status >= 400 && status < 500) return { kind: 'permanent', reason, detail }
+  // Redirects are not followed (a signed body must not be replayed elsewhere): the URL needs fixing.
+  if (status >= 300 && status < 400)
+    return { kind: 'permanent', reason, detail: 'redirects are not followed: set the final URL' }
   return { kind: 'transient', reason, detail }
 }
 

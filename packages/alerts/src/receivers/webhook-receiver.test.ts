@@ -6,7 +6,9 @@ import { HttpStandIn, type RecordedRequest } from '../testing/http-stand-in.ts'
 import { ReceiverFixture } from '../testing/receiver-fixture.ts'
 import { waitUntil } from '../testing/wait-until.ts'
 import type { AlertMessage } from './alert-message.ts'
+import { ReceiverSendError } from './receiver.ts'
 import { type ReceiverDelivery, startReceiverDelivery } from './receiver-delivery.ts'
+import { webhookReceiver } from './webhook-receiver.ts'
 
 const secret = 'test-webhook-secret-0123456789'
 const destination = 'webhook:ops-alerts'
@@ -155,5 +157,32 @@ describe('webhook receiver', () => {
     const body = JSON.parse(hook.requests.at(-1)?.body ?? '{}') as AlertMessage
     expect(body).toMatchObject({ event: 'delivery_problem', incident: null, product: { id: 'churn' } })
     expect(body.text).toContain('could not post to #churn (no SLACK_BOT_TOKEN)')
+  })
+
+  it('does not follow a redirect: the signed body goes only where it was configured to', async () => {
+    const moved = await HttpStandIn.start(() => ({
+      status: 301,
+      headers: { location: `${hook.url}/elsewhere` },
+    }))
+    try {
+      const receiver = webhookReceiver({ url: moved.url, secret })
+      const before = hook.requests.length
+      const sent = receiver.send({
+        version: 1,
+        id: '1',
+        event: 'digest',
+        createdAt: new Date(0).toISOString(),
+        product: { id: 'churn', name: 'Churn', url: null },
+        incident: null,
+        text: 'digest',
+      })
+      await expect(sent).rejects.toBeInstanceOf(ReceiverSendError)
+      await expect(sent).rejects.toMatchObject({
+        failure: { kind: 'permanent', reason: 'webhook answered HTTP 301' },
+      })
+      expect(hook.requests.length).toBe(before)
+    } finally {
+      await moved.close()
+    }
   })
 })

@@ -39,7 +39,7 @@ export function webhookReceiver(settings: WebhookSettings): Receiver {
             [idempotencyHeader]: `steward-notification-${message.id}`,
           },
           body,
-          redirect: 'error',
+          redirect: 'manual',
           signal: AbortSignal.timeout(settings.timeoutMs ?? 10_000),
         })
       } catch (error) {
