@@ -6,11 +6,13 @@
 export function mrkdwnToPlain(text: string): string {
   return text
     .replace(/<([^<>]*)>/g, (_, inner: string) => {
-      const [target = '', label] = inner.split('|', 2) as [string, string | undefined]
-      if (target.startsWith('!subteam^')) return `@${label ?? target.slice('!subteam^'.length)}`
-      if (target.startsWith('!')) return `@${label ?? target.slice(1)}`
-      if (target.startsWith('@')) return `@${label ?? target.slice(1)}`
-      if (target.startsWith('#')) return `#${label ?? target.slice(1)}`
+      const bar = inner.indexOf('|')
+      const target = bar === -1 ? inner : inner.slice(0, bar)
+      const label = bar === -1 ? undefined : inner.slice(bar + 1)
+      const mention = (id: string) => `@${(label ?? id).replace(/^@/, '')}`
+      if (target.startsWith('!subteam^')) return mention(target.slice('!subteam^'.length))
+      if (target.startsWith('!') || target.startsWith('@')) return mention(target.slice(1))
+      if (target.startsWith('#')) return `#${(label ?? target.slice(1)).replace(/^#/, '')}`
       return label && label !== target ? `${label} (${target})` : target
     })
     .replace(/&lt;/g, '<')
