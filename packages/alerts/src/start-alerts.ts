@@ -2,6 +2,8 @@ import { type Delivery, type DeliveryOptions, startDelivery } from './delivery/d
 import { evaluateFinishedRuns } from './evaluate/evaluate-finished-runs.ts'
 import { evaluateTimers } from './evaluate/evaluate-timers.ts'
 import type { Db } from './incidents/outbox.ts'
+import { startReceiverDelivery } from './receivers/receiver-delivery.ts'
+import { hasReceivers, type ReceiverSettings } from './receivers/receiver-settings.ts'
 import { webApiTransport } from './slack/web-api-transport.ts'
 
 export interface SlackSettings {
@@ -23,6 +25,11 @@ export interface StartAlertsOptions extends Omit<DeliveryOptions, 'db' | 'transp
   timerEveryMs?: number
   /** Base URL of the web UI, for links to runs. */
   webUrl?: string
+  /**
+   * Webhooks, PagerDuty services and SMTP this process can deliver to (`Settings.receivers`). Each
+   * is delivered by any process that has its settings, as Slack is by any that has a token.
+   */
+  receivers?: ReceiverSettings
 }
 
 export interface Alerts {
@@ -58,6 +65,19 @@ export function startAlerts(options: StartAlertsOptions): Alerts {
         }),
       })
     : { nudge: () => {}, close: async () => {} }
+  const receivers = hasReceivers(options.receivers)
+    ? startReceiverDelivery({
+        db: options.db,
+        settings: options.receivers,
+        webUrl: options.webUrl,
+        ...(options.now ? { now: options.now } : {}),
+        onError,
+      })
+    : undefined
+  const nudgeDelivery = () => {
+    delivery.nudge()
+    receivers?.nudge()
+  }
   const now = options.now ?? (() => new Date())
 
   let running: Promise<void> | undefined
@@ -74,7 +94,7 @@ export function startAlerts(options: StartAlertsOptions): Alerts {
           now: now(),
           ...(options.webUrl ? { webUrl: options.webUrl } : {}),
         })
-        if (handled > 0) delivery.nudge()
+        if (handled > 0) nudgeDelivery()
       } while (again)
     })()
       .catch(onError)
@@ -86,7 +106,7 @@ export function startAlerts(options: StartAlertsOptions): Alerts {
   let timers: Promise<void> | undefined
   const checkTimers = (): Promise<void> => {
     timers ??= evaluateTimers(options.db, { now: now() })
-      .then(() => delivery.nudge())
+      .then(() => nudgeDelivery())
       .catch(onError)
       .finally(() => {
         timers = undefined
@@ -109,6 +129,7 @@ export function startAlerts(options: StartAlertsOptions): Alerts {
       await running
       await timers
       await delivery.close()
+      await receivers?.close()
     },
   }
 }

@@ -17,6 +17,12 @@ describe('readSettings', () => {
       lostStepRetryDelayMs: 1_000,
       publicUrl: undefined,
       retention: { runsDays: 90, incidentsDays: 90, usageEventsDays: 35 },
+      receivers: {
+        webhooks: {},
+        pagerduty: {},
+        pagerdutyUrl: 'https://events.pagerduty.com',
+        email: undefined,
+      },
     })
     expect(readSettings({ STEWARD_HOME: '/var/lib/steward', PORT: '4000' }, '/x')).toMatchObject({
       home: '/var/lib/steward',

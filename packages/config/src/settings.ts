@@ -1,5 +1,6 @@
 import { isAbsolute, resolve } from 'node:path'
 import { readDuration, StewardError } from '@steward/kernel'
+import { parseReceiverSettings, type ReceiverSettings } from './receivers.ts'
 import { parseRetention, type RetentionSettings } from './retention.ts'
 
 /** Everything Steward reads from its environment. Packages take these as arguments, never from `process.env`. */
@@ -44,6 +45,8 @@ export interface Settings {
   publicUrl: string | undefined
   /** How long runs, incidents and raw usage events are kept (STEWARD_RETAIN_*_DAYS). */
   retention: RetentionSettings
+  /** Webhooks, PagerDuty services and SMTP that alerts go to besides Slack (receivers.ts). */
+  receivers: ReceiverSettings
 }
 
 /** Defaults of the worker-loss settings: a `kill -9`ed worker's steps run again within 20 s. */
@@ -94,6 +97,7 @@ export function readSettings(env: Environment, cwd: string = process.cwd()): Set
     ),
     publicUrl: parsePublicUrl(env.STEWARD_PUBLIC_URL?.trim() || undefined),
     retention: parseRetention(env),
+    receivers: parseReceiverSettings(env),
   }
 }
 
