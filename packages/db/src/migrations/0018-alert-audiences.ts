@@ -30,7 +30,9 @@ export const alertAudiences: Migration = {
     await sql`alter table notifications drop constraint if exists notifications_kind_check`.execute(db)
     await sql`
       alter table notifications add constraint notifications_kind_check
-        check (kind in ('first', 'follow_up', 'resolved', 'reminder', 'digest', 'delivery_problem'))`.execute(db)
+        check (kind in ('first', 'follow_up', 'resolved', 'reminder', 'digest', 'delivery_problem'))`.execute(
+      db,
+    )
     await sql`
       alter table incidents
         drop column if exists stakeholder_destinations,

@@ -31,7 +31,10 @@ describe('defineProduct', () => {
     expect(
       issuesOf({
         ...valid,
-        owners: [{ team: 'growth-data', slack: '@maria' }, { slack: '#growth-data', mention: ['@maria'] }],
+        owners: [
+          { team: 'growth-data', slack: '@maria' },
+          { slack: '#growth-data', mention: ['@maria'] },
+        ],
         stakeholders: [{ name: 'Maria', slack: '@maria' }],
       }),
     ).toEqual([

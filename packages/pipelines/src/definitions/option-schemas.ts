@@ -46,7 +46,8 @@ export const id = () =>
 export const slackDestination = () =>
   text(`a Slack destination: ${slackHint}`).regex(slackPattern, {
     error: (issue) =>
-      slackHandleProblem(issue.input) ?? `"${String(issue.input)}" is not a Slack destination: use ${slackHint}`,
+      slackHandleProblem(issue.input) ??
+      `"${String(issue.input)}" is not a Slack destination: use ${slackHint}`,
   })
 
 /** One Slack id to mention in the owners' messages. */

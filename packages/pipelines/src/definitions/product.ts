@@ -4,15 +4,7 @@ import { alertRuleIssues, type Severity } from '../rules/index.ts'
 import type { AlertRule } from './alert-rule.ts'
 import { type Branded, brand, isDefinitionOf } from './brand.ts'
 import { callerFile } from './caller-file.ts'
-import {
-  check,
-  duration,
-  id,
-  nonEmptyText,
-  slackDestination,
-  slackMention,
-  text,
-} from './option-schemas.ts'
+import { check, duration, id, nonEmptyText, slackDestination, slackMention, text } from './option-schemas.ts'
 
 export type Tier = 'gold' | 'silver' | 'bronze'
 
