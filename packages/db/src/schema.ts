@@ -475,6 +475,9 @@ export interface AlertChannelsTable {
   lease_owner: string | null
   lease_until: NullableTimestamp
   last_sent_at: NullableTimestamp
+  /** Why Slack refused this destination for good (`channel_not_found`…), until a message gets through. */
+  refused_reason: string | null
+  refused_at: NullableTimestamp
 }
 
 export interface AlertCursorsTable {

@@ -49,9 +49,14 @@ export async function deliverNext(
 
   const channel = await db
     .selectFrom('alert_channels')
-    .select('group_until')
+    .select(['group_until', 'refused_reason'])
     .where('destination', '=', destination)
     .executeTakeFirst()
+  // A message got through: the destination is not refused (any more). Written only then.
+  const sent = async (release: Release): Promise<{ outcome: DeliveryOutcome; release: Release }> => {
+    if (channel?.refused_reason) await setRefused(db, destination, null, now)
+    return { outcome: 'sent', release }
+  }
   if (next.kind === 'first' && channel?.group_until && channel.group_until.getTime() > now.getTime()) {
     return { outcome: 'waiting', release: { nextSendAt: channel.group_until } }
   }
@@ -107,14 +112,11 @@ export async function deliverNext(
         )
         .execute()
       const sentAt = settings.now()
-      return {
-        outcome: 'sent',
-        release: {
-          nextSendAt: new Date(sentAt.getTime() + settings.paceMs),
-          groupUntil: new Date(sentAt.getTime() + settings.groupWindowMs),
-          sentAt,
-        },
-      }
+      return sent({
+        nextSendAt: new Date(sentAt.getTime() + settings.paceMs),
+        groupUntil: new Date(sentAt.getTime() + settings.groupWindowMs),
+        sentAt,
+      })
     }
 
     let threadTs: string | undefined
@@ -154,10 +156,7 @@ export async function deliverNext(
           .where('id', '=', next.id)
           .execute()
         const sentAt = settings.now()
-        return {
-          outcome: 'sent',
-          release: { nextSendAt: new Date(sentAt.getTime() + settings.paceMs), sentAt },
-        }
+        return sent({ nextSendAt: new Date(sentAt.getTime() + settings.paceMs), sentAt })
       }
       if (next.kind === 'resolved' && next.first_updated_at === null) {
         await settings.transport.update({
@@ -191,7 +190,7 @@ export async function deliverNext(
       .where('id', '=', next.id)
       .execute()
     const sentAt = settings.now()
-    return { outcome: 'sent', release: { nextSendAt: new Date(sentAt.getTime() + settings.paceMs), sentAt } }
+    return sent({ nextSendAt: new Date(sentAt.getTime() + settings.paceMs), sentAt })
   } catch (error) {
     const failure: SlackFailure =
       error instanceof SlackSendError
@@ -200,6 +199,8 @@ export async function deliverNext(
     const ids = group.map((n) => n.id)
     if (failure.kind === 'permanent') {
       await markFailed(db, ids, failure.reason)
+      // The destination itself is refused (an edit of a message gone is not): shown until one gets through.
+      if (next.kind !== 'update') await setRefused(db, destination, failure.reason, now)
       // An edit that did not take loses no alert: only lost messages are told elsewhere.
       if (next.kind !== 'delivery_problem' && next.kind !== 'update')
         await tellOwnersElsewhere(db, next, failure.reason, now)
@@ -249,6 +250,14 @@ async function firstMessageNow(db: Db, first: Notification): Promise<SlackPayloa
       incidents.map((i) => i.product_id),
     ),
   )
+}
+
+async function setRefused(db: Db, destination: string, reason: string | null, at: Date): Promise<void> {
+  await db
+    .updateTable('alert_channels')
+    .set({ refused_reason: reason, refused_at: reason === null ? null : at })
+    .where('destination', '=', destination)
+    .execute()
 }
 
 async function markFailed(db: Db, ids: readonly string[], reason: string): Promise<void> {
