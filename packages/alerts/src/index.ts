@@ -11,6 +11,7 @@ export {
   describeRefused,
   type RefusedDestination,
   refusedDestinations,
+  refusedFix,
 } from './delivery/refused-destinations.ts'
 export { type DeliveryBacklog, deliveryBacklog, stuckDeliveryProblem } from './delivery/senders.ts'
 // Evaluation, incidents and the outbox.

@@ -49,13 +49,15 @@ export async function refusedDestinations(
   }))
 }
 
+/** What to do about a refused destination, by Slack's reason. */
+export function refusedFix(reason: string): string {
+  if (reason === 'invalid_auth' || reason === 'not_authed' || reason === 'token_revoked')
+    return 'check SLACK_BOT_TOKEN'
+  if (reason === 'not_in_channel') return 'invite the Steward app to the channel'
+  return 'fix the destination in the definitions or invite the Steward app to the channel'
+}
+
 /** One line for an operator: what Slack refused, since when, and what to do. */
 export function describeRefused(refused: RefusedDestination): string {
-  const fix =
-    refused.reason === 'invalid_auth' || refused.reason === 'not_authed' || refused.reason === 'token_revoked'
-      ? 'check SLACK_BOT_TOKEN'
-      : refused.reason === 'not_in_channel'
-        ? 'invite the Steward app to the channel'
-        : 'fix the destination in the definitions or invite the Steward app to the channel'
-  return `Slack refuses ${refused.destination} (${refused.reason}) since ${refused.since.toISOString()}: alerts to it are not delivered; ${fix}`
+  return `Slack refuses ${refused.destination} (${refused.reason}) since ${refused.since.toISOString()}: alerts to it are not delivered; ${refusedFix(refused.reason)}`
 }

@@ -1,4 +1,4 @@
-import { deliveryBacklog } from '@steward/alerts'
+import { deliveryBacklog, type RefusedDestination, refusedDestinations } from '@steward/alerts'
 import type { IncidentStatus, NotificationKind, NotificationStatus } from '@steward/db'
 import type { Db } from '../read-database.ts'
 
@@ -40,6 +40,8 @@ export interface ProductAlerts {
   rules: RuleCount[]
   /** Whether a Steward process can send to Slack now; without one, pending notifications are recorded only. */
   canSend: boolean
+  /** Destinations Slack refused for good a message about this product (channel_not_found…), until one gets through. */
+  refused: RefusedDestination[]
 }
 
 /**
@@ -48,7 +50,7 @@ export interface ProductAlerts {
  * all time. Three queries through the `product_id` indexes of incidents and notifications.
  */
 export async function getProductAlerts(db: Db, productId: string, limit = 20): Promise<ProductAlerts> {
-  const [incidents, notifications, incidentCounts, notificationCounts, backlog] = await Promise.all([
+  const [incidents, notifications, incidentCounts, notificationCounts, backlog, refused] = await Promise.all([
     db
       .selectFrom('incidents')
       .select([
@@ -97,6 +99,7 @@ export async function getProductAlerts(db: Db, productId: string, limit = 20): P
       .groupBy('rule_key')
       .execute(),
     deliveryBacklog(db),
+    refusedDestinations(db, { productId }),
   ])
   const rules = new Map<string, RuleCount>()
   const rule = (ruleKey: string) => {
@@ -141,6 +144,7 @@ export async function getProductAlerts(db: Db, productId: string, limit = 20): P
       createdAt: n.created_at,
     })),
     canSend: backlog.liveSenders > 0,
+    refused,
     rules: [...rules.values()].sort(
       (a, b) =>
         b.incidents + b.notifications - (a.incidents + a.notifications) || a.ruleKey.localeCompare(b.ruleKey),
