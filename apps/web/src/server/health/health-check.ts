@@ -10,6 +10,7 @@
 export interface HealthCheck {
   name: string
   target(): string
+  // biome-ignore lint/suspicious/noConfusingVoidType: most checks answer nothing; `async run() {}` is a Promise<void>
   run(signal: AbortSignal): Promise<void | { details: string[] }>
 }
 
