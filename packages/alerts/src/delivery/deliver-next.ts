@@ -1,5 +1,5 @@
-import { json, type Notification, type SlackPayload } from '@steward/db'
-import { audienceOf } from '../incidents/destinations.ts'
+import { type Incident, json, type Notification, type SlackPayload } from '@steward/db'
+import { type Audience, audienceOf } from '../incidents/destinations.ts'
 import { incidentsByIds, productViews } from '../incidents/message-context.ts'
 import type { Db } from '../incidents/outbox.ts'
 import { addToOutbox } from '../incidents/outbox.ts'
@@ -81,18 +81,11 @@ export async function deliverNext(
       }
       const stop = queue.findIndex((n) => n.kind !== 'first' || audience(n) !== audience(next))
       group = stop === -1 ? queue : queue.slice(0, stop)
-      const incidents = await incidentsOf(db, group)
+      const incidents = [...new Set(group.flatMap((n) => (n.incident_id ? [n.incident_id] : [])))].flatMap(
+        (id) => byId.get(id) ?? [],
+      )
       const payload =
-        incidents.length > 0
-          ? renderFirstFor(
-              audience(next),
-              incidents,
-              await productViews(
-                db,
-                incidents.map((i) => i.product_id),
-              ),
-            )
-          : next.payload
+        incidents.length > 0 ? await renderFirstNow(db, audience(next), incidents) : next.payload
       const posted = await settings.transport.postMessage({ channel: destination, payload })
       await db
         .updateTable('notifications')
@@ -241,15 +234,23 @@ async function firstMessageNow(db: Db, first: Notification): Promise<SlackPayloa
     .execute()
   const incidents = await incidentsOf(db, sameMessage.length > 0 ? sameMessage : [first])
   if (incidents.length === 0) return first.payload
-  const audience = audienceOf(incidents[0] as (typeof incidents)[number], first.destination)
-  return renderFirstFor(
-    audience,
-    incidents,
-    await productViews(
-      db,
-      incidents.map((i) => i.product_id),
-    ),
-  )
+  return renderFirstNow(db, audienceOf(incidents[0] as Incident, first.destination), incidents)
+}
+
+/** The first message of an audience; only the stakeholders' names the products (one more query). */
+async function renderFirstNow(
+  db: Db,
+  audience: Audience,
+  incidents: readonly Incident[],
+): Promise<SlackPayload> {
+  const products =
+    audience === 'stakeholders'
+      ? await productViews(
+          db,
+          incidents.map((i) => i.product_id),
+        )
+      : new Map()
+  return renderFirstFor(audience, incidents, products)
 }
 
 async function setRefused(db: Db, destination: string, reason: string | null, at: Date): Promise<void> {

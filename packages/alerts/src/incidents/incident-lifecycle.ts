@@ -53,6 +53,7 @@ export async function fireIncident(trx: Trx, firing: Firing): Promise<FireOutcom
     .forUpdate()
     .executeTakeFirst()
   if (!open) {
+    const stakeholders = (firing.stakeholderDestinations ?? []).filter((d) => firing.destinations.includes(d))
     const incident = await trx
       .insertInto('incidents')
       .values({
@@ -68,11 +69,10 @@ export async function fireIncident(trx: Trx, firing: Firing): Promise<FireOutcom
         detail: firing.detail.text,
         runbook: firing.runbook ?? null,
         destinations: [...firing.destinations],
-        stakeholder_destinations: (firing.stakeholderDestinations ?? []).filter((d) =>
-          firing.destinations.includes(d),
-        ),
+        stakeholder_destinations: stakeholders,
         mentions: [...(firing.mentions ?? [])],
-        last_good_at: await lastGoodAt(trx, firing),
+        // Only the stakeholders' message says it: no query on the owners-only path.
+        last_good_at: stakeholders.length > 0 ? await lastGoodAt(trx, firing) : null,
         status: 'open',
         opened_at: firing.at,
         last_fired_at: firing.at,
@@ -80,7 +80,11 @@ export async function fireIncident(trx: Trx, firing: Firing): Promise<FireOutcom
       })
       .returningAll()
       .executeTakeFirstOrThrow()
-    const products = await productViews(trx, [incident.product_id])
+    // Only the stakeholders' message names the product and its owners.
+    const products =
+      incident.stakeholder_destinations.length > 0
+        ? await productViews(trx, [incident.product_id])
+        : new Map()
     for (const destination of incident.destinations) {
       await addToOutbox(trx, {
         destination,
@@ -170,10 +174,9 @@ export async function resolveIncident(trx: Trx, resolution: Resolution): Promise
     .where('status', '=', 'pending')
     .where('kind', 'in', ['follow_up', 'reminder'])
     .execute()
-  const product = (await productViews(trx, [incident.product_id])).get(incident.product_id) ?? {
-    name: incident.product_id,
-    owners: [],
-  }
+  const product = (incident.stakeholder_destinations.length > 0
+    ? (await productViews(trx, [incident.product_id])).get(incident.product_id)
+    : undefined) ?? { name: incident.product_id, owners: [] }
   for (const destination of incident.destinations) {
     await addToOutbox(trx, {
       destination,
