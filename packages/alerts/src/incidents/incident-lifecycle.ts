@@ -167,12 +167,12 @@ export async function resolveIncident(trx: Trx, resolution: Resolution): Promise
     .returningAll()
     .executeTakeFirst()
   if (!incident) return false
-  // Repeats not yet delivered are moot now.
+  // Repeats not yet delivered are moot now, and so are edits: the resolution edits the first message.
   await trx
     .deleteFrom('notifications')
     .where('incident_id', '=', incident.id)
     .where('status', '=', 'pending')
-    .where('kind', 'in', ['follow_up', 'reminder'])
+    .where('kind', 'in', ['follow_up', 'reminder', 'update'])
     .execute()
   const product = (incident.stakeholder_destinations.length > 0
     ? (await productViews(trx, [incident.product_id])).get(incident.product_id)
