@@ -5,7 +5,9 @@ export const weeklySignupFunnel = defineProduct({
   name: 'Weekly sign-up funnel',
   description:
     'Visitors → sign-ups → profile completed → first photo → first connection, week by week for the last 12 weeks.',
-  owners: [{ team: 'growth-data', slack: '#growth-data' }],
+  // The owners' channel gets the technical message; its failures mention the on-call user group
+  // (a Slack id: `S…` for a group, `U…` for a person; handles such as '@maria' are refused).
+  owners: [{ team: 'growth-data', slack: '#growth-data', mention: ['S0GROWTHONCALL'] }],
   stakeholders: [
     { name: 'Growth PMs', slack: '#growth' },
     { name: 'Marketing analytics', slack: '#marketing-analytics' },

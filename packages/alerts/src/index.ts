@@ -7,6 +7,12 @@ export {
   deliveryQueueName,
 } from './delivery/delivery-queue.ts'
 export { type Delivery, type DeliveryOptions, startDelivery } from './delivery/delivery-worker.ts'
+export {
+  describeRefused,
+  type RefusedDestination,
+  refusedDestinations,
+  refusedFix,
+} from './delivery/refused-destinations.ts'
 export { type DeliveryBacklog, deliveryBacklog, stuckDeliveryProblem } from './delivery/senders.ts'
 // Evaluation, incidents and the outbox.
 export { evaluateFinishedRuns, type FinishedRunsOptions } from './evaluate/evaluate-finished-runs.ts'
@@ -57,7 +63,12 @@ export {
 } from './retention/prune-incidents.ts'
 export { handleSlackInteraction, type InteractionResult } from './slack/interactivity.ts'
 export { code, escapeMrkdwn, link, Mrkdwn, md } from './slack/mrkdwn.ts'
-export { ackActionId, renderFirst, snoozeActionId } from './slack/render.ts'
+export {
+  ackActionId,
+  renderFirst,
+  renderStakeholderFirst,
+  snoozeActionId,
+} from './slack/render.ts'
 export { noSlack, type SlackFailure, SlackSendError, type SlackTransport } from './slack/slack-transport.ts'
 export { verifySlackSignature } from './slack/verify-signature.ts'
 export { webApiTransport } from './slack/web-api-transport.ts'

@@ -83,6 +83,12 @@ describe('steward start', () => {
       { STEWARD_PUBLIC_URL: 'ftp://steward.example.com' },
       'STEWARD_PUBLIC_URL must be an absolute http(s) URL',
     ],
+    [
+      'a Slack token without STEWARD_PUBLIC_URL',
+      ['--role', 'worker', '--config', config],
+      { SLACK_BOT_TOKEN: 'xoxb-test' },
+      'STEWARD_PUBLIC_URL is not set: with SLACK_BOT_TOKEN',
+    ],
     ['no DATABASE_URL', ['--role', 'scheduler'], { DATABASE_URL: '' }, 'DATABASE_URL is not set'],
     [
       'no REDIS_URL on the Redis queue',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { readSettings } from './settings.ts'
+import { readProductionSettings, readSettings } from './settings.ts'
 
 describe('readSettings', () => {
   it('fills in the defaults and anchors a relative home at the working folder', () => {
@@ -110,5 +110,22 @@ describe('readSettings', () => {
     [{ NODE_ENV: 'production' }, /^STEWARD_USAGE_SALT is not set: production \(NODE_ENV=production\) needs/],
   ])('refuses %j in one line naming the setting', (env, message) => {
     expect(() => readSettings(env, '/')).toThrow(message)
+  })
+})
+
+describe('readProductionSettings', () => {
+  const production = { STEWARD_USAGE_SALT: 'a-production-salt-of-enough-length' }
+  it('refuses to send to Slack without STEWARD_PUBLIC_URL: its links would point nowhere', () => {
+    expect(() => readProductionSettings({ ...production, SLACK_BOT_TOKEN: 'xoxb-1' }, '/')).toThrow(
+      /^STEWARD_PUBLIC_URL is not set: with SLACK_BOT_TOKEN, steward start sends Slack messages/,
+    )
+    expect(
+      readProductionSettings(
+        { ...production, SLACK_BOT_TOKEN: 'xoxb-1', STEWARD_PUBLIC_URL: 'https://steward.example.com' },
+        '/',
+      ).publicUrl,
+    ).toBe('https://steward.example.com')
+    // Without Slack there is nothing to link from.
+    expect(readProductionSettings(production, '/').publicUrl).toBeUndefined()
   })
 })

@@ -39,8 +39,9 @@ export interface Settings {
   /** STEWARD_LOST_STEP_RETRY_DELAY: how long the retry of a step whose worker was lost waits. */
   lostStepRetryDelayMs: number
   /**
-   * STEWARD_PUBLIC_URL: where people reach the web UI (https://steward.example.com), for links in
-   * Slack messages and the sign-in redirect. Unset: links name no host (dev: localhost).
+   * STEWARD_PUBLIC_URL: where people reach the web UI (https://steward.example.com), for every link
+   * in Slack messages and the sign-in redirect. Unset: `steward dev` links to its own address;
+   * `steward start` refuses to start with SLACK_BOT_TOKEN set (`readProductionSettings`).
    */
   publicUrl: string | undefined
   /** How long runs, incidents and raw usage events are kept (STEWARD_RETAIN_*_DAYS). */
@@ -123,7 +124,9 @@ export const minSessionSecretLength = 32
 
 /**
  * What production (`steward start`) needs beyond `readSettings`, checked before anything starts,
- * the same for every role: the usage salt, and the session secret when sign-in (OIDC) is on.
+ * the same for every role: the usage salt, the session secret when sign-in (OIDC) is on, and
+ * STEWARD_PUBLIC_URL when it may send to Slack (SLACK_BOT_TOKEN): a link to `localhost` in a
+ * Slack message reaches nobody, and a message without links hides the run from the people paged.
  * The web server checks sign-in in full at its own start (apps/web auth-settings); this is the
  * same rule for the secret, so a worker host misconfigured like the web host fails alike.
  */
@@ -136,6 +139,12 @@ export function readProductionSettings(env: Environment, cwd: string = process.c
     throw new StewardError<SettingsErrorCode>(
       'SETTING_INVALID',
       `STEWARD_SESSION_SECRET must be at least ${minSessionSecretLength} characters when STEWARD_OIDC_ISSUER is set (it signs sessions); e.g. \`openssl rand -hex 32\``,
+    )
+  }
+  if (env.SLACK_BOT_TOKEN?.trim() && settings.publicUrl === undefined) {
+    throw new StewardError<SettingsErrorCode>(
+      'SETTING_INVALID',
+      'STEWARD_PUBLIC_URL is not set: with SLACK_BOT_TOKEN, steward start sends Slack messages whose links must reach the web UI; set it to the address people use, e.g. https://steward.example.com',
     )
   }
   return settings

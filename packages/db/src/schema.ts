@@ -44,6 +44,10 @@ export interface OwnerRef extends ReceiverRefs {
   email?: string
   /** `#channel`, a channel id (`C…`) or a user id (`U…`). */
   slack: string
+  /** Slack user ids (`U…`) and user group ids (`S…`) the owners' alert messages mention. */
+  mention?: string[]
+  /** The lowest severity whose messages mention them (default `critical`). */
+  mentionAt?: 'critical' | 'warning' | 'info'
 }
 
 export interface StakeholderRef extends ReceiverRefs {
@@ -392,7 +396,15 @@ export interface CostDailyTable {
 }
 
 export type IncidentStatus = 'open' | 'resolved'
-export type NotificationKind = 'first' | 'follow_up' | 'resolved' | 'reminder' | 'digest' | 'delivery_problem'
+/** `update`: an edit of an incident's first message in one channel (acknowledged, snoozed). */
+export type NotificationKind =
+  | 'first'
+  | 'follow_up'
+  | 'resolved'
+  | 'reminder'
+  | 'digest'
+  | 'delivery_problem'
+  | 'update'
 export type NotificationStatus = 'pending' | 'sent' | 'failed' | 'not_sent_no_token'
 
 /** A Slack message as rendered: fallback text plus Block Kit blocks. */
@@ -418,6 +430,12 @@ export interface IncidentsTable {
   runbook: string | null
   /** Slack destinations it is announced to, resolved when it opened. */
   destinations: ColumnType<string[], string[] | undefined, string[]>
+  /** The destinations among `destinations` that get the stakeholders' plain message. */
+  stakeholder_destinations: ColumnType<string[], string[] | undefined, string[]>
+  /** Whom the owners' message mentions: Slack user ids (`U…`, `W…`) and user group ids (`S…`). */
+  mentions: ColumnType<string[], string[] | undefined, string[]>
+  /** The newest successful run of its pipeline (or product) before it opened, for stakeholders. */
+  last_good_at: NullableTimestamp
   status: IncidentStatus
   fire_count: Generated<number>
   opened_at: Timestamp
@@ -467,6 +485,9 @@ export interface AlertChannelsTable {
   lease_owner: string | null
   lease_until: NullableTimestamp
   last_sent_at: NullableTimestamp
+  /** Why Slack refused this destination for good (`channel_not_found`…), until a message gets through. */
+  refused_reason: string | null
+  refused_at: NullableTimestamp
 }
 
 export interface AlertCursorsTable {

@@ -10,6 +10,7 @@ const kindLabels: Record<IncidentNotification['kind'], string> = {
   reminder: 'Reminder',
   digest: 'Digest',
   delivery_problem: 'Delivery problem',
+  update: 'First message edited (acknowledged or snoozed)',
 }
 
 /** What became of a notification, as shown: a pending one no process can send is recorded only. */

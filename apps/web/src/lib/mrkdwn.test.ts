@@ -18,6 +18,10 @@ describe('Slack mrkdwn on a page, as Slack shows it', () => {
     expect(html(':white_check_mark: ~Nightly load~ resolved')).toBe(
       '<span>✓ </span><s><span>Nightly load</span></s><span> resolved</span>',
     )
+    // The owners' mentions read as ids; the acknowledgement's emoji goes, its words stay.
+    expect(html('<@U024BE7LH> <!subteam^S0123ABCD> :eyes: Acknowledged')).toBe(
+      '<span>@U024BE7LH @S0123ABCD Acknowledged</span>',
+    )
     // Not markup: snake_case, a lone star, arithmetic.
     expect(mrkdwnToPlain('rows_total * 2 > 3*4')).toBe('rows_total * 2 > 3*4')
   })

@@ -2,8 +2,9 @@
  * The part of Slack's mrkdwn Steward's messages use, parsed into a tree a page renders as
  * elements (`components/slack-text.tsx`), so a message reads on the page as it does in Slack:
  * `*bold*`, `~strike~`, `` `code` ``, links `<https://…|label>`, line breaks, the emoji codes the
- * alerts use, and the entities `&amp;` `&lt;` `&gt;`. Anything else stays text: a mention
- * (`<!channel>`) or a link to anything but http(s) shows as the words it is, never as markup.
+ * alerts use, the owners' mentions (`<@U…>`, `<!subteam^S…>`, shown as `@U…`, `@S…`) and the
+ * entities `&amp;` `&lt;` `&gt;`. Anything else stays text: `<!channel>` or a link to anything but
+ * http(s) shows as the words it is, never as markup.
  */
 export type MrkdwnNode =
   | { kind: 'text'; text: string }
@@ -23,6 +24,9 @@ export const emoji: Readonly<Record<string, string>> = {
   white_check_mark: '✓',
   repeat: '↻',
   warning: '⚠',
+  // Acknowledged, snoozed: the words say it.
+  eyes: '',
+  zzz: '',
 }
 
 /** `&amp;`, `&lt;`, `&gt;` back to the characters they stand for (Slack decodes no others). */
@@ -63,6 +67,12 @@ export function parseMrkdwn(text: string): MrkdwnNode[] {
     if (c === '<') {
       const end = text.indexOf('>', i + 1)
       const token = end === -1 ? '' : text.slice(i + 1, end)
+      const mention = /^(?:@|!subteam\^)([UWS][A-Z0-9]{8,})$/.exec(token)
+      if (mention) {
+        plain += `@${mention[1]}`
+        i = end + 1
+        continue
+      }
       const link = /^(https?:\/\/[^|\s]+)(?:\|(.*))?$/s.exec(token)
       if (link) {
         flush()

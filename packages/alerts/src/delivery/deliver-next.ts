@@ -1,8 +1,10 @@
-import { json, type Notification } from '@steward/db'
+import { type Incident, json, type Notification, type SlackPayload } from '@steward/db'
+import { type Audience, audienceOf } from '../incidents/destinations.ts'
+import { incidentsByIds, productViews } from '../incidents/message-context.ts'
 import type { Db } from '../incidents/outbox.ts'
 import { addToOutbox } from '../incidents/outbox.ts'
 import { receiverDestinationsOf } from '../receivers/receiver-destination.ts'
-import { renderDeliveryProblem, renderFirst } from '../slack/render.ts'
+import { renderDeliveryProblem, renderFirstFor } from '../slack/render.ts'
 import { type SlackFailure, SlackSendError, type SlackTransport } from '../slack/slack-transport.ts'
 import type { Release } from './channel-lease.ts'
 
@@ -24,9 +26,11 @@ export type DeliveryOutcome = 'sent' | 'waiting' | 'retry' | 'failed' | 'idle'
 
 /**
  * Delivers the channel's oldest pending notification (FIFO per channel; a top-level message takes
- * every top-level notification pending for the channel with it). Called with the channel leased.
- * A notification is marked sent in the same statement that records Slack's ts, and a row with a ts
- * is never posted again.
+ * every top-level notification pending for the channel with it, of the same audience: owners and
+ * stakeholders never share a message). Called with the channel leased. A notification is marked
+ * sent in the same statement that records Slack's ts, and a row with a ts is never posted again.
+ * An `update` edits its incident's first message in this channel (chat.update), rendered from the
+ * incidents as they are now, so it shows the latest acknowledgement or snooze.
  */
 export async function deliverNext(
   db: Db,
@@ -46,9 +50,14 @@ export async function deliverNext(
 
   const channel = await db
     .selectFrom('alert_channels')
-    .select('group_until')
+    .select(['group_until', 'refused_reason'])
     .where('destination', '=', destination)
     .executeTakeFirst()
+  // A message got through: the destination is not refused (any more). Written only then.
+  const sent = async (release: Release): Promise<{ outcome: DeliveryOutcome; release: Release }> => {
+    if (channel?.refused_reason) await setRefused(db, destination, null, now)
+    return { outcome: 'sent', release }
+  }
   if (next.kind === 'first' && channel?.group_until && channel.group_until.getTime() > now.getTime()) {
     return { outcome: 'waiting', release: { nextSendAt: channel.group_until } }
   }
@@ -65,10 +74,19 @@ export async function deliverNext(
         .orderBy('id')
         .limit(settings.maxGroup)
         .execute()
-      const stop = queue.findIndex((n) => n.kind !== 'first')
+      const heads = await incidentsOf(db, queue)
+      const byId = new Map(heads.map((incident) => [incident.id, incident]))
+      const audience = (n: Notification) => {
+        const incident = n.incident_id ? byId.get(n.incident_id) : undefined
+        return incident ? audienceOf(incident, destination) : 'owners'
+      }
+      const stop = queue.findIndex((n) => n.kind !== 'first' || audience(n) !== audience(next))
       group = stop === -1 ? queue : queue.slice(0, stop)
-      const incidents = await incidentsOf(db, group)
-      const payload = incidents.length > 0 ? renderFirst(incidents) : next.payload
+      const incidents = [...new Set(group.flatMap((n) => (n.incident_id ? [n.incident_id] : [])))].flatMap(
+        (id) => byId.get(id) ?? [],
+      )
+      const payload =
+        incidents.length > 0 ? await renderFirstNow(db, audience(next), incidents) : next.payload
       const posted = await settings.transport.postMessage({ channel: destination, payload })
       await db
         .updateTable('notifications')
@@ -88,14 +106,11 @@ export async function deliverNext(
         )
         .execute()
       const sentAt = settings.now()
-      return {
-        outcome: 'sent',
-        release: {
-          nextSendAt: new Date(sentAt.getTime() + settings.paceMs),
-          groupUntil: new Date(sentAt.getTime() + settings.groupWindowMs),
-          sentAt,
-        },
-      }
+      return sent({
+        nextSendAt: new Date(sentAt.getTime() + settings.paceMs),
+        groupUntil: new Date(sentAt.getTime() + settings.groupWindowMs),
+        sentAt,
+      })
     }
 
     let threadTs: string | undefined
@@ -118,19 +133,30 @@ export async function deliverNext(
       }
       threadTs = first.slack_ts
       postTo = first.slack_channel
-      if (next.kind === 'resolved' && next.first_updated_at === null) {
-        const sameMessage = await db
-          .selectFrom('notifications')
-          .selectAll()
-          .where('slack_channel', '=', first.slack_channel)
-          .where('slack_ts', '=', first.slack_ts)
-          .where('kind', '=', 'first')
+      if (next.kind === 'update') {
+        const payload = await firstMessageNow(db, first)
+        await settings.transport.update({ channel: first.slack_channel, ts: first.slack_ts, payload })
+        await db
+          .updateTable('notifications')
+          .set((eb) => ({
+            status: 'sent',
+            slack_channel: first.slack_channel,
+            slack_ts: first.slack_ts,
+            payload: json(payload),
+            sent_at: now,
+            attempts: eb('attempts', '+', 1),
+            last_error: null,
+          }))
+          .where('id', '=', next.id)
           .execute()
-        const incidents = await incidentsOf(db, sameMessage)
+        const sentAt = settings.now()
+        return sent({ nextSendAt: new Date(sentAt.getTime() + settings.paceMs), sentAt })
+      }
+      if (next.kind === 'resolved' && next.first_updated_at === null) {
         await settings.transport.update({
           channel: first.slack_channel,
           ts: first.slack_ts,
-          payload: renderFirst(incidents),
+          payload: await firstMessageNow(db, first),
         })
         await db
           .updateTable('notifications')
@@ -158,7 +184,7 @@ export async function deliverNext(
       .where('id', '=', next.id)
       .execute()
     const sentAt = settings.now()
-    return { outcome: 'sent', release: { nextSendAt: new Date(sentAt.getTime() + settings.paceMs), sentAt } }
+    return sent({ nextSendAt: new Date(sentAt.getTime() + settings.paceMs), sentAt })
   } catch (error) {
     const failure: SlackFailure =
       error instanceof SlackSendError
@@ -167,7 +193,11 @@ export async function deliverNext(
     const ids = group.map((n) => n.id)
     if (failure.kind === 'permanent') {
       await markFailed(db, ids, failure.reason)
-      if (next.kind !== 'delivery_problem') await tellOwnersElsewhere(db, next, failure.reason, now)
+      // The destination itself is refused (an edit of a message gone is not): shown until one gets through.
+      if (next.kind !== 'update') await setRefused(db, destination, failure.reason, now)
+      // An edit that did not take loses no alert: only lost messages are told elsewhere.
+      if (next.kind !== 'delivery_problem' && next.kind !== 'update')
+        await tellOwnersElsewhere(db, next, failure.reason, now)
       return { outcome: 'failed', release: { nextSendAt: now } }
     }
     const attempts = next.attempts + 1
@@ -184,12 +214,52 @@ export async function deliverNext(
   }
 }
 
-async function incidentsOf(db: Db, notifications: readonly Notification[]) {
-  const ids = [...new Set(notifications.flatMap((n) => (n.incident_id ? [n.incident_id] : [])))]
-  if (ids.length === 0) return []
-  const rows = await db.selectFrom('incidents').selectAll().where('id', 'in', ids).execute()
-  const byId = new Map(rows.map((row) => [row.id, row]))
-  return ids.flatMap((id) => byId.get(id) ?? [])
+function incidentsOf(db: Db, notifications: readonly Notification[]) {
+  return incidentsByIds(
+    db,
+    notifications.flatMap((n) => (n.incident_id ? [n.incident_id] : [])),
+  )
+}
+
+/**
+ * A first message as it should read now: every incident it announced (a grouped message lists
+ * several), for the audience of its channel, from the incident rows as they are.
+ */
+async function firstMessageNow(db: Db, first: Notification): Promise<SlackPayload> {
+  const sameMessage = await db
+    .selectFrom('notifications')
+    .selectAll()
+    .where('slack_channel', '=', first.slack_channel)
+    .where('slack_ts', '=', first.slack_ts)
+    .where('kind', '=', 'first')
+    .execute()
+  const incidents = await incidentsOf(db, sameMessage.length > 0 ? sameMessage : [first])
+  if (incidents.length === 0) return first.payload
+  return renderFirstNow(db, audienceOf(incidents[0] as Incident, first.destination), incidents)
+}
+
+/** The first message of an audience; only the stakeholders' names the products (one more query). */
+async function renderFirstNow(
+  db: Db,
+  audience: Audience,
+  incidents: readonly Incident[],
+): Promise<SlackPayload> {
+  const products =
+    audience === 'stakeholders'
+      ? await productViews(
+          db,
+          incidents.map((i) => i.product_id),
+        )
+      : new Map()
+  return renderFirstFor(audience, incidents, products)
+}
+
+async function setRefused(db: Db, destination: string, reason: string | null, at: Date): Promise<void> {
+  await db
+    .updateTable('alert_channels')
+    .set({ refused_reason: reason, refused_at: reason === null ? null : at })
+    .where('destination', '=', destination)
+    .execute()
 }
 
 async function markFailed(db: Db, ids: readonly string[], reason: string): Promise<void> {

@@ -2,7 +2,9 @@ import { randomUUID } from 'node:crypto'
 import type { Incident } from '@steward/db'
 import type { Severity } from '@steward/pipelines/rules'
 import type { Mrkdwn } from '../slack/mrkdwn.ts'
-import { renderFirst, renderFollowUp, renderResolved } from '../slack/render.ts'
+import { renderFirstFor, renderFollowUp, renderResolved, renderStakeholderResolved } from '../slack/render.ts'
+import { audienceOf } from './destinations.ts'
+import { productViews } from './message-context.ts'
 import { addToOutbox, type Trx } from './outbox.ts'
 
 /** A rule's verdict about one subject: what `fireIncident` needs to open or update an incident. */
@@ -20,6 +22,10 @@ export interface Firing {
   detail: Mrkdwn
   runbook?: string | null
   destinations: readonly string[]
+  /** The destinations (among `destinations`) that get the stakeholders' plain message. */
+  stakeholderDestinations?: readonly string[]
+  /** Slack ids the owners' message mentions (`U…`, `S…`), chosen by severity (`mentionsFor`). */
+  mentions?: readonly string[]
   remindEverySeconds?: number | null
   at: Date
   /**
@@ -34,7 +40,8 @@ export type FireOutcome = 'opened' | 'repeated' | 'unchanged'
 /**
  * Opens the incident for (rule, subject), or updates the open one, with its notifications, in the
  * caller's transaction. A pending follow-up not yet delivered is merged into, never doubled, so a
- * storm of repeats costs one thread reply per delivery slot.
+ * storm of repeats costs one thread reply per delivery slot. Repeats reply in the owners' threads
+ * only: stakeholders hear that the product is affected and when it is back, not every failure.
  */
 export async function fireIncident(trx: Trx, firing: Firing): Promise<FireOutcome> {
   const open = await trx
@@ -46,6 +53,7 @@ export async function fireIncident(trx: Trx, firing: Firing): Promise<FireOutcom
     .forUpdate()
     .executeTakeFirst()
   if (!open) {
+    const stakeholders = (firing.stakeholderDestinations ?? []).filter((d) => firing.destinations.includes(d))
     const incident = await trx
       .insertInto('incidents')
       .values({
@@ -61,6 +69,10 @@ export async function fireIncident(trx: Trx, firing: Firing): Promise<FireOutcom
         detail: firing.detail.text,
         runbook: firing.runbook ?? null,
         destinations: [...firing.destinations],
+        stakeholder_destinations: stakeholders,
+        mentions: [...(firing.mentions ?? [])],
+        // Only the stakeholders' message says it: no query on the owners-only path.
+        last_good_at: stakeholders.length > 0 ? await lastGoodAt(trx, firing) : null,
         status: 'open',
         opened_at: firing.at,
         last_fired_at: firing.at,
@@ -68,6 +80,11 @@ export async function fireIncident(trx: Trx, firing: Firing): Promise<FireOutcom
       })
       .returningAll()
       .executeTakeFirstOrThrow()
+    // Only the stakeholders' message names the product and its owners.
+    const products =
+      incident.stakeholder_destinations.length > 0
+        ? await productViews(trx, [incident.product_id])
+        : new Map()
     for (const destination of incident.destinations) {
       await addToOutbox(trx, {
         destination,
@@ -75,7 +92,7 @@ export async function fireIncident(trx: Trx, firing: Firing): Promise<FireOutcom
         ruleKey: incident.rule_key,
         incidentId: incident.id,
         kind: 'first',
-        payload: renderFirst([incident]),
+        payload: renderFirstFor(audienceOf(incident, destination), [incident], products),
         at: firing.at,
       })
     }
@@ -93,7 +110,10 @@ export async function fireIncident(trx: Trx, firing: Firing): Promise<FireOutcom
     .returningAll()
     .executeTakeFirstOrThrow()
   if (isSnoozed(updated, firing.at)) return 'repeated'
-  for (const destination of updated.destinations) await queueFollowUp(trx, updated, destination, firing.at)
+  for (const destination of updated.destinations) {
+    if (audienceOf(updated, destination) === 'owners')
+      await queueFollowUp(trx, updated, destination, firing.at)
+  }
   return 'repeated'
 }
 
@@ -147,13 +167,16 @@ export async function resolveIncident(trx: Trx, resolution: Resolution): Promise
     .returningAll()
     .executeTakeFirst()
   if (!incident) return false
-  // Repeats not yet delivered are moot now.
+  // Repeats not yet delivered are moot now, and so are edits: the resolution edits the first message.
   await trx
     .deleteFrom('notifications')
     .where('incident_id', '=', incident.id)
     .where('status', '=', 'pending')
-    .where('kind', 'in', ['follow_up', 'reminder'])
+    .where('kind', 'in', ['follow_up', 'reminder', 'update'])
     .execute()
+  const product = (incident.stakeholder_destinations.length > 0
+    ? (await productViews(trx, [incident.product_id])).get(incident.product_id)
+    : undefined) ?? { name: incident.product_id, owners: [] }
   for (const destination of incident.destinations) {
     await addToOutbox(trx, {
       destination,
@@ -161,11 +184,33 @@ export async function resolveIncident(trx: Trx, resolution: Resolution): Promise
       ruleKey: incident.rule_key,
       incidentId: incident.id,
       kind: 'resolved',
-      payload: renderResolved(incident, resolution.reason),
+      payload:
+        audienceOf(incident, destination) === 'stakeholders'
+          ? renderStakeholderResolved(incident, product)
+          : renderResolved(incident, resolution.reason),
       at: resolution.at,
     })
   }
   return true
+}
+
+/**
+ * When the data was last good, for the stakeholders: the newest successful run of the firing's
+ * pipeline (or, for a rule about the product, of any of its pipelines) that finished before it.
+ * Runs only when an incident opens.
+ */
+async function lastGoodAt(trx: Trx, firing: Firing): Promise<Date | null> {
+  const row = await trx
+    .selectFrom('runs')
+    .select('finished_at')
+    .where(firing.pipelineId ? 'pipeline_id' : 'product_id', '=', firing.pipelineId ?? firing.productId)
+    .where('status', '=', 'succeeded')
+    .where('finished_at', '<=', firing.at)
+    // By creation, the order the (pipeline_id | product_id, created_at desc) indexes keep.
+    .orderBy('created_at', 'desc')
+    .limit(1)
+    .executeTakeFirst()
+  return row?.finished_at ?? null
 }
 
 export function isSnoozed(incident: Pick<Incident, 'snoozed_until'>, at: Date): boolean {
@@ -173,7 +218,7 @@ export function isSnoozed(incident: Pick<Incident, 'snoozed_until'>, at: Date): 
 }
 
 /** Whether a delivery loop holds the destination's channel now: a message may be on its way to Slack. */
-async function channelLeased(trx: Trx, destination: string): Promise<boolean> {
+export async function channelLeased(trx: Trx, destination: string): Promise<boolean> {
   const channel = await trx
     .selectFrom('alert_channels')
     .select((eb) => eb('lease_until', '>', eb.fn<Date>('now')).as('leased'))

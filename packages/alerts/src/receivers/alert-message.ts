@@ -8,6 +8,8 @@ export type AlertEvent =
   | 'incident.repeated'
   | 'incident.reminder'
   | 'incident.resolved'
+  /** Someone acknowledged or snoozed the incident (Slack's first message is edited to say so). */
+  | 'incident.acknowledged'
   | 'digest'
   | 'delivery_problem'
 
@@ -16,6 +18,7 @@ const eventOf: Record<Notification['kind'], AlertEvent> = {
   follow_up: 'incident.repeated',
   reminder: 'incident.reminder',
   resolved: 'incident.resolved',
+  update: 'incident.acknowledged',
   digest: 'digest',
   delivery_problem: 'delivery_problem',
 }

@@ -57,6 +57,9 @@ export function pagerdutyEvent(
   if (message.event === 'incident.resolved') {
     return { routing_key: routingKey, event_action: 'resolve', dedup_key: incident.id }
   }
+  if (message.event === 'incident.acknowledged') {
+    return { routing_key: routingKey, event_action: 'acknowledge', dedup_key: incident.id }
+  }
   if (message.event !== 'incident.opened') return undefined
   return {
     routing_key: routingKey,

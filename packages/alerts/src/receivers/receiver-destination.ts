@@ -44,9 +44,10 @@ export function receiverDestinationsOf(ref: ReceiverRefs): string[] {
 
 /**
  * Which notifications a receiver takes. A webhook takes every kind (its consumer decides). PagerDuty
- * pages on an incident and resolves it: repeats and reminders would only re-trigger the open alert,
- * and digests and delivery problems are not pages. E-mail takes all but repeats, which a thread
- * folds in Slack but would each be one more mail.
+ * pages on an incident, acknowledges it when someone acknowledges or snoozes it, and resolves it:
+ * repeats and reminders would only re-trigger the open alert, and digests and delivery problems
+ * are not pages. E-mail takes all but repeats, which a thread folds in Slack but would each be one
+ * more mail, and acknowledgements, which edit Slack's first message in place.
  */
 export function receiverTakes(destination: string, kind: NotificationKind): boolean {
   const receiver = parseReceiverDestination(destination)
@@ -55,8 +56,8 @@ export function receiverTakes(destination: string, kind: NotificationKind): bool
     case 'webhook':
       return true
     case 'pagerduty':
-      return kind === 'first' || kind === 'resolved'
+      return kind === 'first' || kind === 'resolved' || kind === 'update'
     case 'email':
-      return kind !== 'follow_up'
+      return kind !== 'follow_up' && kind !== 'update'
   }
 }

@@ -19,10 +19,11 @@ function buttonBody(
   value: string,
   channel = { id: 'C0BTN', name: 'btn' },
   responseUrl?: string,
+  user = { id: 'U0001', username: 'ana' },
 ): string {
   const payload = {
     type: 'block_actions',
-    user: { id: 'U0001', username: 'ana' },
+    user,
     channel,
     actions: [{ action_id: actionId, value }],
     ...(responseUrl ? { response_url: responseUrl } : {}),
@@ -80,7 +81,13 @@ describe.each(testBackends)('Slack buttons on $name', (backend) => {
   beforeAll(async () => {
     t = await backend.open()
     await migrateToLatest(t.db)
-    await seedProduct(t.db, { id: 'btn', owners: ['#btn'] })
+    await seedProduct(t.db, {
+      id: 'btn',
+      owners: [
+        { team: 'data', slack: '#btn', mention: ['U0ONCALL01'] },
+        { name: 'Maria', slack: '@maria' },
+      ],
+    })
     await fireIncident(t.db, {
       ruleKey: 'product:btn:freshness',
       ruleKind: 'freshness',
@@ -122,6 +129,18 @@ describe.each(testBackends)('Slack buttons on $name', (backend) => {
     expect(incident.snoozed_until?.getTime()).toBe(now + 2 * 3_600_000)
   })
 
+  it('takes a press from a person an owner mentions, wherever it is; a stored @handle owner grants nothing', async () => {
+    const elsewhere = { id: 'D0DIRECT', name: 'directmessage' }
+    const handle = await send(
+      buttonBody(ackActionId, incidentId, elsewhere, undefined, { id: 'U0MARIA01', username: 'maria' }),
+    )
+    expect(handle.body.text).toContain('Only the owners of btn')
+    const oncall = await send(
+      buttonBody(ackActionId, incidentId, elsewhere, undefined, { id: 'U0ONCALL01', username: 'omar' }),
+    )
+    expect(oncall.body).toEqual({ text: 'Acknowledged by omar' })
+  })
+
   it("refuses a press from outside the owners' channel with a private note, and changes nothing", async () => {
     const before = await t.db.selectFrom('incidents').selectAll().executeTakeFirstOrThrow()
     // Slack reads a reply to a button from response_url only: a local server stands in for it.
@@ -153,7 +172,7 @@ describe.each(testBackends)('Slack buttons on $name', (backend) => {
       body: {
         response_type: 'ephemeral',
         replace_original: false,
-        text: 'Only the owners of btn can acknowledge or snooze its alerts: ask in #btn, or use the web UI.',
+        text: 'Only the owners of btn can acknowledge or snooze its alerts: ask in #btn, @maria, or use the web UI.',
       },
     })
     const after = await t.db.selectFrom('incidents').selectAll().executeTakeFirstOrThrow()

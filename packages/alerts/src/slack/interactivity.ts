@@ -91,8 +91,8 @@ async function sendToResponseUrl(url: string, reply: InteractionResult['body']):
 /**
  * Acknowledging and snoozing are for a product's owners: a press counts when it comes from one of
  * the owners' Slack destinations (their team channel, by name or id), or from a person listed as
- * an owner (`U…` id or `@handle`). A press in a stakeholders' channel gets a private note
- * saying whom to ask, and changes nothing. Answers the refusal, or undefined.
+ * an owner or among the ids an owner mentions (`U…`). A press in a stakeholders' channel gets a
+ * private note saying whom to ask, and changes nothing. Answers the refusal, or undefined.
  */
 async function ownerRefusal(db: Db, incidentId: string, payload: SlackPayload): Promise<string | undefined> {
   const product = await db
@@ -103,17 +103,12 @@ async function ownerRefusal(db: Db, incidentId: string, payload: SlackPayload): 
     .executeTakeFirst()
   if (!product) return undefined
   const pressedFrom = new Set(
-    [
-      payload.channel?.id,
-      payload.channel?.name && `#${payload.channel.name}`,
-      payload.user?.id,
-      payload.user?.username && `@${payload.user.username}`,
-      payload.user?.name && `@${payload.user.name}`,
-    ]
+    [payload.channel?.id, payload.channel?.name && `#${payload.channel.name}`, payload.user?.id]
       .filter((value): value is string => typeof value === 'string' && value !== '')
       .map((value) => value.toLowerCase()),
   )
-  if (product.owners.some((owner) => pressedFrom.has(owner.slack.toLowerCase()))) return undefined
+  const owning = product.owners.flatMap((owner) => [owner.slack, ...(owner.mention ?? [])])
+  if (owning.some((id) => pressedFrom.has(id.toLowerCase()))) return undefined
   const where = product.owners.map((owner) => owner.slack).join(', ')
   return md`Only the owners of ${product.name} can acknowledge or snooze its alerts: ask in ${where}, or use the web UI.`
     .text

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest'
 import { runDetail, runLink } from '../evaluate/run-detail.ts'
 import { blockKitProblems } from './block-kit-limits.ts'
 import { code, link, md } from './mrkdwn.ts'
+import type { ProductView } from './render.ts'
 import {
   renderDeliveryProblem,
   renderDigest,
@@ -10,6 +11,8 @@ import {
   renderFollowUp,
   renderReminder,
   renderResolved,
+  renderStakeholderFirst,
+  renderStakeholderResolved,
 } from './render.ts'
 
 /** A small seeded generator (mulberry32): the same hostile strings on every run, a seed to replay a failure. */
@@ -68,6 +71,8 @@ function hostile(next: () => number): string {
 }
 
 const webUrl = 'https://steward.example.com'
+/** The ids owners declared: the only mentions a message may carry, and only the owners' message. */
+const declared = ['U024BE7LH', 'S0123ABCD']
 const runbook = 'https://wiki.example.com/runbooks/churn'
 const runId = '7d9c1a52-0000-4000-8000-000000000001'
 
@@ -83,9 +88,28 @@ function incident(next: () => number, overrides: Partial<View> = {}): View {
     runbook: next() < 0.5 ? runbook : null,
     fire_count: 1 + Math.floor(next() * 3),
     acked_by: next() < 0.5 ? hostile(next) : null,
-    product_id: 'churn',
+    acked_at: next() < 0.5 ? new Date(1_790_000_000_000) : null,
+    snoozed_until: next() < 0.5 ? new Date(1_790_000_000_000) : null,
+    snoozed_by: next() < 0.5 ? hostile(next) : null,
+    // Stored ids pass a filter when rendered: hostile ones are dropped, never sent.
+    mentions: next() < 0.5 ? [...declared, hostile(next)] : [],
+    opened_at: new Date(1_790_000_000_000),
+    resolved_at: next() < 0.5 ? new Date(1_790_000_000_000) : null,
+    last_good_at: next() < 0.5 ? new Date(1_789_000_000_000) : null,
+    product_id: next() < 0.5 ? 'churn' : hostile(next),
     ...overrides,
-  } satisfies Pick<Incident, keyof View>
+  } satisfies Partial<Incident>
+}
+
+/** A product as the stakeholders' message names it, every name and owner from data. */
+function products(next: () => number): Map<string, ProductView> {
+  const owners = Array.from({ length: Math.floor(next() * 14) }, () => ({
+    team: next() < 0.5 ? hostile(next) : undefined,
+    name: next() < 0.5 ? hostile(next) : undefined,
+    slack: hostile(next),
+    mention: declared,
+  }))
+  return new Map([['churn', { name: hostile(next), owners }]])
 }
 
 /** Every mrkdwn text of a payload: the fallback, section texts and fields, context elements. */
@@ -104,11 +128,16 @@ function mrkdwnTexts(payload: SlackPayload): string[] {
   return texts
 }
 
-/** What in a mrkdwn text would not arrive inert: a mention, a link Steward did not make, a raw `&`, NUL. */
-function unsafeParts(text: string): string[] {
+/**
+ * What in a mrkdwn text would not arrive inert: a mention nobody declared (any mention at all in
+ * the stakeholders' messages), a link Steward did not make, a raw `&`, NUL.
+ */
+function unsafeParts(text: string, mentions: readonly string[] = []): string[] {
   const problems: string[] = []
+  const allowed = new Set(mentions.map((id) => (id.startsWith('S') ? `<!subteam^${id}>` : `<@${id}>`)))
   for (const match of text.matchAll(/<[^>]*>?/g)) {
     const token = match[0]
+    if (allowed.has(token)) continue
     const url = /^<(https?:\/\/[^|<>\s]+)\|[^<>|]*>$/.exec(token)?.[1]
     if (!url || !(url.startsWith(`${webUrl}/runs/`) || url === runbook)) problems.push(`token ${token}`)
   }
@@ -120,10 +149,22 @@ function unsafeParts(text: string): string[] {
   return problems
 }
 
-function check(kind: string, payload: SlackPayload, seed: number): void {
+function check(kind: string, payload: SlackPayload, seed: number, mentions: readonly string[] = []): void {
   expect(blockKitProblems(payload), `${kind}, seed ${seed}`).toEqual([])
   for (const text of mrkdwnTexts(payload))
-    expect(unsafeParts(text), `${kind}, seed ${seed}: ${text}`).toEqual([])
+    expect(unsafeParts(text, mentions), `${kind}, seed ${seed}: ${text}`).toEqual([])
+}
+
+/** The stakeholders' messages: inert, and with no run link, runbook, error or button. */
+function checkPlain(kind: string, payload: SlackPayload, seed: number): void {
+  check(kind, payload, seed)
+  const texts = mrkdwnTexts(payload).join('\n')
+  expect(texts, `${kind}, seed ${seed}`).not.toMatch(/<https?:/)
+  expect(texts, `${kind}, seed ${seed}`).not.toContain('`')
+  expect(
+    (payload.blocks as { type: string }[]).filter((b) => b.type === 'actions'),
+    `${kind}, seed ${seed}`,
+  ).toEqual([])
 }
 
 describe('hostile text through every message kind', () => {
@@ -132,7 +173,7 @@ describe('hostile text through every message kind', () => {
       const next = random(seed)
       const one = incident(next, { status: 'open' })
       const first = renderFirst([one])
-      check('first', first, seed)
+      check('first', first, seed, declared)
       // The error stays in one code span, and a cut detail still ends with the run's link.
       const detail = (first.blocks[1] as { text: { text: string } }).text.text
       expect(detail.match(/`/g)?.length ?? 0, `seed ${seed}`).toBeLessThanOrEqual(2)
@@ -142,6 +183,21 @@ describe('hostile text through every message kind', () => {
       check(
         'grouped first',
         renderFirst(Array.from({ length: 1 + Math.floor(next() * 60) }, () => incident(next))),
+        seed,
+        declared,
+      )
+      checkPlain('stakeholders’ first', renderStakeholderFirst([incident(next)], products(next)), seed)
+      checkPlain(
+        'stakeholders’ grouped first',
+        renderStakeholderFirst(
+          Array.from({ length: 1 + Math.floor(next() * 60) }, () => incident(next, { product_id: 'churn' })),
+          products(next),
+        ),
+        seed,
+      )
+      checkPlain(
+        'stakeholders’ resolved',
+        renderStakeholderResolved(incident(next), products(next).get('churn') as ProductView),
         seed,
       )
       check('follow-up', renderFollowUp(incident(next)), seed)

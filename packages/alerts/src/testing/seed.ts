@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import { type Database, json } from '@steward/db'
+import { type Database, json, type OwnerRef } from '@steward/db'
 import type { AlertRule } from '@steward/pipelines/rules'
 import type { Kysely } from 'kysely'
 
@@ -11,7 +11,9 @@ export async function seedProduct(
   db: Kysely<Database>,
   product: {
     id: string
-    owners?: string[]
+    name?: string
+    /** A Slack destination (`'#team'`, team `data`), or a whole owner (mentions…). */
+    owners?: (string | OwnerRef)[]
     stakeholders?: string[]
     alerts?: AlertRule[]
     freshnessSeconds?: number
@@ -22,8 +24,12 @@ export async function seedProduct(
     .insertInto('products')
     .values({
       id: product.id,
-      name: product.id,
-      owners: json((product.owners ?? [`#${product.id}`]).map((slack) => ({ team: 'data', slack }))),
+      name: product.name ?? product.id,
+      owners: json(
+        (product.owners ?? [`#${product.id}`]).map((owner) =>
+          typeof owner === 'string' ? { team: 'data', slack: owner } : owner,
+        ),
+      ),
       stakeholders: json((product.stakeholders ?? []).map((slack) => ({ name: 'people', slack }))),
       links: json([]),
       alert_rules: json(product.alerts ?? []),

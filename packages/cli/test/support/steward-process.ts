@@ -43,6 +43,8 @@ export function stewardEnv(env: Record<string, string>): NodeJS.ProcessEnv {
     'STEWARD_PUBLIC_URL',
     'STEWARD_OIDC_ISSUER',
     'STEWARD_SESSION_SECRET',
+    'SLACK_BOT_TOKEN',
+    'SLACK_API_URL',
   ]) {
     delete base[name]
   }

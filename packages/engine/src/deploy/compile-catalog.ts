@@ -48,11 +48,13 @@ function compileProduct({
     id: product.id,
     name: product.name,
     description: product.description ?? '',
-    owners: product.owners.map(({ team, name, email, slack, webhook, pagerduty, alertEmail }) => ({
+    owners: product.owners.map(({ team, name, email, slack, mention, mentionAt, webhook, pagerduty, alertEmail }) => ({
       team,
       name,
       email,
       slack,
+      mention: mention ? [...mention] : undefined,
+      mentionAt,
       webhook,
       pagerduty,
       alertEmail,

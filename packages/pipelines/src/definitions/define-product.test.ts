@@ -21,9 +21,39 @@ describe('defineProduct', () => {
   })
 
   it('accepts every kind of Slack destination', () => {
-    for (const slack of ['#growth-data', 'C01ABCDEF23', 'U01ABCDEF23', '@maria']) {
+    for (const slack of ['#growth-data', 'C01ABCDEF23', 'U01ABCDEF23']) {
       expect(issuesOf({ ...valid, owners: [{ name: 'x', slack }] })).toEqual([])
     }
+  })
+
+  it('refuses a handle such as @maria, wherever it is, saying to use a user id', () => {
+    const handle = expect.stringMatching(/^"@maria" is a Slack handle.*user id \("U…"/)
+    expect(
+      issuesOf({
+        ...valid,
+        owners: [
+          { team: 'growth-data', slack: '@maria' },
+          { slack: '#growth-data', mention: ['@maria'] },
+        ],
+        stakeholders: [{ name: 'Maria', slack: '@maria' }],
+      }),
+    ).toEqual([
+      { field: 'owners[0].slack', message: handle },
+      { field: 'owners[1].mention[0]', message: handle },
+      { field: 'stakeholders[0].slack', message: handle },
+    ])
+  })
+
+  it('takes user and user group ids to mention, and the severity they are mentioned from', () => {
+    const owner = { slack: '#growth-data', mention: ['U024BE7LH', 'S0123ABCD'], mentionAt: 'warning' }
+    expect(issuesOf({ ...valid, owners: [owner] })).toEqual([])
+    expect(
+      issuesOf({ ...valid, owners: [{ ...owner, mention: ['#growth', 'maria'], mentionAt: 'error' }] }),
+    ).toEqual([
+      { field: 'owners[0].mention[0]', message: expect.stringContaining('"#growth" cannot be mentioned') },
+      { field: 'owners[0].mention[1]', message: expect.stringContaining('"maria" cannot be mentioned') },
+      { field: 'owners[0].mentionAt', message: 'must be "critical", "warning" or "info"' },
+    ])
   })
 
   it('records every problem with the field it is in, instead of throwing', () => {

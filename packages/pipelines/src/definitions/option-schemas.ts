@@ -15,9 +15,22 @@ const idHint = 'lowercase letters and digits joined by "-", "." or "_", e.g. "si
 export const stepIdPattern = /^[A-Za-z][A-Za-z0-9_-]*$/
 export const stepIdHint = 'a letter, then letters, digits, "_" or "-", e.g. "extract" or "build_funnel"'
 
-/** `#channel`, a channel id (`C…`, `G…`), a user id (`U…`, `W…`) or `@handle`. */
-export const slackPattern = /^(?:#[a-z0-9][a-z0-9._-]{0,79}|[CG][A-Z0-9]{8,}|[UW][A-Z0-9]{8,}|@[\w.-]+)$/
-const slackHint = 'a "#channel", a channel id ("C…"), a user id ("U…") or an "@handle"'
+/** `#channel`, a channel id (`C…`, `G…`) or a user id (`U…`, `W…`). */
+export const slackPattern = /^(?:#[a-z0-9][a-z0-9._-]{0,79}|[CG][A-Z0-9]{8,}|[UW][A-Z0-9]{8,})$/
+const slackHint = 'a "#channel", a channel id ("C…") or a user id ("U…")'
+
+/** Whom a message can mention: a user id (`U…`, `W…`) or a user group id (`S…`). */
+export const mentionPattern = /^(?:[UW][A-Z0-9]{8,}|S[A-Z0-9]{8,})$/
+const mentionHint = 'a user id ("U…") or a user group id ("S…")'
+
+/**
+ * Slack retired `@handle`s in messages and in its API: a mention needs the id. Says so, and how to
+ * find it, for a value such as `@maria`; undefined for anything else.
+ */
+export function slackHandleProblem(value: unknown): string | undefined {
+  if (typeof value !== 'string' || !/^@/.test(value.trim())) return undefined
+  return `"${value}" is a Slack handle, which Slack cannot address: use the person's user id ("U…", in Slack: their profile › ⋮ › Copy member ID) or a user group's id ("S…")`
+}
 
 /** A string option, with messages that say "is required" instead of zod's "expected string, received undefined". */
 export const text = (what = 'a string') =>
@@ -32,7 +45,16 @@ export const id = () =>
 
 export const slackDestination = () =>
   text(`a Slack destination: ${slackHint}`).regex(slackPattern, {
-    error: (issue) => `"${String(issue.input)}" is not a Slack destination: use ${slackHint}`,
+    error: (issue) =>
+      slackHandleProblem(issue.input) ??
+      `"${String(issue.input)}" is not a Slack destination: use ${slackHint}`,
+  })
+
+/** One Slack id to mention in the owners' messages. */
+export const slackMention = () =>
+  text(`a Slack id to mention: ${mentionHint}`).regex(mentionPattern, {
+    error: (issue) =>
+      slackHandleProblem(issue.input) ?? `"${String(issue.input)}" cannot be mentioned: use ${mentionHint}`,
   })
 
 export const positiveInt = (what: string) =>

@@ -1,10 +1,10 @@
 import type { Duration } from '@steward/kernel'
 import { z } from 'zod'
-import { alertRuleIssues } from '../rules/index.ts'
+import { alertRuleIssues, type Severity } from '../rules/index.ts'
 import type { AlertRule } from './alert-rule.ts'
 import { type Branded, brand, isDefinitionOf } from './brand.ts'
 import { callerFile } from './caller-file.ts'
-import { check, duration, id, nonEmptyText, slackDestination, text } from './option-schemas.ts'
+import { check, duration, id, nonEmptyText, slackDestination, slackMention, text } from './option-schemas.ts'
 import { type ReceiverOptions, receiverFields } from './receiver-options.ts'
 
 export type Tier = 'gold' | 'silver' | 'bronze'
@@ -16,8 +16,15 @@ export interface Owner extends ReceiverOptions {
   name?: string
   /** A person's e-mail: signed in with it, they act as an owner in the web UI (run, cancel, ack). */
   email?: string
-  /** `#channel`, a channel id (`C…`), a user id (`U…`) or `@handle`: where alerts about the product go. */
+  /** `#channel`, a channel id (`C…`) or a user id (`U…`): where alerts about the product go. */
   slack: string
+  /**
+   * Whom the owners' alert message mentions (pings) by name: Slack user ids (`U…`) and user group
+   * ids (`S…`, e.g. an on-call group). Handles such as `@maria` are refused: Slack needs the id.
+   */
+  mention?: readonly string[]
+  /** The lowest severity whose alerts mention them. Default `'critical'` (failures), so warnings stay quiet. */
+  mentionAt?: Severity
 }
 
 /** Who must hear about problems with a product without owning it. */
@@ -65,6 +72,14 @@ const productOptionsSchema = z.strictObject({
         email: z.email({ error: 'must be an e-mail address, e.g. "ana@example.com"' }).optional(),
         slack: slackDestination(),
         ...receiverFields,
+        mention: z
+          .array(slackMention(), {
+            error: 'must be a list of Slack ids to mention, e.g. ["U024BE7LH", "S0123ABCD"]',
+          })
+          .optional(),
+        mentionAt: z
+          .enum(['critical', 'warning', 'info'], { error: 'must be "critical", "warning" or "info"' })
+          .optional(),
       }),
       { error: 'must be a list of owners, e.g. [{ team: "growth-data", slack: "#growth-data" }]' },
     )

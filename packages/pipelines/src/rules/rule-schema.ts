@@ -8,7 +8,7 @@ export interface RuleIssue {
   message: string
 }
 
-const slackPattern = /^(?:#[a-z0-9][a-z0-9._-]{0,79}|[CG][A-Z0-9]{8,}|[UW][A-Z0-9]{8,}|@[\w.-]+)$/
+const slackPattern = /^(?:#[a-z0-9][a-z0-9._-]{0,79}|[CG][A-Z0-9]{8,}|[UW][A-Z0-9]{8,})$/
 
 const duration = z.custom<string | number>().superRefine((value, ctx) => {
   const ms = durationMs(value)
@@ -48,7 +48,9 @@ const destination = z
   .string({ error: 'must be a string' })
   .refine((value) => slackPattern.test(value) || value === 'owners' || value === 'stakeholders', {
     error: (issue) =>
-      `"${String(issue.input)}" is not "owners", "stakeholders" or a Slack destination ("#channel", "C…", "U…")`,
+      /^@/.test(String(issue.input))
+        ? `"${String(issue.input)}" is a Slack handle, which Slack cannot address: use the person's user id ("U…", in Slack: their profile › ⋮ › Copy member ID)`
+        : `"${String(issue.input)}" is not "owners", "stakeholders" or a Slack destination ("#channel", "C…", "U…")`,
   })
 
 const common = {

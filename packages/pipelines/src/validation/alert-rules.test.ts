@@ -19,7 +19,7 @@ describe('alert rules in definitions', () => {
     product,
     steps: (s) => s.step('extract', { run: async () => ({}) }),
     alerts: [
-      onFailure({ notify: ['#ok', 'growth-data'] }),
+      onFailure({ notify: ['#ok', 'growth-data', '@maria'] }),
       stepFailed({ step: 'extrct' }),
       volume({ metric: 'rows', below: { vsSameHour: { days: 7 }, ratio: -1 } }),
       { kind: 'page-me' } as never,
@@ -37,6 +37,9 @@ describe('alert rules in definitions', () => {
         expect.stringContaining('products.ts › product events › alerts[1]: late() needs a schedule'),
         expect.stringContaining(
           'pipelines/events.ts › pipeline events.hourly › alerts[0].notify[1]: "growth-data" is not "owners", "stakeholders" or a Slack destination',
+        ),
+        expect.stringContaining(
+          'pipelines/events.ts › pipeline events.hourly › alerts[0].notify[2]: "@maria" is a Slack handle, which Slack cannot address: use the person\'s user id ("U…"',
         ),
         expect.stringContaining('pipelines/events.ts › pipeline events.hourly › alerts[2].below'),
         expect.stringContaining('pipelines/events.ts › pipeline events.hourly › alerts[3]'),

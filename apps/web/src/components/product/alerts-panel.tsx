@@ -1,4 +1,4 @@
-import { defaultLedgerDays } from '@steward/alerts'
+import { defaultLedgerDays, refusedFix } from '@steward/alerts'
 import type { Route } from 'next'
 import Link from 'next/link'
 import { formatInstant, timeAgo } from '#lib/format.ts'
@@ -27,6 +27,24 @@ export function AlertsPanel({ alerts, now }: { alerts: ProductAlerts; now: Date 
           </span>
         ) : null}
       </h2>
+      {alerts.refused.length > 0 ? (
+        <section className="notice notice--danger" role="alert" aria-labelledby="refused-title">
+          <h3 id="refused-title">
+            Slack refuses {alerts.refused.length === 1 ? 'a destination' : 'destinations'} of this product
+          </h3>
+          <ul>
+            {alerts.refused.map((r) => (
+              <li key={r.destination} data-refused={r.destination}>
+                <code>{r.destination}</code>: <code>{r.reason}</code> since{' '}
+                <time dateTime={r.since.toISOString()} title={formatInstant(r.since)}>
+                  {timeAgo(r.since, now)}
+                </time>
+                . Alerts to it are not delivered: {refusedFix(r.reason)}.
+              </li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
       {alerts.incidents.length === 0 && alerts.notifications.length === 0 ? (
         <p className="muted">No alert has fired for this product.</p>
       ) : (

@@ -1,5 +1,6 @@
 import { settings } from '#env.ts'
 import { alertDeliveryCheck } from './alert-delivery-check.ts'
+import { alertDestinationsCheck } from './alert-destinations-check.ts'
 import { databaseCheck } from './database-check.ts'
 import type { HealthCheck } from './health-check.ts'
 import { queueDatabaseCheck } from './queue-database-check.ts'
@@ -12,7 +13,7 @@ import { workersCheck } from './workers-check.ts'
 /**
  * What GET /api/health asks, in this order: the database, then the queue — Redis, or with
  * STEWARD_QUEUE=postgres the database again, as `queue`. Adding a dependency (workers, scheduler,
- * stale products, usage rollups, alert delivery) is one file beside these and one line here.
+ * stale products, usage rollups, alert delivery and destinations) is one file beside these and one line here.
  */
 export function healthChecks(): readonly HealthCheck[] {
   let onPostgres = false
@@ -29,5 +30,6 @@ export function healthChecks(): readonly HealthCheck[] {
     staleProductsCheck,
     usageRollupsCheck,
     alertDeliveryCheck,
+    alertDestinationsCheck,
   ]
 }

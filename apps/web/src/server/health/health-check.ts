@@ -1,7 +1,8 @@
 /**
  * A health check: one named dependency the web app needs, asked whether it answers.
  *
- * Contract: `run` resolves when the dependency answered and throws an `Error` whose message says
+ * Contract: `run` resolves when the dependency answered (optionally with `details`: things an
+ * operator should fix that do not make the host unhealthy) and throws an `Error` whose message says
  * what failed and where, for the operator reading /api/health (never a password: URLs go through
  * `redactUrl`). It should stop its work when `signal` aborts (the runner's timeout). `target`
  * names where it looks (a redacted URL), for the timeout message.
@@ -9,11 +10,12 @@
 export interface HealthCheck {
   name: string
   target(): string
-  run(signal: AbortSignal): Promise<void>
+  // biome-ignore lint/suspicious/noConfusingVoidType: most checks answer nothing; `async run() {}` is a Promise<void>
+  run(signal: AbortSignal): Promise<void | { details: string[] }>
 }
 
 export type CheckResult =
-  | { status: 'OKAY'; latencyMs: number }
+  | { status: 'OKAY'; latencyMs: number; details?: string[] }
   | { status: 'ERROR'; error: string; latencyMs: number }
 
 /** The body of GET /api/health. */
@@ -50,8 +52,11 @@ async function runCheck(check: HealthCheck, timeoutMs: number): Promise<CheckRes
     }, timeoutMs)
   })
   try {
-    await Promise.race([check.run(controller.signal), timeout])
-    return { status: 'OKAY', latencyMs: elapsed() }
+    const answer = await Promise.race([check.run(controller.signal), timeout])
+    const details = answer?.details ?? []
+    return details.length > 0
+      ? { status: 'OKAY', latencyMs: elapsed(), details: details.map(scrubPasswords) }
+      : { status: 'OKAY', latencyMs: elapsed() }
   } catch (error) {
     const message = scrubPasswords(error instanceof Error ? error.message : String(error))
     console.warn(`[steward web] health check ${check.name} failed: ${message}`)

@@ -1,4 +1,11 @@
-import { alertLedger, defaultLedgerDays, deliveryBacklog, type LedgerLine } from '@steward/alerts'
+import {
+  alertLedger,
+  defaultLedgerDays,
+  deliveryBacklog,
+  type LedgerLine,
+  type RefusedDestination,
+  refusedDestinations,
+} from '@steward/alerts'
 import type { IncidentStatus, NotificationKind, NotificationStatus } from '@steward/db'
 import type { Db } from '../read-database.ts'
 
@@ -32,6 +39,8 @@ export interface ProductAlerts {
   ledger: LedgerLine[]
   /** Whether a Steward process can send to Slack now; without one, pending notifications are recorded only. */
   canSend: boolean
+  /** Destinations Slack refused for good a message about this product (channel_not_found…), until one gets through. */
+  refused: RefusedDestination[]
 }
 
 /**
@@ -47,7 +56,7 @@ export async function getProductAlerts(
 ): Promise<ProductAlerts> {
   const limit = options.limit ?? 20
   const since = new Date((options.now ?? new Date()).getTime() - defaultLedgerDays * 86_400_000)
-  const [incidents, notifications, ledger, backlog] = await Promise.all([
+  const [incidents, notifications, ledger, backlog, refused] = await Promise.all([
     db
       .selectFrom('incidents')
       .select([
@@ -76,6 +85,7 @@ export async function getProductAlerts(
       .execute(),
     alertLedger(db, { productId, since }),
     deliveryBacklog(db),
+    refusedDestinations(db, { productId }),
   ])
   return {
     incidents: incidents.map((i) => ({
@@ -101,5 +111,6 @@ export async function getProductAlerts(
     })),
     canSend: backlog.liveSenders > 0,
     ledger,
+    refused,
   }
 }

@@ -1,3 +1,4 @@
+import { audienceOf } from '../../incidents/destinations.ts'
 import { isSnoozed } from '../../incidents/incident-lifecycle.ts'
 import type { Trx } from '../../incidents/outbox.ts'
 import { renderReminder } from '../../slack/render.ts'
@@ -7,7 +8,7 @@ import type { TimerOutcome } from './timer-check.ts'
 /**
  * Reminders belong to incidents, not to a rule kind: every open incident, unacknowledged and
  * not snoozed, whose rule asked for one (`remindEvery`) and whose last reminder (or opening) is
- * that long ago gets one in its thread.
+ * that long ago gets one in its owners' threads (stakeholders are not asked to act).
  */
 export async function remindersDue(trx: Trx, now: Date): Promise<TimerOutcome[]> {
   const open = await trx
@@ -22,7 +23,8 @@ export async function remindersDue(trx: Trx, now: Date): Promise<TimerOutcome[]>
     const last = incident.last_reminded_at ?? incident.opened_at
     if (every <= 0 || now.getTime() - last.getTime() < every || isSnoozed(incident, now)) return []
     const payload = renderReminder(incident, formatMs(now.getTime() - incident.opened_at.getTime()))
-    const messages = incident.destinations.map((destination) => ({
+    const owners = incident.destinations.filter((d) => audienceOf(incident, d) === 'owners')
+    const messages = owners.map((destination) => ({
       destination,
       productId: incident.product_id,
       ruleKey: incident.rule_key,
