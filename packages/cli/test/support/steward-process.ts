@@ -56,9 +56,14 @@ export function stewardEnv(env: Record<string, string>): NodeJS.ProcessEnv {
 export function startSteward(
   args: string[],
   env: Record<string, string>,
-  options: { cwd?: string } = {},
+  options: { cwd?: string; netns?: string } = {},
 ): RunningSteward {
-  const child = spawn(process.execPath, [stewardBin, ...args], {
+  // In a network namespace `ip netns exec` execs node in place: the child's pid is steward's.
+  const [command, commandArgs] =
+    options.netns === undefined
+      ? [process.execPath, [stewardBin, ...args]]
+      : ['ip', ['netns', 'exec', options.netns, process.execPath, stewardBin, ...args]]
+  const child = spawn(command, commandArgs, {
     env: stewardEnv(env),
     ...(options.cwd === undefined ? {} : { cwd: options.cwd }),
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -111,6 +116,10 @@ export class RunningSteward {
       }
       await new Promise((resolve) => setTimeout(resolve, 100))
     }
+  }
+
+  get pid(): number | undefined {
+    return this.#child.pid
   }
 
   signal(signal: NodeJS.Signals): void {
