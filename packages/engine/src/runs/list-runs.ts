@@ -3,7 +3,13 @@ import { sql } from 'kysely'
 import type { Db } from '../store/db.ts'
 
 /** Every status a run can have, in the order of its life. */
-export const runStatuses: readonly RunStatus[] = ['queued', 'running', 'succeeded', 'failed', 'cancelled']
+export const runStatuses = [
+  'queued',
+  'running',
+  'succeeded',
+  'failed',
+  'cancelled',
+] as const satisfies readonly RunStatus[]
 
 /**
  * Where a page of runs ended: the last run's creation time in whole microseconds since the epoch
