@@ -144,15 +144,21 @@ describe.each(testBackends)('the runs control API on $name', (backend) => {
 
     const cancelled = await post(`/api/v1/runs/${runId}/cancel`, operate)
     expect(cancelled.status).toBe(200)
-    expect(await cancelled.json()).toEqual({ runId, status: 'cancelled', url: `/api/v1/runs/${runId}` })
+    expect(await cancelled.json()).toEqual({
+      runId,
+      status: 'cancelled',
+      alreadyEnded: false,
+      url: `/api/v1/runs/${runId}`,
+    })
     const listed = (await (
       await get(`/api/v1/runs?status=cancelled,failed&pipeline=${notes.id}`)
     ).json()) as RunPage
     expect(listed.runs.map((run) => run.id)).toEqual([runId])
     // Again: the run has ended, and stays as it is.
-    expect(
-      ((await (await post(`/api/v1/runs/${runId}/cancel`, operate)).json()) as { status: string }).status,
-    ).toBe('cancelled')
+    expect(await (await post(`/api/v1/runs/${runId}/cancel`, operate)).json()).toMatchObject({
+      status: 'cancelled',
+      alreadyEnded: true,
+    })
 
     const unknown = await post('/api/v1/runs/00000000-0000-4000-8000-000000000000/cancel', operate)
     expect(unknown.status).toBe(404)

@@ -208,6 +208,7 @@ export const startedRunAnswer = z.object({
 export const cancelledRunAnswer = z.object({
   runId: z.uuid(),
   status: status.describe('cancelled at once when nothing ran; running until its running steps stop'),
+  alreadyEnded: z.boolean().describe('the run had ended before: the cancel changed nothing'),
   url: z.string(),
 })
 

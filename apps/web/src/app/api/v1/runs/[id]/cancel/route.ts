@@ -29,8 +29,13 @@ export async function POST(
   if (!uuid.test(id)) return apiError(404, 'RUN_NOT_FOUND', `no run ${id}`)
   try {
     const { db } = await getDb()
-    const { status } = await cancelRun(db, id, { queue: await getQueue() })
-    const answer: z.input<typeof cancelledRunAnswer> = { runId: id, status, url: `/api/v1/runs/${id}` }
+    const { status, alreadyEnded } = await cancelRun(db, id, { queue: await getQueue() })
+    const answer: z.input<typeof cancelledRunAnswer> = {
+      runId: id,
+      status,
+      alreadyEnded,
+      url: `/api/v1/runs/${id}`,
+    }
     return Response.json(answer, { headers: { 'Cache-Control': 'no-store' } })
   } catch (error) {
     return apiErrorFrom(error)
