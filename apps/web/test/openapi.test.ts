@@ -1,7 +1,10 @@
 import { readdir, readFile } from 'node:fs/promises'
 import { join, relative, sep } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { createElement } from 'react'
+import { renderToStaticMarkup } from 'react-dom/server'
 import { describe, expect, test } from 'vitest'
+import ApiReferencePage from '../src/app/api-reference/page.tsx'
 import { apiOperations } from '../src/server/api/openapi/api-operations.ts'
 import { openApiDocument } from '../src/server/api/openapi/openapi-document.ts'
 import { routePatterns } from './support/route-app.ts'
@@ -86,5 +89,13 @@ describe('the OpenAPI document', () => {
       enum: ['all', 'only-failed', 'only-missing'],
       default: 'all',
     })
+  })
+
+  test('the reference page lists every route with its parameters, and loads nothing from elsewhere', () => {
+    const html = renderToStaticMarkup(createElement(ApiReferencePage))
+    for (const operation of apiOperations)
+      expect(html, operation.path).toContain(`<code>${operation.method} ${operation.path}</code>`)
+    expect(html).toContain('<code>cursor</code>')
+    expect(html).not.toMatch(/<script|<link|src="http/)
   })
 })
