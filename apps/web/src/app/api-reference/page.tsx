@@ -2,6 +2,7 @@ import type { Metadata } from 'next'
 import { PageHeader } from '#components/page-header.tsx'
 import { type ApiOperation, apiOperations } from '#server/api/openapi/api-operations.ts'
 import { jsonSchemaOf } from '#server/api/openapi/openapi-document.ts'
+import { errorAnswer } from '#server/api/schemas.ts'
 
 export const metadata: Metadata = { title: 'API reference' }
 
@@ -76,9 +77,7 @@ function OperationDetails({ operation }: { operation: ApiOperation }) {
   return (
     <article id={anchor(operation)} className="table-card">
       <h3>
-        <code>
-          {operation.method} {operation.path}
-        </code>
+        <code>{`${operation.method} ${operation.path}`}</code>
       </h3>
       <p>
         {operation.summary}. {operation.description}
@@ -131,7 +130,7 @@ function OperationDetails({ operation }: { operation: ApiOperation }) {
         {Object.entries(operation.answers).map(([status, answer]) => (
           <li key={status}>
             <strong>{status}</strong> {answer.description}
-            {answer.schema ? (
+            {answer.schema && answer.schema !== errorAnswer ? (
               <details>
                 <summary>schema</summary>
                 <pre>

@@ -36,7 +36,7 @@ const params = z
 // Bodies.
 
 export const startRunBody = z.object({
-  params: params.optional(),
+  params: params.nullish(),
   partition: z
     .string({ error: 'must be a partition key string, e.g. "2026-11-02"' })
     .optional()
@@ -68,7 +68,7 @@ export const startBackfillBody = z.object({
 })
 
 export const emitEventBody = z.object({
-  params: params.optional(),
+  params: params.nullish(),
   id: z
     .string({ error: 'must be a string' })
     .optional()

@@ -29,12 +29,12 @@ export async function POST(
   if (!body.ok) return body.response
   const input = parseBody(emitEventBody, body.value)
   if (!input.ok) return input.response
-  const { params = {}, id: eventId } = input.value
+  const { params, id: eventId } = input.value
   try {
     const { db } = await getDb()
     const { runs } = await emitEvent(db, await getQueue(), {
       name,
-      params,
+      params: params ?? {},
       ...(eventId === undefined ? {} : { eventId }),
       detail: { via: 'api' },
     })

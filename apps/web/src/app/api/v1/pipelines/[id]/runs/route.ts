@@ -29,12 +29,12 @@ export async function POST(
   if (!body.ok) return body.response
   const input = parseBody(startRunBody, body.value)
   if (!input.ok) return input.response
-  const { params = {}, partition } = input.value
+  const { params, partition } = input.value
   try {
     const { db } = await getDb()
     const run = await startRun(db, await getQueue(), {
       pipelineId: id,
-      params,
+      params: params ?? {},
       trigger: 'manual',
       triggerDetail: { via: 'api' },
       ...(partition === undefined ? {} : { partitionKey: partition }),
