@@ -192,6 +192,17 @@ describe.each(testBackends)('the API under fuzzing on $name', (backend) => {
         '00000000-0000-4000-8000-000000000000',
         ['for', 'until', 'by'],
       ],
+      // No body: whatever comes is not read.
+      ['cancel-run', (id) => `/api/v1/runs/${id}/cancel`, '00000000-0000-4000-8000-000000000000', []],
+      ['retry-run', (id) => `/api/v1/runs/${id}/retry`, '00000000-0000-4000-8000-000000000000', []],
+      [
+        'cancel-backfill',
+        (id) => `/api/v1/backfills/${id}/cancel`,
+        '00000000-0000-4000-8000-000000000000',
+        [],
+      ],
+      ['pause', (id) => `/api/v1/pipelines/${id}/schedule/pause`, 'hostile.echo', []],
+      ['resume', (id) => `/api/v1/pipelines/${id}/schedule/resume`, 'hostile.echo', []],
     ]
     for (const [route, path, good, fields] of posts) {
       for (const body of rawBodies) out.push(post(route, path(good), body))
@@ -265,6 +276,32 @@ describe.each(testBackends)('the API under fuzzing on $name', (backend) => {
           init: { headers: headers(`Bearer ${f.read}`) },
         })
     }
+    const listValues = [
+      '',
+      '%00',
+      'a%00b',
+      '%ED%A0%80',
+      'x'.repeat(300),
+      'failed',
+      'failed,bogus',
+      '-1',
+      '0',
+      '1e9',
+      '2026-13-45T00:00:00Z',
+      '2026-11-02T08:00:00Z',
+      'hostile.echo',
+      'bm90LWEtY3Vyc29y',
+      `MTc5MzAwMDAwMDEyMzQ1Ni4${'A'.repeat(40)}`,
+    ]
+    const listParams = ['pipeline', 'product', 'status', 'from', 'to', 'limit', 'cursor']
+    for (let i = 0; i < 40; i++) {
+      const params = listParams.flatMap((name) => (next() < 0.4 ? [`${name}=${pick(listValues)}`] : []))
+      out.push({ route: 'list-runs', path: `/api/v1/runs?${params.join('&')}`, init: { headers: headers() } })
+    }
+    for (const name of listParams)
+      for (const value of listValues)
+        out.push({ route: 'list-runs', path: `/api/v1/runs?${name}=${value}`, init: {} })
+    out.push({ route: 'openapi', path: '/api/v1/openapi.json', init: { headers: headers() } })
     for (const route of ['runs', 'backfills'] as const)
       for (const id of pathIds) out.push({ route: `get-${route}`, path: `/api/v1/${route}/${id}`, init: {} })
     for (const ledgerQuery of [

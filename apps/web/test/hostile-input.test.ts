@@ -78,6 +78,11 @@ describe.each(testBackends)('hostile input to the API on $name', (backend) => {
         json(`/api/v1/events/${id}`, {}),
         json(`/api/v1/incidents/${id}/ack`, {}),
         json(`/api/v1/incidents/${id}/snooze`, { for: '1h' }),
+        json(`/api/v1/runs/${id}/cancel`, {}),
+        json(`/api/v1/runs/${id}/retry`, {}),
+        json(`/api/v1/backfills/${id}/cancel`, {}),
+        json(`/api/v1/pipelines/${id}/schedule/pause`, {}),
+        json(`/api/v1/pipelines/${id}/schedule/resume`, {}),
       ]
       for (const response of await Promise.all(calls)) {
         expect(response.status, response.url).toBe(400)

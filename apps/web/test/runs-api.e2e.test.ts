@@ -185,4 +185,31 @@ describe.each(testQueueKinds)('the runs and events API on the %s queue', (queue)
     const plain = await fetch(`${server?.url}/api/v1/pipelines/api.sum/backfills`, { method: 'POST' })
     expect(((await plain.json()) as { error: { code: string } }).error.code).toBe('BACKFILL_INVALID')
   })
+
+  test('lists the runs, retries a cancelled one, and serves the OpenAPI document and its page', async () => {
+    const created = (await (await post('api.sum', JSON.stringify({ params: { n: 3 } }))).json()) as {
+      runId: string
+    }
+    const cancel = await fetch(`${server?.url}/api/v1/runs/${created.runId}/cancel`, { method: 'POST' })
+    expect(cancel.status).toBe(200)
+    const retry = await fetch(`${server?.url}/api/v1/runs/${created.runId}/retry`, { method: 'POST' })
+    const retried = (await retry.json()) as { runId: string; retryOf: string }
+    // Cancelled before or after its steps ran: either way a retry is allowed.
+    expect([retry.status, retried.retryOf]).toEqual([201, created.runId])
+    const page = (await (await fetch(`${server?.url}/api/v1/runs?pipeline=api.sum&limit=2`)).json()) as {
+      runs: { id: string }[]
+      nextCursor: string | null
+    }
+    expect(page.runs.map((run) => run.id)[0]).toBe(retried.runId)
+    expect(page.nextCursor).toEqual(expect.any(String))
+
+    const document = await fetch(`${server?.url}/api/v1/openapi.json`)
+    expect(document.status).toBe(200)
+    expect(((await document.json()) as { openapi: string }).openapi).toBe('3.1.0')
+    const reference = await fetch(`${server?.url}/api-reference`)
+    expect(reference.status).toBe(200)
+    const html = await reference.text()
+    expect(html).toContain('<code>POST /api/v1/runs/{id}/retry</code>')
+    expect(html).toContain('<code>cursor</code>')
+  })
 })

@@ -5,6 +5,7 @@ export type CliErrorCode =
   | 'PIPELINE_NOT_FOUND'
   | 'PARAMS_INVALID'
   | 'RUN_FAILED'
+  | 'RUN_NOT_FOUND'
   | 'BACKFILL_FAILED'
   | 'USAGE'
   | 'INTERRUPTED'

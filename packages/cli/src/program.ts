@@ -7,6 +7,7 @@ import { registerListCommand } from './commands/list.ts'
 import { registerMigrateCommand } from './commands/migrate.ts'
 import { registerPruneCommand } from './commands/prune.ts'
 import { registerRunCommand } from './commands/run.ts'
+import { registerRunsCommand } from './commands/runs.ts'
 import { registerSchedulesCommand } from './commands/schedules.ts'
 import { registerStartCommand } from './commands/start.ts'
 import { registerTokensCommand } from './commands/tokens.ts'
@@ -39,6 +40,7 @@ export function createProgram(): Command {
   registerValidateCommand(program)
   registerDeployCommand(program)
   registerRunCommand(program)
+  registerRunsCommand(program)
   registerBackfillCommand(program)
   registerSchedulesCommand(program)
   registerListCommand(program)

@@ -17,6 +17,17 @@ export { cancelRun } from './runs/cancel-run.ts'
 export { type CreateBackfillInput, type CreatedBackfill, startBackfill } from './runs/create-backfill.ts'
 export { type CreatedRun, type CreateRunInput, createRun, startRun } from './runs/create-run.ts'
 export { getRunSnapshot, type RunSnapshot } from './runs/follow-run.ts'
+export {
+  decodeRunCursor,
+  encodeRunCursor,
+  type ListedRun,
+  type ListRunsFilter,
+  listRuns,
+  maxRunsPerPage,
+  type RunCursor,
+  type RunPage,
+  runStatuses,
+} from './runs/list-runs.ts'
 export { findMissingPartitions, type MissingPartition } from './runs/partition-freshness.ts'
 export { getPartitionStatuses, type PartitionStatus } from './runs/partition-status.ts'
 export { type RetriedRun, type RetryRunOptions, retryRun } from './runs/retry-run.ts'

@@ -63,9 +63,21 @@ export {
   startRun,
 } from './runs/create-run.ts'
 export { getRunSnapshot, type RunSnapshot, type WaitOptions, waitForRun } from './runs/follow-run.ts'
+export {
+  decodeRunCursor,
+  encodeRunCursor,
+  type ListedRun,
+  type ListRunsFilter,
+  listRuns,
+  maxRunsPerPage,
+  type RunCursor,
+  type RunPage,
+  runStatuses,
+} from './runs/list-runs.ts'
 export { checkParams, checkParamsAgainstJsonSchema, type ParamsCheck } from './runs/params.ts'
 export { findMissingPartitions, type MissingPartition } from './runs/partition-freshness.ts'
 export { getPartitionStatuses, type PartitionStatus } from './runs/partition-status.ts'
+export { type RetriedRun, type RetryRunOptions, retryRun } from './runs/retry-run.ts'
 export { type EmitEventInput, type EmittedEvent, emitEvent } from './triggers/emit-event.ts'
 export {
   pauseSchedule,

@@ -27,6 +27,11 @@ const routeFiles: readonly [method: string, pattern: string, load: () => Promise
   ['POST', '/api/slack/interactivity', () => import('../../src/app/api/slack/interactivity/route.ts')],
   ['GET', '/api/v1/alerts/ledger', () => import('../../src/app/api/v1/alerts/ledger/route.ts')],
   ['GET', '/api/v1/backfills/:id', () => import('../../src/app/api/v1/backfills/[id]/route.ts')],
+  [
+    'POST',
+    '/api/v1/backfills/:id/cancel',
+    () => import('../../src/app/api/v1/backfills/[id]/cancel/route.ts'),
+  ],
   ['POST', '/api/v1/events/:name', () => import('../../src/app/api/v1/events/[name]/route.ts')],
   ['POST', '/api/v1/incidents/:id/ack', () => import('../../src/app/api/v1/incidents/[id]/ack/route.ts')],
   [
@@ -40,12 +45,29 @@ const routeFiles: readonly [method: string, pattern: string, load: () => Promise
     () => import('../../src/app/api/v1/pipelines/[id]/backfills/route.ts'),
   ],
   ['POST', '/api/v1/pipelines/:id/runs', () => import('../../src/app/api/v1/pipelines/[id]/runs/route.ts')],
+  [
+    'POST',
+    '/api/v1/pipelines/:id/schedule/pause',
+    () => import('../../src/app/api/v1/pipelines/[id]/schedule/pause/route.ts'),
+  ],
+  [
+    'POST',
+    '/api/v1/pipelines/:id/schedule/resume',
+    () => import('../../src/app/api/v1/pipelines/[id]/schedule/resume/route.ts'),
+  ],
   ['GET', '/api/v1/products/:id/cost', () => import('../../src/app/api/v1/products/[id]/cost/route.ts')],
   ['GET', '/api/v1/products/:id/usage', () => import('../../src/app/api/v1/products/[id]/usage/route.ts')],
+  ['GET', '/api/v1/openapi.json', () => import('../../src/app/api/v1/openapi.json/route.ts')],
+  ['GET', '/api/v1/runs', () => import('../../src/app/api/v1/runs/route.ts')],
   ['GET', '/api/v1/runs/:id', () => import('../../src/app/api/v1/runs/[id]/route.ts')],
+  ['POST', '/api/v1/runs/:id/cancel', () => import('../../src/app/api/v1/runs/[id]/cancel/route.ts')],
+  ['POST', '/api/v1/runs/:id/retry', () => import('../../src/app/api/v1/runs/[id]/retry/route.ts')],
   ['POST', '/api/v1/usage/events', () => import('../../src/app/api/v1/usage/events/route.ts')],
   ['GET', '/api/v1/usage/pixel', () => import('../../src/app/api/v1/usage/pixel/route.ts')],
 ]
+
+/** Every route the app answers, as `METHOD /api/…/:id`, without opening anything. */
+export const routePatterns: readonly string[] = routeFiles.map(([method, pattern]) => `${method} ${pattern}`)
 
 const cache = globalThis as typeof globalThis & {
   __stewardWebDb?: Promise<{ close(): Promise<void> }>

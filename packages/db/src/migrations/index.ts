@@ -17,6 +17,7 @@ import { devLoops } from './0016-dev-loops.ts'
 import { schedulePauses } from './0017-schedule-pauses.ts'
 import { alertAudiences } from './0018-alert-audiences.ts'
 import { catalogViews } from './0019-catalog-views.ts'
+import { runListIndexes } from './0022-run-list-indexes.ts'
 
 /**
  * Every migration, in order. Listed by hand (not read from the file system) so that bundlers,
@@ -42,6 +43,7 @@ export const migrations: Record<string, Migration> = {
   '0017_schedule_pauses': schedulePauses,
   '0018_alert_audiences': alertAudiences,
   '0019_catalog_views': catalogViews,
+  '0022_run_list_indexes': runListIndexes,
 }
 
 export const migrationProvider: MigrationProvider = {

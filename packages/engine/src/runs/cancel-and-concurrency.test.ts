@@ -69,7 +69,7 @@ describe.each(runtimeTestBackends)('cancel and maxConcurrentRuns on $name', ({ d
     const attempts = await t.db.selectFrom('attempts').select('status').where('run_id', '=', runId).execute()
     expect(attempts).toEqual([{ status: 'cancelled' }])
     // Cancelling again, or a finished run, changes nothing.
-    expect(await cancelRun(t.db, runId)).toEqual({ status: 'cancelled' })
+    expect(await cancelRun(t.db, runId)).toEqual({ status: 'cancelled', alreadyEnded: true })
   })
 
   it('cancels a run that has not started at once', async () => {
@@ -82,7 +82,7 @@ describe.each(runtimeTestBackends)('cancel and maxConcurrentRuns on $name', ({ d
     await h.deploy([idle])
     // No worker: the step stays queued.
     const { runId } = await startRun(t.db, h.queue, { pipelineId: 'test.idle', trigger: 'manual' })
-    expect(await cancelRun(t.db, runId)).toEqual({ status: 'cancelled' })
+    expect(await cancelRun(t.db, runId)).toEqual({ status: 'cancelled', alreadyEnded: false })
     const snapshot = await getRunSnapshot(t.db, runId)
     expect(snapshot?.steps.map((s) => s.status)).toEqual(['cancelled'])
     // Its job, when a worker takes it, is skipped.

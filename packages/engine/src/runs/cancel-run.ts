@@ -8,6 +8,8 @@ import { lockRun } from '../store/lock-run.ts'
 export interface CancelledRun {
   /** `cancelled` at once when nothing was running; else `running` until the running steps stop. */
   status: RunStatus
+  /** The run had ended before this cancel, which changed nothing. */
+  alreadyEnded: boolean
 }
 
 /**
@@ -29,7 +31,7 @@ export async function cancelRun(
     const run = await lockRun(trx, runId)
     if (!run) throw new StewardError('RUN_NOT_FOUND', `no run ${runId}`)
     if (run.status === 'succeeded' || run.status === 'failed' || run.status === 'cancelled') {
-      return { status: run.status, enqueue: [] }
+      return { status: run.status, enqueue: [], alreadyEnded: true }
     }
     if (run.cancel_requested_at === null) {
       const updated = await trx
@@ -40,8 +42,8 @@ export async function cancelRun(
         .executeTakeFirstOrThrow()
       run.cancel_requested_at = updated.cancel_requested_at
     }
-    return advanceRun(trx, run)
+    return { ...(await advanceRun(trx, run)), alreadyEnded: false }
   })
   if (options.queue) await enqueueSteps(options.queue, result.enqueue)
-  return { status: result.status }
+  return { status: result.status, alreadyEnded: result.alreadyEnded }
 }

@@ -51,11 +51,3 @@ export async function readJsonBody(request: Request, shape: string): Promise<Jso
 function invalid(message: string): { ok: false; response: Response } {
   return { ok: false, response: apiError(400, 'BODY_INVALID', message) }
 }
-
-/** `body.params`, which must be an object when present. */
-export function paramsOf(body: Record<string, unknown>): Record<string, unknown> | undefined {
-  const params = body.params ?? {}
-  return typeof params === 'object' && params !== null && !Array.isArray(params)
-    ? (params as Record<string, unknown>)
-    : undefined
-}

@@ -3,6 +3,7 @@ import { getDb } from '../db.ts'
 import { getQueue } from '../runs/queue.ts'
 import { apiErrorFrom } from './api-error.ts'
 import { authorizeApi } from './authorize-api.ts'
+import { refusePathId } from './path-id.ts'
 
 /**
  * POST /api/v1/pipelines/:id/schedule/pause | resume (no body), with the auth of starting a run.
@@ -16,6 +17,8 @@ export async function changeScheduleRoute(
   change: 'pause' | 'resume',
 ): Promise<Response> {
   const { id } = await context.params
+  const badPath = refusePathId(id, 'pipeline')
+  if (badPath) return badPath
   const refused = await authorizeApi(request, 'operate', { pipelineId: id })
   if (refused) return refused
   try {

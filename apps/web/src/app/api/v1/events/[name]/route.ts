@@ -1,8 +1,10 @@
 import { emitEvent } from '@steward/engine/control'
 import { apiError, apiErrorFrom } from '#server/api/api-error.ts'
 import { authorizeApi } from '#server/api/authorize-api.ts'
+import { parseBody } from '#server/api/parse-input.ts'
 import { refusePathId } from '#server/api/path-id.ts'
-import { paramsOf, readJsonBody } from '#server/api/read-json-body.ts'
+import { readJsonBody } from '#server/api/read-json-body.ts'
+import { emitEventBody } from '#server/api/schemas.ts'
 import { getDb } from '#server/db.ts'
 import { getQueue } from '#server/runs/queue.ts'
 
@@ -25,16 +27,14 @@ export async function POST(
   if (refused) return refused
   const body = await readJsonBody(request, '{"params":{…},"id":"…"}')
   if (!body.ok) return body.response
-  const params = paramsOf(body.value)
-  if (!params) return apiError(400, 'BODY_INVALID', 'params must be a JSON object')
-  const eventId = body.value.id
-  if (eventId !== undefined && typeof eventId !== 'string')
-    return apiError(400, 'BODY_INVALID', 'id must be a string')
+  const input = parseBody(emitEventBody, body.value)
+  if (!input.ok) return input.response
+  const { params, id: eventId } = input.value
   try {
     const { db } = await getDb()
     const { runs } = await emitEvent(db, await getQueue(), {
       name,
-      params,
+      params: params ?? {},
       ...(eventId === undefined ? {} : { eventId }),
       detail: { via: 'api' },
     })

@@ -2,6 +2,7 @@ import { ingestEvents, maxBatchSize } from '@steward/usage'
 import { apiError } from '#server/api/api-error.ts'
 import { bodyLimits } from '#server/api/body-limits.ts'
 import { readJson } from '#server/api/read-json-body.ts'
+import { usageBatchBody } from '#server/api/schemas.ts'
 import { getDb } from '#server/db.ts'
 import { authorize } from '#server/usage/authorize.ts'
 import { usageApiError } from '#server/usage/usage-api-error.ts'
@@ -47,10 +48,7 @@ async function readBatch(request: Request): Promise<unknown[] | Response> {
   const shape = `{"events":[{"product":"…","kind":"view","actor":"…"}]} (at most ${maxBatchSize} events)`
   const read = await readJson(request, { limit: bodyLimits.usageBatch, shape })
   if (!read.ok) return read.response
-  const body = read.value
-  if (Array.isArray(body)) return body
-  if (typeof body === 'object' && body !== null && Array.isArray((body as { events?: unknown }).events)) {
-    return (body as { events: unknown[] }).events
-  }
-  return apiError(400, 'BODY_INVALID', `the body must be ${shape}`)
+  const batch = usageBatchBody.safeParse(read.value)
+  if (!batch.success) return apiError(400, 'BODY_INVALID', `the body must be ${shape}`)
+  return Array.isArray(batch.data) ? batch.data : batch.data.events
 }

@@ -1,8 +1,10 @@
 import { ackIncident } from '@steward/alerts'
 import { apiError, apiErrorFrom } from '#server/api/api-error.ts'
 import { authorizeApi } from '#server/api/authorize-api.ts'
+import { parseBody } from '#server/api/parse-input.ts'
 import { refusePathId } from '#server/api/path-id.ts'
 import { readJsonBody } from '#server/api/read-json-body.ts'
+import { ackIncidentBody } from '#server/api/schemas.ts'
 import { getDb } from '#server/db.ts'
 
 export const dynamic = 'force-dynamic'
@@ -21,7 +23,9 @@ export async function POST(
   if (refused) return refused
   const body = await readJsonBody(request, '{ "by": "who acknowledges" }')
   if (!body.ok) return body.response
-  const by = typeof body.value.by === 'string' && body.value.by.trim() ? body.value.by.trim() : 'the web UI'
+  const input = parseBody(ackIncidentBody, body.value)
+  if (!input.ok) return input.response
+  const by = input.value.by?.trim() || 'the web UI'
   if (!uuid.test(id)) return apiError(404, 'INCIDENT_NOT_FOUND', `no open incident ${id}`)
   try {
     const { db } = await getDb()

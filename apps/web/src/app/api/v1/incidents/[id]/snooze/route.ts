@@ -2,8 +2,10 @@ import { snoozeIncident } from '@steward/alerts'
 import { durationMs } from '@steward/kernel'
 import { apiError, apiErrorFrom } from '#server/api/api-error.ts'
 import { authorizeApi } from '#server/api/authorize-api.ts'
+import { parseBody } from '#server/api/parse-input.ts'
 import { refusePathId } from '#server/api/path-id.ts'
 import { readJsonBody } from '#server/api/read-json-body.ts'
+import { snoozeIncidentBody } from '#server/api/schemas.ts'
 import { getDb } from '#server/db.ts'
 
 export const dynamic = 'force-dynamic'
@@ -23,7 +25,9 @@ export async function POST(
   if (refused) return refused
   const body = await readJsonBody(request, shape)
   if (!body.ok) return body.response
-  const { for: length, until, by } = body.value
+  const input = parseBody(snoozeIncidentBody, body.value)
+  if (!input.ok) return input.response
+  const { for: length, until, by } = input.value
   const ms = length === undefined ? undefined : durationMs(length)
   const at =
     typeof until === 'string' ? new Date(until) : ms !== undefined ? new Date(Date.now() + ms) : undefined
@@ -33,7 +37,7 @@ export async function POST(
   if (!uuid.test(id)) return apiError(404, 'INCIDENT_NOT_FOUND', `no open incident ${id}`)
   try {
     const { db } = await getDb()
-    const who = typeof by === 'string' && by.trim() ? by.trim() : 'the web UI'
+    const who = by?.trim() || 'the web UI'
     const incident = await snoozeIncident(db, id, at, who)
     if (!incident) return apiError(404, 'INCIDENT_NOT_FOUND', `no open incident ${id}`)
     return Response.json({ id, snoozedUntil: incident.snoozed_until, snoozedBy: incident.snoozed_by })

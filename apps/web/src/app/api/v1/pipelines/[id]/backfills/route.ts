@@ -1,9 +1,10 @@
-import type { BackfillMode } from '@steward/db'
 import { startBackfill } from '@steward/engine/control'
-import { apiError, apiErrorFrom } from '#server/api/api-error.ts'
+import { apiErrorFrom } from '#server/api/api-error.ts'
 import { authorizeApi } from '#server/api/authorize-api.ts'
+import { parseBody } from '#server/api/parse-input.ts'
 import { refusePathId } from '#server/api/path-id.ts'
 import { readJsonBody } from '#server/api/read-json-body.ts'
+import { startBackfillBody } from '#server/api/schemas.ts'
 import { getDb } from '#server/db.ts'
 import { getQueue } from '#server/runs/queue.ts'
 
@@ -11,7 +12,6 @@ export const dynamic = 'force-dynamic'
 
 const shape =
   '{"from":"2026-10-01","to":"2026-10-31","mode":"all|only-failed|only-missing","concurrency":4,"withDownstream":false}'
-const modes: readonly BackfillMode[] = ['all', 'only-failed', 'only-missing']
 
 /**
  * POST /api/v1/pipelines/:id/backfills starts a backfill: one run per partition from `from` to `to`
@@ -30,28 +30,17 @@ export async function POST(
   if (refused) return refused
   const body = await readJsonBody(request, shape)
   if (!body.ok) return body.response
-  const { from, to, mode = 'all', concurrency = 4, withDownstream = false } = body.value
-  for (const [field, value] of [
-    ['from', from],
-    ['to', to],
-  ] as const) {
-    if (value !== undefined && typeof value !== 'string')
-      return apiError(400, 'BODY_INVALID', `${field} must be a partition key string, e.g. "2026-10-01"`)
-  }
-  if (!modes.includes(mode as BackfillMode))
-    return apiError(400, 'BODY_INVALID', `mode must be one of ${modes.join(', ')}`)
-  if (!Number.isInteger(concurrency) || (concurrency as number) < 1)
-    return apiError(400, 'BODY_INVALID', 'concurrency must be a whole number above 0')
-  if (typeof withDownstream !== 'boolean')
-    return apiError(400, 'BODY_INVALID', 'withDownstream must be true or false')
+  const input = parseBody(startBackfillBody, body.value)
+  if (!input.ok) return input.response
+  const { from, to, mode, concurrency, withDownstream } = input.value
   try {
     const { db } = await getDb()
     const created = await startBackfill(db, await getQueue(), {
       pipelineId: id,
-      ...(typeof from === 'string' ? { from } : {}),
-      ...(typeof to === 'string' ? { to } : {}),
-      mode: mode as BackfillMode,
-      concurrency: concurrency as number,
+      ...(from === undefined ? {} : { from }),
+      ...(to === undefined ? {} : { to }),
+      mode,
+      concurrency,
       withDownstream,
     })
     const url = `/api/v1/backfills/${created.backfillId}`

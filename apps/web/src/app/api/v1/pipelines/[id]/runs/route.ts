@@ -1,8 +1,10 @@
 import { startRun } from '@steward/engine/control'
-import { apiError, apiErrorFrom } from '#server/api/api-error.ts'
+import { apiErrorFrom } from '#server/api/api-error.ts'
 import { authorizeApi } from '#server/api/authorize-api.ts'
+import { parseBody } from '#server/api/parse-input.ts'
 import { refusePathId } from '#server/api/path-id.ts'
-import { paramsOf, readJsonBody } from '#server/api/read-json-body.ts'
+import { readJsonBody } from '#server/api/read-json-body.ts'
+import { startRunBody } from '#server/api/schemas.ts'
 import { getDb } from '#server/db.ts'
 import { getQueue } from '#server/runs/queue.ts'
 
@@ -25,16 +27,14 @@ export async function POST(
   if (refused) return refused
   const body = await readJsonBody(request, '{"params":{…}}')
   if (!body.ok) return body.response
-  const params = paramsOf(body.value)
-  if (!params) return apiError(400, 'BODY_INVALID', 'params must be a JSON object')
-  const { partition } = body.value
-  if (partition !== undefined && typeof partition !== 'string')
-    return apiError(400, 'BODY_INVALID', 'partition must be a partition key string, e.g. "2026-11-02"')
+  const input = parseBody(startRunBody, body.value)
+  if (!input.ok) return input.response
+  const { params, partition } = input.value
   try {
     const { db } = await getDb()
     const run = await startRun(db, await getQueue(), {
       pipelineId: id,
-      params,
+      params: params ?? {},
       trigger: 'manual',
       triggerDetail: { via: 'api' },
       ...(partition === undefined ? {} : { partitionKey: partition }),

@@ -1,0 +1,46 @@
+import { retryRun } from '@steward/engine/control'
+import type { z } from 'zod'
+import { apiError, apiErrorFrom } from '#server/api/api-error.ts'
+import { authorizeApi } from '#server/api/authorize-api.ts'
+import { refusePathId } from '#server/api/path-id.ts'
+import type { retriedRunAnswer } from '#server/api/schemas.ts'
+import { getDb } from '#server/db.ts'
+import { getQueue } from '#server/runs/queue.ts'
+
+export const dynamic = 'force-dynamic'
+
+const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+
+/**
+ * POST /api/v1/runs/:id/retry (no body) retries a failed or cancelled run from its failed steps: a
+ * new run of the same params whose unchanged succeeded steps keep their outputs. 201
+ * `{"runId","retryOf","reused":[…],"rerun":[…],"url"}`; 404 `RUN_NOT_FOUND`; 409
+ * `RUN_NOT_RETRYABLE` (the run did not fail), `PIPELINE_BUSY` (no free maxConcurrentRuns slot),
+ * `PIPELINE_ARCHIVED` (removed from code).
+ */
+export async function POST(
+  request: Request,
+  context: { params: Promise<{ id: string }> },
+): Promise<Response> {
+  const { id } = await context.params
+  const badPath = refusePathId(id, 'run')
+  if (badPath) return badPath
+  const refused = await authorizeApi(request, 'operate', uuid.test(id) ? { runId: id } : undefined)
+  if (refused) return refused
+  if (!uuid.test(id)) return apiError(404, 'RUN_NOT_FOUND', `no run ${id}`)
+  try {
+    const { db } = await getDb()
+    const retried = await retryRun(db, await getQueue(), id, { triggerDetail: { via: 'api' } })
+    const url = `/api/v1/runs/${retried.runId}`
+    const answer: z.input<typeof retriedRunAnswer> = {
+      runId: retried.runId,
+      retryOf: id,
+      reused: retried.reused,
+      rerun: retried.rerun,
+      url,
+    }
+    return Response.json(answer, { status: 201, headers: { Location: url, 'Cache-Control': 'no-store' } })
+  } catch (error) {
+    return apiErrorFrom(error)
+  }
+}
