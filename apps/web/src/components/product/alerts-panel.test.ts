@@ -8,7 +8,7 @@ const now = new Date('2026-11-20T12:00:00Z')
 const alerts = (refused: ProductAlerts['refused']): ProductAlerts => ({
   incidents: [],
   notifications: [],
-  rules: [],
+  ledger: [],
   canSend: true,
   refused,
 })
