@@ -119,6 +119,41 @@ export const listRunsQuery = z.object({
   cursor: z.string().max(200).optional().describe("the previous page's nextCursor"),
 })
 
+/** The alert ledger's window: `GET /api/v1/alerts/ledger`. */
+export const ledgerQuery = z.object({
+  product: idFilter('product').optional().describe('only this product’s rules (404 when none is deployed)'),
+  days: z.coerce
+    .number({ error: 'must be a whole number from 1 to 366' })
+    .int({ error: 'must be a whole number from 1 to 366' })
+    .min(1, { error: 'must be a whole number from 1 to 366' })
+    .max(366, { error: 'must be a whole number from 1 to 366' })
+    .default(30)
+    .describe('days back from now'),
+})
+
+const ledgerLine = z.object({
+  productId: z.string(),
+  productName: z.string(),
+  ruleKey: z.string(),
+  destination: z.string().describe('"" for incidents that had no destination'),
+  notifications: z.number().int(),
+  sent: z.number().int(),
+  incidents: z.number().int(),
+  open: z.number().int(),
+  medianAckMinutes: z.number().nullable(),
+  medianResolveMinutes: z.number().nullable(),
+  flapping: z.number().int().describe('incidents that resolved by themselves within 15 minutes, untouched'),
+  flappingShare: z.number().nullable(),
+  noiseScore: z.number(),
+  tuneCandidate: z.boolean().describe('most incidents flapped: a rule to tune'),
+})
+
+export const ledgerAnswer = z.object({
+  since: z.string(),
+  days: z.number().int(),
+  lines: z.array(ledgerLine).describe('the noisiest first'),
+})
+
 export const seriesQuery = z.object({
   granularity: z.enum(['day', 'week', 'month']).default('day'),
   from: z.string().optional().describe('first period, YYYY-MM-DD in the configured time zone'),

@@ -1,12 +1,11 @@
-import { alertLedger, defaultLedgerDays } from '@steward/alerts'
+import { alertLedger } from '@steward/alerts'
 import { apiError, apiErrorFrom } from '#server/api/api-error.ts'
 import { authorizeApi } from '#server/api/authorize-api.ts'
-import { refusePathId } from '#server/api/path-id.ts'
+import { parseQuery } from '#server/api/parse-input.ts'
+import { ledgerQuery } from '#server/api/schemas.ts'
 import { getDb } from '#server/db.ts'
 
 export const dynamic = 'force-dynamic'
-
-const maxDays = 366
 
 /**
  * GET /api/v1/alerts/ledger?product=<id>&days=30 (read scope) → `{"since","days","lines":[{
@@ -19,18 +18,9 @@ const maxDays = 366
 export async function GET(request: Request): Promise<Response> {
   const refused = await authorizeApi(request, 'read')
   if (refused) return refused
-  const query = new URL(request.url).searchParams
-  const product = query.get('product') ?? undefined
-  if (product !== undefined && refusePathId(product, 'product'))
-    return apiError(400, 'QUERY_INVALID', 'product must be a product id: 1 to 200 printable characters')
-  const daysText = query.get('days')
-  const days = daysText === null ? defaultLedgerDays : Number(daysText)
-  if (!Number.isInteger(days) || days < 1 || days > maxDays)
-    return apiError(
-      400,
-      'QUERY_INVALID',
-      `days must be a whole number from 1 to ${maxDays} (got "${String(daysText).slice(0, 40)}")`,
-    )
+  const query = parseQuery(ledgerQuery, request)
+  if (!query.ok) return query.response
+  const { product, days } = query.value
   try {
     const { db } = await getDb()
     if (
