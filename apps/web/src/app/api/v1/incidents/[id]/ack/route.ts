@@ -3,6 +3,7 @@ import { apiError, apiErrorFrom } from '#server/api/api-error.ts'
 import { authorizeApi } from '#server/api/authorize-api.ts'
 import { refusePathId } from '#server/api/path-id.ts'
 import { readJsonBody } from '#server/api/read-json-body.ts'
+import { auditApi } from '#server/audit/audit-web.ts'
 import { getDb } from '#server/db.ts'
 
 export const dynamic = 'force-dynamic'
@@ -27,6 +28,7 @@ export async function POST(
     const { db } = await getDb()
     const incident = await ackIncident(db, id, by)
     if (!incident) return apiError(404, 'INCIDENT_NOT_FOUND', `no open incident ${id}`)
+    await auditApi(request, 'incident.ack', { incidentId: id }, { by })
     return Response.json({ id, ackedAt: incident.acked_at, ackedBy: incident.acked_by })
   } catch (error) {
     return apiErrorFrom(error)

@@ -4,6 +4,7 @@ import { apiError, apiErrorFrom } from '#server/api/api-error.ts'
 import { authorizeApi } from '#server/api/authorize-api.ts'
 import { refusePathId } from '#server/api/path-id.ts'
 import { readJsonBody } from '#server/api/read-json-body.ts'
+import { auditApi } from '#server/audit/audit-web.ts'
 import { getDb } from '#server/db.ts'
 
 export const dynamic = 'force-dynamic'
@@ -36,6 +37,7 @@ export async function POST(
     const who = typeof by === 'string' && by.trim() ? by.trim() : 'the web UI'
     const incident = await snoozeIncident(db, id, at, who)
     if (!incident) return apiError(404, 'INCIDENT_NOT_FOUND', `no open incident ${id}`)
+    await auditApi(request, 'incident.snooze', { incidentId: id }, { until: at.toISOString(), by: who })
     return Response.json({ id, snoozedUntil: incident.snoozed_until, snoozedBy: incident.snoozed_by })
   } catch (error) {
     return apiErrorFrom(error)

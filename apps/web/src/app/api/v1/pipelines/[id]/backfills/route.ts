@@ -4,6 +4,7 @@ import { apiError, apiErrorFrom } from '#server/api/api-error.ts'
 import { authorizeApi } from '#server/api/authorize-api.ts'
 import { refusePathId } from '#server/api/path-id.ts'
 import { readJsonBody } from '#server/api/read-json-body.ts'
+import { auditApi } from '#server/audit/audit-web.ts'
 import { getDb } from '#server/db.ts'
 import { getQueue } from '#server/runs/queue.ts'
 
@@ -54,6 +55,12 @@ export async function POST(
       concurrency: concurrency as number,
       withDownstream,
     })
+    await auditApi(
+      request,
+      'backfill.start',
+      { backfillId: created.backfillId },
+      { pipelineId: id, ...body.value },
+    )
     const url = `/api/v1/backfills/${created.backfillId}`
     return Response.json(
       { backfillId: created.backfillId, partitions: created.partitions, url },
