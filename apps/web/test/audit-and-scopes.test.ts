@@ -180,7 +180,7 @@ describe.each(postgres)('scoped tokens, the audit log and Origin on $name', (bac
     // Without a token on a server without sign-in: the local admin, from the page's own origin.
     expect(
       (
-        await call('/api/v1/incidents/' + incidentId + '/ack', {
+        await call(`/api/v1/incidents/${incidentId}/ack`, {
           method: 'POST',
           body: {},
           headers: { origin: 'http://steward.test' },
@@ -277,7 +277,7 @@ describe.each(postgres)('scoped tokens, the audit log and Origin on $name', (bac
     }
     expect(Number(older.entries[0]?.id)).toBeLessThan(Number(body.entries[1]?.id))
     const starts = (await (
-      await call('/api/v1/audit?action=run.start&product=' + other, { token: operate })
+      await call(`/api/v1/audit?action=run.start&product=${other}`, { token: operate })
     ).json()) as {
       entries: { target: { id: string } }[]
     }

@@ -54,8 +54,8 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
             </h2>
             {read.value.rows.length === 0 ? (
               <p className="muted">
-                {query.before ? 'No older actions.' : 'No action matches.'} Every change made in the UI,
-                the API, the CLI or Slack is listed here.
+                {query.before ? 'No older actions.' : 'No action matches.'} Every change made in the UI, the
+                API, the CLI or Slack is listed here.
               </p>
             ) : (
               <AuditTable rows={read.value.rows} />
@@ -188,7 +188,9 @@ function AuditTable({ rows }: { rows: AuditRow[] }) {
               </td>
               <td>
                 {row.product_id ? (
-                  <Link href={`/products/${encodeURIComponent(row.product_id)}` as Route}>{row.product_id}</Link>
+                  <Link href={`/products/${encodeURIComponent(row.product_id)}` as Route}>
+                    {row.product_id}
+                  </Link>
                 ) : (
                   <span className="muted">—</span>
                 )}

@@ -1,6 +1,6 @@
 import { type AuditRow, listAudit } from '@steward/db'
-import { apiError, apiErrorFrom } from '#server/api/api-error.ts'
 import { callerProducts } from '#server/api/api-caller.ts'
+import { apiError, apiErrorFrom } from '#server/api/api-error.ts'
 import { authorizeApi } from '#server/api/authorize-api.ts'
 import { parseAuditQuery } from '#server/audit/audit-query.ts'
 import { getDb } from '#server/db.ts'
