@@ -6,7 +6,7 @@ import { refuseCrossOrigin } from '../auth/same-origin.ts'
 import { getDb } from '../db.ts'
 import { authorize } from '../usage/authorize.ts'
 import { rememberCaller } from './api-caller.ts'
-import { apiError } from './api-error.ts'
+import { apiError, apiErrorFrom } from './api-error.ts'
 import type { ApiTarget } from './api-target.ts'
 
 /**
@@ -42,7 +42,13 @@ export async function authorizeApi(
       throw error
     }
   }
-  const crossOrigin = refuseCrossOrigin(request, settings().publicUrl)
+  let publicUrl: string | undefined
+  try {
+    publicUrl = settings().publicUrl
+  } catch (error) {
+    return apiErrorFrom(error) // a bad setting: a 503 naming it
+  }
+  const crossOrigin = refuseCrossOrigin(request, publicUrl)
   if (crossOrigin) return crossOrigin
   if (authSettings().mode === 'local') {
     rememberCaller(request, { kind: 'local' })
