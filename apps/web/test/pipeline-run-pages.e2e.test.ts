@@ -513,7 +513,7 @@ describe('pipeline and run pages', () => {
       expect(table).toContain('run.cancel')
       expect(table).toContain('local-admin')
       expect(table).not.toContain('run.start')
-      await page.getByLabel('Action').selectOption('backfill.start')
+      await page.locator('select[name="action"]').selectOption('backfill.start')
       await page.getByRole('button', { name: 'Filter' }).click()
       await page.waitForURL(/action=backfill\.start/)
       await expect(page.locator('.audit-table tbody tr').first().innerText()).resolves.toContain(

@@ -57,7 +57,19 @@ export async function startBackfillAction(
       withDownstream: values.withDownstream === 'on',
     })
     backfillId = created.backfillId
-    await auditUi(allowed.viewer, 'backfill.start', { backfillId }, { pipelineId, ...values })
+    await auditUi(
+      allowed.viewer,
+      'backfill.start',
+      { backfillId },
+      {
+        pipelineId,
+        from: values.from,
+        to: values.to,
+        mode,
+        concurrency,
+        withDownstream: values.withDownstream === 'on',
+      },
+    )
   } catch (error) {
     if (isStewardError(error)) return { message: withoutPipelinePrefix(error.message), values }
     console.error('[steward web] starting a backfill failed', error)
