@@ -42,7 +42,7 @@ export interface Settings {
    * Slack messages and the sign-in redirect. Unset: links name no host (dev: localhost).
    */
   publicUrl: string | undefined
-  /** How long runs, incidents and raw usage events are kept (STEWARD_RETAIN_*_DAYS). */
+  /** How long runs, incidents, raw usage events and audit rows are kept (STEWARD_RETAIN_*_DAYS). */
   retention: RetentionSettings
 }
 
