@@ -123,7 +123,8 @@ describe.each(postgres)('scoped tokens, the audit log and Origin on $name', (bac
     // Its own product answers; an unlimited token reads the run.
     expect((await call('/api/v1/products/funnel/cost', { token: funnelRead })).status).toBe(200)
     expect((await call(`/api/v1/runs/${runId}`, { token: operate })).status).toBe(200)
-    // A run nobody has is still a 404, not a 403.
+    // A run or a product nobody has is still a 404, not a 403.
+    expect((await call('/api/v1/products/nope/cost', { token: funnelRead })).status).toBe(404)
     const missing = await call('/api/v1/runs/00000000-0000-4000-8000-000000000000', { token: funnelRead })
     expect(missing.status).toBe(404)
     // Nothing was changed by the refused calls.

@@ -16,7 +16,10 @@ export async function productOfTarget(
 ): Promise<string | undefined> {
   const { kind, id } = target
   if (textProblem(id)) return undefined
-  if (kind === 'product') return id
+  if (kind === 'product') {
+    const row = await db.selectFrom('products').select('id').where('id', '=', id).executeTakeFirst()
+    return row?.id
+  }
   if (kind === 'pipeline') {
     const row = await db.selectFrom('pipelines').select('product_id').where('id', '=', id).executeTakeFirst()
     return row?.product_id
