@@ -319,6 +319,26 @@ describe.each(testBackends)('the API under fuzzing on $name', (backend) => {
       '?days=7&days=x',
     ])
       out.push({ route: 'ledger', path: `/api/v1/alerts/ledger${ledgerQuery}`, init: { headers: headers() } })
+    const auditQueries = [
+      '',
+      '?action=bogus',
+      '?action=%00',
+      '?actorKind=root',
+      '?actor=%00',
+      `?actor=${'x'.repeat(500)}`,
+      '?product=%F0%9F%98%80',
+      '?product=%ED%A0%80',
+      '?since=2026-13-45',
+      '?since=yesterday&until=%00',
+      '?before=abc',
+      '?before=-1',
+      '?before=99999999999999999999',
+      '?limit=0',
+      '?limit=1e9',
+      '?limit=2&before=1',
+    ]
+    for (const query of auditQueries)
+      out.push({ route: 'audit', path: `/api/v1/audit${query}`, init: { headers: headers() } })
     const pixelParams = ['product', 'token', 'actor', 'kind', 'id', 'source']
     const pixelValues = [
       '',

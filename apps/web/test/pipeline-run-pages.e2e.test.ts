@@ -491,6 +491,48 @@ describe('pipeline and run pages', () => {
     }
   })
 
+  test('the buttons pressed above are in the audit log, which /settings/audit lists and filters', async () => {
+    if (!database) throw new Error('not set up')
+    const rows = await database.db
+      .selectFrom('audit_log')
+      .select(['actor_kind', 'actor', 'via', 'action', 'target_kind'])
+      .where('via', '=', 'ui')
+      .execute()
+    // Without sign-in, the local admin pressed them, through the UI.
+    for (const action of ['run.start', 'run.cancel', 'run.retry', 'backfill.start', 'backfill.cancel'])
+      expect(rows).toContainEqual({
+        actor_kind: 'local',
+        actor: 'local-admin',
+        via: 'ui',
+        action,
+        target_kind: action.split('.')[0],
+      })
+    const page = await open('/settings/audit?action=run.cancel')
+    try {
+      const table = await page.locator('.audit-table').innerText()
+      expect(table).toContain('run.cancel')
+      expect(table).toContain('local-admin')
+      expect(table).not.toContain('run.start')
+      await page.locator('select[name="action"]').selectOption('backfill.start')
+      await page.getByRole('button', { name: 'Filter' }).click()
+      await page.waitForURL(/action=backfill\.start/)
+      await expect(page.locator('.audit-table tbody tr').first().innerText()).resolves.toContain(
+        'backfill.start',
+      )
+      await shot(page, 'audit-log')
+    } finally {
+      await close(page)
+    }
+    const bad = await open('/settings/audit?since=soon')
+    try {
+      await expect(bad.locator('.notice--danger').innerText()).resolves.toMatch(
+        /^since must be an ISO 8601 date/,
+      )
+    } finally {
+      await close(bad)
+    }
+  })
+
   test('health reports workers, the scheduler and stale products', async () => {
     if (!database) throw new Error('not set up')
     const health = async () => (await fetch(`${server?.url}/api/health`)).json()

@@ -140,6 +140,50 @@ describe('sign-in with OIDC', () => {
         .where('id', '=', runId)
         .executeTakeFirstOrThrow()
       expect(run?.trigger_detail).toMatchObject({ via: 'web', by: 'ana@example.com' })
+      // The audit log names the signed-in user, the UI as the door, and the product.
+      const audit = await database?.db
+        .selectFrom('audit_log')
+        .selectAll()
+        .where('target_id', '=', runId)
+        .executeTakeFirstOrThrow()
+      expect(audit).toMatchObject({
+        actor_kind: 'user',
+        actor: 'ana@example.com',
+        via: 'ui',
+        action: 'run.start',
+        target_kind: 'run',
+        product_id: 'weekly-signup-funnel',
+        details: { pipelineId: 'signup-funnel.weekly', params: { region: 'eu' } },
+      })
+
+      // Her session cookie changes something through the API only from Steward's own pages.
+      const inBrowser = await page.evaluate(async () => {
+        const response = await fetch('/api/v1/pipelines/signup-funnel.weekly/runs', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ params: { region: 'us' } }),
+        })
+        return response.status
+      })
+      expect(inBrowser).toBe(201)
+      const cookie = (await page.context().cookies()).map((c) => `${c.name}=${c.value}`).join('; ')
+      const post = (headers: Record<string, string>) =>
+        fetch(`${server?.url}/api/v1/pipelines/signup-funnel.weekly/runs`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', cookie, ...headers },
+          body: JSON.stringify({ params: { region: 'us' } }),
+        })
+      const forged = await post({ origin: 'https://evil.example' })
+      expect([forged.status, (await forged.json()).error.code]).toEqual([403, 'ORIGIN_FOREIGN'])
+      const noOrigin = await post({})
+      expect([noOrigin.status, (await noOrigin.json()).error.code]).toEqual([403, 'ORIGIN_MISSING'])
+      const apiRun = await database?.db
+        .selectFrom('audit_log')
+        .select(['actor_kind', 'actor', 'via'])
+        .where('action', '=', 'run.start')
+        .where('via', '=', 'api')
+        .execute()
+      expect(apiRun).toEqual([{ actor_kind: 'user', actor: 'ana@example.com', via: 'api' }])
     } finally {
       await page.context().close()
     }

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto'
 import { pruneIncidents } from '@steward/alerts'
 import { seedPipeline, seedProduct, seedRun } from '@steward/alerts/testing'
 import { defaultRetention } from '@steward/config'
-import { json, migrateToLatest, type StewardDb } from '@steward/db'
+import { json, migrateToLatest, pruneAudit, type StewardDb } from '@steward/db'
 import { type TestDatabase, testBackends } from '@steward/db/testing'
 import { pruneRuns } from '@steward/engine'
 import { foldPendingUsage, ingestEvents, pruneUsageEvents } from '@steward/usage'
@@ -24,7 +24,8 @@ async function tableCounts(db: Db) {
       (select count(*) from attempts) as attempts, (select count(*) from logs) as logs,
       (select count(*) from metrics) as metrics, (select count(*) from cost_entries) as cost_entries,
       (select count(*) from incidents) as incidents, (select count(*) from notifications) as notifications,
-      (select count(*) from usage_events) as usage_events`.execute(db)
+      (select count(*) from usage_events) as usage_events,
+      (select count(*) from audit_log) as audit_log`.execute(db)
   return Object.fromEntries(Object.entries(row.rows[0] ?? {}).map(([k, v]) => [k, Number(v)]))
 }
 
@@ -163,6 +164,22 @@ async function seedHistory(db: Db): Promise<void> {
     .values({ ...late, origin: 'web' })
     .execute()
   await db.insertInto('usage_pending').values(late).execute()
+  // The audit log: a row past STEWARD_RETAIN_AUDIT_DAYS (365) and a recent one.
+  for (const at of [ago(400), ago(10)]) {
+    await db
+      .insertInto('audit_log')
+      .values({
+        at,
+        actor_kind: 'cli',
+        actor: 'ana@build-01',
+        via: 'cli',
+        action: 'deploy',
+        target_kind: 'project',
+        target_id: 'steward.config.ts',
+        details: '{}',
+      })
+      .execute()
+  }
 }
 
 describe.each(testBackends)('pruning history on $name', (backend) => {
@@ -183,6 +200,7 @@ describe.each(testBackends)('pruning history on $name', (backend) => {
       incidents: 1,
       notifications: 2,
       usageEvents: 4,
+      audit: 1,
     })
     expect(await tableCounts(database.db)).toEqual(before)
   })
@@ -205,12 +223,14 @@ describe.each(testBackends)('pruning history on $name', (backend) => {
       notifications: 2,
     })
     expect(await pruneUsageEvents(database.db, { before: cutoffs.usageEvents as Date, batch: 1 })).toBe(4)
+    expect(await pruneAudit(database.db, { before: cutoffs.audit as Date, batch: 1 })).toBe(1)
     // Nothing is left to prune, and a second prune finds nothing.
     expect(await pruneHistory(database.db, cutoffs)).toEqual({
       runs: 0,
       incidents: 0,
       notifications: 0,
       usageEvents: 0,
+      audit: 0,
     })
 
     expect(await tableCounts(database.db)).toEqual({
@@ -223,6 +243,7 @@ describe.each(testBackends)('pruning history on $name', (backend) => {
       incidents: 3,
       notifications: 4,
       usage_events: 2,
+      audit_log: 1,
     })
     expect(await rollups(database.db)).toEqual(rollupsBefore)
     // The event stored before the prune and not folded yet is still counted when the fold comes.
@@ -248,7 +269,7 @@ describe.each(testBackends)('pruning history on $name', (backend) => {
       await pruning.close()
     }
     expect(logged).toEqual([
-      'retention: deleted 1 runs (with their step runs, attempts, logs, metrics, cost entries), 0 resolved incidents, 0 sent notifications, 0 raw usage events',
+      'retention: deleted 1 runs (with their step runs, attempts, logs, metrics, cost entries), 0 resolved incidents, 0 sent notifications, 0 raw usage events, 0 audit log rows',
     ])
     expect((await tableCounts(database.db)).runs).toBe(2)
   })
@@ -274,7 +295,7 @@ describe('steward prune', () => {
     expect(dry.stderr).toBe('')
     expect(dry.code).toBe(0)
     expect(lines(dry.stdout)).toContain(
-      'would delete 2 runs (with their step runs, attempts, logs, metrics, cost entries), 1 resolved incidents, 2 sent notifications, 4 raw usage events',
+      'would delete 2 runs (with their step runs, attempts, logs, metrics, cost entries), 1 resolved incidents, 2 sent notifications, 4 raw usage events, 1 audit log rows',
     )
     expect(await tableCounts(database.db)).toEqual(before)
 
@@ -285,13 +306,14 @@ describe('steward prune', () => {
     expect(real.stderr).toBe('')
     expect(real.code).toBe(0)
     expect(lines(real.stdout)).toContain(
-      'deleted 2 runs (with their step runs, attempts, logs, metrics, cost entries), 1 resolved incidents, 2 sent notifications, 0 raw usage events',
+      'deleted 2 runs (with their step runs, attempts, logs, metrics, cost entries), 1 resolved incidents, 2 sent notifications, 0 raw usage events, 1 audit log rows',
     )
     expect(await tableCounts(database.db)).toMatchObject({
       runs: 2,
       incidents: 3,
       notifications: 4,
       usage_events: 6,
+      audit_log: 1,
     })
   })
 

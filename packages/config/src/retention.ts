@@ -13,9 +13,16 @@ export interface RetentionSettings {
   incidentsDays: number
   /** STEWARD_RETAIN_USAGE_EVENTS_DAYS: raw usage events (top consumers read the last 30 days of them). */
   usageEventsDays: number
+  /** STEWARD_RETAIN_AUDIT_DAYS: rows of the audit log (who deployed, ran, cancelled, acknowledged…). */
+  auditDays: number
 }
 
-export const defaultRetention: RetentionSettings = { runsDays: 90, incidentsDays: 90, usageEventsDays: 35 }
+export const defaultRetention: RetentionSettings = {
+  runsDays: 90,
+  incidentsDays: 90,
+  usageEventsDays: 35,
+  auditDays: 365,
+}
 
 /** The least a usage event is kept: top consumers count the last 30 days of raw events. */
 export const minUsageEventsDays = 31
@@ -39,6 +46,12 @@ export function parseRetention(env: Environment): RetentionSettings {
       'STEWARD_RETAIN_USAGE_EVENTS_DAYS',
       defaultRetention.usageEventsDays,
       minUsageEventsDays,
+    ),
+    auditDays: parseDays(
+      env.STEWARD_RETAIN_AUDIT_DAYS,
+      'STEWARD_RETAIN_AUDIT_DAYS',
+      defaultRetention.auditDays,
+      1,
     ),
   }
 }

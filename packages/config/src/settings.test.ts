@@ -16,7 +16,7 @@ describe('readSettings', () => {
       heartbeatTimeoutMs: 10_000,
       lostStepRetryDelayMs: 1_000,
       publicUrl: undefined,
-      retention: { runsDays: 90, incidentsDays: 90, usageEventsDays: 35 },
+      retention: { runsDays: 90, incidentsDays: 90, usageEventsDays: 35, auditDays: 365 },
       receivers: {
         webhooks: {},
         pagerduty: {},
@@ -48,7 +48,7 @@ describe('readSettings', () => {
         },
         '/',
       ).retention,
-    ).toEqual({ runsDays: 30, incidentsDays: 0, usageEventsDays: 400 })
+    ).toEqual({ runsDays: 30, incidentsDays: 0, usageEventsDays: 400, auditDays: 365 })
     expect(() => readSettings({ STEWARD_RETAIN_RUNS_DAYS: '1.5' }, '/')).toThrow(
       /^STEWARD_RETAIN_RUNS_DAYS must be a whole number of days, at least 1 \(or 0 to keep for ever\), got "1.5"$/,
     )

@@ -44,7 +44,7 @@ export interface Settings {
    * `steward start` refuses to start with SLACK_BOT_TOKEN set (`readProductionSettings`).
    */
   publicUrl: string | undefined
-  /** How long runs, incidents and raw usage events are kept (STEWARD_RETAIN_*_DAYS). */
+  /** How long runs, incidents, raw usage events and audit rows are kept (STEWARD_RETAIN_*_DAYS). */
   retention: RetentionSettings
   /** Webhooks, PagerDuty services and SMTP that alerts go to besides Slack (receivers.ts). */
   receivers: ReceiverSettings

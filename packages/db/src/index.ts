@@ -1,3 +1,8 @@
+export { type AuditAction, type AuditActor, type AuditEntry, auditActions } from './audit/audit-entry.ts'
+export { type AuditFilter, type AuditPage, listAudit, maxAuditPageSize } from './audit/list-audit.ts'
+export { productOfTarget } from './audit/product-of-target.ts'
+export { countPrunableAudit, type PruneAuditOptions, pruneAudit } from './audit/prune-audit.ts'
+export { maxAuditDetailsLength, recordAudit } from './audit/record-audit.ts'
 export { type CreateDbOptions, createDb, type StewardDb } from './create-db.ts'
 export { type DatabaseTarget, parseDatabaseUrl } from './database-url.ts'
 export { prepared } from './driver/named-statements.ts'

@@ -14,6 +14,7 @@ const tables = [
   'alert_senders',
   'api_tokens',
   'attempts',
+  'audit_log',
   'backfills',
   'cost_daily',
   'cost_entries',

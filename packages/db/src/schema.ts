@@ -381,9 +381,33 @@ export interface ApiTokensTable {
   name: string
   token_hash: string
   scopes: ColumnType<TokenScope[], TokenScope[], TokenScope[]>
+  /** The products the token may act on or read; null for every product. */
+  product_ids: ColumnType<string[] | null, string[] | null | undefined, string[] | null>
   created_at: CreatedAt
   last_used_at: NullableTimestamp
   revoked_at: NullableTimestamp
+}
+
+/** Who did something: a signed-in user, an API token, a Slack user, the CLI, or the open local UI. */
+export type AuditActorKind = 'user' | 'token' | 'slack' | 'cli' | 'local'
+
+/** One action that changed something (packages/db/src/audit). Inserted, never updated. */
+export interface AuditLogTable {
+  id: ColumnType<string, never, never>
+  at: CreatedAt
+  actor_kind: AuditActorKind
+  /** An e-mail, a token's name, a Slack user (`U123 (ana)`), an OS user (`ana@host`). */
+  actor: string
+  /** The door: `api`, `ui`, `cli`, `slack`. */
+  via: string
+  /** Where from: the client's address, or the CLI's `host pid 123`. */
+  source: string | null
+  /** `run.start`, `run.cancel`, `token.create`… (`AuditAction`). */
+  action: string
+  target_kind: string
+  target_id: string
+  product_id: string | null
+  details: Json<Record<string, unknown>>
 }
 
 /** Cost per product and local day (sum the shards), kept by a trigger on `cost_entries`. */
@@ -548,6 +572,7 @@ export interface Database {
   usage_last_seen_days: UsageLastSeenDaysTable
   actor_labels: ActorLabelsTable
   api_tokens: ApiTokensTable
+  audit_log: AuditLogTable
   cost_daily: CostDailyTable
   incidents: IncidentsTable
   notifications: NotificationsTable
@@ -572,6 +597,7 @@ export type LogLine = Selectable<LogsTable>
 export type CostEntry = Selectable<CostEntriesTable>
 export type Backfill = Selectable<BackfillsTable>
 export type ApiToken = Selectable<ApiTokensTable>
+export type AuditRow = Selectable<AuditLogTable>
 export type UsageEvent = Selectable<UsageEventsTable>
 export type Incident = Selectable<IncidentsTable>
 export type DevLoop = Selectable<DevLoopsTable>

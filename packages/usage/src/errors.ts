@@ -5,6 +5,7 @@ export type UsageErrorCode =
   | 'TOKEN_INVALID'
   | 'TOKEN_REVOKED'
   | 'TOKEN_SCOPE'
+  | 'TOKEN_PRODUCT'
   | 'TOKEN_NOT_FOUND'
   | 'TOKEN_NAME_TAKEN'
   | 'PRODUCT_NOT_FOUND'

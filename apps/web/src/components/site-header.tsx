@@ -24,6 +24,11 @@ export function SiteHeader() {
             <li>
               <NavLink href="/portfolio">Portfolio</NavLink>
             </li>
+            <li>
+              <NavLink href="/settings/audit" also={['/settings']}>
+                Audit
+              </NavLink>
+            </li>
           </ul>
         </nav>
         <ViewerMenu />

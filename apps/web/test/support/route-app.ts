@@ -26,6 +26,7 @@ const routeFiles: readonly [method: string, pattern: string, load: () => Promise
   ['GET', '/api/metrics', () => import('../../src/app/api/metrics/route.ts')],
   ['POST', '/api/slack/interactivity', () => import('../../src/app/api/slack/interactivity/route.ts')],
   ['GET', '/api/v1/alerts/ledger', () => import('../../src/app/api/v1/alerts/ledger/route.ts')],
+  ['GET', '/api/v1/audit', () => import('../../src/app/api/v1/audit/route.ts')],
   ['GET', '/api/v1/backfills/:id', () => import('../../src/app/api/v1/backfills/[id]/route.ts')],
   [
     'POST',

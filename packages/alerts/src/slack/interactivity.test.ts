@@ -127,6 +127,26 @@ describe.each(testBackends)('Slack buttons on $name', (backend) => {
     const incident = await t.db.selectFrom('incidents').selectAll().executeTakeFirstOrThrow()
     expect(incident.acked_by).toBe('ana')
     expect(incident.snoozed_until?.getTime()).toBe(now + 2 * 3_600_000)
+    // Each press is in the audit log: who in Slack, from which channel, on which incident.
+    const audit = await t.db.selectFrom('audit_log').selectAll().orderBy('id').execute()
+    expect(audit).toMatchObject([
+      {
+        actor_kind: 'slack',
+        actor: 'U0001 (@ana)',
+        via: 'slack',
+        source: 'Slack channel #btn',
+        action: 'incident.ack',
+        target_kind: 'incident',
+        target_id: incidentId,
+        product_id: 'btn',
+      },
+      {
+        actor_kind: 'slack',
+        action: 'incident.snooze',
+        target_id: incidentId,
+        details: { until: new Date(now + 2 * 3_600_000).toISOString() },
+      },
+    ])
   })
 
   it('takes a press from a person an owner mentions, wherever it is; a stored @handle owner grants nothing', async () => {

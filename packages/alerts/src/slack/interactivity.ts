@@ -1,3 +1,4 @@
+import { type AuditActor, recordAudit } from '@steward/db'
 import { durationMs } from '@steward/kernel'
 import { ackIncident, snoozeIncident } from '../incidents/ack-and-snooze.ts'
 import type { Db } from '../incidents/outbox.ts'
@@ -60,10 +61,12 @@ async function applyButton(db: Db, payload: SlackPayload, nowMs: number): Promis
     if (refusal) return { response_type: 'ephemeral', replace_original: false, text: refusal }
     if (action.action_id === ackActionId) {
       const incident = await ackIncident(db, incidentId, by)
+      if (incident) await audit(db, payload, 'incident.ack', incidentId)
       return { text: incident ? md`Acknowledged by ${by}`.text : 'That incident is no longer open' }
     }
     const until = new Date(nowMs + (durationMs(snoozeFor) ?? 3_600_000))
     const incident = await snoozeIncident(db, incidentId, until, by)
+    if (incident) await audit(db, payload, 'incident.snooze', incidentId, { until: until.toISOString() })
     return {
       text: incident
         ? md`Snoozed by ${by} until ${until.toISOString()}`.text
@@ -71,6 +74,35 @@ async function applyButton(db: Db, payload: SlackPayload, nowMs: number): Promis
     }
   }
   return {}
+}
+
+/**
+ * The audit row of a press that changed an incident: the Slack user (`U0001 (@ana)`), and the
+ * channel it was pressed in as where it came from. Done after the change: a failed write is
+ * logged, and the button still answers what it did.
+ */
+async function audit(
+  db: Db,
+  payload: SlackPayload,
+  action: 'incident.ack' | 'incident.snooze',
+  incidentId: string,
+  details?: Record<string, unknown>,
+): Promise<void> {
+  const user = payload.user
+  const handle = user?.username ?? user?.name
+  const name = [user?.id, handle && `(@${handle})`].filter(Boolean).join(' ') || 'someone in Slack'
+  const channel = payload.channel?.name ? `#${payload.channel.name}` : payload.channel?.id
+  const actor: AuditActor = {
+    kind: 'slack',
+    name,
+    via: 'slack',
+    source: channel ? `Slack channel ${channel}` : undefined,
+  }
+  try {
+    await recordAudit(db, { actor, action, target: { kind: 'incident', id: incidentId }, details })
+  } catch (error) {
+    console.error(`[steward alerts] the audit log did not take ${action}`, error)
+  }
 }
 
 /** Best effort: the button already did its work, so a reply Slack does not take is only logged. */

@@ -7,6 +7,7 @@ import {
   startBackfill,
 } from '@steward/engine'
 import { type Command, InvalidArgumentError } from 'commander'
+import { auditCli } from '../audit/audit-cli.ts'
 import { openDatabase } from '../database/open-database.ts'
 import { readCliSettings } from '../env.ts'
 import { cliError } from '../errors.ts'
@@ -61,6 +62,12 @@ Examples:
           const queue = openRuntimeQueue(target)
           try {
             const { cancelledRuns } = await cancelBackfill(db.db, options.cancel, { queue })
+            await auditCli(
+              db.db,
+              'backfill.cancel',
+              { kind: 'backfill', id: options.cancel },
+              { cancelledRuns },
+            )
             out(`backfill ${options.cancel} cancelled (${cancelledRuns} run(s) stopped)`)
           } finally {
             await queue.close()
@@ -91,6 +98,19 @@ Examples:
               withDownstream: options.withDownstream ?? false,
             })
             backfillId = created.backfillId
+            await auditCli(
+              db.db,
+              'backfill.start',
+              { kind: 'backfill', id: backfillId },
+              {
+                pipelineId,
+                from: options.from,
+                to: options.to,
+                mode,
+                concurrency: options.concurrency,
+                withDownstream: options.withDownstream ?? false,
+              },
+            )
             const range =
               created.partitions.length > 0
                 ? ` (${created.partitions[0]} … ${created.partitions.at(-1)})`

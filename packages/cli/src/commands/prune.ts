@@ -7,13 +7,13 @@ import { countPrunable, describeCounts, pruneCutoffs, pruneHistory } from '../re
 export function registerPruneCommand(program: Command): void {
   program
     .command('prune')
-    .description('delete runs, incidents and raw usage events older than the retention settings')
+    .description('delete runs, incidents, raw usage events and audit rows older than the retention settings')
     .option('--dry-run', 'only say what would be deleted')
     .addHelpText(
       'after',
       `
-Ages come from STEWARD_RETAIN_RUNS_DAYS (90), STEWARD_RETAIN_INCIDENTS_DAYS (90) and
-STEWARD_RETAIN_USAGE_EVENTS_DAYS (35); 0 keeps a kind for ever. Rollups and cost per day are kept.
+Ages come from STEWARD_RETAIN_RUNS_DAYS (90), STEWARD_RETAIN_INCIDENTS_DAYS (90),
+STEWARD_RETAIN_USAGE_EVENTS_DAYS (35) and STEWARD_RETAIN_AUDIT_DAYS (365); 0 keeps a kind for ever. Rollups and cost per day are kept.
 Deletes in small batches, safe while Steward runs; every runtime process also prunes hourly.`,
     )
     .action(async (options: { dryRun?: boolean }) => {
@@ -23,7 +23,7 @@ Deletes in small batches, safe while Steward runs; every runtime process also pr
         const cutoffs = pruneCutoffs(settings.retention, new Date())
         const kept = (days: number) => (days > 0 ? `older than ${days} days` : 'kept for ever')
         out(
-          `retention: runs ${kept(settings.retention.runsDays)}, incidents ${kept(settings.retention.incidentsDays)}, usage events ${kept(settings.retention.usageEventsDays)}`,
+          `retention: runs ${kept(settings.retention.runsDays)}, incidents ${kept(settings.retention.incidentsDays)}, usage events ${kept(settings.retention.usageEventsDays)}, audit log ${kept(settings.retention.auditDays)}`,
         )
         const prunable = await countPrunable(db.db, cutoffs)
         if (options.dryRun) {

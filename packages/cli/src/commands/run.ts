@@ -1,6 +1,7 @@
 import { userInfo } from 'node:os'
 import { openRuntimeQueue, type RunSnapshot, startRun, waitForRun } from '@steward/engine'
 import { type Command, InvalidArgumentError } from 'commander'
+import { auditCli } from '../audit/audit-cli.ts'
 import { openDatabase } from '../database/open-database.ts'
 import { readCliSettings } from '../env.ts'
 import { cliError } from '../errors.ts'
@@ -62,6 +63,16 @@ Example:
             triggerDetail: { via: 'cli', by: userInfo().username },
             ...(options.partition === undefined ? {} : { partitionKey: options.partition }),
           })
+          await auditCli(
+            db.db,
+            'run.start',
+            { kind: 'run', id: run.runId },
+            {
+              pipelineId,
+              params,
+              partition: options.partition,
+            },
+          )
           const partition = await db.db
             .selectFrom('runs')
             .select('partition_key')

@@ -1,6 +1,7 @@
 import { userInfo } from 'node:os'
 import { openRuntimeQueue, pauseSchedule, resumeSchedule, type ScheduleState } from '@steward/engine'
 import type { Command } from 'commander'
+import { auditCli } from '../audit/audit-cli.ts'
 import { openDatabase } from '../database/open-database.ts'
 import { readCliSettings } from '../env.ts'
 import { out } from '../output/print.ts'
@@ -45,6 +46,10 @@ async function changeSchedule(pipelineId: string, change: 'pause' | 'resume'): P
         change === 'pause'
           ? await pauseSchedule(db.db, queue, pipelineId, { by: `cli:${userInfo().username}` })
           : await resumeSchedule(db.db, queue, pipelineId)
+      await auditCli(db.db, change === 'pause' ? 'schedule.pause' : 'schedule.resume', {
+        kind: 'pipeline',
+        id: pipelineId,
+      })
       out(describeState(state))
     } finally {
       await queue.close()

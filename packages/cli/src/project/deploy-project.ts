@@ -9,6 +9,7 @@ import {
   type Project,
 } from '@steward/engine'
 import { applyUsageCalendar, defaultUsageCalendar } from '@steward/usage'
+import { auditCli } from '../audit/audit-cli.ts'
 import { assertSdkMatches } from '../version.ts'
 
 /**
@@ -35,6 +36,15 @@ export async function deployProject(
   log(`deploy: products ${describeChanges(result.products)}`)
   log(`deploy: pipelines ${describeChanges(result.pipelines)}`)
   for (const { id, version } of result.pipelines.versions) log(`deploy: ${id} is now version ${version}`)
+  await auditCli(
+    db.db,
+    'deploy',
+    { kind: 'project', id: file, productId: null },
+    {
+      products: changedOnly(result.products),
+      pipelines: { ...changedOnly(result.pipelines), versions: result.pipelines.versions },
+    },
+  )
   const calendar = project.config.usage ?? defaultUsageCalendar
   if (await applyUsageCalendar(db.db, calendar)) {
     log(
@@ -42,6 +52,12 @@ export async function deployProject(
     )
   }
   return { project, result }
+}
+
+/** What a deploy changed, for the audit log (unchanged ones are only counted). */
+function changedOnly(changes: DeployChanges) {
+  const { created, updated, archived, unchanged } = changes
+  return { created, updated, archived, unchanged: unchanged.length }
 }
 
 function describeChanges(changes: DeployChanges): string {

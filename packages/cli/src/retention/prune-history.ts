@@ -1,6 +1,6 @@
 import { countPrunableIncidents, pruneIncidents } from '@steward/alerts'
 import type { RetentionSettings } from '@steward/config'
-import type { StewardDb } from '@steward/db'
+import { countPrunableAudit, pruneAudit, type StewardDb } from '@steward/db'
 import { countPrunableRuns, pruneRuns } from '@steward/engine'
 import { countPrunableUsageEvents, pruneUsageEvents } from '@steward/usage'
 
@@ -12,6 +12,7 @@ export interface PruneCounts {
   incidents: number
   notifications: number
   usageEvents: number
+  audit: number
 }
 
 /** The kinds in the order a prune takes them, with their names for people. */
@@ -20,6 +21,7 @@ export const pruneKinds: readonly (readonly [keyof PruneCounts, string])[] = [
   ['incidents', 'resolved incidents'],
   ['notifications', 'sent notifications'],
   ['usageEvents', 'raw usage events'],
+  ['audit', 'audit log rows'],
 ]
 
 /** The instant before which each kind goes; undefined for a kind kept for ever (0 days). */
@@ -27,6 +29,7 @@ export interface PruneCutoffs {
   runs?: Date
   incidents?: Date
   usageEvents?: Date
+  audit?: Date
 }
 
 export function pruneCutoffs(retention: RetentionSettings, now: Date): PruneCutoffs {
@@ -38,17 +41,20 @@ export function pruneCutoffs(retention: RetentionSettings, now: Date): PruneCuto
   if (runs) cutoffs.runs = runs
   if (incidents) cutoffs.incidents = incidents
   if (usageEvents) cutoffs.usageEvents = usageEvents
+  const audit = before(retention.auditDays)
+  if (audit) cutoffs.audit = audit
   return cutoffs
 }
 
 /** How much a prune with these cut-offs would delete now (nothing is deleted). */
 export async function countPrunable(db: Db, cutoffs: PruneCutoffs): Promise<PruneCounts> {
-  const [runs, alerts, usageEvents] = await Promise.all([
+  const [runs, alerts, usageEvents, audit] = await Promise.all([
     cutoffs.runs ? countPrunableRuns(db, cutoffs.runs) : 0,
     cutoffs.incidents ? countPrunableIncidents(db, cutoffs.incidents) : { incidents: 0, notifications: 0 },
     cutoffs.usageEvents ? countPrunableUsageEvents(db, cutoffs.usageEvents) : 0,
+    cutoffs.audit ? countPrunableAudit(db, cutoffs.audit) : 0,
   ])
-  return { runs, ...alerts, usageEvents }
+  return { runs, ...alerts, usageEvents, audit }
 }
 
 /**
@@ -61,7 +67,7 @@ export async function pruneHistory(
   cutoffs: PruneCutoffs,
   options: { onProgress?: (totals: PruneCounts) => void; signal?: AbortSignal } = {},
 ): Promise<PruneCounts> {
-  const totals: PruneCounts = { runs: 0, incidents: 0, notifications: 0, usageEvents: 0 }
+  const totals: PruneCounts = { runs: 0, incidents: 0, notifications: 0, usageEvents: 0, audit: 0 }
   const report = () => options.onProgress?.({ ...totals })
   const signal = options.signal ? { signal: options.signal } : {}
   if (cutoffs.runs)
@@ -89,6 +95,15 @@ export async function pruneHistory(
       ...signal,
       onBatch: (n) => {
         totals.usageEvents += n
+        report()
+      },
+    })
+  if (cutoffs.audit)
+    await pruneAudit(db, {
+      before: cutoffs.audit,
+      ...signal,
+      onBatch: (n) => {
+        totals.audit += n
         report()
       },
     })

@@ -24,7 +24,7 @@ export function startPruning(
   const prune = async () => {
     try {
       const pruned = await pruneHistory(db, pruneCutoffs(retention, new Date()), { signal: stop.signal })
-      if (pruned.runs + pruned.incidents + pruned.notifications + pruned.usageEvents > 0)
+      if (Object.values(pruned).some((n) => n > 0))
         options.log(`retention: deleted ${describeCounts(pruned)}`)
     } catch (error) {
       options.log(`retention: ${error instanceof Error ? error.message : String(error)}`)

@@ -18,6 +18,7 @@ import { schedulePauses } from './0017-schedule-pauses.ts'
 import { alertAudiences } from './0018-alert-audiences.ts'
 import { catalogViews } from './0019-catalog-views.ts'
 import { runListIndexes } from './0022-run-list-indexes.ts'
+import { scopedTokensAndAuditLog } from './0023-scoped-tokens-and-audit-log.ts'
 
 /**
  * Every migration, in order. Listed by hand (not read from the file system) so that bundlers,
@@ -44,6 +45,7 @@ export const migrations: Record<string, Migration> = {
   '0018_alert_audiences': alertAudiences,
   '0019_catalog_views': catalogViews,
   '0022_run_list_indexes': runListIndexes,
+  '0023_scoped_tokens_and_audit_log': scopedTokensAndAuditLog,
 }
 
 export const migrationProvider: MigrationProvider = {

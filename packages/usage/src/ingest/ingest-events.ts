@@ -12,6 +12,8 @@ export interface IngestOptions {
   origin: string
   /** Default time of events without `at` (tests pin it). */
   now?: Date
+  /** A token limited to products: events for any other product are refused (field `product`). */
+  products?: readonly string[] | null
 }
 
 /**
@@ -57,7 +59,13 @@ export async function ingestEvents(
             (r) => r.id,
           ),
         )
+  const allowed = options.products ? new Set(options.products) : undefined
   const kept = valid.filter(({ index, event }) => {
+    if (allowed && !allowed.has(event.product)) {
+      const limit = [...allowed].join(', ')
+      rejected.push({ index, field: 'product', message: `this token is limited to the products ${limit}` })
+      return false
+    }
     if (known.has(event.product)) return true
     rejected.push({ index, field: 'product', message: `no product "${event.product}" is deployed` })
     return false

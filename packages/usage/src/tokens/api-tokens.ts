@@ -1,12 +1,15 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto'
 import type { Database, TokenScope } from '@steward/db'
+import { textProblem } from '@steward/kernel'
 import type { Kysely } from 'kysely'
 import { usageError } from '../errors.ts'
 
 /**
- * Bearer tokens for the usage API, one per source (a BI tool, a service). The token is shown
- * once, at creation; only its sha256 is stored, so a database dump yields no usable token.
- * Scopes: `ingest` sends events (the API and the pixel), `read` reads series and cost.
+ * Bearer tokens of the HTTP API, one per source (a BI tool, a service, a CI job). The token is
+ * shown once, at creation; only its sha256 is stored, so a database dump yields no usable token.
+ * Scopes: `ingest` sends events (the API and the pixel), `read` reads runs, series and cost,
+ * `operate` starts and changes runs, backfills, schedules and incidents. A token may be limited to
+ * products (`products`), and then acts on and reads only them, their pipelines and their runs.
  */
 export const tokenScopes: readonly TokenScope[] = ['ingest', 'read', 'operate']
 
@@ -15,6 +18,8 @@ export interface TokenInfo {
   id: string
   name: string
   scopes: TokenScope[]
+  /** The products the token is limited to; null for every product. */
+  products: string[] | null
   createdAt: Date
   lastUsedAt: Date | null
   revokedAt: Date | null
@@ -33,7 +38,7 @@ export function hashToken(token: string): string {
 
 export async function createToken(
   db: Kysely<Database>,
-  options: { name: string; scopes: readonly TokenScope[] },
+  options: { name: string; scopes: readonly TokenScope[]; products?: readonly string[] | undefined },
 ): Promise<CreatedToken> {
   const name = options.name.trim()
   if (!/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/.test(name)) {
@@ -49,11 +54,12 @@ export async function createToken(
       `token scopes must be ingest, read and/or operate (got ${scopes.join(', ') || 'none'})`,
     )
   }
+  const products = await deployedProducts(db, options.products)
   const token = `${tokenPrefix}${randomBytes(32).toString('base64url')}`
   try {
     const row = await db
       .insertInto('api_tokens')
-      .values({ id: randomUUID(), name, token_hash: hashToken(token), scopes })
+      .values({ id: randomUUID(), name, token_hash: hashToken(token), scopes, product_ids: products })
       .returningAll()
       .executeTakeFirstOrThrow()
     return { ...toInfo(row), token }
@@ -67,6 +73,30 @@ export async function createToken(
     }
     throw error
   }
+}
+
+/** The distinct products of a limit, each deployed; null (every product) when none is given. */
+async function deployedProducts(
+  db: Kysely<Database>,
+  wanted: readonly string[] | undefined,
+): Promise<string[] | null> {
+  if (!wanted || wanted.length === 0) return null
+  const products = [...new Set(wanted.map((id) => id.trim()))]
+  // An id PostgreSQL cannot store names no product: it is not sent, only reported unknown.
+  const storable = products.filter((id) => textProblem(id) === undefined)
+  const known = new Set(
+    storable.length === 0
+      ? []
+      : (await db.selectFrom('products').select('id').where('id', 'in', storable).execute()).map((r) => r.id),
+  )
+  const unknown = products.filter((id) => !known.has(id))
+  if (unknown.length > 0) {
+    throw usageError(
+      'USAGE_QUERY_INVALID',
+      `no product ${unknown.map((id) => `"${id}"`).join(', ')} is deployed: a token is limited to deployed products (steward list)`,
+    )
+  }
+  return products.sort()
 }
 
 /** Every token, active ones first, newest first. */
@@ -135,6 +165,7 @@ function toInfo(row: {
   id: string
   name: string
   scopes: TokenScope[]
+  product_ids: string[] | null
   created_at: Date
   last_used_at: Date | null
   revoked_at: Date | null
@@ -143,6 +174,7 @@ function toInfo(row: {
     id: row.id,
     name: row.name,
     scopes: row.scopes,
+    products: row.product_ids,
     createdAt: row.created_at,
     lastUsedAt: row.last_used_at,
     revokedAt: row.revoked_at,

@@ -5,6 +5,7 @@ import { readUsageCalendar } from '@steward/usage'
 import type { Route } from 'next'
 import { redirect } from 'next/navigation'
 import { isSnoozeChoice, snoozeUntil } from '#lib/snooze-until.ts'
+import { auditUi } from '../audit/audit-web.ts'
 import { authorizeOperation } from '../auth/authorize.ts'
 import type { Viewer } from '../auth/viewer.ts'
 import { getDb } from '../db.ts'
@@ -38,6 +39,7 @@ export async function ackIncidentAction(form: FormData): Promise<void> {
       const allowed = await authorizeOperation(db, { incidentId })
       if (!allowed.ok) outcome = 'forbidden'
       else outcome = (await ackIncident(db, incidentId, actorOf(allowed.viewer))) ? 'acked' : 'gone'
+      if (allowed.ok && outcome === 'acked') await auditUi(allowed.viewer, 'incident.ack', { incidentId })
     } catch (error) {
       console.error(`[steward web] acknowledging incident ${incidentId} failed`, error)
       outcome = 'failed'
@@ -61,6 +63,8 @@ export async function snoozeIncidentAction(form: FormData): Promise<void> {
         const { timezone } = await readUsageCalendar(db)
         const until = snoozeUntil(choice, new Date(), timezone)
         outcome = (await snoozeIncident(db, incidentId, until, actorOf(allowed.viewer))) ? 'snoozed' : 'gone'
+        if (outcome === 'snoozed')
+          await auditUi(allowed.viewer, 'incident.snooze', { incidentId }, { until: until.toISOString() })
       }
     } catch (error) {
       console.error(`[steward web] snoozing incident ${incidentId} failed`, error)

@@ -1,4 +1,5 @@
 import { pauseSchedule, resumeSchedule } from '@steward/engine/control'
+import { auditApi } from '../audit/audit-web.ts'
 import { getDb } from '../db.ts'
 import { getQueue } from '../runs/queue.ts'
 import { apiErrorFrom } from './api-error.ts'
@@ -28,6 +29,7 @@ export async function changeScheduleRoute(
       change === 'pause'
         ? await pauseSchedule(db, queue, id, { by: 'api' })
         : await resumeSchedule(db, queue, id)
+    await auditApi(request, change === 'pause' ? 'schedule.pause' : 'schedule.resume', { pipelineId: id })
     return Response.json(
       {
         pipelineId: state.pipelineId,

@@ -5,6 +5,7 @@ import { cancelBackfill, startBackfill } from '@steward/engine/control'
 import { isStewardError } from '@steward/kernel'
 import type { Route } from 'next'
 import { redirect, unstable_rethrow } from 'next/navigation'
+import { auditUi } from '../audit/audit-web.ts'
 import { authorizeOperation } from '../auth/authorize.ts'
 import { getDb } from '../db.ts'
 import { getQueue } from '../runs/queue.ts'
@@ -56,6 +57,19 @@ export async function startBackfillAction(
       withDownstream: values.withDownstream === 'on',
     })
     backfillId = created.backfillId
+    await auditUi(
+      allowed.viewer,
+      'backfill.start',
+      { backfillId },
+      {
+        pipelineId,
+        from: values.from,
+        to: values.to,
+        mode,
+        concurrency,
+        withDownstream: values.withDownstream === 'on',
+      },
+    )
   } catch (error) {
     if (isStewardError(error)) return { message: withoutPipelinePrefix(error.message), values }
     console.error('[steward web] starting a backfill failed', error)
@@ -70,9 +84,11 @@ export async function cancelBackfillAction(pipelineId: string, backfillId: strin
   if (uuid.test(backfillId)) {
     try {
       const { db } = await getDb()
-      if (!(await authorizeOperation(db, { backfillId })).ok)
+      const allowed = await authorizeOperation(db, { backfillId })
+      if (!allowed.ok)
         redirect(`/pipelines/${encodeURIComponent(pipelineId)}?problem=FORBIDDEN#backfills` as Route)
       await cancelBackfill(db, backfillId, { queue: await getQueue() })
+      await auditUi(allowed.viewer, 'backfill.cancel', { backfillId })
     } catch (error) {
       unstable_rethrow(error)
       console.error(`[steward web] cancelling backfill ${backfillId} failed`, error)

@@ -5,6 +5,7 @@ import { isStewardError } from '@steward/kernel'
 import type { Route } from 'next'
 import { redirect, unstable_rethrow } from 'next/navigation'
 import { paramFields, parseParams } from '#lib/params-form.ts'
+import { auditUi } from '../audit/audit-web.ts'
 import { authorizeOperation } from '../auth/authorize.ts'
 import { getDb } from '../db.ts'
 import { getQueue } from './queue.ts'
@@ -54,6 +55,7 @@ export async function startRunAction(
       triggerDetail: { via: 'web', by: allowed.viewer.email ?? allowed.viewer.name },
     })
     runId = created.runId
+    await auditUi(allowed.viewer, 'run.start', { runId }, { pipelineId, params: parsed.params, partitionKey })
     // The run is in SQL: should Redis hiccup now, the reconciler enqueues its steps later.
     await enqueueSteps(await getQueue(), created.enqueue).catch((error: unknown) => {
       console.error(`[steward web] run ${created.runId} created; enqueueing its first steps failed`, error)
@@ -99,8 +101,10 @@ export async function cancelRunAction(runId: string): Promise<void> {
   let problem: string | undefined
   try {
     const { db } = await getDb()
-    if (!(await authorizeOperation(db, { runId })).ok) redirect(`/runs/${runId}?problem=FORBIDDEN` as Route)
+    const allowed = await authorizeOperation(db, { runId })
+    if (!allowed.ok) redirect(`/runs/${runId}?problem=FORBIDDEN` as Route)
     await cancelRun(db, runId, { queue: await getQueue() })
+    await auditUi(allowed.viewer, 'run.cancel', { runId })
   } catch (error) {
     unstable_rethrow(error)
     problem = problemCode(error, 'cancel')
@@ -119,6 +123,7 @@ export async function retryRunAction(runId: string): Promise<void> {
     const retried = await retryRun(db, await getQueue(), runId, {
       triggerDetail: { via: 'web', by: allowed.viewer.email ?? allowed.viewer.name },
     })
+    await auditUi(allowed.viewer, 'run.retry', { runId: retried.runId }, { retryOf: runId })
     target = `/runs/${retried.runId}`
   } catch (error) {
     unstable_rethrow(error)

@@ -4,6 +4,7 @@ import { pauseSchedule, resumeSchedule } from '@steward/engine/control'
 import { isStewardError } from '@steward/kernel'
 import type { Route } from 'next'
 import { redirect, unstable_rethrow } from 'next/navigation'
+import { auditUi } from '../audit/audit-web.ts'
 import { authorizeOperation } from '../auth/authorize.ts'
 import { getDb } from '../db.ts'
 import { getQueue } from '../runs/queue.ts'
@@ -33,6 +34,7 @@ async function changeSchedule(pipelineId: string, change: 'pause' | 'resume'): P
     if (change === 'pause')
       await pauseSchedule(db, queue, pipelineId, { by: allowed.viewer.email ?? allowed.viewer.name })
     else await resumeSchedule(db, queue, pipelineId)
+    await auditUi(allowed.viewer, change === 'pause' ? 'schedule.pause' : 'schedule.resume', { pipelineId })
   } catch (error) {
     unstable_rethrow(error)
     if (isStewardError(error) && ['PIPELINE_NOT_FOUND', 'SCHEDULE_NOT_FOUND'].includes(error.code)) {

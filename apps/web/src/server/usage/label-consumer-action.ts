@@ -4,6 +4,7 @@ import { isStewardError } from '@steward/kernel'
 import { labelActor } from '@steward/usage'
 import type { Route } from 'next'
 import { redirect } from 'next/navigation'
+import { auditUi } from '../audit/audit-web.ts'
 import { authorizeOperation } from '../auth/authorize.ts'
 import { getDb } from '../db.ts'
 
@@ -23,7 +24,17 @@ export async function labelConsumerAction(
     const { db } = await getDb()
     const allowed = await authorizeOperation(db, { productId })
     if (!allowed.ok) outcome = 'forbidden'
-    else await labelActor(db, actorHash, typeof label === 'string' ? label : '')
+    else {
+      await labelActor(db, actorHash, typeof label === 'string' ? label : '')
+      await auditUi(
+        allowed.viewer,
+        'consumer.label',
+        { kind: 'consumer', id: actorHash, productId },
+        {
+          label: typeof label === 'string' ? label : '',
+        },
+      )
+    }
   } catch (error) {
     if (!isStewardError(error)) console.error('[steward web] labelling a consumer failed', error)
     outcome = 'failed'

@@ -16,7 +16,7 @@ export async function GET(request: Request, context: { params: Promise<{ id: str
   const { id } = await context.params
   const badPath = refusePathId(id, 'backfill')
   if (badPath) return badPath
-  const refused = await authorizeApi(request, 'read')
+  const refused = await authorizeApi(request, 'read', { backfillId: id })
   if (refused) return refused
   if (!uuid.test(id)) return apiError(404, 'BACKFILL_NOT_FOUND', `no backfill ${id}`)
   try {

@@ -5,6 +5,7 @@ import { parseBody } from '#server/api/parse-input.ts'
 import { refusePathId } from '#server/api/path-id.ts'
 import { readJsonBody } from '#server/api/read-json-body.ts'
 import { emitEventBody } from '#server/api/schemas.ts'
+import { auditApi } from '#server/audit/audit-web.ts'
 import { getDb } from '#server/db.ts'
 import { getQueue } from '#server/runs/queue.ts'
 
@@ -23,7 +24,7 @@ export async function POST(
   const { name } = await context.params
   const badPath = refusePathId(name, 'event')
   if (badPath) return badPath
-  const refused = await authorizeApi(request, 'operate')
+  const refused = await authorizeApi(request, 'operate', { eventName: name })
   if (refused) return refused
   const body = await readJsonBody(request, '{"params":{…},"id":"…"}')
   if (!body.ok) return body.response
@@ -38,6 +39,7 @@ export async function POST(
       ...(eventId === undefined ? {} : { eventId }),
       detail: { via: 'api' },
     })
+    if (runs.length > 0) await auditApi(request, 'event.emit', { eventName: name }, { runs, eventId })
     if (runs.length === 0)
       return apiError(404, 'NO_LISTENER', `no deployed pipeline listens to the event "${name}"`)
     return Response.json({ runs }, { status: 202, headers: { 'Cache-Control': 'no-store' } })

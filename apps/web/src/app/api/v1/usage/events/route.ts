@@ -28,7 +28,11 @@ export async function POST(request: Request): Promise<Response> {
     const events = await readBatch(request)
     if (events instanceof Response) return events
     const { db } = await getDb()
-    const result = await ingestEvents(db, events, { salt: usageSalt(), origin: `token:${token.id}` })
+    const result = await ingestEvents(db, events, {
+      salt: usageSalt(),
+      origin: `token:${token.id}`,
+      products: token.products,
+    })
     const headers = { 'Cache-Control': 'no-store' }
     if (result.rejected.length === 0) return Response.json(result, { status: 200, headers })
     if (result.accepted > 0) return Response.json(result, { status: 207, headers })

@@ -19,7 +19,7 @@ const gif = Buffer.from('R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA
 export async function GET(request: Request): Promise<Response> {
   const params = new URL(request.url).searchParams
   try {
-    const token = await authorize(request, 'ingest', params.get('token'))
+    const token = await authorize(request, 'ingest', { queryToken: params.get('token') })
     const address = request.headers.get('x-forwarded-for')?.split(',')[0]?.trim() ?? 'unknown'
     const actor = params.get('actor') || `anonymous:${address}:${request.headers.get('user-agent') ?? ''}`
     const event: Record<string, unknown> = {
@@ -31,7 +31,11 @@ export async function GET(request: Request): Promise<Response> {
     const id = params.get('id')
     if (id) event.id = id
     const { db } = await getDb()
-    const result = await ingestEvents(db, [event], { salt: usageSalt(), origin: `token:${token.id}` })
+    const result = await ingestEvents(db, [event], {
+      salt: usageSalt(),
+      origin: `token:${token.id}`,
+      products: token.products,
+    })
     const problem = result.rejected[0]
     return pixel(problem ? 400 : 200, problem ? `${problem.field}: ${problem.message}` : undefined)
   } catch (error) {

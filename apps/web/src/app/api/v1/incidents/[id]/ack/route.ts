@@ -5,6 +5,7 @@ import { parseBody } from '#server/api/parse-input.ts'
 import { refusePathId } from '#server/api/path-id.ts'
 import { readJsonBody } from '#server/api/read-json-body.ts'
 import { ackIncidentBody } from '#server/api/schemas.ts'
+import { auditApi } from '#server/audit/audit-web.ts'
 import { getDb } from '#server/db.ts'
 
 export const dynamic = 'force-dynamic'
@@ -31,6 +32,7 @@ export async function POST(
     const { db } = await getDb()
     const incident = await ackIncident(db, id, by)
     if (!incident) return apiError(404, 'INCIDENT_NOT_FOUND', `no open incident ${id}`)
+    await auditApi(request, 'incident.ack', { incidentId: id }, { by })
     return Response.json({ id, ackedAt: incident.acked_at, ackedBy: incident.acked_by })
   } catch (error) {
     return apiErrorFrom(error)

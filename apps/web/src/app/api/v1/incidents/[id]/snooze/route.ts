@@ -6,6 +6,7 @@ import { parseBody } from '#server/api/parse-input.ts'
 import { refusePathId } from '#server/api/path-id.ts'
 import { readJsonBody } from '#server/api/read-json-body.ts'
 import { snoozeIncidentBody } from '#server/api/schemas.ts'
+import { auditApi } from '#server/audit/audit-web.ts'
 import { getDb } from '#server/db.ts'
 
 export const dynamic = 'force-dynamic'
@@ -40,6 +41,7 @@ export async function POST(
     const who = by?.trim() || 'the web UI'
     const incident = await snoozeIncident(db, id, at, who)
     if (!incident) return apiError(404, 'INCIDENT_NOT_FOUND', `no open incident ${id}`)
+    await auditApi(request, 'incident.snooze', { incidentId: id }, { until: at.toISOString(), by: who })
     return Response.json({ id, snoozedUntil: incident.snoozed_until, snoozedBy: incident.snoozed_by })
   } catch (error) {
     return apiErrorFrom(error)

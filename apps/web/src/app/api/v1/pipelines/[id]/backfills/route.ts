@@ -5,6 +5,7 @@ import { parseBody } from '#server/api/parse-input.ts'
 import { refusePathId } from '#server/api/path-id.ts'
 import { readJsonBody } from '#server/api/read-json-body.ts'
 import { startBackfillBody } from '#server/api/schemas.ts'
+import { auditApi } from '#server/audit/audit-web.ts'
 import { getDb } from '#server/db.ts'
 import { getQueue } from '#server/runs/queue.ts'
 
@@ -43,6 +44,12 @@ export async function POST(
       concurrency,
       withDownstream,
     })
+    await auditApi(
+      request,
+      'backfill.start',
+      { backfillId: created.backfillId },
+      { pipelineId: id, ...body.value },
+    )
     const url = `/api/v1/backfills/${created.backfillId}`
     return Response.json(
       { backfillId: created.backfillId, partitions: created.partitions, url },

@@ -5,6 +5,7 @@ import { parseBody } from '#server/api/parse-input.ts'
 import { refusePathId } from '#server/api/path-id.ts'
 import { readJsonBody } from '#server/api/read-json-body.ts'
 import { startRunBody } from '#server/api/schemas.ts'
+import { auditApi } from '#server/audit/audit-web.ts'
 import { getDb } from '#server/db.ts'
 import { getQueue } from '#server/runs/queue.ts'
 
@@ -39,6 +40,7 @@ export async function POST(
       triggerDetail: { via: 'api' },
       ...(partition === undefined ? {} : { partitionKey: partition }),
     })
+    await auditApi(request, 'run.start', { runId: run.runId }, { pipelineId: id, params, partition })
     return Response.json(
       { runId: run.runId, status: 'queued', admitted: run.admitted, url: `/api/v1/runs/${run.runId}` },
       { status: 201, headers: { Location: `/api/v1/runs/${run.runId}`, 'Cache-Control': 'no-store' } },

@@ -18,7 +18,7 @@ export async function GET(request: Request, context: { params: Promise<{ id: str
   const badPath = refusePathId(id, 'product')
   if (badPath) return badPath
   try {
-    await authorize(request, 'read')
+    await authorize(request, 'read', { target: { productId: id } })
     const { db } = await getDb()
     const series = await costSeries(db, id, seriesQuery(request))
     const budget = await budgetStatus(db, id)

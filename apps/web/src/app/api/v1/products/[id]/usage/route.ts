@@ -19,7 +19,7 @@ export async function GET(request: Request, context: { params: Promise<{ id: str
   const badPath = refusePathId(id, 'product')
   if (badPath) return badPath
   try {
-    await authorize(request, 'read')
+    await authorize(request, 'read', { target: { productId: id } })
     const { db } = await getDb()
     return Response.json(await usageSeries(db, id, seriesQuery(request)), {
       headers: { 'Cache-Control': 'no-store' },
