@@ -23,9 +23,11 @@ export type DeliveryOutcome = 'sent' | 'waiting' | 'retry' | 'failed' | 'idle'
 
 /**
  * Delivers the channel's oldest pending notification (FIFO per channel; a top-level message takes
- * every top-level notification pending for the channel with it). Called with the channel leased.
- * A notification is marked sent in the same statement that records Slack's ts, and a row with a ts
- * is never posted again.
+ * every top-level notification pending for the channel with it). While the group window holds a
+ * top-level message back, the oldest reply to a thread already posted goes ahead of it (FIFO holds
+ * per thread), so a channel with work waiting posts at its pace rather than once per window.
+ * Called with the channel leased. A notification is marked sent in the same statement that records
+ * Slack's ts, and a row with a ts is never posted again.
  */
 export async function deliverNext(
   db: Db,
@@ -33,7 +35,7 @@ export async function deliverNext(
   settings: DeliverySettings,
 ): Promise<{ outcome: DeliveryOutcome; release: Release }> {
   const now = settings.now()
-  const next = await db
+  const head = await db
     .selectFrom('notifications')
     .selectAll()
     .where('destination', '=', destination)
@@ -41,15 +43,20 @@ export async function deliverNext(
     .orderBy('id')
     .limit(1)
     .executeTakeFirst()
-  if (!next) return { outcome: 'idle', release: { nextSendAt: now } }
+  if (!head) return { outcome: 'idle', release: { nextSendAt: now } }
 
-  const channel = await db
-    .selectFrom('alert_channels')
-    .select('group_until')
-    .where('destination', '=', destination)
-    .executeTakeFirst()
-  if (next.kind === 'first' && channel?.group_until && channel.group_until.getTime() > now.getTime()) {
-    return { outcome: 'waiting', release: { nextSendAt: channel.group_until } }
+  let next = head
+  if (head.kind === 'first') {
+    const channel = await db
+      .selectFrom('alert_channels')
+      .select('group_until')
+      .where('destination', '=', destination)
+      .executeTakeFirst()
+    if (channel?.group_until && channel.group_until.getTime() > now.getTime()) {
+      const reply = await replyReady(db, destination)
+      if (!reply) return { outcome: 'waiting', release: { nextSendAt: channel.group_until } }
+      next = reply
+    }
   }
 
   let group: Notification[] = [next]
@@ -181,6 +188,51 @@ export async function deliverNext(
         : Math.min(settings.backoffMaxMs, settings.backoffBaseMs * 2 ** Math.min(attempts - 1, 20))
     return { outcome: 'retry', release: { nextSendAt: new Date(settings.now().getTime() + waitMs) } }
   }
+}
+
+/**
+ * The channel's oldest pending notification that is not a top-level message and whose thread is
+ * already in Slack (its incident's first message here has a ts), or that belongs to no incident.
+ * Only the oldest pending one of each incident qualifies, so replies keep their order in a thread.
+ * Reads the pending index (`notifications_pending_idx`) of one channel.
+ */
+async function replyReady(db: Db, destination: string): Promise<Notification | undefined> {
+  return db
+    .selectFrom('notifications as n')
+    .selectAll('n')
+    .where('n.destination', '=', destination)
+    .where('n.status', '=', 'pending')
+    .where('n.kind', '!=', 'first')
+    .where((eb) =>
+      eb.or([
+        eb('n.incident_id', 'is', null),
+        eb.and([
+          eb.exists(
+            eb
+              .selectFrom('notifications as f')
+              .select('f.id')
+              .whereRef('f.incident_id', '=', 'n.incident_id')
+              .where('f.destination', '=', destination)
+              .where('f.kind', '=', 'first')
+              .where('f.slack_ts', 'is not', null),
+          ),
+          eb.not(
+            eb.exists(
+              eb
+                .selectFrom('notifications as o')
+                .select('o.id')
+                .whereRef('o.incident_id', '=', 'n.incident_id')
+                .where('o.destination', '=', destination)
+                .where('o.status', '=', 'pending')
+                .whereRef('o.id', '<', 'n.id'),
+            ),
+          ),
+        ]),
+      ]),
+    )
+    .orderBy('n.id')
+    .limit(1)
+    .executeTakeFirst()
 }
 
 async function incidentsOf(db: Db, notifications: readonly Notification[]) {

@@ -72,6 +72,7 @@ export function startSchedulerRole(options: SchedulerRoleOptions): SchedulerRole
   const alerts = options.alerts
     ? startAlerts({
         db: options.db.db,
+        databaseUrl: options.db.url,
         slack: options.slack,
         queue: options.queue,
         ...(options.publicUrl ? { webUrl: options.publicUrl } : {}),
