@@ -87,11 +87,12 @@ export function startAlerts(options: StartAlertsOptions): Alerts {
     running = (async () => {
       do {
         again = false
-        const handled = await evaluateFinishedRuns(options.db, {
+        // Delivery is nudged as each batch commits: a storm's first alerts go out while the rest is read.
+        await evaluateFinishedRuns(options.db, {
           now: now(),
           ...(options.webUrl ? { webUrl: options.webUrl } : {}),
+          onCommitted: () => delivery.nudge(),
         })
-        if (handled > 0) delivery.nudge()
       } while (again)
     })()
       .catch(onError)

@@ -76,6 +76,9 @@ export async function deliverNext(
       const incidents = await incidentsOf(db, group)
       const payload = incidents.length > 0 ? renderFirst(incidents) : next.payload
       const posted = await settings.transport.postMessage({ channel: destination, payload })
+      // Slack had the post by the time it answered: the pace counts from here, so the next post
+      // arrives at least `paceMs` after this one, and the bookkeeping below is not added to it.
+      const sentAt = settings.now()
       await db
         .updateTable('notifications')
         .set((eb) => ({
@@ -93,7 +96,6 @@ export async function deliverNext(
           group.map((n) => n.id),
         )
         .execute()
-      const sentAt = settings.now()
       return {
         outcome: 'sent',
         release: {
@@ -150,6 +152,7 @@ export async function deliverNext(
       payload: next.payload,
       ...(threadTs ? { threadTs } : {}),
     })
+    const sentAt = settings.now()
     await db
       .updateTable('notifications')
       .set((eb) => ({
@@ -163,7 +166,6 @@ export async function deliverNext(
       }))
       .where('id', '=', next.id)
       .execute()
-    const sentAt = settings.now()
     return { outcome: 'sent', release: { nextSendAt: new Date(sentAt.getTime() + settings.paceMs), sentAt } }
   } catch (error) {
     const failure: SlackFailure =
