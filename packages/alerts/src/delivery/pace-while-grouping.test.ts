@@ -3,13 +3,13 @@ import type { TestDatabase } from '@steward/db/testing'
 import { onFailure } from '@steward/pipelines/rules'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type Alerts, startAlerts } from '../start-alerts.ts'
-import { seedPipeline, seedProduct, seedRun } from '../testing/seed.ts'
+import { seedPipeline, seedProduct, seedRun, seedRuns } from '../testing/seed.ts'
 import { SlackServer } from '../testing/slack-server.ts'
 import { alertTestBackends, TestQueues } from '../testing/test-queues.ts'
 import { waitUntil } from '../testing/wait-until.ts'
 
 const paceMs = 300
-const groupWindowMs = 3000
+const groupWindowMs = 5000
 // Timers fire a little early or late; the server stamps arrival, not the send decision.
 const slackMs = 8
 
@@ -57,13 +57,19 @@ describe.each(alertTestBackends)(
       alerts.nudge()
       await waitUntil('the first top-level message', () => slack.posts('#paced').length === 1, 20_000)
       // A new incident (its top-level message is held by the window), then a repeat of the first one.
-      await seedRun(t.db, { pipelineId: 'paced.score', productId: 'paced', status: 'failed' })
-      await seedRun(t.db, { pipelineId: 'paced.load', productId: 'paced', status: 'failed' })
+      // In one transaction, so both wait from the same moment on, well inside the window.
+      await seedRuns(t.db, [
+        { pipelineId: 'paced.score', productId: 'paced', status: 'failed' },
+        { pipelineId: 'paced.load', productId: 'paced', status: 'failed' },
+      ])
       alerts.nudge()
       await waitUntil('both', () => slack.posts('#paced').length === 3, 20_000)
       const [first, reply, second] = slack.posts('#paced')
       if (!first || !reply || !second) throw new Error('three posts expected')
-      expect(reply.threadTs).toBe(first.ts)
+      const order = slack
+        .posts('#paced')
+        .map((p) => `${p.at - first.at} ms ${p.threadTs ? 'reply' : 'top'}: ${p.text}`)
+      expect(reply.threadTs, order.join('\n')).toBe(first.ts)
       expect(reply.text).toContain('paced.load')
       // The reply did not wait for the window, only for the pace.
       expect(reply.at - first.at).toBeGreaterThanOrEqual(paceMs - slackMs)
