@@ -267,6 +267,21 @@ describe.each(testBackends)('the API under fuzzing on $name', (backend) => {
     }
     for (const route of ['runs', 'backfills'] as const)
       for (const id of pathIds) out.push({ route: `get-${route}`, path: `/api/v1/${route}/${id}`, init: {} })
+    for (const ledgerQuery of [
+      '',
+      '?product=funnel&days=7',
+      '?product=',
+      '?product=%00',
+      '?product=%ED%A0%80',
+      `?product=${'x'.repeat(500)}`,
+      '?days=0',
+      '?days=-1',
+      '?days=1e3',
+      '?days=%00',
+      `?days=${'9'.repeat(500)}`,
+      '?days=7&days=x',
+    ])
+      out.push({ route: 'ledger', path: `/api/v1/alerts/ledger${ledgerQuery}`, init: { headers: headers() } })
     const pixelParams = ['product', 'token', 'actor', 'kind', 'id', 'source']
     const pixelValues = [
       '',

@@ -210,14 +210,24 @@ for (const backend of testBackends) {
       }
     })
 
-    test('the product page lists incidents and messages with counts per rule', async () => {
+    test('the product page lists incidents and messages with the ledger per rule', async () => {
       const page = await noJs.newPage()
       try {
         await page.goto(`${server?.url}/products/${seeded.churn.id}`)
         const alerts = page.locator('section[aria-labelledby="alerts-title"]')
         const rule = alerts.locator('table.alert-rules tbody tr')
         await expect(rule.count()).resolves.toBe(1)
-        await expect(rule.locator('td').allInnerTexts()).resolves.toEqual(['1', '1', '2', expect.any(String)])
+        // To, sent (of written), incidents, open, to ack, to resolve, flapping, noise.
+        await expect(rule.locator('td').allInnerTexts()).resolves.toEqual([
+          '#ml-platform',
+          '0 of 2',
+          '1',
+          '1',
+          '—',
+          '—',
+          '0%',
+          '0',
+        ])
         await expect(alerts.innerText()).resolves.toContain('churn.features failed')
         await expect(alerts.innerText()).resolves.toContain('not sent (no Slack token)')
       } finally {

@@ -16,10 +16,40 @@ export { ackIncident, snoozeIncident } from './incidents/ack-and-snooze.ts'
 export { type Firing, fireIncident, resolveIncident } from './incidents/incident-lifecycle.ts'
 // Queries for the web.
 export {
+  alertLedger,
+  defaultLedgerDays,
+  flapWindowMinutes,
+  type LedgerLine,
+  type LedgerQuery,
+  tuneFlappingShare,
+  tuneMinIncidents,
+} from './queries/alert-ledger.ts'
+export {
   getMetricSeriesByLabel,
   type MetricSeries,
   type MetricSeriesQuery,
 } from './queries/get-metric-series-by-label.ts'
+// Receivers besides Slack: webhooks, PagerDuty, e-mail.
+export type { AlertEvent, AlertMessage, IncidentFacts } from './receivers/alert-message.ts'
+export { type Receiver, type ReceiverFailure, ReceiverSendError } from './receivers/receiver.ts'
+export {
+  type UnservedReceiver,
+  unservedReceivers,
+  unservedReceiversProblem,
+} from './receivers/receiver-backlog.ts'
+export {
+  type ReceiverDelivery,
+  type ReceiverDeliveryOptions,
+  startReceiverDelivery,
+} from './receivers/receiver-delivery.ts'
+export {
+  isSlackDestination,
+  parseReceiverDestination,
+  type ReceiverDestination,
+  type ReceiverKind,
+} from './receivers/receiver-destination.ts'
+export { describeReceivers, type ReceiverSettings } from './receivers/receiver-settings.ts'
+export { signWebhookBody } from './receivers/webhook-receiver.ts'
 export {
   countPrunableIncidents,
   type PruneIncidentsOptions,

@@ -3,6 +3,8 @@ import { type Delivery, type DeliveryOptions, startDelivery } from './delivery/d
 import { evaluateFinishedRuns } from './evaluate/evaluate-finished-runs.ts'
 import { evaluateTimers } from './evaluate/evaluate-timers.ts'
 import type { Db } from './incidents/outbox.ts'
+import { startReceiverDelivery } from './receivers/receiver-delivery.ts'
+import { hasReceivers, type ReceiverSettings } from './receivers/receiver-settings.ts'
 import { webApiTransport } from './slack/web-api-transport.ts'
 
 export interface SlackSettings {
@@ -33,6 +35,11 @@ export interface StartAlertsOptions extends Omit<DeliveryOptions, 'db' | 'transp
   timerEveryMs?: number
   /** Base URL of the web UI, for links to runs. */
   webUrl?: string
+  /**
+   * Webhooks, PagerDuty services and SMTP this process can deliver to (`Settings.receivers`). Each
+   * is delivered by any process that has its settings, as Slack is by any that has a token.
+   */
+  receivers?: ReceiverSettings
 }
 
 export interface Alerts {
@@ -75,6 +82,19 @@ export function startAlerts(options: StartAlertsOptions): Alerts {
         }),
       })
     : { nudge: () => {}, close: async () => {} }
+  const receivers = hasReceivers(options.receivers)
+    ? startReceiverDelivery({
+        db: options.db,
+        settings: options.receivers,
+        webUrl: options.webUrl,
+        ...(options.now ? { now: options.now } : {}),
+        onError,
+      })
+    : undefined
+  const nudgeDelivery = () => {
+    delivery.nudge()
+    receivers?.nudge()
+  }
   const now = options.now ?? (() => new Date())
 
   let running: Promise<void> | undefined
@@ -91,7 +111,7 @@ export function startAlerts(options: StartAlertsOptions): Alerts {
         await evaluateFinishedRuns(options.db, {
           now: now(),
           ...(options.webUrl ? { webUrl: options.webUrl } : {}),
-          onCommitted: () => delivery.nudge(),
+          onCommitted: nudgeDelivery,
         })
       } while (again)
     })()
@@ -104,7 +124,7 @@ export function startAlerts(options: StartAlertsOptions): Alerts {
   let timers: Promise<void> | undefined
   const checkTimers = (): Promise<void> => {
     timers ??= evaluateTimers(options.db, { now: now() })
-      .then(() => delivery.nudge())
+      .then(() => nudgeDelivery())
       .catch(onError)
       .finally(() => {
         timers = undefined
@@ -132,6 +152,7 @@ export function startAlerts(options: StartAlertsOptions): Alerts {
       await running
       await timers
       await delivery.close()
+      await receivers?.close()
     },
   }
 }

@@ -1,4 +1,11 @@
 export { stewardPaths } from './paths.ts'
+export {
+  defaultEmailFrom,
+  defaultPagerdutyUrl,
+  minWebhookSecretLength,
+  parseReceiverSettings,
+  type ReceiverSettings,
+} from './receivers.ts'
 export { defaultRetention, minUsageEventsDays, type RetentionSettings } from './retention.ts'
 export {
   defaultHeartbeatTimeoutMs,

@@ -17,6 +17,12 @@ describe('readSettings', () => {
       lostStepRetryDelayMs: 1_000,
       publicUrl: undefined,
       retention: { runsDays: 90, incidentsDays: 90, usageEventsDays: 35 },
+      receivers: {
+        webhooks: {},
+        pagerduty: {},
+        pagerdutyUrl: 'https://events.pagerduty.com',
+        email: undefined,
+      },
     })
     expect(readSettings({ STEWARD_HOME: '/var/lib/steward', PORT: '4000' }, '/x')).toMatchObject({
       home: '/var/lib/steward',
@@ -77,6 +83,11 @@ describe('readSettings', () => {
     }
   })
 
+  it('takes a Redis Cluster as its seed nodes', () => {
+    const url = 'rediss-cluster://app:secret@10.0.0.1:7000,10.0.0.2:7000'
+    expect(readSettings({ REDIS_URL: url }, '/').redisUrl).toBe(url)
+  })
+
   it.each([
     [
       { STEWARD_HEARTBEAT_TIMEOUT: '10 seconds' },
@@ -88,6 +99,10 @@ describe('readSettings', () => {
     [{ PORT: '70000' }, /^PORT must be a port number/],
     [{ REDIS_URL: 'http://cache:6379' }, /^REDIS_URL must start with redis:\/\//],
     [{ REDIS_URL: 'cache:6379' }, /^REDIS_URL must start with redis:\/\//],
+    [
+      { REDIS_URL: 'redis-cluster://a:7000,,b:7000' },
+      /^REDIS_URL: node 2 of the cluster URL \(""\) is not host:port/,
+    ],
     [{ STEWARD_DB_PORT: '-1' }, /^STEWARD_DB_PORT must be a port number/],
     [{ STEWARD_QUEUE: 'kafka' }, /^STEWARD_QUEUE must be redis or postgres \(got "kafka"\)$/],
     [{ STEWARD_QUEUE_PREFIX: 'steward' }, /^STEWARD_QUEUE_PREFIX must look like \{name\}/],

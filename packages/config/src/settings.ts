@@ -1,5 +1,6 @@
 import { isAbsolute, resolve } from 'node:path'
 import { readDuration, StewardError } from '@steward/kernel'
+import { parseReceiverSettings, type ReceiverSettings } from './receivers.ts'
 import { parseRetention, type RetentionSettings } from './retention.ts'
 
 /** Everything Steward reads from its environment. Packages take these as arguments, never from `process.env`. */
@@ -44,6 +45,8 @@ export interface Settings {
   publicUrl: string | undefined
   /** How long runs, incidents and raw usage events are kept (STEWARD_RETAIN_*_DAYS). */
   retention: RetentionSettings
+  /** Webhooks, PagerDuty services and SMTP that alerts go to besides Slack (receivers.ts). */
+  receivers: ReceiverSettings
 }
 
 /** Defaults of the worker-loss settings: a `kill -9`ed worker's steps run again within 20 s. */
@@ -94,6 +97,7 @@ export function readSettings(env: Environment, cwd: string = process.cwd()): Set
     ),
     publicUrl: parsePublicUrl(env.STEWARD_PUBLIC_URL?.trim() || undefined),
     retention: parseRetention(env),
+    receivers: parseReceiverSettings(env),
   }
 }
 
@@ -182,7 +186,24 @@ function parseQueueKind(value: string): QueueKind {
 }
 
 export function parseRedisUrl(value: string, setting = 'REDIS_URL'): string {
-  const hint = `set ${setting} to redis://host:6379 (or rediss:// for TLS), or unset it for a local Redis`
+  const hint = `set ${setting} to redis://host:6379 (or rediss:// for TLS, redis-cluster://host1:7000,host2:7000 for a Redis Cluster), or unset it for a local Redis`
+  const cluster = /^rediss?-cluster:\/\/(?:[^@/]*@)?([^/?#]*)\/?$/i.exec(value)
+  if (cluster) {
+    const nodes = (cluster[1] ?? '').split(',')
+    for (const [index, node] of nodes.entries()) {
+      let host = ''
+      try {
+        host = new URL(`redis://${node.trim()}`).hostname
+      } catch {}
+      if (host === '') {
+        throw new StewardError<SettingsErrorCode>(
+          'SETTING_INVALID',
+          `${setting}: node ${index + 1} of the cluster URL ("${node}") is not host:port: ${hint}`,
+        )
+      }
+    }
+    return value
+  }
   let url: URL
   try {
     url = new URL(value)

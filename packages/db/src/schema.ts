@@ -26,8 +26,18 @@ export type NullableTimestamp = ColumnType<
   Date | string | null
 >
 
+/**
+ * Receivers besides Slack (issue 19): a webhook's or a PagerDuty service's name, whose URL, secret
+ * or routing key each delivering process reads from its environment, and an address to e-mail.
+ */
+export interface ReceiverRefs {
+  webhook?: string
+  pagerduty?: string
+  alertEmail?: string
+}
+
 /** Who answers for a product: a team or a person, and where Slack reaches them. */
-export interface OwnerRef {
+export interface OwnerRef extends ReceiverRefs {
   team?: string
   name?: string
   /** Signed in with this e-mail, a person may run, cancel and acknowledge for the product. */
@@ -36,7 +46,7 @@ export interface OwnerRef {
   slack: string
 }
 
-export interface StakeholderRef {
+export interface StakeholderRef extends ReceiverRefs {
   name: string
   slack?: string
 }

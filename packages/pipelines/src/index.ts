@@ -50,6 +50,7 @@ export {
   type Stakeholder,
   type Tier,
 } from './definitions/product.ts'
+export { type ReceiverOptions, receiverEnvName, receiverNamePattern } from './definitions/receiver-options.ts'
 export {
   type Backoff,
   isStep,

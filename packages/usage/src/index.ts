@@ -1,3 +1,4 @@
+export { catalogViewKind, isRealUse } from './catalog-views.ts'
 export { type BudgetStatus, budgetStatus } from './cost/budget-status.ts'
 export {
   type CostModel,

@@ -36,6 +36,14 @@ export function deliveryState(status: IncidentNotification['status'], canSend: b
   return status === 'pending' && !canSend ? 'recorded_only' : status
 }
 
+/**
+ * A webhook, PagerDuty or e-mail destination (`webhook:<name>`…, @steward/alerts
+ * receiver-destination.ts): delivered by processes with its own settings, not Slack's.
+ */
+function isReceiver(destination: string): boolean {
+  return /^(webhook|pagerduty|email):/.test(destination)
+}
+
 /** The Slack messages about an incident and what became of each: behind a disclosure, no JS needed. */
 export function NotificationList({
   notifications,
@@ -50,7 +58,7 @@ export function NotificationList({
   }
   const counts = new Map<DeliveryState, number>()
   for (const n of notifications) {
-    const state = deliveryState(n.status, canSend)
+    const state = deliveryState(n.status, canSend || isReceiver(n.destination))
     counts.set(state, (counts.get(state) ?? 0) + 1)
   }
   const tally = [...counts].map(([state, n]) => `${n} ${tallyLabels[state]}`)
@@ -61,30 +69,50 @@ export function NotificationList({
         <span className="muted"> · {tally.join(', ')}</span>
       </summary>
       <ol className="notifications__list">
-        {notifications.map((n) => (
-          <li key={n.id} className="notification" data-delivery={deliveryState(n.status, canSend)}>
-            <div className="notification__head">
-              <span className="status" data-delivery={deliveryState(n.status, canSend)}>
-                {statusLabels[deliveryState(n.status, canSend)]}
-              </span>
-              <span className="notification__kind">{kindLabels[n.kind]}</span>
-              <span className="muted">
-                to <code>{n.destination}</code>
-              </span>
-              <time className="muted notification__time" dateTime={n.createdAt.toISOString()}>
-                {formatInstant(n.createdAt)}
-              </time>
-            </div>
-            <Delivery notification={n} canSend={canSend} />
-            <Message notification={n} />
-          </li>
-        ))}
+        {notifications.map((n) => {
+          const state = deliveryState(n.status, canSend || isReceiver(n.destination))
+          return (
+            <li key={n.id} className="notification" data-delivery={state}>
+              <div className="notification__head">
+                <span className="status" data-delivery={state}>
+                  {statusLabels[state]}
+                </span>
+                <span className="notification__kind">{kindLabels[n.kind]}</span>
+                <span className="muted">
+                  to <code>{n.destination}</code>
+                </span>
+                <time className="muted notification__time" dateTime={n.createdAt.toISOString()}>
+                  {formatInstant(n.createdAt)}
+                </time>
+              </div>
+              <Delivery notification={n} canSend={canSend} />
+              <Message notification={n} />
+            </li>
+          )
+        })}
       </ol>
     </details>
   )
 }
 
 function Delivery({ notification: n, canSend }: { notification: IncidentNotification; canSend: boolean }) {
+  if (isReceiver(n.destination) && (n.status === 'sent' || n.status === 'failed')) {
+    return (
+      <p className="notification__delivery">
+        {n.status === 'sent' ? (
+          <>
+            Delivered to <code>{n.destination}</code>
+            {n.sentAt ? <> at {formatInstant(n.sentAt)}</> : null}
+          </>
+        ) : (
+          <>
+            <code>{n.destination}</code> refused it after {n.attempts} {n.attempts === 1 ? 'try' : 'tries'}:{' '}
+            <span className="notification__error">{n.lastError ?? 'no reason recorded'}</span>
+          </>
+        )}
+      </p>
+    )
+  }
   if (n.status === 'sent') {
     return (
       <p className="notification__delivery">
@@ -105,7 +133,7 @@ function Delivery({ notification: n, canSend }: { notification: IncidentNotifica
       </p>
     )
   }
-  if (n.status === 'pending' && !canSend) {
+  if (n.status === 'pending' && !canSend && !isReceiver(n.destination)) {
     return (
       <p className="notification__delivery">
         No Steward process can send to Slack now (none runs with <code>SLACK_BOT_TOKEN</code>): it is

@@ -25,6 +25,7 @@ const routeFiles: readonly [method: string, pattern: string, load: () => Promise
   ['GET', '/api/health', () => import('../../src/app/api/health/route.ts')],
   ['GET', '/api/metrics', () => import('../../src/app/api/metrics/route.ts')],
   ['POST', '/api/slack/interactivity', () => import('../../src/app/api/slack/interactivity/route.ts')],
+  ['GET', '/api/v1/alerts/ledger', () => import('../../src/app/api/v1/alerts/ledger/route.ts')],
   ['GET', '/api/v1/backfills/:id', () => import('../../src/app/api/v1/backfills/[id]/route.ts')],
   ['POST', '/api/v1/events/:name', () => import('../../src/app/api/v1/events/[name]/route.ts')],
   ['POST', '/api/v1/incidents/:id/ack', () => import('../../src/app/api/v1/incidents/[id]/ack/route.ts')],

@@ -1,6 +1,7 @@
 import { json, type Notification } from '@steward/db'
 import type { Db } from '../incidents/outbox.ts'
 import { addToOutbox } from '../incidents/outbox.ts'
+import { receiverDestinationsOf } from '../receivers/receiver-destination.ts'
 import { renderDeliveryProblem, renderFirst } from '../slack/render.ts'
 import { type SlackFailure, SlackSendError, type SlackTransport } from '../slack/slack-transport.ts'
 import type { Release } from './channel-lease.ts'
@@ -255,7 +256,7 @@ async function markFailed(db: Db, ids: readonly string[], reason: string): Promi
 
 /**
  * A permanent failure (channel_not_found, not_in_channel…) is told to the product's owners on
- * another of their destinations, once per destination and reason, when they have another one.
+ * another of their destinations (Slack, a webhook, e-mail), once per destination and reason, when they have another one.
  */
 async function tellOwnersElsewhere(db: Db, failed: Notification, reason: string, at: Date): Promise<void> {
   const product = await db
@@ -264,7 +265,10 @@ async function tellOwnersElsewhere(db: Db, failed: Notification, reason: string,
     .where('id', '=', failed.product_id)
     .executeTakeFirst()
   if (!product) return
-  const others = [...new Set(product.owners.map((o) => o.slack))].filter((d) => d !== failed.destination)
+  // Their webhook or e-mail too, when they declared one (PagerDuty takes no delivery problems).
+  const others = [...new Set(product.owners.flatMap((o) => [o.slack, ...receiverDestinationsOf(o)]))].filter(
+    (d) => d !== failed.destination,
+  )
   for (const destination of others) {
     const told = await db
       .selectFrom('notifications')

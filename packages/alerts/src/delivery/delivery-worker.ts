@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto'
 import { hostname } from 'node:os'
 import { DelayedError, type Job, type QueueBackend, queueFactory } from '@steward/queue'
 import type { Db } from '../incidents/outbox.ts'
+import { isSlackDestination } from '../receivers/receiver-destination.ts'
 import type { SlackTransport } from '../slack/slack-transport.ts'
 import { channelsWithWork, channelWork, leaseChannel, type Release, releaseChannel } from './channel-lease.ts'
 import { type DeliveryOutcome, type DeliverySettings, deliverNext } from './deliver-next.ts'
@@ -122,7 +123,8 @@ export function startDelivery(options: DeliveryOptions): Delivery {
     enqueueing = (async () => {
       do {
         again = false
-        const channels = await channelsWithWork(options.db)
+        // Webhooks, PagerDuty and e-mail share the outbox but have their own delivery (receivers/).
+        const channels = (await channelsWithWork(options.db)).filter((c) => isSlackDestination(c.destination))
         await addJobs(channels.map((c) => ({ destination: c.destination, at: dueAt(c) })))
       } while (again && !closed)
     })()
@@ -140,7 +142,7 @@ export function startDelivery(options: DeliveryOptions): Delivery {
 
   const processor = async (job: Job<DeliveryJobData, unknown, string>, token?: string) => {
     const destination = destinationOfJob(job)
-    if (destination === undefined) return
+    if (destination === undefined || !isSlackDestination(destination)) return
     const lease = await leaseChannel(options.db, destination, owner, now(), leaseMs)
     if (lease.kind === 'idle') return
     if (lease.kind === 'later') {

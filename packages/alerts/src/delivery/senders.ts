@@ -1,5 +1,6 @@
 import { sql } from 'kysely'
 import type { Db } from '../incidents/outbox.ts'
+import { receiverDestinationPattern } from '../receivers/receiver-backlog.ts'
 
 /**
  * The processes that can send to Slack, in SQL (`alert_senders`), for every process to read: a
@@ -33,7 +34,7 @@ export async function closeSender(db: Db, id: string): Promise<void> {
     .execute()
 }
 
-/** What the outbox is waiting for, as `/api/health` and the alerts page need it. */
+/** What the Slack outbox is waiting for, as `/api/health` and the alerts page need it. */
 export interface DeliveryBacklog {
   /** Processes that can send to Slack now. */
   liveSenders: number
@@ -57,6 +58,8 @@ export async function deliveryBacklog(
   options: { waitingMs?: number } = {},
 ): Promise<DeliveryBacklog> {
   const waitingMs = options.waitingMs ?? 300_000
+  // Webhooks, PagerDuty and e-mail have their own senders and check (receivers/receiver-backlog.ts).
+  const slackOnly = sql`destination !~ ${receiverDestinationPattern}`
   const row = await sql<{
     live: number
     pending: number
@@ -68,10 +71,10 @@ export async function deliveryBacklog(
     select
       (select count(*)::int from alert_senders
         where closed_at is null and seen_at > now() - make_interval(secs => ${liveSenderSeconds})) as live,
-      (select count(*)::int from notifications where status = 'pending') as pending,
+      (select count(*)::int from notifications where status = 'pending' and ${slackOnly}) as pending,
       (select count(*)::int from notifications
-        where status = 'pending' and created_at < now() - make_interval(secs => ${waitingMs / 1000})) as waiting,
-      (select min(created_at) from notifications where status = 'pending') as oldest,
+        where status = 'pending' and ${slackOnly} and created_at < now() - make_interval(secs => ${waitingMs / 1000})) as waiting,
+      (select min(created_at) from notifications where status = 'pending' and ${slackOnly}) as oldest,
       (select max(coalesce(closed_at, seen_at)) from alert_senders) as last_sender_at,
       now() as now`.execute(db)
   const r = row.rows[0]

@@ -1,5 +1,6 @@
 import type { OwnerRef, StakeholderRef } from '@steward/db'
 import type { Notify } from '@steward/pipelines/rules'
+import { receiverDestinationsOf } from '../receivers/receiver-destination.ts'
 
 export interface ProductContacts {
   owners: readonly OwnerRef[]
@@ -7,12 +8,16 @@ export interface ProductContacts {
 }
 
 /**
- * The Slack destinations a rule's `notify` names, without repeats. Stakeholders without a Slack
+ * The destinations a rule's `notify` names, without repeats: Slack, and the receivers each owner or
+ * stakeholder declared (`webhook:…`, `pagerduty:…`, `email:…`). Stakeholders without any
  * destination cannot hear anything: when none has one, the owners hear it instead of nobody.
  */
 export function resolveDestinations(notify: Notify, contacts: ProductContacts): string[] {
-  const owners = contacts.owners.map((owner) => owner.slack)
-  const stakeholders = contacts.stakeholders.flatMap((s) => (s.slack ? [s.slack] : []))
+  const owners = contacts.owners.flatMap((owner) => [owner.slack, ...receiverDestinationsOf(owner)])
+  const stakeholders = contacts.stakeholders.flatMap((s) => [
+    ...(s.slack ? [s.slack] : []),
+    ...receiverDestinationsOf(s),
+  ])
   const wanted = typeof notify === 'string' ? [notify] : notify
   const out = wanted.flatMap((item) =>
     item === 'owners'

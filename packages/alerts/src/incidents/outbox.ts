@@ -1,5 +1,6 @@
 import { type Database, json, type NotificationKind, type SlackPayload } from '@steward/db'
 import type { Kysely, Transaction } from 'kysely'
+import { receiverTakes } from '../receivers/receiver-destination.ts'
 
 export type Db = Kysely<Database>
 export type Trx = Transaction<Database> | Kysely<Database>
@@ -17,8 +18,10 @@ export interface OutboxEntry {
 /**
  * Adds a notification to the outbox, inside the caller's transaction (the one that changed the
  * incident), and makes sure its destination has a pacing row for the delivery loop to lease.
+ * A kind a receiver does not take (a PagerDuty service gets no repeats) is not added: undefined.
  */
-export async function addToOutbox(trx: Trx, entry: OutboxEntry): Promise<string> {
+export async function addToOutbox(trx: Trx, entry: OutboxEntry): Promise<string | undefined> {
+  if (!receiverTakes(entry.destination, entry.kind)) return undefined
   const row = await trx
     .insertInto('notifications')
     .values({

@@ -138,6 +138,7 @@ export async function runDev(settings: Settings, options: DevOptions, output: De
       firstRuns: options.firstRuns,
       log: out,
       slack: readSlackSettings(),
+      receivers: settings.receivers,
       retention: settings.retention,
       // Links in Slack: where people reach the UI (STEWARD_PUBLIC_URL), else this machine's.
       ...(settings.publicUrl || webUrl ? { webUrl: settings.publicUrl ?? webUrl } : {}),

@@ -1,5 +1,5 @@
-import { type SlackSettings, startAlerts } from '@steward/alerts'
-import type { RetentionSettings, Settings } from '@steward/config'
+import { describeReceivers, type SlackSettings, startAlerts } from '@steward/alerts'
+import type { ReceiverSettings, RetentionSettings, Settings } from '@steward/config'
 import type { StewardDb } from '@steward/db'
 import {
   type InboxWatcher,
@@ -126,6 +126,8 @@ export async function startProjectRuntime(
     inboxRoot: string
     log: (line: string) => void
     slack: SlackSettings
+    /** Webhooks, PagerDuty and SMTP this process delivers to (STEWARD_WEBHOOK_*, STEWARD_PAGERDUTY_*, STEWARD_SMTP_URL). */
+    receivers?: ReceiverSettings
     webUrl?: string
     /** Prune history older than these ages in the background (retention/start-pruning.ts). */
     retention?: RetentionSettings
@@ -142,6 +144,7 @@ export async function startProjectRuntime(
     // Runs other processes end (a cancel in the web, the scheduler's reconciler) wake it too.
     databaseUrl: db.url,
     slack: options.slack,
+    ...(options.receivers ? { receivers: options.receivers } : {}),
     // The delivery queue lives next to the engine's: same backend (STEWARD_QUEUE), same prefix.
     queue: target,
     ...(options.webUrl ? { webUrl: options.webUrl } : {}),
@@ -153,6 +156,8 @@ export async function startProjectRuntime(
   options.log(
     `alerts: ${options.slack.botToken ? 'posting to Slack' : 'no SLACK_BOT_TOKEN: notifications wait for a process that has one'}`,
   )
+  const receivers = describeReceivers(options.receivers)
+  if (receivers) options.log(`alerts: also delivering to ${receivers}`)
   const pruning = options.retention ? startPruning(db.db, options.retention, { log: options.log }) : undefined
   return {
     worker,

@@ -128,6 +128,7 @@ export async function runRoles(options: StartOptions, output: StartOutput): Prom
         retention: settings.retention,
         inboxRoot: stewardPaths(settings.home).inbox,
         slack,
+        receivers: settings.receivers,
         publicUrl: settings.publicUrl,
         log: out,
       })
@@ -138,6 +139,7 @@ export async function runRoles(options: StartOptions, output: StartOutput): Prom
         db: opened,
         queue,
         slack,
+        receivers: settings.receivers,
         publicUrl: settings.publicUrl,
         alerts: !project,
         workerLoss: settings,

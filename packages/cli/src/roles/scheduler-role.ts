@@ -1,5 +1,5 @@
 import { type SlackSettings, startAlerts } from '@steward/alerts'
-import type { RetentionSettings } from '@steward/config'
+import type { ReceiverSettings, RetentionSettings } from '@steward/config'
 import type { StewardDb } from '@steward/db'
 import { openRuntimeQueue, reconcile } from '@steward/engine'
 import { startUsageFolding } from '@steward/usage'
@@ -10,6 +10,8 @@ export interface SchedulerRoleOptions {
   db: StewardDb
   queue: QueueTarget
   slack: SlackSettings
+  /** Webhooks, PagerDuty and SMTP alerts are delivered to besides Slack. */
+  receivers?: ReceiverSettings
   /** STEWARD_PUBLIC_URL, for links to runs in Slack. */
   publicUrl: string | undefined
   /** False when a worker role in this process already runs the alert evaluator. */
@@ -74,6 +76,7 @@ export function startSchedulerRole(options: SchedulerRoleOptions): SchedulerRole
         db: options.db.db,
         databaseUrl: options.db.url,
         slack: options.slack,
+        ...(options.receivers ? { receivers: options.receivers } : {}),
         queue: options.queue,
         ...(options.publicUrl ? { webUrl: options.publicUrl } : {}),
         onError: report('alerts'),

@@ -1,5 +1,5 @@
 import type { SlackSettings } from '@steward/alerts'
-import type { RetentionSettings } from '@steward/config'
+import type { ReceiverSettings, RetentionSettings } from '@steward/config'
 import type { StewardDb } from '@steward/db'
 import type { Project } from '@steward/engine'
 import {
@@ -20,6 +20,8 @@ export interface WorkerRoleOptions {
   /** `$STEWARD_HOME/inbox`: files landing in its folders start `onFile` pipelines. */
   inboxRoot: string
   slack: SlackSettings
+  /** Webhooks, PagerDuty and SMTP alerts are delivered to besides Slack. */
+  receivers?: ReceiverSettings
   /** STEWARD_PUBLIC_URL, for links to runs in Slack. */
   publicUrl: string | undefined
   log: (line: string) => void
@@ -44,6 +46,7 @@ export async function startWorkerRole(options: WorkerRoleOptions): Promise<Worke
     inboxRoot: options.inboxRoot,
     log: options.log,
     slack: options.slack,
+    ...(options.receivers ? { receivers: options.receivers } : {}),
     ...(options.publicUrl ? { webUrl: options.publicUrl } : {}),
   })
   options.log(

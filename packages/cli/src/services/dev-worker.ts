@@ -1,5 +1,5 @@
 import type { SlackSettings } from '@steward/alerts'
-import type { RetentionSettings } from '@steward/config'
+import type { ReceiverSettings, RetentionSettings } from '@steward/config'
 import type { StewardDb } from '@steward/db'
 import { type Project, type RuntimeQueue, type ScheduleSpec, startRun } from '@steward/engine'
 import { readCliSettings } from '../env.ts'
@@ -20,6 +20,8 @@ export interface DevWorkerContext {
   log: (line: string) => void
   /** Alerts go to Slack with a token; without one they are recorded and shown in the UI. */
   slack: SlackSettings
+  /** Webhooks, PagerDuty and SMTP alerts are delivered to besides Slack. */
+  receivers?: ReceiverSettings
   /** The web UI, for links to runs in alerts. */
   webUrl?: string
   /** History older than these ages is pruned in the background. */
@@ -55,6 +57,7 @@ export async function startDevWorker(context: DevWorkerContext): Promise<DevWork
     inboxRoot: context.inboxRoot,
     log: context.log,
     slack: context.slack,
+    ...(context.receivers ? { receivers: context.receivers } : {}),
     ...(context.webUrl ? { webUrl: context.webUrl } : {}),
     ...(context.retention ? { retention: context.retention } : {}),
   })

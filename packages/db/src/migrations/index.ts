@@ -15,6 +15,7 @@ import { attemptsUpdatedInPlace } from './0014-attempts-updated-in-place.ts'
 import { alertSenders } from './0015-alert-senders.ts'
 import { devLoops } from './0016-dev-loops.ts'
 import { schedulePauses } from './0017-schedule-pauses.ts'
+import { catalogViews } from './0019-catalog-views.ts'
 import { runsEndedNotify } from './0021-runs-ended-notify.ts'
 
 /**
@@ -39,6 +40,7 @@ export const migrations: Record<string, Migration> = {
   '0015_alert_senders': alertSenders,
   '0016_dev_loops': devLoops,
   '0017_schedule_pauses': schedulePauses,
+  '0019_catalog_views': catalogViews,
   '0021_runs_ended_notify': runsEndedNotify,
 }
 

@@ -33,6 +33,13 @@ export interface FinishAttemptInput {
   backoff?: Pick<StepSpec, 'backoffType' | 'backoffMs'>
   /** Reconciler only: finish the attempt only if its heartbeat is older than this (a live worker wins). */
   staleAfterMs?: number
+  /**
+   * Reconciler only: the attempt was lost with its worker, which is not the step's fault. Up to
+   * this many lost attempts per step run do not use up the step's own retries (its `max_attempts`
+   * grows by one for each); past it, a lost attempt counts like any failure, so a step that kills
+   * its worker every time still ends.
+   */
+  forgiveLostAttempts?: number
 }
 
 export interface FinishedAttempt {
@@ -110,6 +117,7 @@ export async function finishAttemptIn(
   if (!closed) return { recorded: false, enqueue: [], runStatus: run.status }
 
   await writeRecords(trx, run, [input])
+  if (input.forgiveLostAttempts) await forgiveLostAttempt(trx, input, input.forgiveLostAttempts)
 
   const stepRun = await trx
     .selectFrom('step_runs')
@@ -161,6 +169,28 @@ export async function finishAttemptIn(
   }
   const advanced = await advanceRun(trx, run)
   return { recorded: true, enqueue: [...enqueue, ...advanced.enqueue], runStatus: advanced.status }
+}
+
+/**
+ * Gives a step run back the attempt its worker lost, while it has lost no more than `allowed`
+ * (counting this one). Runs under the run's lock, after the attempt was closed, so two reconcilers
+ * cannot both grant it. Attempts are read by their step run and run (no status index).
+ */
+async function forgiveLostAttempt(trx: Db, input: FinishAttemptInput, allowed: number): Promise<void> {
+  const lost = await trx
+    .selectFrom('attempts')
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .where('run_id', '=', input.runId)
+    .where('step_run_id', '=', input.stepRunId)
+    .where(sql<string>`error->>'code'`, '=', 'WORKER_LOST')
+    .executeTakeFirstOrThrow()
+  if (Number(lost.n) > allowed) return
+  await trx
+    .updateTable('step_runs')
+    .set((eb) => ({ max_attempts: eb('max_attempts', '+', 1) }))
+    .where('id', '=', input.stepRunId)
+    .where('status', '=', 'running')
+    .execute()
 }
 
 /**

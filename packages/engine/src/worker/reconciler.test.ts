@@ -122,6 +122,56 @@ describe.each(runtimeTestBackends)('the reconciler on $name', ({ db: backend, qu
     ])
   })
 
+  it('retries a step without retries whose worker died, twice; a third loss fails it', async () => {
+    const fragile = definePipeline({
+      id: 'test.fragile',
+      product: testProduct,
+      steps: (s) => s.step('only', { retries: 0, run: async () => 1 }),
+    })
+    h = new RuntimeHarness(t.db, testQueueBackend(queue, t))
+    await h.deploy([fragile])
+    const created = await startRun(t.db, h.queue, { pipelineId: 'test.fragile', trigger: 'manual' })
+    const first = created.enqueue[0]
+    if (!first) throw new Error('no first step')
+    const stepRun = () =>
+      t.db
+        .selectFrom('step_runs')
+        .select(['status', 'attempt_count', 'max_attempts'])
+        .where('id', '=', first.stepRunId)
+        .executeTakeFirstOrThrow()
+    for (const attempt of [1, 2, 3]) {
+      const claimed = await claimStep(t.db, { ...first, attempt }, `killed-worker-${attempt}`)
+      expect(claimed, `attempt ${attempt} claimed`).toBeDefined()
+      await t.db
+        .updateTable('attempts')
+        .set({ heartbeat_at: new Date(Date.now() - 60_000) })
+        .where('run_id', '=', created.runId)
+        .where('status', '=', 'running')
+        .execute()
+      const report = await reconcile(t.db, h.queue, { staleAfterMs: 5_000, queuedGraceMs: 60_000 })
+      expect(report.failedAttempts).toBe(1)
+      if (attempt < 3) {
+        expect(await stepRun()).toEqual({
+          status: 'queued',
+          attempt_count: attempt,
+          max_attempts: attempt + 1,
+        })
+        await t.db
+          .updateTable('step_runs')
+          .set({ queued_at: new Date() })
+          .where('id', '=', first.stepRunId)
+          .execute()
+      }
+    }
+    expect(await stepRun()).toEqual({ status: 'failed', attempt_count: 3, max_attempts: 3 })
+    const run = await t.db
+      .selectFrom('runs')
+      .select('status')
+      .where('id', '=', created.runId)
+      .executeTakeFirst()
+    expect(run?.status).toBe('failed')
+  })
+
   it("fails a dead worker's attempt of a step that still ran when its run failed", async () => {
     const pair = definePipeline({
       id: 'test.pair',

@@ -9,6 +9,8 @@ import { repairSchedules } from '../triggers/repair-schedules.ts'
 export const defaultStaleAfterMs = 10_000
 /** How long a step whose worker was lost waits before its retry: not the step's fault, so not its backoff. */
 export const defaultLostStepRetryDelayMs = 1_000
+/** Lost attempts per step that do not use up its own retries: a worker's death is not the step's fault. */
+export const defaultForgivenLostAttempts = 2
 /** How often each worker process reconciles. */
 export const defaultReconcileEveryMs = 5_000
 
@@ -17,6 +19,8 @@ export interface ReconcileOptions {
   staleAfterMs?: number
   /** Delay of the retry of a step whose worker was lost. Default 1 s. */
   lostStepRetryDelayMs?: number
+  /** Lost attempts per step run that do not use up the step's own retries. Default 2. */
+  forgiveLostAttempts?: number
   /** Leave step runs queued for less than this alone: their job is probably being added. Default 5 s. */
   queuedGraceMs?: number
   /** Step runs looked at per call. Default 500. */
@@ -34,8 +38,9 @@ export interface ReconcileReport {
 
 /**
  * Makes Redis agree with SQL, so a Redis flush or a `kill -9` loses no run:
- * 1. attempts `running` whose heartbeat stopped (their worker died) are failed with `WORKER_LOST`;
- *    the step retries if it has attempts left, else the run fails;
+ * 1. attempts `running` whose heartbeat stopped (their worker died) are failed with `WORKER_LOST`
+ *    and retried: the first `forgiveLostAttempts` (2) lost attempts of a step do not use up its own
+ *    retries; past them the step retries if it has attempts left, else the run fails;
  * 2. step runs `queued` (and due) whose BullMQ job is gone are enqueued again;
  * 3. job schedulers are made equal to the deployed schedules in SQL (`repairSchedules`), so a queue
  *    that lost them fires again within one interval, without a deploy.
@@ -93,6 +98,7 @@ export async function reconcile(
       },
       backoff: lostRetry,
       staleAfterMs,
+      forgiveLostAttempts: options.forgiveLostAttempts ?? defaultForgivenLostAttempts,
     })
     if (finished.recorded) failedAttempts += 1
     enqueue.push(...finished.enqueue)

@@ -5,11 +5,12 @@ import type { AlertRule } from './alert-rule.ts'
 import { type Branded, brand, isDefinitionOf } from './brand.ts'
 import { callerFile } from './caller-file.ts'
 import { check, duration, id, nonEmptyText, slackDestination, text } from './option-schemas.ts'
+import { type ReceiverOptions, receiverFields } from './receiver-options.ts'
 
 export type Tier = 'gold' | 'silver' | 'bronze'
 
-/** Who answers for a product, and where Slack reaches them. */
-export interface Owner {
+/** Who answers for a product, and where Slack (and any other receiver: `ReceiverOptions`) reaches them. */
+export interface Owner extends ReceiverOptions {
   /** The team; in the web UI, members of the identity provider's group of this name act as owners. */
   team?: string
   name?: string
@@ -20,7 +21,7 @@ export interface Owner {
 }
 
 /** Who must hear about problems with a product without owning it. */
-export interface Stakeholder {
+export interface Stakeholder extends ReceiverOptions {
   name: string
   slack?: string
 }
@@ -63,6 +64,7 @@ const productOptionsSchema = z.strictObject({
         name: text().optional(),
         email: z.email({ error: 'must be an e-mail address, e.g. "ana@example.com"' }).optional(),
         slack: slackDestination(),
+        ...receiverFields,
       }),
       { error: 'must be a list of owners, e.g. [{ team: "growth-data", slack: "#growth-data" }]' },
     )
@@ -71,7 +73,7 @@ const productOptionsSchema = z.strictObject({
         'needs at least one owner with a Slack destination, e.g. { team: "growth-data", slack: "#growth-data" }',
     }),
   stakeholders: z
-    .array(z.strictObject({ name: nonEmptyText(), slack: slackDestination().optional() }))
+    .array(z.strictObject({ name: nonEmptyText(), slack: slackDestination().optional(), ...receiverFields }))
     .optional(),
   docs: text('a path to a markdown file, e.g. "./docs/funnel.md"')
     .regex(/\.(md|markdown)$/i, { error: 'must name a markdown file (.md), e.g. "./docs/funnel.md"' })

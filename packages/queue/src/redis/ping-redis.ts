@@ -1,4 +1,4 @@
-import { Redis } from 'ioredis'
+import { openRedisClient } from './redis-client.ts'
 
 export type PingResult =
   | { ok: true }
@@ -16,12 +16,12 @@ export interface PingOptions {
 }
 
 /**
- * One PING, no retries, no reconnects, no offline queue. The client is always disconnected: a
+ * One PING (a cluster: to one of its nodes), no retries, no reconnects, no offline queue. The client is always disconnected: a
  * leaked ioredis connection keeps the process alive, and a probe must not leave sockets behind.
  */
 export async function pingRedis(url: string, options: PingOptions = {}): Promise<PingResult> {
   const timeoutMs = options.timeoutMs ?? 1_000
-  const client = new Redis(url, {
+  const client = openRedisClient(url, {
     lazyConnect: true,
     connectTimeout: timeoutMs,
     commandTimeout: timeoutMs,

@@ -1,7 +1,7 @@
 // Test helpers for the suites that run on both queue backends (engine, alerts).
 
-import { Redis } from 'ioredis'
 import type { QueueBackendKind } from '../queue-backend.ts'
+import { openRedisClient, primaries } from '../redis/redis-client.ts'
 
 /** Tests only: the machine's Redis. */
 export const testRedisUrl = process.env.STEWARD_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379'
@@ -15,11 +15,14 @@ export const testQueueKinds: TestQueueKind[] = (['redis', 'postgres'] as const).
 
 /** How many keys the Redis at `url` holds (DBSIZE): proof that a refused start wrote nothing. */
 export async function redisKeyCount(url: string): Promise<number> {
-  const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1 })
+  const client = openRedisClient(url, { lazyConnect: true, maxRetriesPerRequest: 1 })
   try {
     await client.connect()
-    return await client.dbsize()
+    let keys = 0
+    for (const node of primaries(client)) keys += await node.dbsize()
+    return keys
   } finally {
     client.disconnect()
   }
 }
+export { type LocalRedisCluster, startRedisCluster } from './redis-cluster.ts'

@@ -1,6 +1,7 @@
 import type { Database } from '@steward/db'
 import { addDays, type CalendarDate, dateIn } from '@steward/kernel'
 import { type Kysely, sql } from 'kysely'
+import { isRealUse } from '../catalog-views.ts'
 import { settingsRow } from '../settings/calendar-sql.ts'
 import { readUsageCalendar } from '../settings/usage-settings.ts'
 
@@ -65,7 +66,8 @@ export async function previousFigures(
   const rows = await sql<{ id: string; users: string; events: string; cost: string }>`
     with events as (
       select u.product_id, sum(u.events::int) as n from usage_daily u
-      where u.day >= ${window.from}::date and u.day < ${window.to}::date group by 1
+      where u.day >= ${window.from}::date and u.day < ${window.to}::date and ${isRealUse(sql.ref('u.kind'))}
+      group by 1
     ),
     cost as (
       select c.product_id, sum(c.usd) as usd from cost_daily c
@@ -126,7 +128,7 @@ export async function portfolio(
         sum(u.events::int) filter (where u.day >= w.cur) as cur,
         sum(u.events::int) filter (where u.day < w.cur) as prev
       from usage_daily u cross join w
-      where u.day >= w.scan and u.day < w.stop
+      where u.day >= w.scan and u.day < w.stop and ${isRealUse(sql.ref('u.kind'))}
       group by 1
     ),
     cost as (

@@ -1,5 +1,6 @@
 import type { Database, OwnerRef } from '@steward/db'
 import { type Kysely, sql } from 'kysely'
+import { isRealUse } from '../catalog-views.ts'
 import { settingsRow } from '../settings/calendar-sql.ts'
 
 export interface ProductUsageSummary {
@@ -7,7 +8,7 @@ export interface ProductUsageSummary {
   name: string
   tier: string | null
   owners: OwnerRef[]
-  /** Distinct actors in the last 30 days (today included, configured time zone). */
+  /** Distinct actors in the last 30 days (today included, configured time zone); catalog views are not users. */
   users30d: number
   views30d: number
   events30d: number
@@ -47,7 +48,8 @@ export async function productUsageList(
     budget: string | null
   }>`
     with ev as (
-      select u.product_id, sum(u.events) filter (where u.kind = 'view') as views, sum(u.events) as events
+      select u.product_id, sum(u.events) filter (where u.kind = 'view') as views,
+        sum(u.events) filter (where ${isRealUse(sql.ref('u.kind'))}) as events
       from usage_daily u where u.day >= ${start}::date group by 1
     ),
     us as (

@@ -1,5 +1,6 @@
 import type { Database } from '@steward/db'
 import { type Kysely, sql } from 'kysely'
+import { isRealUse } from '../catalog-views.ts'
 import { assertProduct } from './assert-product.ts'
 
 export interface Consumer {
@@ -11,7 +12,7 @@ export interface Consumer {
   lastAt: Date
 }
 
-/** A product's heaviest users over the last `days` days (default 30), with their labels. */
+/** A product's heaviest users over the last `days` days (default 30), with their labels; catalog views are not use. */
 export async function topConsumers(
   db: Kysely<Database>,
   productId: string,
@@ -24,7 +25,7 @@ export async function topConsumers(
     select e.actor_hash, l.label, count(*)::text as events, max(e.at) as last_at
     from usage_events e left join actor_labels l on l.actor_hash = e.actor_hash
     where e.product_id = ${productId} and e.at >= ${since.toISOString()}::timestamptz
-      and e.at <= ${now.toISOString()}::timestamptz
+      and e.at <= ${now.toISOString()}::timestamptz and ${isRealUse(sql.ref('e.kind'))}
     group by e.actor_hash, l.label
     order by count(*) desc, e.actor_hash
     limit ${options.limit ?? 10}`.execute(db)

@@ -1,6 +1,7 @@
 import type { Database } from '@steward/db'
 import type { CalendarDate } from '@steward/kernel'
 import { type Kysely, type RawBuilder, sql } from 'kysely'
+import { catalogViewKind } from '../catalog-views.ts'
 import { periodOf, settingsRow } from '../settings/calendar-sql.ts'
 import { readUsageCalendar } from '../settings/usage-settings.ts'
 import { assertProduct } from './assert-product.ts'
@@ -10,10 +11,12 @@ import { resolveRange, type SeriesRange } from './series-range.ts'
 export interface UsagePeriod {
   /** First day of the period (YYYY-MM-DD, in the configured time zone). */
   period: CalendarDate
-  /** Events by kind (`view`, `query`…); kinds with no event are absent. */
+  /** Events by kind (`view`, `query`…); kinds with no event are absent. Catalog views are not among them. */
   events: Record<string, number>
   totalEvents: number
-  /** Distinct actors in the period. */
+  /** Visits to the product's page in Steward's own UI: counted apart, never as use or users. */
+  catalogViews: number
+  /** Distinct actors in the period (catalog views left out). */
   actors: number
   /** Actors of this period who were also active in the period before (viewers who came back). */
   returningActors: number
@@ -80,12 +83,24 @@ export async function usageSeries(
   const byPeriod = new Map<string, UsagePeriod>(
     r.periods.map((period) => [
       period,
-      { period, events: {}, totalEvents: 0, actors: 0, returningActors: 0, returningRatio: null },
+      {
+        period,
+        events: {},
+        totalEvents: 0,
+        catalogViews: 0,
+        actors: 0,
+        returningActors: 0,
+        returningRatio: null,
+      },
     ]),
   )
   for (const row of events.rows) {
     const p = byPeriod.get(row.period)
     if (!p) continue
+    if (row.kind === catalogViewKind) {
+      p.catalogViews += Number(row.events)
+      continue
+    }
     p.events[row.kind] = (p.events[row.kind] ?? 0) + Number(row.events)
     p.totalEvents += Number(row.events)
   }

@@ -1,13 +1,15 @@
 import type { Database } from '@steward/db'
 import { type Kysely, sql } from 'kysely'
+import { isRealUse } from '../catalog-views.ts'
 import { foldLock, foldParts } from '../ingest/fold-pending.ts'
 import { localDay, monthOf, settingsRow, weekOf } from './calendar-sql.ts'
 
 /**
  * Recomputes every usage and cost rollup from the raw events and cost entries, in the calendar of
- * `usage_settings`. Run inside a transaction: the share locks keep ingestion and new cost entries
- * waiting until the rebuilt rows commit, so none is counted twice or lost. Also how a bulk load
- * done in plain SQL (the benchmark's) is made visible.
+ * `usage_settings` (catalog views as events of their kind, never as users, as the fold does).
+ * Run inside a transaction: the share locks keep ingestion and new cost entries waiting until the
+ * rebuilt rows commit, so none is counted twice or lost. Also how a bulk load done in plain SQL
+ * (the benchmark's) is made visible.
  */
 export async function rebuildRollups(db: Kysely<Database>): Promise<void> {
   // Wait for a running fold, then keep new events out until the rebuilt rows commit; the pending
@@ -40,6 +42,7 @@ export async function rebuildRollups(db: Kysely<Database>): Promise<void> {
     from (
       select distinct e.product_id, ${day} as day, e.actor_hash, s.week_starts_on
       from usage_events e cross join ${settingsRow}
+      where ${isRealUse(sql.ref('e.kind'))}
     ) d
     cross join ${settingsRow}
     cross join lateral (values
@@ -52,6 +55,7 @@ export async function rebuildRollups(db: Kysely<Database>): Promise<void> {
     insert into usage_actor_last_seen (product_id, actor_hash, last_day)
     select e.product_id, e.actor_hash, max(${day})
     from usage_events e cross join ${settingsRow}
+    where ${isRealUse(sql.ref('e.kind'))}
     group by 1, 2`.execute(db)
   await sql`
     insert into usage_last_seen_days (product_id, day, actors)

@@ -1,10 +1,13 @@
+import { defaultLedgerDays, flapWindowMinutes, type LedgerLine, tuneMinIncidents } from '@steward/alerts'
 import type { Metadata, Route } from 'next'
 import Link from 'next/link'
+import { AlertLedger } from '#components/alert-ledger.tsx'
 import { CodeBlock } from '#components/code-block.tsx'
 import { DatabaseProblemNotice } from '#components/database-problem-notice.tsx'
 import { IncidentItem } from '#components/incident-item.tsx'
 import { PageHeader } from '#components/page-header.tsx'
 import { type AlertsFilter, alertsHref, historyPageSize, parseAlertsFilter } from '#lib/alerts-filter.ts'
+import { getAlertLedger } from '#server/queries/get-alert-ledger.ts'
 import { type AlertsPage, listIncidents } from '#server/queries/list-incidents.ts'
 import { readDatabase } from '#server/read-database.ts'
 
@@ -28,9 +31,12 @@ const outcomes: Record<string, { text: string; danger?: boolean }> = {
 export default async function AlertsPageView({ searchParams }: { searchParams: Promise<SearchParams> }) {
   const params = await searchParams
   const filter = parseAlertsFilter(params)
-  const read = await readDatabase((db) => listIncidents(db, filter))
-  const done = typeof params.done === 'string' ? outcomes[params.done] : undefined
   const now = new Date()
+  const read = await readDatabase(async (db) => {
+    const [page, ledger] = await Promise.all([listIncidents(db, filter), getAlertLedger(db, filter.product)])
+    return { ...page, ledger }
+  })
+  const done = typeof params.done === 'string' ? outcomes[params.done] : undefined
   return (
     <>
       <PageHeader
@@ -53,6 +59,7 @@ export default async function AlertsPageView({ searchParams }: { searchParams: P
           {filter.status !== 'resolved' ? (
             <OpenIncidents page={read.value} filter={filter} now={now} />
           ) : null}
+          <LedgerSection lines={read.value.ledger} filter={filter} />
           {filter.status !== 'open' ? <History page={read.value} filter={filter} now={now} /> : null}
         </div>
       )}
@@ -207,6 +214,39 @@ function History({ page, filter, now }: { page: AlertsPage; filter: AlertsFilter
           )}
         </nav>
       ) : null}
+    </section>
+  )
+}
+
+/** The ledger of the last days: which rules are worth their messages, and which to tune. */
+function LedgerSection({ lines, filter }: { lines: LedgerLine[]; filter: AlertsFilter }) {
+  const tune = lines.filter((line) => line.tuneCandidate).length
+  return (
+    <section className="card panel" aria-labelledby="ledger-title">
+      <h2 id="ledger-title" className="panel__title">
+        Ledger <span className="muted">· last {defaultLedgerDays} days</span>
+        {tune > 0 ? (
+          <>
+            {' '}
+            <span className="tag tag--snoozed">{tune} to tune</span>
+          </>
+        ) : null}
+      </h2>
+      {lines.length === 0 ? (
+        <p className="muted">
+          No incident and no message in the last {defaultLedgerDays} days
+          {filter.product ? ' for this product' : ''}.
+        </p>
+      ) : (
+        <>
+          <AlertLedger lines={lines} days={defaultLedgerDays} showProduct={!filter.product} />
+          <p className="panel__footnote muted">
+            Flapping: resolved by itself within {flapWindowMinutes} minutes, nobody acknowledging or snoozing
+            it. Noise: the flapping share × the messages sent, about how many messages were about nothing. A
+            rule marked <em>tune</em> flapped in most of its incidents (at least {tuneMinIncidents}).
+          </p>
+        </>
+      )}
     </section>
   )
 }

@@ -1,7 +1,9 @@
+import { defaultLedgerDays } from '@steward/alerts'
 import type { Route } from 'next'
 import Link from 'next/link'
 import { formatInstant, timeAgo } from '#lib/format.ts'
 import type { ProductAlerts } from '#server/queries/get-product-alerts.ts'
+import { AlertLedger } from '../alert-ledger.tsx'
 import { SlackText } from '../slack-text.tsx'
 
 const deliveryLabels = {
@@ -12,7 +14,7 @@ const deliveryLabels = {
   not_sent_no_token: 'not sent (no Slack token)',
 } as const
 
-/** A product's alert history: counts per rule, then incidents (open first) and the messages sent. */
+/** A product's alert history: its ledger per rule and destination, then incidents (open first) and the messages sent. */
 export function AlertsPanel({ alerts, now }: { alerts: ProductAlerts; now: Date }) {
   const open = alerts.incidents.filter((i) => i.status === 'open').length
   return (
@@ -25,43 +27,18 @@ export function AlertsPanel({ alerts, now }: { alerts: ProductAlerts; now: Date 
           </span>
         ) : null}
       </h2>
-      {alerts.rules.length === 0 ? (
+      {alerts.incidents.length === 0 && alerts.notifications.length === 0 ? (
         <p className="muted">No alert has fired for this product.</p>
       ) : (
         <>
-          <div className="table-scroll-x">
-            <table className="data-table data-table--compact alert-rules">
-              <caption className="visually-hidden">Alerts per rule</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Rule</th>
-                  <th scope="col" className="numeric">
-                    Incidents
-                  </th>
-                  <th scope="col" className="numeric">
-                    Open
-                  </th>
-                  <th scope="col" className="numeric">
-                    Messages
-                  </th>
-                  <th scope="col">Last</th>
-                </tr>
-              </thead>
-              <tbody>
-                {alerts.rules.map((rule) => (
-                  <tr key={rule.ruleKey}>
-                    <th scope="row">
-                      <code>{rule.ruleKey}</code>
-                    </th>
-                    <td className="numeric">{rule.incidents}</td>
-                    <td className="numeric">{rule.open}</td>
-                    <td className="numeric">{rule.notifications}</td>
-                    <td className="muted">{timeAgo(rule.lastAt, now)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <h3 className="panel__subtitle" id="ledger-title">
+            Ledger <span className="muted">· last {defaultLedgerDays} days</span>
+          </h3>
+          {alerts.ledger.length === 0 ? (
+            <p className="muted">No incident and no message in the last {defaultLedgerDays} days.</p>
+          ) : (
+            <AlertLedger lines={alerts.ledger} days={defaultLedgerDays} showProduct={false} />
+          )}
           <h3 className="panel__subtitle">Incidents</h3>
           <ul className="history">
             {alerts.incidents.map((incident) => (

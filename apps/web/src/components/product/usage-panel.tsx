@@ -30,13 +30,14 @@ export function UsagePanel({
   )
 }
 
-/** The window's totals: events, views per viewer, and how many users came back. */
+/** The window's totals: events, views per viewer, how many users came back, and Steward's own page visits apart. */
 function UsageFigures({ usage }: { usage: UsageSeries }) {
   const events = usage.periods.reduce((sum, p) => sum + p.totalEvents, 0)
   const views = usage.periods.reduce((sum, p) => sum + (p.events.view ?? 0), 0)
   const latest = usage.periods[usage.periods.length - 1]
   const actorPeriods = usage.periods.reduce((sum, p) => sum + p.actors, 0)
   const returning = usage.periods.reduce((sum, p) => sum + p.returningActors, 0)
+  const catalogViews = usage.periods.reduce((sum, p) => sum + p.catalogViews, 0)
   return (
     <dl className="figures" aria-label="Usage in this window">
       <div>
@@ -54,6 +55,10 @@ function UsageFigures({ usage }: { usage: UsageSeries }) {
       <div>
         <dt>returning users</dt>
         <dd>{actorPeriods === 0 ? '—' : `${Math.round((returning / actorPeriods) * 100)}%`}</dd>
+      </div>
+      <div title="Visits to this page in Steward, owners' included: counted apart, never as use or users">
+        <dt>catalog views</dt>
+        <dd data-figure="catalog-views">{count.format(catalogViews)}</dd>
       </div>
     </dl>
   )

@@ -2,7 +2,7 @@ import { seedPipeline, seedProduct } from '@steward/alerts/testing'
 import { migrateToLatest } from '@steward/db'
 import { type TestDatabase, testBackends } from '@steward/db/testing'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { hasLiveHeartbeat } from './workers-check.ts'
+import { hasLiveHeartbeat, silentWorkers } from './workers-check.ts'
 
 describe.each(testBackends)('a live worker heartbeat on $name', (backend) => {
   let t: TestDatabase
@@ -15,7 +15,7 @@ describe.each(testBackends)('a live worker heartbeat on $name', (backend) => {
   afterAll(async () => t?.dispose())
 
   /** A run with one step whose attempt runs, heartbeated `ageMs` ago. */
-  async function runningAttempt(runStatus: 'running' | 'failed', ageMs: number) {
+  async function runningAttempt(runStatus: 'running' | 'failed', ageMs: number, workerId = 'w') {
     const runId = crypto.randomUUID()
     const stepRunId = crypto.randomUUID()
     await t.db
@@ -49,7 +49,7 @@ describe.each(testBackends)('a live worker heartbeat on $name', (backend) => {
         run_id: runId,
         number: 1,
         status: 'running',
-        worker_id: 'w',
+        worker_id: workerId,
         heartbeat_at: new Date(Date.now() - ageMs),
       })
       .execute()
@@ -64,5 +64,22 @@ describe.each(testBackends)('a live worker heartbeat on $name', (backend) => {
     expect(await hasLiveHeartbeat(t.db)).toBe(false)
     await t.db.updateTable('attempts').set({ heartbeat_at: new Date() }).where('run_id', '=', old).execute()
     expect(await hasLiveHeartbeat(t.db)).toBe(true)
+  })
+
+  it('names the workers whose running steps stopped heartbeating, until their heartbeats come back', async () => {
+    await t.db.deleteFrom('attempts').execute()
+    await runningAttempt('running', 0, 'host-a:101')
+    expect(await silentWorkers(t.db, 10_000)).toEqual([])
+    await runningAttempt('running', 25_000, 'host-b:202')
+    await runningAttempt('running', 40_000, 'host-b:202')
+    await runningAttempt('failed', 60_000, 'host-c:303')
+    expect(await silentWorkers(t.db, 10_000)).toEqual([{ workerId: 'host-b:202', steps: 2 }])
+    expect(await silentWorkers(t.db, 30_000)).toEqual([{ workerId: 'host-b:202', steps: 1 }])
+    await t.db
+      .updateTable('attempts')
+      .set({ heartbeat_at: new Date() })
+      .where('worker_id', '=', 'host-b:202')
+      .execute()
+    expect(await silentWorkers(t.db, 10_000)).toEqual([])
   })
 })

@@ -1,4 +1,4 @@
-import { deliveryBacklog } from '@steward/alerts'
+import { alertLedger, defaultLedgerDays, deliveryBacklog, type LedgerLine } from '@steward/alerts'
 import type { IncidentStatus, NotificationKind, NotificationStatus } from '@steward/db'
 import type { Db } from '../read-database.ts'
 
@@ -25,30 +25,29 @@ export interface ProductNotification {
   createdAt: Date
 }
 
-export interface RuleCount {
-  ruleKey: string
-  incidents: number
-  open: number
-  notifications: number
-  lastAt: Date
-}
-
 export interface ProductAlerts {
   incidents: ProductIncident[]
   notifications: ProductNotification[]
-  /** Every rule that ever fired for the product, the busiest first. */
-  rules: RuleCount[]
+  /** The ledger of the last `defaultLedgerDays` days: per rule and destination, the noisiest first. */
+  ledger: LedgerLine[]
   /** Whether a Steward process can send to Slack now; without one, pending notifications are recorded only. */
   canSend: boolean
 }
 
 /**
  * A product's alert history (incidents and the Slack messages sent about them, from
- * @steward/alerts' tables): the newest of each, open incidents first, and counts per rule over
- * all time. Three queries through the `product_id` indexes of incidents and notifications.
+ * @steward/alerts' tables): the newest of each, open incidents first, and the ledger of the last
+ * 30 days (@steward/alerts `alertLedger`). Every query goes through the `product_id` indexes of
+ * incidents and notifications.
  */
-export async function getProductAlerts(db: Db, productId: string, limit = 20): Promise<ProductAlerts> {
-  const [incidents, notifications, incidentCounts, notificationCounts, backlog] = await Promise.all([
+export async function getProductAlerts(
+  db: Db,
+  productId: string,
+  options: { limit?: number; now?: Date } = {},
+): Promise<ProductAlerts> {
+  const limit = options.limit ?? 20
+  const since = new Date((options.now ?? new Date()).getTime() - defaultLedgerDays * 86_400_000)
+  const [incidents, notifications, ledger, backlog] = await Promise.all([
     db
       .selectFrom('incidents')
       .select([
@@ -75,49 +74,9 @@ export async function getProductAlerts(db: Db, productId: string, limit = 20): P
       .orderBy('created_at', 'desc')
       .limit(limit)
       .execute(),
-    db
-      .selectFrom('incidents')
-      .select((eb) => [
-        'rule_key',
-        eb.fn.countAll<string>().as('incidents'),
-        eb.fn.count<string>('id').filterWhere('status', '=', 'open').as('open'),
-        eb.fn.max('last_fired_at').as('last_at'),
-      ])
-      .where('product_id', '=', productId)
-      .groupBy('rule_key')
-      .execute(),
-    db
-      .selectFrom('notifications')
-      .select((eb) => [
-        'rule_key',
-        eb.fn.countAll<string>().as('notifications'),
-        eb.fn.max('created_at').as('last_at'),
-      ])
-      .where('product_id', '=', productId)
-      .groupBy('rule_key')
-      .execute(),
+    alertLedger(db, { productId, since }),
     deliveryBacklog(db),
   ])
-  const rules = new Map<string, RuleCount>()
-  const rule = (ruleKey: string) => {
-    let entry = rules.get(ruleKey)
-    if (!entry) {
-      entry = { ruleKey, incidents: 0, open: 0, notifications: 0, lastAt: new Date(0) }
-      rules.set(ruleKey, entry)
-    }
-    return entry
-  }
-  for (const row of incidentCounts) {
-    const entry = rule(row.rule_key)
-    entry.incidents = Number(row.incidents)
-    entry.open = Number(row.open)
-    if (new Date(row.last_at) > entry.lastAt) entry.lastAt = new Date(row.last_at)
-  }
-  for (const row of notificationCounts) {
-    const entry = rule(row.rule_key)
-    entry.notifications = Number(row.notifications)
-    if (new Date(row.last_at) > entry.lastAt) entry.lastAt = new Date(row.last_at)
-  }
   return {
     incidents: incidents.map((i) => ({
       id: i.id,
@@ -141,9 +100,6 @@ export async function getProductAlerts(db: Db, productId: string, limit = 20): P
       createdAt: n.created_at,
     })),
     canSend: backlog.liveSenders > 0,
-    rules: [...rules.values()].sort(
-      (a, b) =>
-        b.incidents + b.notifications - (a.incidents + a.notifications) || a.ruleKey.localeCompare(b.ruleKey),
-    ),
+    ledger,
   }
 }

@@ -1,9 +1,10 @@
-import { ingestEvents } from '@steward/usage'
+import { catalogViewKind, ingestEvents } from '@steward/usage'
 import { getDb } from '../db.ts'
 import { usageSalt } from './usage-salt.ts'
 
 /**
- * Counts a view of a product page of the UI itself (`origin` web, `source` steward-ui). `viewer`
+ * Counts a visit to a product page of the UI itself as a catalog view (kind `catalog_view`,
+ * `origin` web, `source` steward-ui): shown apart, never as use of the product. `viewer`
  * is whatever identifies the person (a signed-in user's id, or a visitor cookie); it is hashed
  * with the salt and never stored. Never throws: a page must render even when counting fails.
  *
@@ -23,7 +24,7 @@ export async function recordPageView(view: {
       [
         {
           product: view.productId,
-          kind: 'view',
+          kind: catalogViewKind,
           actor: view.viewer,
           source: 'steward-ui',
           ...(view.at ? { at: view.at.toISOString() } : {}),

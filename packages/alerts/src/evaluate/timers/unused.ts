@@ -1,6 +1,6 @@
 import { addDays, dateIn } from '@steward/kernel'
 import type { UnusedRule } from '@steward/pipelines/rules'
-import { readUsageCalendar } from '@steward/usage'
+import { catalogViewKind, readUsageCalendar } from '@steward/usage'
 import { sql } from 'kysely'
 import { md } from '../../slack/mrkdwn.ts'
 import { fire, resolve, type TimerCheck } from './timer-check.ts'
@@ -8,7 +8,8 @@ import { fire, resolve, type TimerCheck } from './timer-check.ts'
 /**
  * `unused`: nobody used the product for `days` days, judged from the usage rollups in the usage
  * calendar's time zone. A product younger than that is not yet judged; one never used since it
- * was deployed fires once it is old enough.
+ * was deployed fires once it is old enough. Catalog views (visits to its page in Steward's UI) do
+ * not count as use.
  */
 export const unusedCheck: TimerCheck<UnusedRule> = {
   async evaluate({ trx, bound, rule, now }) {
@@ -20,6 +21,8 @@ export const unusedCheck: TimerCheck<UnusedRule> = {
       .select(sql<string | null>`max(day)::text`.as('last'))
       .where('product_id', '=', bound.product.id)
       .where('events', '>', '0')
+      // Visits to the product's page in Steward's own UI (owners looking at runs) are not use.
+      .where('kind', '<>', catalogViewKind)
       .executeTakeFirst()
     const last = row?.last ?? null
     const subject = `product:${bound.product.id}/usage`

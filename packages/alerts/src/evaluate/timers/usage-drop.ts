@@ -13,7 +13,7 @@ const periodWords = {
 /**
  * `usage-drop`: the last complete period's unique users fell below `ratio` of the period before
  * (calendar periods in the usage time zone and week start). A product with no users in the
- * period before has nothing to drop from.
+ * period before has nothing to drop from. Catalog views are not users (the rollups leave them out).
  */
 export const usageDropCheck: TimerCheck<UsageDropRule> = {
   async evaluate({ trx, bound, rule, now }) {

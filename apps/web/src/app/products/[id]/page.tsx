@@ -46,8 +46,8 @@ function parseGranularity(value: string | string[] | undefined): UsageGrain {
 /**
  * A product's page: its docs, who owns it and who depends on it, its pipelines with their
  * schedules, its use and cost over time (day / week / month), its alert history and top consumers.
- * Every figure comes from the usage rollups and set-based queries; the page view is counted after
- * the response is sent.
+ * Every figure comes from the usage rollups and set-based queries; the visit is counted after the
+ * response is sent, as a catalog view (not as use of the product).
  */
 export default async function ProductPage({ params, searchParams }: Props) {
   const { id: rawId } = await params
