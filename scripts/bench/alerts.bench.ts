@@ -1,128 +1,219 @@
 // Alerts: how long a step failure takes to reach Slack (the local Slack-compatible server), through
-// the real path (worker → SQL → the worker's run-ended hook → evaluator → outbox → delivery), and how many
-// notifications a storm delivers per second with Slack's pacing (one message a second per channel).
-// BENCH_DB: `postgres` (default when it answers) or `pglite`. BENCH_SAMPLES: failures timed (default 60).
+// the real path (worker → SQL → evaluator → outbox → delivery queue → Slack), and how closely a
+// storm's posts follow Slack's pace (one message a second per channel, enforced by the stand-in).
+//
+// Latency is timed for every combination of:
+// - the queue backend: Redis, and BullMQ's PostgreSQL backend (in the bench's database);
+// - how the failing step finished: `queued` (the run's only step, from a queue job) or `handed on`
+//   (the second step of a chain, claimed by the first one's finish in the worker, with no job);
+// - how the evaluator learns of the run's end: `hook` (`worker.onRunsEnded`, the evaluator in the
+//   worker's process) or `notify` (the database's NOTIFY on every run's end, as an evaluator in
+//   another process learns of it: no hook, its own connection).
+// The evaluator's poll is set to a minute, so a figure near a second would mean a wake-up was missed.
+//
+// BENCH_DB: `postgres` (default when it answers) or `pglite`. BENCH_SAMPLES: failures timed per
+// combination (default 25). BENCH_QUEUES: `redis,postgres` (default both). BENCH_PARTS:
+// `latency,storm` (default both).
 import { type Alerts, startAlerts } from '@steward/alerts'
 import { SlackServer, seedPipeline, seedProduct, seedRuns, waitUntil } from '@steward/alerts/testing'
 import { migrateToLatest } from '@steward/db'
-import { testBackends } from '@steward/db/testing'
+import { type TestDatabase, testBackends } from '@steward/db/testing'
 import {
   compileCatalog,
   createProject,
   deployCatalog,
   NonRetryableError,
+  type RuntimeWorker,
   startRun,
   startWorker,
 } from '@steward/engine'
 import { definePipeline, defineProduct, onFailure, stepFailed } from '@steward/pipelines'
-import { deleteQueueKeys } from '@steward/queue'
+import { deleteQueueKeys, type QueueBackend } from '@steward/queue'
 import { testRedisUrl } from '@steward/queue/testing'
 
 // Read by name, as the engine bench does: these are bench knobs, not build inputs turbo should track.
 const setting = (name: string): string | undefined => process.env[name] || undefined
-const samples = Number(setting('BENCH_SAMPLES') ?? 60)
+const samples = Number(setting('BENCH_SAMPLES') ?? 25)
+const queueKinds = (setting('BENCH_QUEUES') ?? 'redis,postgres')
+  .split(',')
+  .filter((k): k is QueueBackend['kind'] => k === 'redis' || k === 'postgres')
+const parts = (setting('BENCH_PARTS') ?? 'latency,storm').split(',')
 const failedAt = new Map<string, number>()
+
+type Path = 'queued' | 'handed-on'
+type WakeUp = 'hook' | 'notify'
+const paths: Path[] = ['queued', 'handed-on']
+const wakeUps: WakeUp[] = ['hook', 'notify']
 
 export async function run() {
   const wanted = setting('BENCH_DB') ?? 'postgres'
   const backend = testBackends.find((b) => b.name === wanted) ?? testBackends.find((b) => b.name === 'pglite')
   if (!backend) throw new Error('no database backend to bench on')
-  const latency = await failureToSlack(backend)
-  const storm = await stormThroughput(backend)
-  const summary = { bench: 'alerts', db: backend.name, samples, ...latency, ...storm }
+  const figures: Record<string, number> = {}
+  const all: number[] = []
+  for (const kind of parts.includes('latency') ? queueKinds : []) {
+    const latencies = await failureToSlack(backend, kind)
+    for (const [name, values] of Object.entries(latencies)) {
+      all.push(...values)
+      const sorted = [...values].sort((a, b) => a - b)
+      figures[`${kind}.${name}.p50Ms`] = pct(sorted, 0.5)
+      figures[`${kind}.${name}.p99Ms`] = pct(sorted, 0.99)
+      console.log(
+        `step failure → Slack request, ${kind} queue, ${name}: p50 ${pct(sorted, 0.5)} ms, p99 ${pct(sorted, 0.99)} ms, max ${Math.round(sorted.at(-1) ?? 0)} ms (${sorted.length})`,
+      )
+    }
+  }
+  all.sort((a, b) => a - b)
+  const storms: Record<string, number> = {}
+  for (const kind of parts.includes('storm') ? queueKinds : []) {
+    for (const [name, value] of Object.entries(await storm(backend, kind))) storms[`${kind}.${name}`] = value
+  }
+  const summary = {
+    bench: 'alerts',
+    db: backend.name,
+    samples,
+    failureToSlackP50Ms: pct(all, 0.5),
+    failureToSlackP99Ms: pct(all, 0.99),
+    ...figures,
+    ...storms,
+  }
   console.log(JSON.stringify(summary))
 }
 
-async function failureToSlack(backend: (typeof testBackends)[number]) {
+async function failureToSlack(
+  backend: (typeof testBackends)[number],
+  kind: QueueBackend['kind'],
+): Promise<Record<string, number[]>> {
   const t = await backend.open()
   await migrateToLatest(t.db)
+  const queue: QueueBackend = kind === 'redis' ? { kind, url: testRedisUrl } : { kind, url: t.url }
   const slack = await SlackServer.start()
-  const prefix = `{steward-bench-alerts-${process.pid}}`
-  // One product per sample, each with its own channel: every failure is a first message, never held by a group window.
-  const products = Array.from({ length: samples }, (_, i) =>
-    defineProduct({
-      id: `bench-${i}`,
-      name: `Bench ${i}`,
-      owners: [{ team: 'bench', slack: `#bench-${i}` }],
-    }),
+  const prefix = `{steward-bench-alerts-${kind}-${process.pid}}`
+  // One product per sample, each with its own channel: every failure is a first message, never held
+  // by a group window or the channel's pace.
+  const cases = wakeUps.flatMap((wakeUp) =>
+    paths.flatMap((path) =>
+      Array.from({ length: samples }, (_, i) => ({ wakeUp, path, channel: `#bench-${wakeUp}-${path}-${i}` })),
+    ),
   )
-  const pipelines = products.map((product) =>
-    definePipeline({
-      id: `${product.id}.fail`,
+  const fail = (channel: string) => async (ctx: { runId: string }) => {
+    failedAt.set(channel, performance.timeOrigin + performance.now())
+    throw new NonRetryableError(`bench failure in ${ctx.runId}`)
+  }
+  const defined = cases.map((c) => {
+    const id = c.channel.slice(1)
+    const product = defineProduct({ id, name: id, owners: [{ team: 'bench', slack: c.channel }] })
+    const pipeline = definePipeline({
+      id: `${id}.fail`,
       product,
       alerts: [onFailure()],
       steps: (s) =>
-        s.step('explode', {
-          retries: 0,
-          run: async (ctx) => {
-            failedAt.set(`#${product.id}`, performance.timeOrigin + performance.now())
-            throw new NonRetryableError(`bench failure in ${ctx.runId}`)
-          },
-        }),
-    }),
-  )
-  const project = await createProject({ products, pipelines, root: import.meta.dirname })
+        c.path === 'queued'
+          ? s.step('explode', { retries: 0, run: fail(c.channel) })
+          : // The failing step is claimed by the first one's finish in the worker: it has no queue job.
+            (s
+              .step('extract', { run: async () => ({ rows: 1 }) })
+              .step('explode', { needs: ['extract'], retries: 0, run: fail(c.channel) }) as never),
+    })
+    return { ...c, product, pipeline }
+  })
+  const project = await createProject({
+    products: defined.map((d) => d.product),
+    pipelines: defined.map((d) => d.pipeline),
+    root: import.meta.dirname,
+  })
   await deployCatalog(t.db, compileCatalog(project))
   const worker = await startWorker({
     db: t.db,
-    redisUrl: testRedisUrl,
+    backend: queue,
     project,
     prefix,
     reconcile: false,
     concurrency: 4,
   })
-  const alerts: Alerts = startAlerts({
-    db: t.db,
-    slack: { botToken: 'xoxb-bench', apiUrl: slack.apiUrl },
-    queue: { backend: { kind: 'redis', url: testRedisUrl }, prefix },
-  })
-  // Told once a run's end commits, whether its step came from a queue job or was handed on in
-  // this worker: a job returns before its end is recorded, so the queue's job events come too early.
-  worker.onRunsEnded(alerts.nudge)
-  const latencies: number[] = []
+  const latencies: Record<string, number[]> = {}
   try {
-    for (const [i, pipeline] of pipelines.entries()) {
-      await startRun(t.db, worker.queue, { pipelineId: pipeline.id, trigger: 'manual' })
-      const channel = `#bench-${i}`
-      await waitUntil(`the alert for ${pipeline.id}`, () => slack.posts(channel).length === 1, 20_000)
-      const arrived = slack.posts(channel)[0]?.at ?? 0
-      const threw = failedAt.get(channel) ?? arrived
-      latencies.push(arrived - threw)
+    for (const wakeUp of wakeUps) {
+      const alerts = await startEvaluator(t, slack, queue, prefix, wakeUp, worker)
+      try {
+        for (const c of defined.filter((d) => d.wakeUp === wakeUp)) {
+          await startRun(t.db, worker.queue, { pipelineId: c.pipeline.id, trigger: 'manual' })
+          await waitUntil(`the alert for ${c.pipeline.id}`, () => slack.posts(c.channel).length === 1, 20_000)
+          const arrived = slack.posts(c.channel)[0]?.at ?? 0
+          const name = `${c.path}.${wakeUp}`
+          latencies[name] = [...(latencies[name] ?? []), arrived - (failedAt.get(c.channel) ?? arrived)]
+        }
+      } finally {
+        await alerts.close()
+      }
     }
   } finally {
     await worker.close()
-    await alerts.close()
     await slack.close()
-    await deleteQueueKeys(testRedisUrl, prefix)
+    await deleteQueueKeys(queue, prefix)
     await t.dispose()
   }
-  latencies.sort((a, b) => a - b)
-  const p50 = pct(latencies, 0.5)
-  const p99 = pct(latencies, 0.99)
-  console.log(
-    `step failure → Slack request: p50 ${p50} ms, p99 ${p99} ms, max ${Math.round(latencies.at(-1) ?? 0)} ms (${latencies.length} failures)`,
-  )
-  return { failureToSlackP50Ms: p50, failureToSlackP99Ms: p99 }
+  return latencies
 }
 
-async function stormThroughput(backend: (typeof testBackends)[number]) {
+/** The evaluator and delivery, told of run ends by the worker's hook or by the database only. */
+async function startEvaluator(
+  t: TestDatabase,
+  slack: SlackServer,
+  queue: QueueBackend,
+  prefix: string,
+  wakeUp: WakeUp,
+  worker: RuntimeWorker,
+): Promise<Alerts> {
+  const alerts = startAlerts({
+    db: t.db,
+    ...(wakeUp === 'notify' ? { databaseUrl: t.url } : {}),
+    slack: { botToken: 'xoxb-bench', apiUrl: slack.apiUrl },
+    queue: { backend: queue, prefix },
+    runPollMs: 60_000,
+    timerEveryMs: 60_000,
+  })
+  if (wakeUp === 'hook') {
+    const unhook = worker.onRunsEnded(alerts.nudge)
+    const close = alerts.close
+    alerts.close = async () => {
+      unhook()
+      await close()
+    }
+  }
+  await alerts.listening
+  // The evaluator's cursor starts before the runs.
+  await alerts.evaluateNow()
+  return alerts
+}
+
+/**
+ * 1,000 step failures over 50 products, arriving in ten waves, with Slack's pace enforced by the
+ * stand-in (a post sooner than a second after the last one to its channel gets a 429): how long the
+ * whole storm takes and, per channel, the mean and longest gap between two posts while the second
+ * one's message was already waiting (a gap with nothing to send says nothing about pacing), the
+ * shortest gap of all (never under a second) and the 429s.
+ */
+async function storm(backend: (typeof testBackends)[number], kind: QueueBackend['kind']) {
   const t = await backend.open()
   await migrateToLatest(t.db)
+  const queue: QueueBackend = kind === 'redis' ? { kind, url: testRedisUrl } : { kind, url: t.url }
   const slack = await SlackServer.start()
+  slack.channelPaceMs = 1000
   const products = Array.from({ length: 50 }, (_, i) => `storm-${i}`)
   for (const id of products) {
     await seedProduct(t.db, { id, owners: [`#${id}`] })
     await seedPipeline(t.db, {
       id: `${id}.load`,
       productId: id,
-      alerts: [stepFailed()],
+      alerts: [onFailure(false), stepFailed()],
       steps: ['s0', 's1', 's2', 's3', 's4'],
     })
   }
   // Slack's pace (one message a second per channel) and a 5 s group window.
-  const prefix = `{steward-bench-alerts-storm-${process.pid}}`
+  const prefix = `{steward-bench-alerts-storm-${kind}-${process.pid}}`
   const alerts = startAlerts({
-    queue: { backend: { kind: 'redis', url: testRedisUrl }, prefix },
+    queue: { backend: queue, prefix },
     db: t.db,
     slack: { botToken: 'xoxb-bench', apiUrl: slack.apiUrl },
     groupWindowMs: 5000,
@@ -130,6 +221,22 @@ async function stormThroughput(backend: (typeof testBackends)[number]) {
     runPollMs: 100,
   })
   const started = Date.now()
+  // When each notification was first seen waiting: a gap between two posts to a channel counts as
+  // one "with work waiting" when the second post's message was already waiting at the first.
+  const waitingSince = new Map<string, number>()
+  let sampling = true
+  const sampler = (async () => {
+    while (sampling) {
+      const at = Date.now()
+      const rows = await t.db
+        .selectFrom('notifications')
+        .select('id')
+        .where('status', '=', 'pending')
+        .execute()
+      for (const row of rows) if (!waitingSince.has(row.id)) waitingSince.set(row.id, at)
+      await new Promise((resolve) => setTimeout(resolve, 50))
+    }
+  })()
   for (let wave = 0; wave < 10; wave++) {
     await seedRuns(
       t.db,
@@ -152,26 +259,63 @@ async function stormThroughput(backend: (typeof testBackends)[number]) {
       const fired = await t.db.selectFrom('incidents').select('fire_count').execute()
       return left.length === 0 && fired.reduce((sum, i) => sum + i.fire_count, 0) === 1000
     },
-    300_000,
+    600_000,
   )
   const doneMs = Date.now() - started
-  const notifications = (await t.db.selectFrom('notifications').select('id').execute()).length
+  sampling = false
+  await sampler
+  const sent = await t.db.selectFrom('notifications').select(['id', 'slack_ts']).execute()
+  const notifications = sent.length
+  // A post's message was waiting since the earliest sighting of any notification it carried.
+  const postWaitingSince = new Map<string, number>()
+  for (const n of sent) {
+    const since = waitingSince.get(n.id)
+    if (!n.slack_ts || since === undefined) continue
+    postWaitingSince.set(n.slack_ts, Math.min(since, postWaitingSince.get(n.slack_ts) ?? since))
+  }
   await alerts.close()
   await slack.close()
-  await deleteQueueKeys(testRedisUrl, prefix)
+  await deleteQueueKeys(queue, prefix)
   await t.dispose()
-  const requests = slack.requests.length
-  const perSecond = Math.round((notifications / doneMs) * 10_000) / 10
+  const posts = slack.posts()
+  const gaps = products.map((id) => {
+    const channel = slack.posts(`#${id}`)
+    const between = channel.slice(1).map((post, i) => {
+      const before = channel[i]?.at ?? post.at
+      const waiting = (postWaitingSince.get(post.ts) ?? Number.POSITIVE_INFINITY) <= before
+      return { ms: post.at - before, waiting }
+    })
+    const busy = between.filter((g) => g.waiting).map((g) => g.ms)
+    return {
+      mean: busy.length > 0 ? busy.reduce((sum, g) => sum + g, 0) / busy.length : 0,
+      longest: Math.max(0, ...busy),
+      shortest: between.length > 0 ? Math.min(...between.map((g) => g.ms)) : 0,
+      busy: busy.length,
+      all: between.length,
+    }
+  })
+  const meanGapMs = Math.round(gaps.reduce((sum, g) => sum + g.mean, 0) / gaps.length)
+  const worstMeanGapMs = Math.round(Math.max(...gaps.map((g) => g.mean)))
+  const longestGapMs = Math.max(...gaps.map((g) => g.longest))
+  const shortestGapMs = Math.min(...gaps.map((g) => g.shortest))
+  const refused = slack.refused.filter((r) => r.status === 429).length
+  const busyGaps = gaps.reduce((sum, g) => sum + g.busy, 0)
+  const allGaps = gaps.reduce((sum, g) => sum + g.all, 0)
   console.log(
-    `storm: 1,000 step failures over 50 products (seeded in ${seededMs} ms) → ${notifications} notifications, ` +
-      `${requests} Slack requests, all delivered in ${doneMs} ms: ${perSecond} notifications/s ` +
-      `(${Math.round((requests / doneMs) * 10_000) / 10} requests/s; the ceiling is 1 per second per channel)`,
+    `storm, ${kind} queue: 1,000 step failures over 50 channels (seeded in ${seededMs} ms) → ${notifications} notifications, ` +
+      `${posts.length} posts and ${slack.updates().length} updates, all delivered in ${doneMs} ms; ` +
+      `gap between posts to a channel with work waiting (${busyGaps} of ${allGaps} gaps): mean ${meanGapMs} ms ` +
+      `(worst channel ${worstMeanGapMs} ms), longest ${longestGapMs} ms; shortest of all gaps ${shortestGapMs} ms; ` +
+      `${refused} posts refused for pace (429)`,
   )
   return {
     stormNotifications: notifications,
-    stormSlackRequests: requests,
     stormDeliveredMs: doneMs,
-    stormNotificationsPerS: perSecond,
+    stormMeanGapMs: meanGapMs,
+    stormWorstChannelMeanGapMs: worstMeanGapMs,
+    stormLongestGapMs: longestGapMs,
+    stormShortestGapMs: shortestGapMs,
+    stormRefused429: refused,
   }
 }
 

@@ -1,3 +1,4 @@
+import { listen, runsEndedChannel } from '@steward/db'
 import { type Delivery, type DeliveryOptions, startDelivery } from './delivery/delivery-worker.ts'
 import { evaluateFinishedRuns } from './evaluate/evaluate-finished-runs.ts'
 import { evaluateTimers } from './evaluate/evaluate-timers.ts'
@@ -19,7 +20,16 @@ export interface SlackSettings {
 export interface StartAlertsOptions extends Omit<DeliveryOptions, 'db' | 'transport'> {
   db: Db
   slack: SlackSettings
-  /** How often finished runs are looked for without a nudge (runs other processes finished). Default 1000 ms. */
+  /**
+   * The database's URL (`StewardDb.url`, never printed): the evaluator then LISTENs for every run
+   * that ends, in any process (`runsEndedChannel`, a trigger on `runs`), and evaluates at once.
+   * Without it, runs this process did not end are found by the poll.
+   */
+  databaseUrl?: string
+  /**
+   * How often finished runs are looked for without a nudge: the backstop when a notification is
+   * lost (a dropped connection) or there is no `databaseUrl`. Default 1000 ms.
+   */
   runPollMs?: number
   /** How often freshness, volume, budgets, lateness, reminders and digests are checked. Default 30 s. */
   timerEveryMs?: number
@@ -33,8 +43,10 @@ export interface StartAlertsOptions extends Omit<DeliveryOptions, 'db' | 'transp
 }
 
 export interface Alerts {
-  /** A run or step just finished (the worker's BullMQ events): evaluate now. */
+  /** Runs just ended (`worker.onRunsEnded`, the runs-ended notification): evaluate now. */
   nudge(): void
+  /** Resolves once the evaluator listens for runs that end in other processes (at once without `databaseUrl`). */
+  readonly listening: Promise<void>
   /** Evaluates once and waits for it (tests, `steward` commands). */
   evaluateNow(): Promise<void>
   checkTimersNow(): Promise<void>
@@ -50,9 +62,14 @@ export interface Alerts {
  * process with a bot token delivers every pending notification, whichever process evaluated it;
  * a process without one runs no delivery at all and leaves them pending.
  *
+ * The evaluator is woken when a run ends: by the worker of this process (`worker.onRunsEnded`,
+ * as soon as the finishing group commits) and, with `databaseUrl`, by the NOTIFY every run's end
+ * sends from the database (a run another process ended, a cancel, the reconciler). The poll is the
+ * backstop.
+ *
  * @example
- * const alerts = startAlerts({ db, slack: { botToken, apiUrl }, queue: { backend, prefix } })
- * worker.worker.on('completed', alerts.nudge).on('failed', alerts.nudge)
+ * const alerts = startAlerts({ db, databaseUrl, slack: { botToken, apiUrl }, queue: { backend, prefix } })
+ * worker.onRunsEnded(alerts.nudge)
  */
 export function startAlerts(options: StartAlertsOptions): Alerts {
   const onError = options.onError ?? (() => {})
@@ -90,11 +107,12 @@ export function startAlerts(options: StartAlertsOptions): Alerts {
     running = (async () => {
       do {
         again = false
-        const handled = await evaluateFinishedRuns(options.db, {
+        // Delivery is nudged as each batch commits: a storm's first alerts go out while the rest is read.
+        await evaluateFinishedRuns(options.db, {
           now: now(),
           ...(options.webUrl ? { webUrl: options.webUrl } : {}),
+          onCommitted: nudgeDelivery,
         })
-        if (handled > 0) nudgeDelivery()
       } while (again)
     })()
       .catch(onError)
@@ -113,6 +131,9 @@ export function startAlerts(options: StartAlertsOptions): Alerts {
       })
     return timers
   }
+  const listener = options.databaseUrl
+    ? listen(options.databaseUrl, runsEndedChannel, () => void evaluate(), { onError })
+    : undefined
   const runPoll = setInterval(() => void evaluate(), options.runPollMs ?? 1000)
   const timerPoll = setInterval(() => void checkTimers(), options.timerEveryMs ?? 30_000)
   runPoll.unref()
@@ -121,11 +142,13 @@ export function startAlerts(options: StartAlertsOptions): Alerts {
 
   return {
     nudge: () => void evaluate(),
+    listening: listener?.ready ?? Promise.resolve(),
     evaluateNow: evaluate,
     checkTimersNow: checkTimers,
     async close() {
       clearInterval(runPoll)
       clearInterval(timerPoll)
+      await listener?.close()
       await running
       await timers
       await delivery.close()

@@ -27,10 +27,13 @@ export type DeliveryOutcome = 'sent' | 'waiting' | 'retry' | 'failed' | 'idle'
 /**
  * Delivers the channel's oldest pending notification (FIFO per channel; a top-level message takes
  * every top-level notification pending for the channel with it, of the same audience: owners and
- * stakeholders never share a message). Called with the channel leased. A notification is marked
- * sent in the same statement that records Slack's ts, and a row with a ts is never posted again.
- * An `update` edits its incident's first message in this channel (chat.update), rendered from the
- * incidents as they are now, so it shows the latest acknowledgement or snooze.
+ * stakeholders never share a message). While the group window holds a top-level message back, the
+ * oldest reply to a thread already posted goes ahead of it (FIFO holds per thread), so a channel
+ * with work waiting posts at its pace rather than once per window. Called with the channel leased.
+ * A notification is marked sent in the same statement that records Slack's ts, and a row with a ts
+ * is never posted again. An `update` edits its incident's first message in this channel
+ * (chat.update), rendered from the incidents as they are now, so it shows the latest
+ * acknowledgement or snooze.
  */
 export async function deliverNext(
   db: Db,
@@ -38,7 +41,7 @@ export async function deliverNext(
   settings: DeliverySettings,
 ): Promise<{ outcome: DeliveryOutcome; release: Release }> {
   const now = settings.now()
-  const next = await db
+  const head = await db
     .selectFrom('notifications')
     .selectAll()
     .where('destination', '=', destination)
@@ -46,7 +49,7 @@ export async function deliverNext(
     .orderBy('id')
     .limit(1)
     .executeTakeFirst()
-  if (!next) return { outcome: 'idle', release: { nextSendAt: now } }
+  if (!head) return { outcome: 'idle', release: { nextSendAt: now } }
 
   const channel = await db
     .selectFrom('alert_channels')
@@ -58,8 +61,11 @@ export async function deliverNext(
     if (channel?.refused_reason) await setRefused(db, destination, null, now)
     return { outcome: 'sent', release }
   }
-  if (next.kind === 'first' && channel?.group_until && channel.group_until.getTime() > now.getTime()) {
-    return { outcome: 'waiting', release: { nextSendAt: channel.group_until } }
+  let next = head
+  if (head.kind === 'first' && channel?.group_until && channel.group_until.getTime() > now.getTime()) {
+    const reply = await replyReady(db, destination)
+    if (!reply) return { outcome: 'waiting', release: { nextSendAt: channel.group_until } }
+    next = reply
   }
 
   let group: Notification[] = [next]
@@ -88,6 +94,9 @@ export async function deliverNext(
       const payload =
         incidents.length > 0 ? await renderFirstNow(db, audience(next), incidents) : next.payload
       const posted = await settings.transport.postMessage({ channel: destination, payload })
+      // Slack had the post by the time it answered: the pace counts from here, so the next post
+      // arrives at least `paceMs` after this one, and the bookkeeping below is not added to it.
+      const sentAt = settings.now()
       await db
         .updateTable('notifications')
         .set((eb) => ({
@@ -105,7 +114,6 @@ export async function deliverNext(
           group.map((n) => n.id),
         )
         .execute()
-      const sentAt = settings.now()
       return sent({
         nextSendAt: new Date(sentAt.getTime() + settings.paceMs),
         groupUntil: new Date(sentAt.getTime() + settings.groupWindowMs),
@@ -136,6 +144,7 @@ export async function deliverNext(
       if (next.kind === 'update') {
         const payload = await firstMessageNow(db, first)
         await settings.transport.update({ channel: first.slack_channel, ts: first.slack_ts, payload })
+        const sentAt = settings.now()
         await db
           .updateTable('notifications')
           .set((eb) => ({
@@ -149,7 +158,6 @@ export async function deliverNext(
           }))
           .where('id', '=', next.id)
           .execute()
-        const sentAt = settings.now()
         return sent({ nextSendAt: new Date(sentAt.getTime() + settings.paceMs), sentAt })
       }
       if (next.kind === 'resolved' && next.first_updated_at === null) {
@@ -170,6 +178,7 @@ export async function deliverNext(
       payload: next.payload,
       ...(threadTs ? { threadTs } : {}),
     })
+    const sentAt = settings.now()
     await db
       .updateTable('notifications')
       .set((eb) => ({
@@ -183,7 +192,6 @@ export async function deliverNext(
       }))
       .where('id', '=', next.id)
       .execute()
-    const sentAt = settings.now()
     return sent({ nextSendAt: new Date(sentAt.getTime() + settings.paceMs), sentAt })
   } catch (error) {
     const failure: SlackFailure =
@@ -212,6 +220,51 @@ export async function deliverNext(
         : Math.min(settings.backoffMaxMs, settings.backoffBaseMs * 2 ** Math.min(attempts - 1, 20))
     return { outcome: 'retry', release: { nextSendAt: new Date(settings.now().getTime() + waitMs) } }
   }
+}
+
+/**
+ * The channel's oldest pending notification that is not a top-level message and whose thread is
+ * already in Slack (its incident's first message here has a ts), or that belongs to no incident.
+ * Only the oldest pending one of each incident qualifies, so replies keep their order in a thread.
+ * Reads the pending index (`notifications_pending_idx`) of one channel.
+ */
+async function replyReady(db: Db, destination: string): Promise<Notification | undefined> {
+  return db
+    .selectFrom('notifications as n')
+    .selectAll('n')
+    .where('n.destination', '=', destination)
+    .where('n.status', '=', 'pending')
+    .where('n.kind', '!=', 'first')
+    .where((eb) =>
+      eb.or([
+        eb('n.incident_id', 'is', null),
+        eb.and([
+          eb.exists(
+            eb
+              .selectFrom('notifications as f')
+              .select('f.id')
+              .whereRef('f.incident_id', '=', 'n.incident_id')
+              .where('f.destination', '=', destination)
+              .where('f.kind', '=', 'first')
+              .where('f.slack_ts', 'is not', null),
+          ),
+          eb.not(
+            eb.exists(
+              eb
+                .selectFrom('notifications as o')
+                .select('o.id')
+                .whereRef('o.incident_id', '=', 'n.incident_id')
+                .where('o.destination', '=', destination)
+                .where('o.status', '=', 'pending')
+                .whereRef('o.id', '<', 'n.id'),
+            ),
+          ),
+        ]),
+      ]),
+    )
+    .orderBy('n.id')
+    .limit(1)
+    .executeTakeFirst()
 }
 
 function incidentsOf(db: Db, notifications: readonly Notification[]) {

@@ -17,6 +17,11 @@ export interface FinishedRunsOptions {
   /** Runs per transaction: small enough that notifications commit (and go out) while a storm is still being read. Default 100. */
   batch?: number
   webUrl?: string
+  /**
+   * Called after each batch's transaction commits, with the runs it handled: its notifications are
+   * in the outbox now, so delivery can start on them while a storm's later batches are still read.
+   */
+  onCommitted?: (handled: number) => void
 }
 
 const cursorName = 'finished-runs'
@@ -31,6 +36,7 @@ export async function evaluateFinishedRuns(db: Db, options: FinishedRunsOptions 
   for (;;) {
     const handled = await db.transaction().execute((trx) => evaluateBatch(trx, options))
     total += handled.count
+    if (handled.count > 0) options.onCommitted?.(handled.count)
     if (!handled.more) return total
   }
 }

@@ -273,6 +273,18 @@ export interface DigestFigures {
   openIncidents: string[]
   lastSuccessAt: Date | null
   costUsd: number
+  /** Unique users and views in the period, and in the period before it (usage rollups). */
+  usage?: { users: number; usersBefore: number; views: number; viewsBefore: number }
+  /** The product's freshness promise, when it has one, and whether the data keeps it now. */
+  freshness?: { promise: string; stale: boolean }
+}
+
+/** `12 (the week before: 8, +50%)`. */
+function againstBefore(now: number, before: number, period: string): string {
+  const change = before > 0 ? Math.round(((now - before) / before) * 100) : undefined
+  const sign =
+    change === undefined ? '' : change > 0 ? `, +${change}%` : change < 0 ? `, −${-change}%` : ', same'
+  return `${now} (the ${period === 'weekly' ? 'week' : 'day'} before: ${before}${sign})`
 }
 
 export function renderDigest(figures: DigestFigures): SlackPayload {
@@ -281,7 +293,16 @@ export function renderDigest(figures: DigestFigures): SlackPayload {
   const lines = [
     md`${bold(cutText(figures.productName, titleMax))}: ${figures.period} digest`.text,
     `Runs: ${figures.runs} (${figures.failedRuns} failed)`,
+    ...(figures.usage
+      ? [
+          `Users: ${againstBefore(figures.usage.users, figures.usage.usersBefore, figures.period)}`,
+          `Views: ${againstBefore(figures.usage.views, figures.usage.viewsBefore, figures.period)}`,
+        ]
+      : []),
     `Last success: ${figures.lastSuccessAt ? figures.lastSuccessAt.toISOString() : 'never'}`,
+    ...(figures.freshness
+      ? [`Freshness: ${figures.freshness.stale ? 'stale' : 'fresh'} (promise: ${figures.freshness.promise})`]
+      : []),
     `Cost: $${figures.costUsd.toFixed(2)}`,
     open.length > 0
       ? `Open: ${open.map((title) => plainText(title).text).join('; ')}${more > 0 ? `; …and ${more} more` : ''}`

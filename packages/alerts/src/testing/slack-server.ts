@@ -32,6 +32,13 @@ export class SlackServer {
   readonly refused: { at: number; channel: string; status: number }[] = []
   trouble: Trouble | undefined
   readonly channelTrouble = new Map<string, Trouble>()
+  /**
+   * Slack's pace, enforced when set: a chat.postMessage to a channel sooner than this after the
+   * last one it accepted there is answered 429 with Retry-After (1 s), as Slack answers a channel
+   * posted to faster than about once a second.
+   */
+  channelPaceMs: number | undefined
+  private readonly lastPostAt = new Map<string, number>()
   private seq = 0
 
   private constructor(
@@ -96,6 +103,14 @@ export class SlackServer {
       return answer(500, { ok: false, error: 'internal_error' })
     }
     const channelId = channelIdOf(channel)
+    if (method === 'chat.postMessage' && this.channelPaceMs !== undefined) {
+      const last = this.lastPostAt.get(channelId)
+      if (last !== undefined && Date.now() - last < this.channelPaceMs) {
+        this.refused.push({ at: Date.now(), channel, status: 429 })
+        return answer(429, { ok: false, error: 'ratelimited' }, { 'retry-after': '1' })
+      }
+      this.lastPostAt.set(channelId, Date.now())
+    }
     const ts =
       method === 'chat.update'
         ? String(body.ts)

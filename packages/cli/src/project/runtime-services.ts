@@ -141,6 +141,8 @@ export async function startProjectRuntime(
   })
   const alerts = startAlerts({
     db: db.db,
+    // Runs other processes end (a cancel in the web, the scheduler's reconciler) wake it too.
+    databaseUrl: db.url,
     slack: options.slack,
     ...(options.receivers ? { receivers: options.receivers } : {}),
     // The delivery queue lives next to the engine's: same backend (STEWARD_QUEUE), same prefix.

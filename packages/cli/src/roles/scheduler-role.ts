@@ -74,6 +74,7 @@ export function startSchedulerRole(options: SchedulerRoleOptions): SchedulerRole
   const alerts = options.alerts
     ? startAlerts({
         db: options.db.db,
+        databaseUrl: options.db.url,
         slack: options.slack,
         ...(options.receivers ? { receivers: options.receivers } : {}),
         queue: options.queue,

@@ -17,6 +17,7 @@ import { devLoops } from './0016-dev-loops.ts'
 import { schedulePauses } from './0017-schedule-pauses.ts'
 import { alertAudiences } from './0018-alert-audiences.ts'
 import { catalogViews } from './0019-catalog-views.ts'
+import { runsEndedNotify } from './0021-runs-ended-notify.ts'
 import { runListIndexes } from './0022-run-list-indexes.ts'
 import { scopedTokensAndAuditLog } from './0023-scoped-tokens-and-audit-log.ts'
 
@@ -44,6 +45,7 @@ export const migrations: Record<string, Migration> = {
   '0017_schedule_pauses': schedulePauses,
   '0018_alert_audiences': alertAudiences,
   '0019_catalog_views': catalogViews,
+  '0021_runs_ended_notify': runsEndedNotify,
   '0022_run_list_indexes': runListIndexes,
   '0023_scoped_tokens_and_audit_log': scopedTokensAndAuditLog,
 }

@@ -47,7 +47,9 @@ import { readyStep } from './readiness.ts'
  *     runStatus   its run's status after the transaction
  *   Writes
  *     attempts closed; logs, metrics, cost entries; step runs' results; ready steps queued or
- *     claimed (their attempts opened); ended runs with their cost; admitted and downstream runs.
+ *     claimed (their attempts opened); ended runs with their cost (a trigger on `runs`, migration
+ *     0021, NOTIFYs `steward_runs_ended` once at commit: the alert evaluators wake); admitted and
+ *     downstream runs.
  *     Text from the step goes through `json` / `postgresText` (NUL, lone surrogates as U+FFFD)
  *   Locks
  *     1. the group's runs, `FOR NO KEY UPDATE`, in id order (`lockRuns`): groups on two workers
