@@ -13,6 +13,7 @@ import {
   runStatuses,
 } from '@steward/engine'
 import { type Command, InvalidArgumentError } from 'commander'
+import { auditCli } from '../audit/audit-cli.ts'
 import { openDatabase } from '../database/open-database.ts'
 import { readCliSettings } from '../env.ts'
 import { cliError } from '../errors.ts'
@@ -75,6 +76,7 @@ Examples:
       withDatabase((db) =>
         withQueue(db, async (queue) => {
           const { status, alreadyEnded } = await cancelRun(db.db, knownRunId(runId), { queue })
+          if (!alreadyEnded) await auditCli(db.db, 'run.cancel', { kind: 'run', id: runId })
           out(
             alreadyEnded
               ? `run ${runId} had already ended: ${status}`
@@ -95,6 +97,7 @@ Examples:
           const retried = await retryRun(db.db, queue, knownRunId(runId), {
             triggerDetail: { via: 'cli', by: `cli:${userInfo().username}` },
           })
+          await auditCli(db.db, 'run.retry', { kind: 'run', id: retried.runId }, { retryOf: runId })
           out(
             `run ${retried.runId} retries ${runId}: runs ${retried.rerun.join(', ') || 'nothing'} again; reuses ${retried.reused.join(', ') || 'nothing'}`,
           )

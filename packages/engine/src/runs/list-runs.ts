@@ -24,6 +24,8 @@ export interface RunCursor {
 export interface ListRunsFilter {
   pipelineId?: string
   productId?: string
+  /** Only runs of these products (a token limited to products); an empty list matches none. */
+  productIds?: readonly string[]
   /** Any of these statuses; all when absent or empty. */
   statuses?: readonly RunStatus[]
   /** Runs created at or after this instant. */
@@ -98,6 +100,11 @@ export async function listRuns(db: Db, filter: ListRunsFilter): Promise<RunPage>
     ])
   if (filter.pipelineId !== undefined) query = query.where('pipeline_id', '=', filter.pipelineId)
   if (filter.productId !== undefined) query = query.where('product_id', '=', filter.productId)
+  if (filter.productIds !== undefined)
+    query =
+      filter.productIds.length === 0
+        ? query.where(sql<boolean>`false`)
+        : query.where('product_id', 'in', [...filter.productIds])
   if (filter.statuses && filter.statuses.length > 0) query = query.where('status', 'in', filter.statuses)
   if (filter.createdFrom) query = query.where('created_at', '>=', filter.createdFrom)
   if (filter.createdBefore) query = query.where('created_at', '<', filter.createdBefore)

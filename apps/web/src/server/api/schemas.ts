@@ -1,3 +1,4 @@
+import { auditActions } from '@steward/db'
 import { maxRunsPerPage, runStatuses } from '@steward/engine/control'
 import { textProblem } from '@steward/kernel'
 import { z } from 'zod'
@@ -117,6 +118,45 @@ export const listRunsQuery = z.object({
     .default(50)
     .describe('runs per page'),
   cursor: z.string().max(200).optional().describe("the previous page's nextCursor"),
+})
+
+/**
+ * The audit log's filters, `GET /api/v1/audit`. Documentation of what `parseAuditQuery` reads (its
+ * messages name the parameter the same way); the route keeps that parser, which the settings page
+ * shares.
+ */
+export const auditQuery = z.object({
+  action: z.enum(auditActions).optional().describe('only this action'),
+  actorKind: z
+    .enum(['user', 'token', 'slack', 'cli', 'local'])
+    .optional()
+    .describe('only this kind of actor'),
+  actor: z.string().max(200).optional().describe('part of the actor’s name'),
+  product: z.string().max(200).optional().describe('only this product’s rows'),
+  since: z.string().optional().describe('ISO 8601 date or instant: rows at or after it'),
+  until: z.string().optional().describe('ISO 8601 date or instant: rows before it'),
+  before: z.string().optional().describe('the previous page’s `next`'),
+  limit: z.coerce.number().int().min(1).max(200).default(50).describe('rows per page'),
+})
+
+export const auditAnswer = z.object({
+  entries: z.array(
+    z.object({
+      id: z.string(),
+      at: z.string(),
+      actor: z.object({
+        kind: z.enum(['user', 'token', 'slack', 'cli', 'local']),
+        name: z.string(),
+        via: z.enum(['api', 'ui', 'cli', 'slack']),
+        source: z.string().nullable(),
+      }),
+      action: z.enum(auditActions),
+      target: z.object({ kind: z.string(), id: z.string() }),
+      productId: z.string().nullable(),
+      details: z.record(z.string(), z.unknown()).nullable(),
+    }),
+  ),
+  next: z.string().nullable().describe('pass as `before` for the next page; null on the last'),
 })
 
 /** The alert ledger's window: `GET /api/v1/alerts/ledger`. */

@@ -4,6 +4,8 @@ import { bodyLimits } from '../body-limits.ts'
 import {
   ackAnswer,
   ackIncidentBody,
+  auditAnswer,
+  auditQuery,
   backfillAnswer,
   cancelledBackfillAnswer,
   cancelledRunAnswer,
@@ -382,6 +384,22 @@ export const apiOperations: readonly ApiOperation[] = [
       401: error('TOKEN_INVALID or TOKEN_REVOKED'),
       403: error('TOKEN_SCOPE'),
       404: error('PRODUCT_NOT_FOUND'),
+    },
+  },
+  {
+    method: 'GET',
+    path: '/api/v1/audit',
+    tag: 'audit',
+    summary: 'The audit log: who changed what, when, from where',
+    description:
+      'Every action that changed something (deploys, runs, cancels, retries, backfills, acknowledgements, snoozes, schedule pauses, tokens, consumer labels), newest first. A token limited to products sees only their rows.',
+    auth: 'read',
+    query: auditQuery,
+    answers: {
+      200: { description: 'a page of entries, newest first', schema: auditAnswer },
+      400: error('QUERY_INVALID: a filter is wrong (named)'),
+      401: error('TOKEN_INVALID or TOKEN_REVOKED'),
+      403: error('TOKEN_SCOPE'),
     },
   },
   {

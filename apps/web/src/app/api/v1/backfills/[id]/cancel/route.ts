@@ -4,6 +4,7 @@ import { apiError, apiErrorFrom } from '#server/api/api-error.ts'
 import { authorizeApi } from '#server/api/authorize-api.ts'
 import { refusePathId } from '#server/api/path-id.ts'
 import type { cancelledBackfillAnswer } from '#server/api/schemas.ts'
+import { auditApi } from '#server/audit/audit-web.ts'
 import { getDb } from '#server/db.ts'
 import { getQueue } from '#server/runs/queue.ts'
 
@@ -30,6 +31,7 @@ export async function POST(
   try {
     const { db } = await getDb()
     const { cancelledRuns } = await cancelBackfill(db, id, { queue: await getQueue() })
+    await auditApi(request, 'backfill.cancel', { backfillId: id }, { cancelledRuns })
     const answer: z.input<typeof cancelledBackfillAnswer> = {
       backfillId: id,
       cancelledRuns,

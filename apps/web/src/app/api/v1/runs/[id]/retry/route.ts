@@ -4,6 +4,7 @@ import { apiError, apiErrorFrom } from '#server/api/api-error.ts'
 import { authorizeApi } from '#server/api/authorize-api.ts'
 import { refusePathId } from '#server/api/path-id.ts'
 import type { retriedRunAnswer } from '#server/api/schemas.ts'
+import { auditApi } from '#server/audit/audit-web.ts'
 import { getDb } from '#server/db.ts'
 import { getQueue } from '#server/runs/queue.ts'
 
@@ -31,6 +32,7 @@ export async function POST(
   try {
     const { db } = await getDb()
     const retried = await retryRun(db, await getQueue(), id, { triggerDetail: { via: 'api' } })
+    await auditApi(request, 'run.retry', { runId: retried.runId }, { retryOf: id })
     const url = `/api/v1/runs/${retried.runId}`
     const answer: z.input<typeof retriedRunAnswer> = {
       runId: retried.runId,
