@@ -15,6 +15,7 @@ import { attemptsUpdatedInPlace } from './0014-attempts-updated-in-place.ts'
 import { alertSenders } from './0015-alert-senders.ts'
 import { devLoops } from './0016-dev-loops.ts'
 import { schedulePauses } from './0017-schedule-pauses.ts'
+import { warehouseCatalog } from './0025-warehouse-catalog.ts'
 
 /**
  * Every migration, in order. Listed by hand (not read from the file system) so that bundlers,
@@ -38,6 +39,7 @@ export const migrations: Record<string, Migration> = {
   '0015_alert_senders': alertSenders,
   '0016_dev_loops': devLoops,
   '0017_schedule_pauses': schedulePauses,
+  '0025_warehouse_catalog': warehouseCatalog,
 }
 
 export const migrationProvider: MigrationProvider = {
