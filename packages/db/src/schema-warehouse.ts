@@ -1,10 +1,48 @@
-import type { CreatedAt, Json } from './schema.ts'
+import type { Generated } from 'kysely'
+import type { CreatedAt, Json, NullableJson } from './schema.ts'
 
 /** The warehouse half of the catalog (migration 0025); `Database` extends it. */
 export interface WarehouseTables {
   warehouse_connections: WarehouseConnectionsTable
   published_tables: PublishedTablesTable
   step_tables: StepTablesTable
+  warehouse_queries: WarehouseQueriesTable
+  table_observations: TableObservationsTable
+}
+
+/** A statement a step ran through `ctx.sql` (migration 0026). */
+export interface WarehouseQueriesTable {
+  id: Generated<string>
+  run_id: string
+  step_run_id: string | null
+  attempt_id: string | null
+  connection: string
+  statement: string
+  ms: number
+  row_count: string | number
+  failed: Generated<boolean>
+  at: CreatedAt
+}
+
+/** A column as observed: its name and the warehouse's type name. */
+export interface ObservedColumn {
+  name: string
+  type: string
+}
+
+/** One observation of a published table (migration 0026). */
+export interface TableObservationsTable {
+  id: Generated<string>
+  table_name: string
+  connection: string
+  observed_at: CreatedAt
+  row_count: string | number | null
+  row_count_estimated: Generated<boolean>
+  newest_at: Date | null
+  columns: NullableJson<ObservedColumn[]>
+  error: string | null
+  unreachable: Generated<boolean>
+  run_id: string | null
 }
 
 /** What a connection's row keeps: where to find it, never a secret. */

@@ -102,7 +102,7 @@ export type StepRunStatus =
   | 'skipped'
 export type AttemptStatus = 'running' | 'succeeded' | 'failed' | 'timed_out' | 'cancelled'
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error'
-export type CostKind = 'compute' | 'reported'
+export type CostKind = 'compute' | 'reported' | 'warehouse'
 
 export interface ProductsTable {
   id: string

@@ -91,7 +91,21 @@ export {
   type ConnectionTarget,
   connectionTarget,
 } from './warehouse/connection-target.ts'
+export {
+  estimateAboveRows,
+  type ObserveOptions,
+  observeTables,
+  startTableObserver,
+  type TableObservation,
+  type TableObserver,
+} from './warehouse/observe-tables.ts'
 export { openWarehouse } from './warehouse/open-warehouse.ts'
+export {
+  AttemptQueries,
+  maxRecordedQueries,
+  type RecordedQuery,
+  StepWarehouses,
+} from './warehouse/step-warehouses.ts'
 export {
   type PublishedTableInfo,
   readConnections,
@@ -105,6 +119,13 @@ export type {
   WarehouseErrorCode,
   WarehouseResult,
 } from './warehouse/warehouse-client.ts'
+export {
+  type CostedQuery,
+  costHookFor,
+  type QueryCost,
+  timeCost,
+  type WarehouseCostHook,
+} from './warehouse/warehouse-cost.ts'
 export { WarehousePools } from './warehouse/warehouse-pools.ts'
 export { type ReconcileOptions, type ReconcileReport, reconcile } from './worker/reconciler.ts'
 export { type RuntimeWorker, type StartWorkerOptions, startWorker } from './worker/worker.ts'

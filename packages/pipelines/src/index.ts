@@ -125,6 +125,7 @@ export {
   late,
   onFailure,
   runTooLong,
+  schemaChange,
   stepFailed,
   unused,
   usageDrop,

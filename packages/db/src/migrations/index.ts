@@ -16,6 +16,7 @@ import { alertSenders } from './0015-alert-senders.ts'
 import { devLoops } from './0016-dev-loops.ts'
 import { schedulePauses } from './0017-schedule-pauses.ts'
 import { warehouseCatalog } from './0025-warehouse-catalog.ts'
+import { warehouseObservations } from './0026-warehouse-observations.ts'
 
 /**
  * Every migration, in order. Listed by hand (not read from the file system) so that bundlers,
@@ -40,6 +41,7 @@ export const migrations: Record<string, Migration> = {
   '0016_dev_loops': devLoops,
   '0017_schedule_pauses': schedulePauses,
   '0025_warehouse_catalog': warehouseCatalog,
+  '0026_warehouse_observations': warehouseObservations,
 }
 
 export const migrationProvider: MigrationProvider = {

@@ -118,6 +118,7 @@ const ruleSchema = z.discriminatedUnion(
       .strictObject({
         kind: z.literal('freshness'),
         maxAge: duration.optional(),
+        table: z.string({ error: 'must name a published table, e.g. "analytics.daily_activity"' }).optional(),
         metric: z.string().optional(),
         by: labelNames.optional(),
         ...common,
@@ -126,7 +127,16 @@ const ruleSchema = z.discriminatedUnion(
         error:
           'by needs metric: the labels belong to a metric, e.g. freshness({ metric: "rows", by: ["host"] })',
         path: ['by'],
+      })
+      .refine((rule) => rule.table === undefined || rule.metric === undefined, {
+        error: 'table and metric are two ways to judge freshness: give one',
+        path: ['table'],
       }),
+    z.strictObject({
+      kind: z.literal('schema-change'),
+      table: z.string({ error: 'is required: a published table, e.g. "analytics.daily_activity"' }),
+      ...common,
+    }),
     z
       .strictObject({
         kind: z.literal('volume'),

@@ -79,6 +79,37 @@ export function tableProblems(
     })
   }
 
+  // Rules that watch a table must name a published one; freshness reads its timestamp column.
+  const tablesByName = new Map<string, { timestampColumn?: string | undefined }>()
+  for (const { definition: product } of products)
+    for (const table of hasIssues(product, 'tables') ? [] : (product.tables ?? []))
+      tablesByName.set(table.name, table)
+  const ruleOwners = [
+    ...products.map(({ definition, file }) => ({
+      file,
+      label: `product ${definition.id}`,
+      alerts: definition.alerts,
+    })),
+    ...pipelines.map(({ definition, file }) => ({
+      file,
+      label: `pipeline ${definition.id}`,
+      alerts: definition.alerts,
+    })),
+  ]
+  for (const { file, label, alerts } of ruleOwners) {
+    ;(Array.isArray(alerts) ? alerts : []).forEach((rule: unknown, index) => {
+      const { kind, table } = (rule ?? {}) as { kind?: unknown; table?: unknown }
+      if (typeof table !== 'string' || (kind !== 'freshness' && kind !== 'schema-change')) return
+      const add = (message: string) =>
+        problems.push({ file, definition: label, field: `alerts[${index}].table`, message })
+      const published = tablesByName.get(table)
+      if (!published)
+        add(`no product publishes the table "${table}"${didYouMean(table, tablesByName.keys())}`)
+      else if (kind === 'freshness' && !published.timestampColumn)
+        add(`freshness of "${table}" is read from its timestampColumn: declare one on the table`)
+    })
+  }
+
   for (const { definition: pipeline, file } of pipelines) {
     if (hasIssues(pipeline, 'steps') || hasIssues(pipeline, 'product')) continue
     for (const [stepId, step] of Object.entries(pipeline.steps)) {

@@ -169,6 +169,30 @@ describe('tables', () => {
   })
 })
 
+describe('rules on tables', () => {
+  it('refuses freshness and schema rules on tables no product publishes, and freshness without a timestamp column', async () => {
+    const { freshness, schemaChange } = await import('../rules/index.ts')
+    const problems = problemsOf([
+      defineProduct({
+        id: 'a',
+        name: 'a',
+        owners,
+        tables: [{ name: 'analytics.t', timestampColumn: 'day' }, { name: 'analytics.u' }],
+        alerts: [
+          freshness({ table: 'analytics.t', maxAge: '26h' }),
+          schemaChange({ table: 'analytics.t' }),
+          freshness({ table: 'analytics.u', maxAge: '1h' }),
+          schemaChange({ table: 'analytics.v' }),
+        ],
+      }),
+    ])
+    expect(problems).toEqual([
+      'products/a.ts › product a › alerts[2].table: freshness of "analytics.u" is read from its timestampColumn: declare one on the table',
+      'products/a.ts › product a › alerts[3].table: no product publishes the table "analytics.v" (did you mean "analytics.t"?)',
+    ])
+  })
+})
+
 describe('ctx.sql', () => {
   it('names the connection when no warehouse was given to the context', () => {
     const { ctx } = recordStep({
