@@ -33,6 +33,18 @@ export const warehouseObservations: Migration = {
         at timestamptz not null default now()
       )`.execute(db)
     await sql`create index warehouse_queries_run_idx on warehouse_queries (run_id, id)`.execute(db)
+    // A deleted run takes its statements with it, as its logs go (0012): a trigger of its own, so
+    // the one that deletes the other records is left as it is.
+    await sql`
+      create function steward_delete_warehouse_queries() returns trigger language plpgsql as $$
+      begin
+        delete from warehouse_queries where run_id = old.id;
+        return old;
+      end
+      $$`.execute(db)
+    await sql`
+      create trigger runs_delete_warehouse_queries before delete on runs
+      for each row execute function steward_delete_warehouse_queries()`.execute(db)
     await sql`
       create table table_observations (
         id bigint generated always as identity primary key,
@@ -58,6 +70,8 @@ export const warehouseObservations: Migration = {
 
   async down(db: Kysely<unknown>) {
     await sql`drop table if exists table_observations`.execute(db)
+    await sql`drop trigger if exists runs_delete_warehouse_queries on runs`.execute(db)
+    await sql`drop function if exists steward_delete_warehouse_queries()`.execute(db)
     await sql`drop table if exists warehouse_queries`.execute(db)
     await sql`delete from cost_entries where kind = 'warehouse'`.execute(db)
     await sql`alter table cost_entries drop constraint if exists cost_entries_kind_check`.execute(db)

@@ -201,6 +201,21 @@ function splitName(name: string): [string, string] {
   return [parts.at(-2) ?? '', parts.at(-1) ?? '']
 }
 
+/** Deletes up to 10,000 observations older than `keepDays`; any process may, at any time. */
+export async function pruneObservations(db: Db, keepDays: number): Promise<number> {
+  const result = await db
+    .deleteFrom('table_observations')
+    .where('id', 'in', (eb) =>
+      eb
+        .selectFrom('table_observations')
+        .select('id')
+        .where('observed_at', '<', sql<Date>`now() - make_interval(days => ${keepDays})`)
+        .limit(10_000),
+    )
+    .executeTakeFirst()
+  return Number(result.numDeletedRows)
+}
+
 export interface TableObserver {
   /** Observes the tables the given runs' pipelines write (after their end committed). */
   afterRuns(runIds: readonly string[]): void
@@ -209,17 +224,21 @@ export interface TableObserver {
 }
 
 /**
- * Observes every published table on a timer (`everyMs`, default 5 min: a table observed more
- * recently by any process is skipped, so peers share the work) and the tables a run wrote as
- * soon as its end commits. Errors go to `onError`; the timer keeps going.
+ * Observes every published table on a timer (`everyMs`, default 5 min: a table observed within
+ * half of it by any process is skipped, so peers share the work, though two passes at the same
+ * moment may both observe a table) and the tables a run wrote as soon as its end commits; each
+ * pass also deletes observations past `keepDays`. Errors go to `onError`; the timer keeps going.
  */
 export function startTableObserver(options: {
   db: Db
   pools: WarehousePools
   everyMs?: number
+  /** Observations older than this are deleted, a batch per pass. Default 90 days. */
+  keepDays?: number
   onError?: (error: unknown) => void
 }): TableObserver {
   const everyMs = options.everyMs ?? 300_000
+  const keepDays = options.keepDays ?? 90
   const onError = options.onError ?? (() => {})
   let closed = false
   const inFlight = new Set<Promise<unknown>>()
@@ -228,7 +247,9 @@ export function startTableObserver(options: {
     inFlight.add(done)
   }
   const pass = () => {
-    if (!closed) track(observeTables(options.db, options.pools, { olderThanMs: everyMs / 2 }))
+    if (closed) return
+    track(observeTables(options.db, options.pools, { olderThanMs: everyMs / 2 }))
+    track(pruneObservations(options.db, keepDays))
   }
   pass()
   const timer = setInterval(pass, everyMs)
