@@ -16,7 +16,14 @@ import {
   waitForRun,
 } from '@steward/engine'
 import { RuntimeHarness } from '@steward/engine/testing'
-import { defineConfig, definePipeline, defineProduct, freshness, schemaChange } from '@steward/pipelines'
+import {
+  defineConfig,
+  definePipeline,
+  defineProduct,
+  freshness,
+  schemaChange,
+  volume,
+} from '@steward/pipelines'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { z } from 'zod'
 
@@ -31,7 +38,7 @@ const activity = defineProduct({
   name: 'App activity',
   owners: [{ team: 'growth-data', slack: '#growth-data' }],
   tables: [{ name: table, timestampColumn: 'day' }],
-  alerts: [freshness({ table, maxAge: '26h' }), schemaChange({ table })],
+  alerts: [freshness({ table, maxAge: '26h' }), schemaChange({ table }), volume({ table, below: 1 })],
 })
 
 const build = definePipeline({
@@ -150,17 +157,23 @@ describe.each(testBackends.filter((b) => b.name === 'postgres'))(
       ])
     })
 
-    it('opens a schema incident when a column is dropped', async () => {
+    it('opens a schema incident when a column is dropped, and a volume incident when the table empties', async () => {
       const warehouse = pools.get('warehouse', { kind: 'duckdb' })
       await warehouse.query(`alter table ${table} drop column events`)
       await observeTables(t.db, pools)
       await evaluateTimers(t.db, { now: new Date(Date.now() + 29 * hourMs) })
-      expect((await openIncidents()).filter((i) => i.rule_kind === 'schema-change')).toEqual([
+      expect((await openIncidents()).filter((i) => i.rule_kind !== 'freshness')).toEqual([
         {
           rule_kind: 'schema-change',
           subject_key: `table:${table}`,
           title: `${table} changed: column events dropped`,
         },
+      ])
+      await warehouse.query(`delete from ${table}`)
+      await observeTables(t.db, pools)
+      await evaluateTimers(t.db, { now: new Date(Date.now() + 30 * hourMs) })
+      expect((await openIncidents()).filter((i) => i.rule_kind === 'volume')).toEqual([
+        { rule_kind: 'volume', subject_key: `table:${table}/rows`, title: `${table} holds 0 rows, below 1` },
       ])
     })
   },

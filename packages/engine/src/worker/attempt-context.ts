@@ -52,8 +52,11 @@ export function createAttemptContext(input: AttemptContextInput): {
   })
   return {
     ctx: recorder.ctx,
+    // The recorder's own object, live: what the step reports later still lands in it.
     get records(): AttemptRecords {
-      const records = recorder.records
+      const records: AttemptRecords = recorder.records
+      records.costs.push(...queries.costs.splice(0))
+      records.queries = queries.queries
       if (queries.dropped > 0) {
         records.logs.push({
           level: 'warn',
@@ -63,7 +66,7 @@ export function createAttemptContext(input: AttemptContextInput): {
         })
         queries.dropped = 0
       }
-      return { ...records, costs: [...records.costs, ...queries.costs], queries: queries.queries }
+      return records
     },
   }
 }

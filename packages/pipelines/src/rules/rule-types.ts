@@ -105,7 +105,13 @@ export type VolumeBound =
  */
 export interface VolumeRule extends RuleCommon {
   kind: 'volume'
-  metric: string
+  /** The step metric summed per hour. Give this or `table`. */
+  metric?: string
+  /**
+   * A published table's row count as Steward last observed it, against fixed bounds
+   * (`volume({ table: 'analytics.daily_activity', below: 1 })`). Give this or `metric`.
+   */
+  table?: string
   step?: string
   below?: VolumeBound
   above?: VolumeBound
