@@ -29,6 +29,8 @@ export interface ObserveOptions {
   runId?: string
   /** Only tables whose last observation is older than this (the timer's pass); default: all. */
   olderThanMs?: number
+  /** PostgreSQL tables past this many rows (by `reltuples`) are counted by estimate. Default `estimateAboveRows`. */
+  estimateAbove?: number
 }
 
 /**
@@ -55,7 +57,15 @@ export async function observeTables(
 
   const observations: TableObservation[] = []
   for (const [connection, list] of byConnection) {
-    observations.push(...(await observeConnection(pools, connection, connections.get(connection), list)))
+    observations.push(
+      ...(await observeConnection(
+        pools,
+        connection,
+        connections.get(connection),
+        list,
+        options.estimateAbove ?? estimateAboveRows,
+      )),
+    )
   }
   await db
     .insertInto('table_observations')
@@ -103,6 +113,7 @@ async function observeConnection(
   connection: string,
   decl: ConnectionDecl | undefined,
   tables: PublishedTableInfo[],
+  estimateAbove: number,
 ): Promise<TableObservation[]> {
   const failed = (error: unknown, unreachable: boolean) =>
     tables.map((table) => emptyObservation(table, error, unreachable))
@@ -116,7 +127,7 @@ async function observeConnection(
   const observed: TableObservation[] = []
   for (const table of tables) {
     try {
-      observed.push(await observeTable(client, table))
+      observed.push(await observeTable(client, table, estimateAbove))
     } catch (error) {
       const unreachable = isStewardError(error) && error.code === 'WAREHOUSE_UNREACHABLE'
       observed.push(emptyObservation(table, error, unreachable))
@@ -138,7 +149,11 @@ function emptyObservation(table: PublishedTableInfo, error: unknown, unreachable
   }
 }
 
-async function observeTable(client: WarehouseClient, table: PublishedTableInfo): Promise<TableObservation> {
+async function observeTable(
+  client: WarehouseClient,
+  table: PublishedTableInfo,
+  estimateAbove: number,
+): Promise<TableObservation> {
   const tag = { purpose: 'observe' }
   const [schema, name] = table.name.includes('.') ? splitName(table.name) : [null, table.name]
   const { rows: columns } = await client.query<{ name: string; type: string }>(
@@ -159,7 +174,7 @@ async function observeTable(client: WarehouseClient, table: PublishedTableInfo):
       tag,
     )
     const estimate = rows[0]?.estimate ?? null
-    if (estimate !== null && estimate >= estimateAboveRows) {
+    if (estimate !== null && estimate >= estimateAbove) {
       rowCount = Math.round(estimate)
       estimated = true
     }
