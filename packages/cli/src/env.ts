@@ -56,3 +56,11 @@ export function executableSearchPath(): string {
 export function runningAsRoot(): boolean {
   return process.getuid?.() === 0
 }
+
+/**
+ * The environment warehouse connections read their URLs from: a PostgreSQL connection names its
+ * variable (`urlEnv`), so any variable may be one. Handed to the pools, never printed.
+ */
+export function warehouseVariables(): Readonly<Record<string, string | undefined>> {
+  return { ...process.env }
+}

@@ -14,3 +14,4 @@ export { type Listener, type ListenOptions, listen, runsEndedChannel } from './l
 export { type MigrationReport, migrateToLatest, readSchemaState, type SchemaState } from './migrate.ts'
 export { migrations } from './migrations/index.ts'
 export * from './schema.ts'
+export * from './schema-warehouse.ts'

@@ -27,8 +27,11 @@ const tables = [
   'pipeline_versions',
   'pipelines',
   'products',
+  'published_tables',
   'runs',
   'step_runs',
+  'step_tables',
+  'table_observations',
   'usage_actor_last_seen',
   'usage_daily',
   'usage_events',
@@ -37,6 +40,8 @@ const tables = [
   'usage_period_actors',
   'usage_period_uniques',
   'usage_settings',
+  'warehouse_connections',
+  'warehouse_queries',
 ]
 
 describe.each(testBackends)('migrations on $name', (backend) => {

@@ -1,5 +1,6 @@
 import { postgresJson } from '@steward/kernel'
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely'
+import type { PublishedTablesTable, WarehouseConnectionsTable, WarehouseTables } from './schema-warehouse.ts'
 
 /**
  * The one description of Steward's SQL schema as TypeScript sees it. Column names are the SQL
@@ -70,6 +71,9 @@ export interface StepSpec {
   timeoutMs: number | null
   /** sha256 of the step's `run` source: a code change makes a new pipeline version. */
   codeHash: string
+  /** Tables the step reads and writes, when it declares any (absent otherwise, so hashes stay). */
+  reads?: string[]
+  writes?: string[]
 }
 
 /** A pipeline's partition scheme as deployed (see @steward/pipelines `dailyPartitions` and friends). */
@@ -112,7 +116,7 @@ export type StepRunStatus =
   | 'skipped'
 export type AttemptStatus = 'running' | 'succeeded' | 'failed' | 'timed_out' | 'cancelled'
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error'
-export type CostKind = 'compute' | 'reported'
+export type CostKind = 'compute' | 'reported' | 'warehouse'
 
 export interface ProductsTable {
   id: string
@@ -550,7 +554,7 @@ export interface DevLoopsTable {
   updated_at: CreatedAt
 }
 
-export interface Database {
+export interface Database extends WarehouseTables {
   products: ProductsTable
   pipelines: PipelinesTable
   pipeline_versions: PipelineVersionsTable
@@ -584,6 +588,8 @@ export interface Database {
 }
 
 export type Product = Selectable<ProductsTable>
+export type WarehouseConnection = Selectable<WarehouseConnectionsTable>
+export type PublishedTable = Selectable<PublishedTablesTable>
 export type NewProduct = Insertable<ProductsTable>
 export type ProductUpdate = Updateable<ProductsTable>
 export type Pipeline = Selectable<PipelinesTable>

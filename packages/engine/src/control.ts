@@ -35,3 +35,10 @@ export { dbNowPlus } from './store/db.ts'
 export { runningAttempts } from './store/running-attempts.ts'
 export { type EmitEventInput, type EmittedEvent, emitEvent } from './triggers/emit-event.ts'
 export { pauseSchedule, resumeSchedule, type ScheduleState } from './triggers/pause-schedule.ts'
+export {
+  type PublishedTableInfo,
+  readConnections,
+  readPublishedTables,
+  readStepTables,
+  type StepTableAccess,
+} from './warehouse/warehouse-catalog.ts'

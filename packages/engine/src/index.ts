@@ -6,12 +6,21 @@
 
 import type { RuntimeErrorCode } from './errors.ts'
 import type { LoaderErrorCode } from './loader/load-project.ts'
+import type { WarehouseErrorCode } from './warehouse/warehouse-client.ts'
 
 /** Every code a `StewardError` thrown by this package can carry. */
-export type EngineErrorCode = LoaderErrorCode | RuntimeErrorCode
+export type EngineErrorCode = LoaderErrorCode | RuntimeErrorCode | WarehouseErrorCode
 
 // Deploy: the catalog in SQL.
-export type { Catalog, CatalogPipeline, CatalogProduct, CatalogStep, TriggerSpec } from './deploy/catalog.ts'
+export type {
+  Catalog,
+  CatalogConnection,
+  CatalogPipeline,
+  CatalogProduct,
+  CatalogStep,
+  CatalogTable,
+  TriggerSpec,
+} from './deploy/catalog.ts'
 export { compileCatalog, stepDefaults } from './deploy/compile-catalog.ts'
 export {
   type DeployChanges,
@@ -88,5 +97,47 @@ export {
 export { type RepairedSchedules, repairSchedules } from './triggers/repair-schedules.ts'
 export { type SyncedSchedules, scheduleId, syncSchedules } from './triggers/sync-schedules.ts'
 export { type InboxWatcher, type InboxWatcherOptions, watchInboxes } from './triggers/watch-inboxes.ts'
+// Warehouses: connections, their pools, and the warehouse half of the catalog.
+export {
+  type ConnectionEnvironment,
+  type ConnectionTarget,
+  connectionTarget,
+} from './warehouse/connection-target.ts'
+export {
+  estimateAboveRows,
+  type ObserveOptions,
+  observeTables,
+  startTableObserver,
+  type TableObservation,
+  type TableObserver,
+} from './warehouse/observe-tables.ts'
+export { openWarehouse } from './warehouse/open-warehouse.ts'
+export {
+  AttemptQueries,
+  maxRecordedQueries,
+  type RecordedQuery,
+  StepWarehouses,
+} from './warehouse/step-warehouses.ts'
+export {
+  type PublishedTableInfo,
+  readConnections,
+  readPublishedTables,
+  readStepTables,
+  type StepTableAccess,
+} from './warehouse/warehouse-catalog.ts'
+export type {
+  QueryTag,
+  WarehouseClient,
+  WarehouseErrorCode,
+  WarehouseResult,
+} from './warehouse/warehouse-client.ts'
+export {
+  type CostedQuery,
+  costHookFor,
+  type QueryCost,
+  timeCost,
+  type WarehouseCostHook,
+} from './warehouse/warehouse-cost.ts'
+export { WarehousePools } from './warehouse/warehouse-pools.ts'
 export { type ReconcileOptions, type ReconcileReport, reconcile } from './worker/reconciler.ts'
 export { type RuntimeWorker, type StartWorkerOptions, startWorker } from './worker/worker.ts'

@@ -4,6 +4,7 @@
  * cron parser, never a queue, a database driver or the web (a test holds it to that).
  */
 import type { DurationErrorCode } from '@steward/kernel'
+import type { WarehouseErrorCode } from './definitions/warehouse.ts'
 import type { TestingErrorCode } from './testing/test-run.ts'
 import type { ValidationErrorCode } from './validation/definition-error.ts'
 
@@ -74,6 +75,30 @@ export {
   type Trigger,
   type UpstreamTrigger,
 } from './definitions/triggers.ts'
+export {
+  type AcceptedValuesCheck,
+  type CheckSeverity,
+  type ConnectionDecl,
+  type ConnectionKind,
+  checkNameOf,
+  connectionsOf,
+  type DuckDbConnection,
+  defaultConnectionName,
+  type NotNullCheck,
+  type PostgresConnection,
+  type RelationshipCheck,
+  type RowCountCheck,
+  type SqlCheck,
+  type SqlParam,
+  type SqlResult,
+  type TableCheck,
+  type TableCheckKind,
+  type TableDecl,
+  tableCheckSchema,
+  type UniqueCheck,
+  type WarehouseErrorCode,
+  type WarehouseSql,
+} from './definitions/warehouse.ts'
 // Partitions: windows and keys, mapping across pipelines.
 export type {
   Partition,
@@ -101,6 +126,7 @@ export {
   late,
   onFailure,
   runTooLong,
+  schemaChange,
   stepFailed,
   unused,
   usageDrop,
@@ -131,4 +157,8 @@ export {
 } from './validation/validate-project.ts'
 
 /** Every code a `StewardError` thrown by this package can carry. */
-export type PipelinesErrorCode = DurationErrorCode | ValidationErrorCode | TestingErrorCode
+export type PipelinesErrorCode =
+  | DurationErrorCode
+  | ValidationErrorCode
+  | TestingErrorCode
+  | WarehouseErrorCode

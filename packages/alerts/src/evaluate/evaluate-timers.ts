@@ -8,6 +8,7 @@ import { freshnessCheck } from './timers/freshness.ts'
 import { lateCheck } from './timers/late.ts'
 import { remindersDue } from './timers/reminders.ts'
 import { runTooLongCheck } from './timers/run-too-long.ts'
+import { schemaChangeCheck } from './timers/schema-change.ts'
 import type { TimerCheck, TimerOutcome } from './timers/timer-check.ts'
 import { unusedCheck } from './timers/unused.ts'
 import { usageDropCheck } from './timers/usage-drop.ts'
@@ -23,6 +24,7 @@ const checksByKind = {
   digest: digestCheck,
   unused: unusedCheck,
   'usage-drop': usageDropCheck,
+  'schema-change': schemaChangeCheck,
 } satisfies { [K in AlertRuleKind]?: TimerCheck<Extract<AlertRule, { kind: K }>> }
 
 // Looked up by the rule's own kind, so a check always gets a rule of its kind.

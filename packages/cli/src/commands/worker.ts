@@ -1,7 +1,7 @@
 import { stewardPaths } from '@steward/config'
 import { type Command, InvalidArgumentError } from 'commander'
 import { migrateDatabase, openDatabase } from '../database/open-database.ts'
-import { readCliSettings, readSlackSettings } from '../env.ts'
+import { readCliSettings, readSlackSettings, warehouseVariables } from '../env.ts'
 import { out } from '../output/print.ts'
 import { loadAndValidate } from '../project/deploy-project.ts'
 import { configHelp, findConfig } from '../project/find-config.ts'
@@ -43,6 +43,7 @@ SIGTERM stops it gracefully: running steps finish and are recorded first.`,
           concurrency: options.concurrency,
           workerLoss: settings,
           inboxRoot: stewardPaths(settings.home).inbox,
+          warehouse: { stewardHome: settings.home, variables: warehouseVariables() },
           slack: readSlackSettings(),
           receivers: settings.receivers,
           retention: settings.retention,

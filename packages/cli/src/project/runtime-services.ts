@@ -2,13 +2,16 @@ import { describeReceivers, type SlackSettings, startAlerts } from '@steward/ale
 import type { ReceiverSettings, RetentionSettings, Settings } from '@steward/config'
 import type { StewardDb } from '@steward/db'
 import {
+  type ConnectionEnvironment,
   type InboxWatcher,
   openRuntimeQueue,
   type Project,
   type RuntimeWorker,
   type ScheduleSpec,
+  startTableObserver,
   startWorker,
   syncSchedules,
+  WarehousePools,
   watchInboxes,
 } from '@steward/engine'
 import { redactUrl } from '@steward/kernel'
@@ -89,7 +92,13 @@ export async function startProjectWorker(
   db: StewardDb,
   target: QueueTarget,
   project: Project,
-  options: { concurrency: number; log: (line: string) => void; workerLoss: WorkerLossSettings },
+  options: {
+    concurrency: number
+    log: (line: string) => void
+    workerLoss: WorkerLossSettings
+    /** The process's warehouse pools, for `ctx.sql`. */
+    warehouses?: WarehousePools
+  },
 ): Promise<RuntimeWorker> {
   return startWorker({
     db: db.db,
@@ -107,6 +116,16 @@ export async function startProjectWorker(
     ...(project.config.defaults?.metricLabelSets === undefined
       ? {}
       : { metricLabelSets: project.config.defaults.metricLabelSets }),
+    ...(options.warehouses
+      ? {
+          warehouses: {
+            pools: options.warehouses,
+            ...(project.config.costs?.warehouseHourUsd === undefined
+              ? {}
+              : { warehouseHourUsd: project.config.costs.warehouseHourUsd }),
+          },
+        }
+      : {}),
     onError: (error) => options.log(`worker: ${error instanceof Error ? error.message : String(error)}`),
   })
 }
@@ -131,9 +150,29 @@ export async function startProjectRuntime(
     webUrl?: string
     /** Prune history older than these ages in the background (retention/start-pruning.ts). */
     retention?: RetentionSettings
+    /**
+     * Where warehouse connections lead: DuckDB files under STEWARD_HOME, PostgreSQL URLs from the
+     * variables connections name. With it, steps get `ctx.sql` and published tables are observed.
+     */
+    warehouse?: ConnectionEnvironment
   },
 ): Promise<{ worker: RuntimeWorker; inboxes: InboxWatcher; close(): Promise<void> }> {
-  const worker = await startProjectWorker(db, target, project, options)
+  // One set of pools per process, shared by steps and the observer, closed after both.
+  const warehouses = options.warehouse ? new WarehousePools(options.warehouse) : undefined
+  const worker = await startProjectWorker(db, target, project, {
+    ...options,
+    ...(warehouses ? { warehouses } : {}),
+  })
+  const observer = warehouses
+    ? startTableObserver({
+        db: db.db,
+        pools: warehouses,
+        onError: (error) =>
+          options.log(`observer: ${error instanceof Error ? error.message : String(error)}`),
+      })
+    : undefined
+  // After a run that writes tables, they are observed at once (freshness and schema see it).
+  if (observer) worker.onRunsEnded((runIds) => observer.afterRuns(runIds))
   const inboxes = watchInboxes(db.db, worker.queue, {
     root: options.inboxRoot,
     log: options.log,
@@ -166,6 +205,8 @@ export async function startProjectRuntime(
       await pruning?.close()
       await inboxes.close()
       await worker.close()
+      await observer?.close()
+      await warehouses?.close()
       await alerts.close()
     },
   }

@@ -3,7 +3,7 @@ import type { StewardDb } from '@steward/db'
 import type { Project } from '@steward/engine'
 import { openDatabase } from '../database/open-database.ts'
 import { waitForWebApp, webExited } from '../dev/wait-for-web-app.ts'
-import { inheritedEnvironment, readSlackSettings, readStartSettings } from '../env.ts'
+import { inheritedEnvironment, readSlackSettings, readStartSettings, warehouseVariables } from '../env.ts'
 import { cliError } from '../errors.ts'
 import { assertPortFree } from '../net/port-free.ts'
 import { visibleText } from '../output/visible-text.ts'
@@ -127,6 +127,7 @@ export async function runRoles(options: StartOptions, output: StartOutput): Prom
         workerLoss: settings,
         retention: settings.retention,
         inboxRoot: stewardPaths(settings.home).inbox,
+        warehouse: { stewardHome: settings.home, variables: warehouseVariables() },
         slack,
         receivers: settings.receivers,
         publicUrl: settings.publicUrl,
@@ -144,6 +145,8 @@ export async function runRoles(options: StartOptions, output: StartOutput): Prom
         alerts: !project,
         workerLoss: settings,
         retention: project ? undefined : settings.retention,
+        // A worker role in this process observes the tables already.
+        ...(project ? {} : { warehouse: { stewardHome: settings.home, variables: warehouseVariables() } }),
         log: out,
       })
       cleanup.push('scheduler', () => scheduler.close())

@@ -1,7 +1,13 @@
 import { type SlackSettings, startAlerts } from '@steward/alerts'
 import type { ReceiverSettings, RetentionSettings } from '@steward/config'
 import type { StewardDb } from '@steward/db'
-import { openRuntimeQueue, reconcile } from '@steward/engine'
+import {
+  type ConnectionEnvironment,
+  openRuntimeQueue,
+  reconcile,
+  startTableObserver,
+  WarehousePools,
+} from '@steward/engine'
 import { startUsageFolding } from '@steward/usage'
 import type { QueueTarget, WorkerLossSettings } from '../project/runtime-services.ts'
 import { startPruning } from '../retention/start-pruning.ts'
@@ -24,6 +30,11 @@ export interface SchedulerRoleOptions {
    * Undefined when a worker role in this process already prunes.
    */
   retention: RetentionSettings | undefined
+  /**
+   * Where warehouse connections lead: published tables are observed on a timer here too. Undefined
+   * when a worker role in this process already observes them.
+   */
+  warehouse?: ConnectionEnvironment
   /** How often the reconciler runs. Default 5 s, as in every worker. */
   reconcileEveryMs?: number
 }
@@ -36,7 +47,7 @@ export interface SchedulerRole {
  * The scheduler role: the work no single request or step owns. The reconciler (steps the queue
  * lost are enqueued again, attempts of dead workers failed and retried), the alert timers
  * (freshness, volume, budgets, lateness, reminders, digests) with the evaluator and Slack delivery,
- * and counting stored usage events into the rollups.
+ * counting stored usage events into the rollups, and observing published tables on a timer.
  *
  * No leader is elected: each piece is safe with any number of schedulers (and workers) running it
  * at once, by construction in SQL. The reconciler fails an attempt only under its run's row lock
@@ -82,6 +93,10 @@ export function startSchedulerRole(options: SchedulerRoleOptions): SchedulerRole
         onError: report('alerts'),
       })
     : undefined
+  const warehouses = options.warehouse ? new WarehousePools(options.warehouse) : undefined
+  const observer = warehouses
+    ? startTableObserver({ db: options.db.db, pools: warehouses, onError: report('table observer') })
+    : undefined
   const folding = startUsageFolding(async () => options.db.db, { onError: report('usage folding') })
   const pruning = options.retention
     ? startPruning(options.db.db, options.retention, { log: options.log })
@@ -99,6 +114,8 @@ export function startSchedulerRole(options: SchedulerRoleOptions): SchedulerRole
       folding.stop()
       await pruning?.close()
       await reconciling
+      await observer?.close()
+      await warehouses?.close()
       await alerts?.close()
       await queue.close()
     },

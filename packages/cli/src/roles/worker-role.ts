@@ -1,7 +1,7 @@
 import type { SlackSettings } from '@steward/alerts'
 import type { ReceiverSettings, RetentionSettings } from '@steward/config'
 import type { StewardDb } from '@steward/db'
-import type { Project } from '@steward/engine'
+import type { ConnectionEnvironment, Project } from '@steward/engine'
 import {
   type QueueTarget,
   startProjectRuntime,
@@ -19,6 +19,8 @@ export interface WorkerRoleOptions {
   retention: RetentionSettings
   /** `$STEWARD_HOME/inbox`: files landing in its folders start `onFile` pipelines. */
   inboxRoot: string
+  /** Where warehouse connections lead (STEWARD_HOME, the variables their URLs are in). */
+  warehouse?: ConnectionEnvironment
   slack: SlackSettings
   /** Webhooks, PagerDuty and SMTP alerts are delivered to besides Slack. */
   receivers?: ReceiverSettings
@@ -44,6 +46,7 @@ export async function startWorkerRole(options: WorkerRoleOptions): Promise<Worke
     workerLoss: options.workerLoss,
     retention: options.retention,
     inboxRoot: options.inboxRoot,
+    ...(options.warehouse ? { warehouse: options.warehouse } : {}),
     log: options.log,
     slack: options.slack,
     ...(options.receivers ? { receivers: options.receivers } : {}),

@@ -2,7 +2,7 @@ import type { SlackSettings } from '@steward/alerts'
 import type { ReceiverSettings, RetentionSettings } from '@steward/config'
 import type { StewardDb } from '@steward/db'
 import { type Project, type RuntimeQueue, type ScheduleSpec, startRun } from '@steward/engine'
-import { readCliSettings } from '../env.ts'
+import { readCliSettings, warehouseVariables } from '../env.ts'
 import { type QueueTarget, startProjectRuntime, syncProjectSchedules } from '../project/runtime-services.ts'
 import type { Service } from './service.ts'
 
@@ -55,6 +55,7 @@ export async function startDevWorker(context: DevWorkerContext): Promise<DevWork
     // The same settings every `steward worker` reads.
     workerLoss: readCliSettings(),
     inboxRoot: context.inboxRoot,
+    warehouse: { stewardHome: readCliSettings().home, variables: warehouseVariables() },
     log: context.log,
     slack: context.slack,
     ...(context.receivers ? { receivers: context.receivers } : {}),

@@ -20,6 +20,8 @@ import { catalogViews } from './0019-catalog-views.ts'
 import { runsEndedNotify } from './0021-runs-ended-notify.ts'
 import { runListIndexes } from './0022-run-list-indexes.ts'
 import { scopedTokensAndAuditLog } from './0023-scoped-tokens-and-audit-log.ts'
+import { warehouseCatalog } from './0025-warehouse-catalog.ts'
+import { warehouseObservations } from './0026-warehouse-observations.ts'
 
 /**
  * Every migration, in order. Listed by hand (not read from the file system) so that bundlers,
@@ -48,6 +50,8 @@ export const migrations: Record<string, Migration> = {
   '0021_runs_ended_notify': runsEndedNotify,
   '0022_run_list_indexes': runListIndexes,
   '0023_scoped_tokens_and_audit_log': scopedTokensAndAuditLog,
+  '0025_warehouse_catalog': warehouseCatalog,
+  '0026_warehouse_observations': warehouseObservations,
 }
 
 export const migrationProvider: MigrationProvider = {

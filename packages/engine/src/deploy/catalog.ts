@@ -1,4 +1,12 @@
-import type { DocLink, OwnerRef, PartitionSpec, StakeholderRef, StepSpec } from '@steward/db'
+import type {
+  ConnectionSettings,
+  DocLink,
+  OwnerRef,
+  PartitionSpec,
+  StakeholderRef,
+  StepSpec,
+  StoredCheck,
+} from '@steward/db'
 
 /**
  * The catalog as deploy writes it: one object per row of `products` and `pipelines`, with column
@@ -7,6 +15,29 @@ import type { DocLink, OwnerRef, PartitionSpec, StakeholderRef, StepSpec } from 
 export interface Catalog {
   products: CatalogProduct[]
   pipelines: CatalogPipeline[]
+  /** Warehouse connections by name and kind (absent: none; `compileCatalog` always sets them). */
+  connections?: CatalogConnection[]
+  /** Tables products publish (absent: none). */
+  tables?: CatalogTable[]
+}
+
+/** A row of `warehouse_connections`: names and kinds, never a secret. */
+export interface CatalogConnection {
+  name: string
+  kind: 'duckdb' | 'postgres'
+  settings: ConnectionSettings
+}
+
+/** A row of `published_tables`. */
+export interface CatalogTable {
+  name: string
+  product_id: string
+  connection: string
+  timestamp_column: string | null
+  partition_column: string | null
+  personal: string[]
+  checks: StoredCheck[]
+  source_file: string
 }
 
 export interface CatalogProduct {

@@ -1,9 +1,17 @@
 import { parseDuration } from '@steward/kernel'
-import type { Backoff, Pipeline, Step, Trigger } from '@steward/pipelines'
-import { paramsJsonSchema } from '@steward/pipelines'
+import type { Backoff, Pipeline, Step, StewardConfig, TableCheck, Trigger } from '@steward/pipelines'
+import { checkNameOf, connectionsOf, defaultConnectionName, paramsJsonSchema } from '@steward/pipelines'
 import type { LoadedProduct, Project } from '../loader/project.ts'
 import { canonicalJson, sha256 } from './canonical-json.ts'
-import type { Catalog, CatalogPipeline, CatalogProduct, CatalogStep, TriggerSpec } from './catalog.ts'
+import type {
+  Catalog,
+  CatalogConnection,
+  CatalogPipeline,
+  CatalogProduct,
+  CatalogStep,
+  CatalogTable,
+  TriggerSpec,
+} from './catalog.ts'
 
 /** Used when neither the step nor the config's `defaults` say. */
 export const stepDefaults: { retries: number; backoff: Backoff; timeout: undefined } = {
@@ -35,7 +43,46 @@ export function compileCatalog(project: Project): Catalog {
   return {
     products: project.products.map(compileProduct),
     pipelines: project.pipelines.map(({ definition, file }) => compilePipeline(definition, file, project)),
+    connections: compileConnections(project.config),
+    tables: project.products.flatMap(compileTables),
   }
+}
+
+/** The declared connections, or the embedded DuckDB default; settings hold names, never secrets. */
+function compileConnections(config: StewardConfig): CatalogConnection[] {
+  return Object.entries(connectionsOf(config.connections))
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([name, declared]) => {
+      const settings =
+        declared.kind === 'duckdb'
+          ? { ...(declared.file === undefined ? {} : { file: declared.file }) }
+          : { urlEnv: declared.urlEnv }
+      return {
+        name,
+        kind: declared.kind,
+        settings: { ...settings, ...(declared.hourUsd === undefined ? {} : { hourUsd: declared.hourUsd }) },
+      }
+    })
+}
+
+function compileTables({ definition: product, file }: LoadedProduct): CatalogTable[] {
+  return (product.tables ?? []).map((table) => ({
+    name: table.name,
+    product_id: product.id,
+    connection: table.connection ?? defaultConnectionName,
+    timestamp_column: table.timestampColumn ?? null,
+    partition_column: table.partitionColumn ?? null,
+    personal: [...(table.personal ?? [])],
+    checks: (table.checks ?? []).map(storedCheck),
+    source_file: file,
+  }))
+}
+
+/** A check with its name and severity filled in, as JSON holds it. */
+function storedCheck(check: TableCheck): CatalogTable['checks'][number] {
+  return JSON.parse(
+    canonicalJson({ ...check, name: checkNameOf(check), severity: check.severity ?? 'error' }),
+  ) as CatalogTable['checks'][number]
 }
 
 function compileProduct({
@@ -76,10 +123,20 @@ function compileProduct({
       : null,
     budget_monthly_usd: product.budget?.monthlyUsd ?? null,
     alert_rules: [...(product.alerts ?? [])] as unknown[],
+    // Only when declared, so products without tables keep their hash. Hashed, not a column:
+    // `published_tables` holds them.
+    ...(product.tables?.length
+      ? {
+          tables: compileTables({ definition: product, file, docsPath, docsMarkdown }).map(
+            ({ source_file: _, ...table }) => table,
+          ),
+        }
+      : {}),
   }
   // Round-trip through JSON so the row holds exactly what is hashed (no `undefined` members).
-  const row = JSON.parse(canonicalJson(columns)) as typeof columns
-  return { ...row, source_file: file, definition_hash: sha256(canonicalJson(row)) }
+  const hashed = JSON.parse(canonicalJson(columns)) as typeof columns & { tables?: unknown }
+  const { tables: _tables, ...row } = hashed
+  return { ...row, source_file: file, definition_hash: sha256(canonicalJson(hashed)) }
 }
 
 function compilePipeline(pipeline: Pipeline, file: string, project: Project): CatalogPipeline {
@@ -95,6 +152,9 @@ function compilePipeline(pipeline: Pipeline, file: string, project: Project): Ca
       backoffMs: parseDuration(backoff.delay),
       timeoutMs: timeout === undefined ? null : parseDuration(timeout),
       codeHash: stepCodeHash(step),
+      // Only when declared, so pipelines without them keep the hash (and version) they had.
+      ...(step.reads?.length ? { reads: [...step.reads] } : {}),
+      ...(step.writes?.length ? { writes: [...step.writes] } : {}),
     }
   })
   const definition = {

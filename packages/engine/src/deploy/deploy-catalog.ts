@@ -1,6 +1,7 @@
 import { json, type StewardDb } from '@steward/db'
 import { StewardError } from '@steward/kernel'
 import type { Catalog, CatalogPipeline, CatalogProduct } from './catalog.ts'
+import { deployWarehouse } from './deploy-warehouse.ts'
 import { orphanedPartitions } from './orphaned-partitions.ts'
 
 // Kysely through @steward/db, the one package that owns database access.
@@ -70,6 +71,7 @@ export async function deployCatalog(
       .execute()
     const products = await deployProducts(trx, catalog.products)
     const pipelines = await deployPipelines(trx, catalog.pipelines, options)
+    await deployWarehouse(trx, catalog)
     // A schedule people paused stays paused across deploys: its job scheduler is not wanted.
     const paused = new Set(
       (

@@ -3,6 +3,7 @@ import { json, type MetricsTable } from '@steward/db'
 import { postgresText } from '@steward/kernel'
 import { type Insertable, sql } from 'kysely'
 import type { StepToEnqueue } from '../queue/runtime-queue.ts'
+import type { RecordedQuery } from '../warehouse/step-warehouses.ts'
 import { advanceRun } from './advance-run.ts'
 import { chunks } from './chunks.ts'
 import type { ClaimedAttempt } from './claim-step.ts'
@@ -21,6 +22,8 @@ export interface AttemptRecords {
   logs: { level: LogLevel; message: string; fields: Record<string, unknown> | null; at: Date }[]
   metrics: { name: string; value: number; labels: Record<string, string>; at: Date }[]
   costs: { kind: CostKind; item: string; usd: number; quantity: number | null; unit: string | null }[]
+  /** The statements the step ran through `ctx.sql` (bounded, their text already storable). */
+  queries?: RecordedQuery[]
 }
 
 export interface FinishAttemptInput {
@@ -286,4 +289,16 @@ export async function writeRecordsOf(
     })),
   )
   for (const rows of chunks(costs)) await trx.insertInto('cost_entries').values(rows).execute()
+  const queries = items.flatMap((item) =>
+    (item.input.records?.queries ?? []).map((query) => ({
+      ...owner(item),
+      connection: query.connection,
+      statement: postgresText(query.statement),
+      ms: query.ms,
+      row_count: query.rows,
+      failed: query.failed,
+      at: query.at,
+    })),
+  )
+  for (const rows of chunks(queries)) await trx.insertInto('warehouse_queries').values(rows).execute()
 }

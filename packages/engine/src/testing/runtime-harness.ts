@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import { type TestBackend, testBackends } from '@steward/db/testing'
-import type { CostRates, Pipeline } from '@steward/pipelines'
+import type { CostRates, Pipeline, Product, StewardConfig } from '@steward/pipelines'
 import { defineProduct } from '@steward/pipelines'
 import { deleteQueueKeys, loseQueuedJobs, type QueueBackend, type QueueBackendKind } from '@steward/queue'
 import { testQueueKinds, testRedisUrl } from '@steward/queue/testing'
@@ -58,8 +58,16 @@ export class RuntimeHarness {
     this.queue = openRuntimeQueue({ backend, prefix: this.prefix })
   }
 
-  async deploy(pipelines: readonly Pipeline[]): Promise<this> {
-    this.project = await createProject({ products: [testProduct], pipelines, root: import.meta.dirname })
+  async deploy(
+    pipelines: readonly Pipeline[],
+    options: { config?: StewardConfig; products?: readonly Product[] } = {},
+  ): Promise<this> {
+    this.project = await createProject({
+      products: [testProduct, ...(options.products ?? [])],
+      pipelines,
+      root: import.meta.dirname,
+      ...(options.config ? { config: options.config } : {}),
+    })
     this.deployed = await deployCatalog(this.db, compileCatalog(this.project))
     return this
   }

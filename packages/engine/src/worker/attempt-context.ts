@@ -1,6 +1,8 @@
+import type { ConnectionDecl } from '@steward/pipelines'
 import { type Partition, recordStep, type StepContext } from '@steward/pipelines'
 import type { AttemptRecords } from '../store/finish-attempt.ts'
 import { MetricLabelSets } from '../store/metric-label-sets.ts'
+import { AttemptQueries, type StepWarehouses } from '../warehouse/step-warehouses.ts'
 
 /** Past this many lines an attempt's log keeps a count of what it dropped, not the lines. */
 const maxLogLines = 2_000
@@ -18,6 +20,8 @@ export interface AttemptContextInput {
   unitRates?: Readonly<Record<string, number>>
   /** The worker's label sets per pipeline (loaded for this pipeline); default: this attempt's alone. */
   labelSets?: MetricLabelSets
+  /** The worker's warehouses and the deployed connections: `ctx.sql`. Without them `ctx.sql` throws. */
+  warehouses?: { steps: StepWarehouses; connections: ReadonlyMap<string, ConnectionDecl> } | undefined
 }
 
 /**
@@ -32,9 +36,37 @@ export function createAttemptContext(input: AttemptContextInput): {
   readonly records: AttemptRecords
 } {
   const labelSets = input.labelSets ?? new MetricLabelSets()
-  return recordStep({
+  const queries = new AttemptQueries()
+  const { warehouses } = input
+  const recorder = recordStep({
     ...input,
     maxLogLines,
     admitMetric: (name, labels) => labelSets.admit(input.pipelineId, name, labels),
+    sql: warehouses
+      ? warehouses.steps.forAttempt(
+          { runId: input.runId, stepId: input.stepId },
+          queries,
+          warehouses.connections,
+        )
+      : undefined,
   })
+  return {
+    ctx: recorder.ctx,
+    // The recorder's own object, live: what the step reports later still lands in it.
+    get records(): AttemptRecords {
+      const records: AttemptRecords = recorder.records
+      records.costs.push(...queries.costs.splice(0))
+      records.queries = queries.queries
+      if (queries.dropped > 0) {
+        records.logs.push({
+          level: 'warn',
+          message: `${queries.dropped} more warehouse statements ran; an attempt records ${queries.queries.length}`,
+          fields: null,
+          at: new Date(),
+        })
+        queries.dropped = 0
+      }
+      return records
+    },
+  }
 }

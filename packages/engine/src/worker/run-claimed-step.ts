@@ -6,6 +6,7 @@ import type { ClaimedAttempt } from '../store/claim-step.ts'
 import type { AttemptOutcome, AttemptRecords, FinishAttemptInput } from '../store/finish-attempt.ts'
 import type { MetricLabelSets } from '../store/metric-label-sets.ts'
 import type { StepSpecs } from '../store/step-specs.ts'
+import type { StepWarehouses } from '../warehouse/step-warehouses.ts'
 import { createAttemptContext } from './attempt-context.ts'
 import type { InFlight } from './in-flight.ts'
 import type { LocalSlots } from './local-slots.ts'
@@ -28,6 +29,8 @@ export interface StepRunDeps {
   labelSets: MetricLabelSets
   /** The worker's step slots (`concurrency`): a step's code runs only in one. */
   slots: LocalSlots
+  /** `ctx.sql`: the process's warehouse pools. Without them `ctx.sql` throws, naming the connection. */
+  warehouses?: StepWarehouses | undefined
 }
 
 /**
@@ -77,6 +80,7 @@ export async function runClaimedStep(
       }
     } else {
       await deps.labelSets.load(run.pipeline_id)
+      const connections = await deps.warehouses?.connections()
       const attempt = createAttemptContext({
         params: params.value,
         runId: run.id,
@@ -87,6 +91,7 @@ export async function runClaimedStep(
         partition: runPartition(definition.partitions, run.partition_key),
         labelSets: deps.labelSets,
         unitRates: deps.unitRates,
+        warehouses: deps.warehouses && connections && { steps: deps.warehouses, connections },
       })
       outcome = await runAttempt(step, attempt.ctx, upstream, controller, spec?.timeoutMs ?? null)
       records = attempt.records

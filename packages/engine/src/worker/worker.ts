@@ -26,6 +26,8 @@ import type { Db } from '../store/db.ts'
 import { MetricLabelSets } from '../store/metric-label-sets.ts'
 import { StepSpecs } from '../store/step-specs.ts'
 import { processScheduledRunJob } from '../triggers/scheduled-run.ts'
+import { StepWarehouses } from '../warehouse/step-warehouses.ts'
+import type { WarehousePools } from '../warehouse/warehouse-pools.ts'
 import { HeartbeatThread } from './heartbeats/heartbeat-thread-client.ts'
 import { InFlight } from './in-flight.ts'
 import { LocalSlots } from './local-slots.ts'
@@ -84,6 +86,11 @@ interface WorkerOptions {
    * both together. Defaults: BullMQ's, 30 s each.
    */
   jobLock?: { durationMs?: number; stalledCheckEveryMs?: number }
+  /**
+   * The process's warehouse pools, for `ctx.sql` (shared with the observer; the caller closes them
+   * after the worker). Without them `ctx.sql` throws, naming the connection.
+   */
+  warehouses?: { pools: WarehousePools; warehouseHourUsd?: number }
   /** Errors the worker survives (a failed heartbeat, a reconcile that could not reach Redis). */
   onError?: (error: unknown) => void
 }
@@ -166,6 +173,15 @@ export async function startWorker(options: StartWorkerOptions): Promise<RuntimeW
     unitRates: options.costRates?.units ?? {},
     labelSets: new MetricLabelSets(options.db, options.metricLabelSets),
     slots,
+    warehouses:
+      options.warehouses &&
+      new StepWarehouses({
+        db: options.db,
+        pools: options.warehouses.pools,
+        ...(options.warehouses.warehouseHourUsd === undefined
+          ? {}
+          : { warehouseHourUsd: options.warehouses.warehouseHourUsd }),
+      }),
     pending,
     onError,
   }

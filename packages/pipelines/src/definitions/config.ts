@@ -4,6 +4,7 @@ import { type Branded, brand, isDefinitionOf } from './brand.ts'
 import { callerFile } from './caller-file.ts'
 import { backoff, check, duration, nonEmptyText, retries, text } from './option-schemas.ts'
 import type { Backoff } from './step.ts'
+import { type ConnectionDecl, connectionsSchema } from './warehouse.ts'
 
 /** Step settings used where a step does not say. */
 export interface StepDefaults {
@@ -22,6 +23,12 @@ export interface CostRates {
   workerHourUsd: Record<string, number>
   /** US dollars per unit for costs steps report by quantity (e.g. `{ 'warehouse-mb': 0.00002 }`). */
   units?: Record<string, number>
+  /**
+   * US dollars per hour of query time on a warehouse connection (PostgreSQL, DuckDB): each query
+   * `ctx.sql` runs is a cost entry of its time × this rate. A connection's own `hourUsd` wins.
+   * Default 0: queries are timed, not priced.
+   */
+  warehouseHourUsd?: number
 }
 
 export interface UsageSettings {
@@ -36,6 +43,12 @@ export interface ConfigOptions {
   defaults?: StepDefaults
   costs?: CostRates
   usage?: UsageSettings
+  /**
+   * Warehouse connections by name (`ctx.sql('warehouse')`, a table's `connection`). Secrets are
+   * named, never written: `{ kind: 'postgres', urlEnv: 'WAREHOUSE_URL' }`. With none declared,
+   * the project has one: `warehouse`, an embedded DuckDB file at `$STEWARD_HOME/warehouse.duckdb`.
+   */
+  connections?: Record<string, ConnectionDecl>
 }
 
 export interface StewardConfig extends Readonly<ConfigOptions>, Branded<'config'> {}
@@ -65,6 +78,7 @@ const configOptionsSchema = z.strictObject({
     .strictObject({
       workerHourUsd: z.record(z.string(), usd),
       units: z.record(z.string(), usd).optional(),
+      warehouseHourUsd: usd.optional(),
     })
     .optional(),
   usage: z
@@ -73,6 +87,7 @@ const configOptionsSchema = z.strictObject({
       weekStartsOn: z.enum(['monday', 'sunday'], { error: 'must be "monday" or "sunday"' }),
     })
     .optional(),
+  connections: connectionsSchema.optional(),
 })
 
 /**
@@ -85,6 +100,7 @@ const configOptionsSchema = z.strictObject({
  *   defaults: { retries: 2, timeout: '30m', backoff: { type: 'exponential', delay: '30s' } },
  *   costs: { workerHourUsd: { default: 0.05 } },
  *   usage: { timezone: 'Europe/Berlin', weekStartsOn: 'monday' },
+ *   connections: { warehouse: { kind: 'postgres', urlEnv: 'WAREHOUSE_URL' } },
  * })
  */
 export function defineConfig(options: ConfigOptions): StewardConfig {

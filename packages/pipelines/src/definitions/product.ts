@@ -6,6 +6,7 @@ import { type Branded, brand, isDefinitionOf } from './brand.ts'
 import { callerFile } from './caller-file.ts'
 import { check, duration, id, nonEmptyText, slackDestination, slackMention, text } from './option-schemas.ts'
 import { type ReceiverOptions, receiverFields } from './receiver-options.ts'
+import { type TableDecl, tableSchema } from './warehouse.ts'
 
 export type Tier = 'gold' | 'silver' | 'bronze'
 
@@ -54,6 +55,11 @@ export interface ProductOptions {
   /** The promise: data is never older than `maxAge` (a freshness alert fires when it is). */
   freshness?: { maxAge: Duration }
   budget?: { monthlyUsd: number }
+  /**
+   * The tables (or views) the product publishes: Steward watches them where they land (row count,
+   * newest timestamp, columns) and runs their checks after the steps that write them.
+   */
+  tables?: readonly TableDecl[]
   /** Rules about the product as a whole (freshness, budget, digest…) or every pipeline of it (onFailure…). */
   alerts?: readonly AlertRule[]
 }
@@ -101,6 +107,9 @@ const productOptionsSchema = z.strictObject({
   freshness: z.strictObject({ maxAge: duration({ positive: true }) }).optional(),
   budget: z
     .strictObject({ monthlyUsd: z.number({ error: 'must be a number of US dollars' }).nonnegative() })
+    .optional(),
+  tables: z
+    .array(tableSchema, { error: 'must be a list of tables, e.g. [{ name: "analytics.daily_activity" }]' })
     .optional(),
   // Checked by the alerts package (alertRuleIssues), which names each rule's field.
   alerts: z.unknown().optional(),

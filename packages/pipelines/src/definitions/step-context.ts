@@ -1,4 +1,5 @@
 import type { Partition } from '../partitions/partition-scheme.ts'
+import type { WarehouseSql } from './warehouse.ts'
 
 /**
  * What a step's `run` receives. Declared here, implemented by the worker runtime: a definition
@@ -23,6 +24,12 @@ export interface StepContext<P = Record<string, unknown>, Part = Partition | und
   metric(name: string, value: number, labels?: Record<string, string>): void
   /** Attributes money to this run beyond compute time, e.g. `{ usd: 0.42, item: 'warehouse scan' }`. */
   cost(entry: CostReport): void
+  /**
+   * A connection of steward.config.ts (default `warehouse`, the embedded DuckDB unless declared
+   * otherwise): parameterised queries, each tagged with this run and step, timed and counted on
+   * the attempt. The connection is shared by the worker's steps; there is nothing to close.
+   */
+  sql(connection?: string): WarehouseSql
   /** Fires when the step times out or the run is cancelled: pass it on to fetch, streams, child processes. */
   readonly signal: AbortSignal
 }

@@ -4,6 +4,7 @@ import type { Partition } from '../partitions/partition-scheme.ts'
 import { type Branded, brand, type DefinitionIssue, isDefinitionOf } from './brand.ts'
 import { backoff, check, duration, retries, satisfies, text } from './option-schemas.ts'
 import type { StepContext } from './step-context.ts'
+import { tableList } from './warehouse.ts'
 
 export interface Backoff {
   /** `fixed`: wait `delay` before each retry; `exponential`: `delay`, then twice that, and so on. */
@@ -34,6 +35,10 @@ export interface StepOptions<
   backoff?: Backoff
   /** Longest one attempt may take; `ctx.signal` fires when it is reached. */
   timeout?: Duration
+  /** Tables the step reads (published by any product, or sources outside Steward): lineage. */
+  reads?: readonly string[]
+  /** Tables the step writes: each must be published by a product; they are observed and checked after it. */
+  writes?: readonly string[]
   run: (ctx: StepContext<P, Part>, upstream: U) => Out | Promise<Out>
 }
 
@@ -47,6 +52,8 @@ export interface Step<P = Record<string, unknown>, Out = unknown> extends Brande
   readonly retries?: number
   readonly backoff?: Backoff
   readonly timeout?: Duration
+  readonly reads?: readonly string[]
+  readonly writes?: readonly string[]
   run(ctx: StepContext<P>, upstream: Readonly<Record<string, unknown>>): Out | Promise<Out>
 }
 
@@ -60,6 +67,8 @@ const stepOptionsSchema = z.strictObject({
   retries: retries().optional(),
   backoff: backoff().optional(),
   timeout: duration({ positive: true }).optional(),
+  reads: tableList().optional(),
+  writes: tableList().optional(),
   run: satisfies<() => unknown>(
     (value) => typeof value === 'function',
     'must be a function: run: async (ctx, upstream) => output',

@@ -9,6 +9,7 @@ export {
   late,
   onFailure,
   runTooLong,
+  schemaChange,
   stepFailed,
   unused,
   usageDrop,

@@ -7,6 +7,7 @@ import type {
   OnFailureRule,
   RuleCommon,
   RunTooLongRule,
+  SchemaChangeRule,
   StepFailedRule,
   UnusedRule,
   UsageDropRule,
@@ -46,8 +47,18 @@ export const late = (options: Options<LateRule>): LateRule => ({ kind: 'late', .
  * alerts: [freshness({ maxAge: '26h', metric: 'rows' })]
  * alerts: [freshness({ maxAge: '2h', metric: 'rows', by: ['host'] })] // one incident per quiet host
  */
+// alerts: [freshness({ table: 'analytics.daily_activity', maxAge: '26h' })] // judged where the data lands
 export const freshness = (options: Options<FreshnessRule> = {}): FreshnessRule => ({
   kind: 'freshness',
+  ...options,
+})
+
+/**
+ * @example
+ * alerts: [schemaChange({ table: 'analytics.daily_activity' })] // a column dropped or retyped
+ */
+export const schemaChange = (options: Options<SchemaChangeRule>): SchemaChangeRule => ({
+  kind: 'schema-change',
   ...options,
 })
 

@@ -120,6 +120,7 @@ const ruleSchema = z.discriminatedUnion(
       .strictObject({
         kind: z.literal('freshness'),
         maxAge: duration.optional(),
+        table: z.string({ error: 'must name a published table, e.g. "analytics.daily_activity"' }).optional(),
         metric: z.string().optional(),
         by: labelNames.optional(),
         ...common,
@@ -128,11 +129,21 @@ const ruleSchema = z.discriminatedUnion(
         error:
           'by needs metric: the labels belong to a metric, e.g. freshness({ metric: "rows", by: ["host"] })',
         path: ['by'],
+      })
+      .refine((rule) => rule.table === undefined || rule.metric === undefined, {
+        error: 'table and metric are two ways to judge freshness: give one',
+        path: ['table'],
       }),
+    z.strictObject({
+      kind: z.literal('schema-change'),
+      table: z.string({ error: 'is required: a published table, e.g. "analytics.daily_activity"' }),
+      ...common,
+    }),
     z
       .strictObject({
         kind: z.literal('volume'),
-        metric: z.string({ error: 'is required: the metric name, e.g. "rows"' }).min(1),
+        metric: z.string({ error: 'must be the metric name, e.g. "rows"' }).min(1).optional(),
+        table: z.string({ error: 'must name a published table, e.g. "analytics.daily_activity"' }).optional(),
         step: z.string().optional(),
         below: bound.optional(),
         above: bound.optional(),
@@ -141,7 +152,24 @@ const ruleSchema = z.discriminatedUnion(
       })
       .refine((rule) => rule.below !== undefined || rule.above !== undefined, {
         error: 'needs below or above, e.g. below: { vsSameHour: { days: 7 }, ratio: 0.5 }',
-      }),
+      })
+      .refine((rule) => (rule.metric === undefined) !== (rule.table === undefined), {
+        error:
+          'needs a metric (volume({ metric: "rows", … })) or a table (volume({ table: "analytics.daily_activity", below: 1 })), not both',
+        path: ['metric'],
+      })
+      .refine(
+        (rule) =>
+          rule.table === undefined ||
+          ((rule.below === undefined || typeof rule.below === 'number') &&
+            (rule.above === undefined || typeof rule.above === 'number') &&
+            rule.by === undefined &&
+            rule.step === undefined),
+        {
+          error: "a table's row count takes fixed bounds only: below and above as numbers, no by or step",
+          path: ['table'],
+        },
+      ),
     z.strictObject({
       kind: z.literal('cost'),
       runAboveUsd: positive('a number of US dollars above 0'),

@@ -62,6 +62,12 @@ export interface LateRule extends RuleCommon {
 export interface FreshnessRule extends RuleCommon {
   kind: 'freshness'
   maxAge?: Duration
+  /**
+   * Judge the data where it lands: the newest value of this published table's `timestampColumn`,
+   * as Steward observed it, against `maxAge`, whatever the runs did. A warehouse that does not
+   * answer opens one incident for its connection instead.
+   */
+  table?: string
   metric?: string
   /**
    * Per source: each value of these labels of `metric` (`by: ['host']`) has its own age, and one
@@ -69,6 +75,16 @@ export interface FreshnessRule extends RuleCommon {
    * not reported for 7 days are no longer watched. Needs `metric`.
    */
   by?: readonly string[]
+}
+
+/**
+ * A published table lost a column or a column changed type between two observations (added
+ * columns are no alarm). The incident resolves when the column is back, or once the last 20
+ * observations agree with the new columns.
+ */
+export interface SchemaChangeRule extends RuleCommon {
+  kind: 'schema-change'
+  table: string
 }
 
 /** Compare with the same hour on the previous `days` days or `weeks` weeks. */
@@ -89,7 +105,13 @@ export type VolumeBound =
  */
 export interface VolumeRule extends RuleCommon {
   kind: 'volume'
-  metric: string
+  /** The step metric summed per hour. Give this or `table`. */
+  metric?: string
+  /**
+   * A published table's row count as Steward last observed it, against fixed bounds
+   * (`volume({ table: 'analytics.daily_activity', below: 1 })`). Give this or `metric`.
+   */
+  table?: string
   step?: string
   below?: VolumeBound
   above?: VolumeBound
@@ -150,6 +172,7 @@ export type AlertRule =
   | RunTooLongRule
   | LateRule
   | FreshnessRule
+  | SchemaChangeRule
   | VolumeRule
   | CostRule
   | BudgetRule

@@ -1,4 +1,10 @@
+import { StewardError } from '@steward/kernel'
 import type { CostReport, LogFields, StepContext, StepLogger } from '../definitions/step-context.ts'
+import {
+  defaultConnectionName,
+  type WarehouseErrorCode,
+  type WarehouseSql,
+} from '../definitions/warehouse.ts'
 import type { Partition } from '../partitions/partition-scheme.ts'
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error'
@@ -52,6 +58,11 @@ export interface StepRecorderInput {
    * worker caps the distinct label sets of a metric). Default: every metric is kept.
    */
   admitMetric?: ((name: string, labels: Record<string, string>) => void) | undefined
+  /**
+   * What `ctx.sql(name)` answers (the worker's tagged, recorded connections; a test's stand-ins).
+   * Default: every call throws, naming the connection.
+   */
+  sql?: ((connection: string) => WarehouseSql) | undefined
   /** Past this many lines the log keeps a count of what it dropped, not the lines. Default: no cap. */
   maxLogLines?: number | undefined
 }
@@ -89,6 +100,13 @@ export function recordStep(input: StepRecorderInput): { ctx: StepContext; readon
     partition: input.partition,
     log,
     signal: input.signal,
+    sql(connection = defaultConnectionName) {
+      if (input.sql) return input.sql(connection)
+      throw new StewardError<WarehouseErrorCode>(
+        'NO_WAREHOUSE',
+        `ctx.sql("${connection}"): no warehouse connection is available to step ${input.stepId} here`,
+      )
+    },
     metric(name: string, value: number, labels?: Record<string, string>) {
       if (typeof name !== 'string' || name === '' || typeof value !== 'number' || !Number.isFinite(value)) {
         write(

@@ -1,6 +1,7 @@
 import { StewardError } from '@steward/kernel'
 import type { Pipeline } from '../definitions/pipeline.ts'
 import type { StepOutputs } from '../definitions/step.ts'
+import type { WarehouseErrorCode, WarehouseSql } from '../definitions/warehouse.ts'
 import { recordStep } from '../runtime/step-recorder.ts'
 import {
   type PreparedRun,
@@ -82,8 +83,21 @@ export async function runPreparedStep(
     signal: prepared.signal,
     partition: prepared.partition,
     unitRates: prepared.unitRates,
+    sql: prepared.sql && sqlFrom(prepared.sql, pipeline.id, stepId),
   })
   const given = Object.fromEntries(step.needs.map((need) => [need, upstream[need]]))
   const output = await step.run(recorder.ctx, given)
   return { output, ...recorder.records }
+}
+
+/** `ctx.sql` over the connections a test gave; another name throws, naming it and those given. */
+function sqlFrom(given: Readonly<Record<string, WarehouseSql>>, pipelineId: string, stepId: string) {
+  return (connection: string): WarehouseSql => {
+    const sql = Object.hasOwn(given, connection) ? given[connection] : undefined
+    if (sql) return sql
+    throw new StewardError<WarehouseErrorCode>(
+      'NO_WAREHOUSE',
+      `ctx.sql("${connection}") in step ${stepId} of pipeline ${pipelineId}: the test gave no such connection (given: ${Object.keys(given).join(', ') || 'none'}); pass sql: { ${connection}: … }`,
+    )
+  }
 }

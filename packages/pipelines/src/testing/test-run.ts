@@ -2,6 +2,7 @@ import { StewardError } from '@steward/kernel'
 import { definitionMeta } from '../definitions/brand.ts'
 import type { StewardConfig } from '../definitions/config.ts'
 import { isPipeline, type Pipeline } from '../definitions/pipeline.ts'
+import type { WarehouseSql } from '../definitions/warehouse.ts'
 import type { Partition } from '../partitions/partition-scheme.ts'
 import { partitionOf, scheduledPartitions } from '../partitions/partitions.ts'
 import { checkRunParams } from '../runtime/check-run-params.ts'
@@ -32,6 +33,11 @@ export interface TestRunOptions<P = Record<string, unknown>> {
   signal?: AbortSignal
   /** `ctx.runId`; default `'test-run'`. */
   runId?: string
+  /**
+   * What `ctx.sql(name)` answers, by connection name: a stand-in, or a real connection a test
+   * opened. A name not given throws, naming it.
+   */
+  sql?: Readonly<Record<string, WarehouseSql>>
 }
 
 /** What one step did: its output and everything it reported through `ctx`. */
@@ -46,6 +52,7 @@ export interface PreparedRun {
   unitRates: Readonly<Record<string, number>> | undefined
   signal: AbortSignal
   runId: string
+  sql: Readonly<Record<string, WarehouseSql>> | undefined
 }
 
 /** Checks the pipeline, its params and partition as the worker would; throws a one-line StewardError. */
@@ -72,6 +79,7 @@ export function prepareRun(pipeline: Pipeline, options: TestRunOptions<unknown>)
     unitRates: options.unitRates ?? options.config?.costs?.units,
     signal: options.signal ?? new AbortController().signal,
     runId: options.runId ?? 'test-run',
+    sql: options.sql,
   }
 }
 

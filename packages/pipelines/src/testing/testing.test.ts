@@ -5,6 +5,7 @@ import { defineConfig } from '../definitions/config.ts'
 import { dailyPartitions } from '../definitions/partitions.ts'
 import { definePipeline } from '../definitions/pipeline.ts'
 import { step } from '../definitions/step.ts'
+import type { WarehouseSql } from '../definitions/warehouse.ts'
 import { runPipeline, runStep } from './index.ts'
 
 const signups = definePipeline({
@@ -174,5 +175,39 @@ describe('runPipeline', () => {
       code: 'PIPELINE_INVALID',
       message: expect.stringMatching(/^pipeline Broken Id is invalid: id: /),
     })
+  })
+})
+
+describe('ctx.sql in step tests', () => {
+  const load = definePipeline({
+    id: 'sql.load',
+    product: 'p',
+    steps: (s) =>
+      s.step('load', {
+        run: async (ctx) => {
+          const { rowCount } = await ctx
+            .sql()
+            .query('insert into t select * from s where day = $1', ['2026-12-01'])
+          return { rowCount }
+        },
+      }),
+  })
+
+  it('answers with the connections the test gives, and names a missing one', async () => {
+    const seen: unknown[] = []
+    const warehouse: WarehouseSql = {
+      connection: 'warehouse',
+      kind: 'duckdb',
+      query: async (text, params) => {
+        seen.push([text, params])
+        return { rows: [], rowCount: 7 }
+      },
+    }
+    const result = await runStep(load, 'load', { sql: { warehouse } })
+    expect(result.output).toEqual({ rowCount: 7 })
+    expect(seen).toEqual([['insert into t select * from s where day = $1', ['2026-12-01']]])
+    await expect(runStep(load, 'load', { sql: { pg: warehouse } })).rejects.toThrow(
+      'ctx.sql("warehouse") in step load of pipeline sql.load: the test gave no such connection (given: pg); pass sql: { warehouse: … }',
+    )
   })
 })

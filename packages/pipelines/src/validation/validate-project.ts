@@ -6,6 +6,7 @@ import { paramsJsonSchema, paramsProblem } from './check-params.ts'
 import { partitionIssues, partitionMappingProblem } from './check-partitions.ts'
 import { cronProblem, timeZoneProblem } from './check-schedule.ts'
 import { findCycles, stepGraphIssues } from './check-steps.ts'
+import { tableProblems } from './check-tables.ts'
 import { DefinitionError } from './definition-error.ts'
 import type { DefinitionProblem } from './definition-problem.ts'
 import { didYouMean } from './did-you-mean.ts'
@@ -27,7 +28,8 @@ export interface ProjectDefinitions {
 /**
  * Every problem with a project's definitions: what the define functions recorded about their
  * options, plus what needs the whole project: unique ids, known products and upstream pipelines,
- * step graphs without unknown needs or cycles, cron and time zones, params storable as JSON Schema.
+ * step graphs without unknown needs or cycles, cron and time zones, params storable as JSON Schema,
+ * tables on known connections, each published by one product and written only by its pipelines.
  */
 export function validateProject(project: ProjectDefinitions): DefinitionProblem[] {
   const problems: DefinitionProblem[] = []
@@ -139,6 +141,7 @@ export function validateProject(project: ProjectDefinitions): DefinitionProblem[
       message: `pipelines trigger each other in a cycle and would run forever: ${cycle.join(' → ')}`,
     })
   }
+  problems.push(...tableProblems(project.config, project.products, project.pipelines))
   return problems
 }
 

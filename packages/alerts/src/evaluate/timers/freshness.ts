@@ -3,6 +3,7 @@ import type { FreshnessRule } from '@steward/pipelines/rules'
 import { formatMs } from '../evaluate-finished-runs.ts'
 import { scopeSubject } from '../rule-catalog.ts'
 import { checkFreshnessBySource } from './freshness-by-source.ts'
+import { checkTableFreshness } from './table-freshness.ts'
 import { fire, resolve, type TimerCheck } from './timer-check.ts'
 
 /**
@@ -14,6 +15,7 @@ export const freshnessCheck: TimerCheck<FreshnessRule> = {
   async evaluate(input) {
     const { trx, catalog, bound, rule, now } = input
     const { by, metric } = rule
+    if (rule.table !== undefined) return checkTableFreshness({ ...input, table: rule.table })
     if (by !== undefined && metric !== undefined)
       return checkFreshnessBySource({ ...input, rule: { ...rule, by, metric } })
     const maxAgeMs = rule.maxAge !== undefined ? durationMs(rule.maxAge) : bound.product.freshnessMaxAgeMs

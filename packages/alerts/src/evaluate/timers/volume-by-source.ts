@@ -19,7 +19,7 @@ const hourMs = 3_600_000
  * that stopped reporting is judged at 0 and one that is new is not judged at all.
  */
 export async function checkVolumeBySource(
-  input: TimerCheckInput<VolumeRule & { by: readonly string[] }>,
+  input: TimerCheckInput<VolumeRule & { by: readonly string[]; metric: string }>,
 ): Promise<TimerOutcome[]> {
   const { trx, catalog, bound, rule, now } = input
   const pipelines = catalog.watchedPipelines(bound)

@@ -2,6 +2,7 @@ import type { VolumeBound, VolumeRule } from '@steward/pipelines/rules'
 import { hourlySumsBySource, hourRange } from '../../queries/hourly-sums-by-source.ts'
 import { scopeSubject } from '../rule-catalog.ts'
 import { baselineHours, checkVolume, hourStartOf } from '../volume-check.ts'
+import { checkTableVolume } from './table-volume.ts'
 import { fire, resolve, type TimerCheck } from './timer-check.ts'
 import { checkVolumeBySource } from './volume-by-source.ts'
 
@@ -15,8 +16,11 @@ const hourMs = 3_600_000
 export const volumeCheck: TimerCheck<VolumeRule> = {
   async evaluate(input) {
     const { trx, catalog, bound, rule, now } = input
-    const { by } = rule
-    if (by !== undefined) return checkVolumeBySource({ ...input, rule: { ...rule, by } })
+    const { by, metric } = rule
+    if (rule.table !== undefined) return checkTableVolume({ ...input, table: rule.table })
+    // Validation makes sure a rule without `table` has a metric.
+    if (metric === undefined) return []
+    if (by !== undefined) return checkVolumeBySource({ ...input, rule: { ...rule, by, metric } })
     const pipelines = catalog.watchedPipelines(bound)
     if (pipelines.length === 0) return []
     // The last complete hour: the current one is still filling.
@@ -29,13 +33,13 @@ export const volumeCheck: TimerCheck<VolumeRule> = {
     // The hour and every baseline hour in one query; the total is the sum over all label sets.
     const { sums } = await hourlySumsBySource(
       trx,
-      { metric: rule.metric, pipelines, ...(rule.step ? { step: rule.step } : {}) },
+      { metric, pipelines, ...(rule.step ? { step: rule.step } : {}) },
       [],
       [hour, ...baselines.flat()].map(hourRange),
     )
     const sumAt = (start: Date): number => sums.get(start.getTime())?.get('') ?? 0
     const value = sumAt(hour)
-    const subjectKey = `${scopeSubject(bound)}/metric:${rule.step ? `${rule.step}.` : ''}${rule.metric}`
+    const subjectKey = `${scopeSubject(bound)}/metric:${rule.step ? `${rule.step}.` : ''}${metric}`
     const breaches: string[] = []
     for (const [i, { direction, limit }] of limits.entries()) {
       const baseline = (baselines[i] ?? []).map(sumAt)
@@ -43,7 +47,7 @@ export const volumeCheck: TimerCheck<VolumeRule> = {
       if (verdict.breached)
         breaches.push(`${value} ${direction === 'below' ? '<' : '>'} ${round(verdict.threshold)}`)
     }
-    const what = `${rule.step ? `${rule.step} › ` : ''}${rule.metric}`
+    const what = `${rule.step ? `${rule.step} › ` : ''}${metric}`
     if (breaches.length === 0)
       return [resolve(bound, subjectKey, `${what} back within bounds (${value})`, now)]
     return [

@@ -14,6 +14,7 @@ import { PerSourcePanel } from '#components/product/per-source-panel.tsx'
 import { PipelinesPanel } from '#components/product/pipelines-panel.tsx'
 import { ProductHeader } from '#components/product/product-header.tsx'
 import { StakeholdersPanel } from '#components/product/stakeholders-panel.tsx'
+import { TablesPanel } from '#components/product/tables-panel.tsx'
 import { TopConsumersPanel } from '#components/product/top-consumers-panel.tsx'
 import { UsagePanel } from '#components/product/usage-panel.tsx'
 import { currentViewer } from '#server/auth/current-viewer.ts'
@@ -21,6 +22,7 @@ import { canOperate } from '#server/auth/viewer.ts'
 import { getLabelledMetrics } from '#server/queries/get-labelled-metrics.ts'
 import { getProductAlerts } from '#server/queries/get-product-alerts.ts'
 import { getProductSummary } from '#server/queries/get-product-summary.ts'
+import { getTableObservations } from '#server/queries/get-table-observations.ts'
 import { readDatabase } from '#server/read-database.ts'
 import { pageViewer } from '#server/usage/page-viewer.ts'
 import { recordPageView } from '#server/usage/record-page-view.ts'
@@ -56,19 +58,20 @@ export default async function ProductPage({ params, searchParams }: Props) {
   const read = await readDatabase(async (db) => {
     const product = await getProductSummary(db, id)
     if (!product) return undefined
-    const [usage, cost, budget, consumers, alerts, perSource] = await Promise.all([
+    const [usage, cost, budget, consumers, alerts, perSource, tables] = await Promise.all([
       usageSeries(db, id, { granularity }),
       costSeries(db, id, { granularity }),
       budgetStatus(db, id),
       topConsumers(db, id),
       getProductAlerts(db, id),
       getLabelledMetrics(db, id, new Date()),
+      getTableObservations(db, id),
     ])
-    return { product, usage, cost, budget, consumers, alerts, perSource }
+    return { product, usage, cost, budget, consumers, alerts, perSource, tables }
   })
   if (!read.ok) return <DatabaseProblemNotice problem={read.problem} />
   if (!read.value) notFound()
-  const { product, usage, cost, budget, consumers, alerts, perSource } = read.value
+  const { product, usage, cost, budget, consumers, alerts, perSource, tables } = read.value
   const signedIn = await currentViewer()
   const mayOperate = signedIn !== undefined && canOperate(signedIn, product.owners)
   const consumerOutcome = String((await searchParams).consumer ?? '')
@@ -88,6 +91,7 @@ export default async function ProductPage({ params, searchParams }: Props) {
           />
           <CostPanel cost={cost} budget={budget} />
           {perSource.length > 0 ? <PerSourcePanel metrics={perSource} /> : null}
+          {tables.length > 0 ? <TablesPanel tables={tables} /> : null}
           {product.docsMarkdown ? (
             <DocsPanel markdown={product.docsMarkdown} path={product.docsPath} />
           ) : null}

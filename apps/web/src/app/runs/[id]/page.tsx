@@ -10,10 +10,12 @@ import { RunHeader } from '#components/run/run-header.tsx'
 import { StepNavPanel } from '#components/run/step-nav-panel.tsx'
 import { StepSection } from '#components/run/step-section.tsx'
 import { TimelinePanel } from '#components/run/timeline-panel.tsx'
+import { WarehouseQueriesPanel } from '#components/run/warehouse-queries-panel.tsx'
 import { orderSteps } from '#lib/dag-layout.ts'
 import { currentViewer } from '#server/auth/current-viewer.ts'
 import { canOperate } from '#server/auth/viewer.ts'
 import { getRunDetail, logLimit, type RunDetail } from '#server/queries/get-run-detail.ts'
+import { getWarehouseQueries } from '#server/queries/get-warehouse-queries.ts'
 import { readDatabase } from '#server/read-database.ts'
 
 export const dynamic = 'force-dynamic'
@@ -34,10 +36,13 @@ export default async function RunPage({ params, searchParams }: Props) {
   const { id } = await params
   const { problem } = await searchParams
   const viewer = await currentViewer()
-  const read = await readDatabase((db) => getRunDetail(db, id))
+  const read = await readDatabase(async (db) => {
+    const detail = await getRunDetail(db, id)
+    return detail && { detail, queries: await getWarehouseQueries(db, detail.id) }
+  })
   if (!read.ok) return <DatabaseProblemNotice problem={read.problem} />
-  const run = read.value
-  if (!run) notFound()
+  if (!read.value) notFound()
+  const { detail: run, queries } = read.value
   const order = orderSteps(run.steps.map((step) => ({ id: step.stepId, needs: step.needs })))
   const steps = order
     .map((stepId) => run.steps.find((step) => step.stepId === stepId))
@@ -63,6 +68,12 @@ export default async function RunPage({ params, searchParams }: Props) {
           {steps.map((step) => (
             <StepSection key={step.id} step={step} runStart={start} readAt={run.readAt} />
           ))}
+          {queries.length > 0 ? (
+            <WarehouseQueriesPanel
+              queries={queries}
+              stepIds={new Map(run.steps.map((step) => [step.id, step.stepId]))}
+            />
+          ) : null}
           {run.logsTruncated ? (
             <p className="muted">Only the newest {logLimit} log lines of this run are shown.</p>
           ) : null}
