@@ -83,14 +83,20 @@ function watchConsole(page: Page, expected: RegExp[], all?: string[]): void {
   page.on('console', (message) => {
     const text = message.text()
     const type = message.type()
-    // A failed HTTP load is logged by Chromium as a console error; the tests check the statuses
-    // they expect. Some pages log a 404 for a request not yet identified (noted as open work):
-    // scripts' errors, uncaught exceptions and hydration warnings still fail.
+    // A failed HTTP load is logged by Chromium as a console error without its URL; the tests check
+    // the statuses of pages and API calls they expect, and the `response` watch below fails on a
+    // page's own assets that are missing.
     if (/^Failed to load resource: the server responded with a status of 4\d\d/.test(text)) return
     if (type === 'error' || (type === 'warning' && hydration.test(text))) {
       if (!watch.expected.some((pattern) => pattern.test(text)))
         watch.problems.push(`console.${type}: ${text} (${page.url()})`)
     }
+  })
+  // A missing script, stylesheet, font or image of the page itself (the favicon, once) is a bug.
+  page.on('response', (response) => {
+    const kind = response.request().resourceType()
+    if (response.status() >= 400 && ['script', 'stylesheet', 'font', 'image', 'other'].includes(kind))
+      watch.problems.push(`${kind} ${response.url()} answered ${response.status()} (${page.url()})`)
   })
   page.on('pageerror', (error) => {
     watch.problems.push(`uncaught: ${error.message} (${page.url()})`)
