@@ -1,6 +1,7 @@
+import { fileURLToPath } from 'node:url'
 import { migrateToLatest } from '@steward/db'
 import { type TestDatabase, testBackends } from '@steward/db/testing'
-import { compileCatalog, createProject, deployCatalog } from '@steward/engine'
+import { compileCatalog, createProject, deployCatalog, loadProject } from '@steward/engine'
 import { afterSuccessOf, definePipeline, defineProduct } from '@steward/pipelines'
 import { createElement } from 'react'
 import { renderToStaticMarkup } from 'react-dom/server'
@@ -222,3 +223,61 @@ describe.each(testBackends)('lineage on $name', (backend) => {
     expect(panel).toContain('href="/lineage?product=weekly-signup-funnel"')
   })
 })
+
+describe.each(testBackends.filter((b) => b.name === 'postgres'))(
+  "the examples' lineage on $name",
+  (backend) => {
+    let database: TestDatabase
+    beforeAll(async () => {
+      database = await backend.open()
+      await migrateToLatest(database.db)
+      const project = await loadProject(
+        fileURLToPath(new URL('../../../examples/steward.config.ts', import.meta.url)),
+      )
+      await deployCatalog(database.db, compileCatalog(project))
+    })
+    afterAll(async () => {
+      await database?.dispose()
+    })
+
+    test('the funnel follows app activity, and a failing activity run shows on the funnel product', async () => {
+      const before = await getLineage(database.db)
+      expect(before.nodes.filter((n) => n.kind !== 'table').map((n) => n.id)).toEqual([
+        'product:app-activity-counts',
+        'product:churn-scores',
+        'product:weekly-signup-funnel',
+        'pipeline:app-activity.daily',
+        'pipeline:churn.score',
+        'pipeline:signup-funnel.weekly',
+      ])
+      const edges = edgesOf(before)
+      expect(edges).toContain('pipeline:app-activity.daily -triggers-> pipeline:signup-funnel.weekly')
+      expect(edges).toContain('pipeline:churn.score -owns-> product:churn-scores')
+      expect(productNeighbours(before, 'weekly-signup-funnel').upstream.map((n) => n.id)).toEqual([
+        'product:app-activity-counts',
+      ])
+      expect(productNeighbours(before, 'churn-scores')).toEqual({ upstream: [], downstream: [] })
+
+      await database.db
+        .insertInto('runs')
+        .values({
+          id: '00000000-0000-4000-8000-0000000000b2',
+          pipeline_id: 'app-activity.daily',
+          product_id: 'app-activity-counts',
+          pipeline_version: 1,
+          status: 'failed',
+          trigger: 'schedule',
+          params: '{}',
+          partition_key: '2026-12-06',
+          finished_at: new Date(),
+        })
+        .execute()
+      const after = await getLineage(database.db)
+      expect(nodeOf(after, 'product:weekly-signup-funnel')).toMatchObject({
+        upstreamProblem: true,
+        upstreamProblems: [expect.objectContaining({ id: 'pipeline:app-activity.daily', status: 'failing' })],
+      })
+      expect(nodeOf(after, 'product:churn-scores')?.upstreamProblem).toBe(false)
+    })
+  },
+)
