@@ -1,8 +1,7 @@
 import { fileURLToPath } from 'node:url'
 import { migrateToLatest } from '@steward/db'
 import { type TestDatabase, testBackends } from '@steward/db/testing'
-import { compileCatalog, createProject, deployCatalog, loadProject } from '@steward/engine'
-import { afterSuccessOf, definePipeline, defineProduct } from '@steward/pipelines'
+import { compileCatalog, deployCatalog, loadProject } from '@steward/engine'
 import { createElement } from 'react'
 import { renderToStaticMarkup } from 'react-dom/server'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
@@ -10,56 +9,8 @@ import { LineageView } from '../src/components/lineage-view.tsx'
 import { LineagePanel } from '../src/components/product/lineage-panel.tsx'
 import { focusOnProduct, type LineageGraph, productNeighbours } from '../src/lib/lineage-graph.ts'
 import { getLineage } from '../src/server/queries/get-lineage.ts'
+import { deployLineageFixture, failActivityRun } from './support/lineage-fixture.ts'
 import { openRouteApp, type RouteApp } from './support/route-app.ts'
-
-/**
- * The examples' shape, declared as item 6 of issue 20 makes them: app activity writes the daily
- * activity table, the weekly funnel reads it (and runs after it), churn scoring publishes its
- * scores from an export nobody publishes.
- */
-const owners = [{ team: 'growth-data', slack: '#growth-data' }]
-const activity = defineProduct({
-  id: 'app-activity-counts',
-  name: 'App activity counts',
-  owners,
-  tables: [{ name: 'analytics.daily_activity', timestampColumn: 'day' }],
-})
-const funnel = defineProduct({
-  id: 'weekly-signup-funnel',
-  name: 'Weekly signup <funnel>',
-  owners,
-  tables: [{ name: 'analytics.signup_funnel' }],
-})
-const churn = defineProduct({
-  id: 'churn-scores',
-  name: 'Churn scores',
-  owners,
-  tables: [{ name: 'analytics.churn_scores' }],
-})
-const activityDaily = definePipeline({
-  id: 'app-activity.daily',
-  product: activity,
-  steps: (s) => s.step('count', { writes: ['analytics.daily_activity'], run: async () => ({}) }),
-})
-const funnelWeekly = definePipeline({
-  id: 'signup-funnel.weekly',
-  product: funnel,
-  triggers: [afterSuccessOf(activityDaily)],
-  steps: (s) =>
-    s
-      .step('sequences', { reads: ['analytics.daily_activity'], run: async () => ({}) })
-      .step('funnel', { needs: ['sequences'], writes: ['analytics.signup_funnel'], run: async () => ({}) }),
-})
-const churnScore = definePipeline({
-  id: 'churn.score',
-  product: churn,
-  steps: (s) =>
-    s.step('score', {
-      reads: ['raw.churn_export'],
-      writes: ['analytics.churn_scores'],
-      run: async () => ({}),
-    }),
-})
 
 const edgesOf = (graph: LineageGraph) =>
   graph.edges.map((edge) => `${edge.from} -${edge.kind}-> ${edge.to}`).sort()
@@ -71,12 +22,7 @@ describe.each(testBackends)('lineage on $name', (backend) => {
   beforeAll(async () => {
     database = await backend.open()
     await migrateToLatest(database.db)
-    const project = await createProject({
-      products: [activity, funnel, churn],
-      pipelines: [activityDaily, funnelWeekly, churnScore],
-      root: import.meta.dirname,
-    })
-    await deployCatalog(database.db, compileCatalog(project))
+    await deployLineageFixture(database.db)
     app = await openRouteApp(database)
   })
   afterAll(async () => {
@@ -130,19 +76,7 @@ describe.each(testBackends)('lineage on $name', (backend) => {
   })
 
   test('a failing upstream run shows on the downstream product, named; an unrelated product stays clear', async () => {
-    await database.db
-      .insertInto('runs')
-      .values({
-        id: '00000000-0000-4000-8000-0000000000a1',
-        pipeline_id: 'app-activity.daily',
-        product_id: 'app-activity-counts',
-        pipeline_version: 1,
-        status: 'failed',
-        trigger: 'schedule',
-        params: '{}',
-        finished_at: new Date(),
-      })
-      .execute()
+    await failActivityRun(database.db)
     await database.db
       .insertInto('table_observations')
       .values({ table_name: 'analytics.churn_scores', connection: 'warehouse', row_count: 42 })
