@@ -142,6 +142,7 @@ describe.each(testBackends)('lineage on $name', (backend) => {
     expect(html).toContain('href="/pipelines/app-activity.daily"')
     expect(html).toContain('data-lineage-status="failing"')
     expect(html).toContain('data-upstream-problem="true"')
+    expect(html).toContain('data-edge-kind="triggers"')
     expect(html).toContain('Weekly signup &lt;funnel&gt;')
     expect(html).not.toContain('<funnel>')
     expect(html).toContain(

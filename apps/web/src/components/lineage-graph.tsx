@@ -15,14 +15,16 @@ export function LineageGraph({ graph, label }: { graph: Graph; label: string }) 
   const needs = new Map<string, string[]>(graph.nodes.map((node) => [node.id, []]))
   for (const edge of graph.edges) needs.get(edge.to)?.push(edge.from)
   const longest = Math.max(...graph.nodes.map((node) => node.label.length))
-  const nodeWidth = Math.min(240, Math.max(120, Math.ceil(longest * 7.3) + 44))
+  // Room for the dot on the left and the upstream mark on the right.
+  const nodeWidth = Math.min(252, Math.max(120, Math.ceil(longest * 7.3) + 56))
   const layout = layoutDag(
     graph.nodes.map((node) => ({ id: node.id, needs: needs.get(node.id) ?? [] })),
     { ...defaultDagSizes, nodeWidth, nodeHeight: 36, columnGap: 48, rowGap: 12 },
   )
   const byId = new Map(graph.nodes.map((node) => [node.id, node]))
   const { nodeHeight } = layout
-  const maxChars = Math.floor((nodeWidth - 44) / 7.3)
+  const maxChars = Math.floor((nodeWidth - 56) / 7.3)
+  const edgeKind = new Map(graph.edges.map((edge) => [`${edge.from}->${edge.to}`, edge.kind]))
   return (
     <div className="dag lineage">
       <svg
@@ -51,6 +53,7 @@ export function LineageGraph({ graph, label }: { graph: Graph; label: string }) 
             key={`${edge.from}->${edge.to}`}
             d={edge.path}
             className="dag__edge"
+            data-edge-kind={edgeKind.get(`${edge.from}->${edge.to}`)}
             markerEnd="url(#lineage-arrow)"
           />
         ))}
@@ -112,7 +115,7 @@ export function describe(node: LineageNode): string {
   return parts.join('; ')
 }
 
-function upstreamWords(up: UpstreamProblem): string {
+export function upstreamWords(up: UpstreamProblem): string {
   const owner = up.kind !== 'product' && up.productId ? ` (product ${up.productId})` : ''
   return `${kindLabel[up.kind]} ${up.label} ${statusWords[up.status]}${owner}`
 }

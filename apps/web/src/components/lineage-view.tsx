@@ -1,6 +1,6 @@
 import Link from 'next/link'
 import type { LineageGraph as Graph } from '#lib/lineage-graph.ts'
-import { describe, LineageGraph } from './lineage-graph.tsx'
+import { LineageGraph, upstreamWords } from './lineage-graph.tsx'
 
 /**
  * The lineage page's body: the graph, a legend, and the nodes with trouble upstream in words (what
@@ -20,7 +20,7 @@ export function LineageView({ graph, focus }: { graph: Graph; focus?: { id: stri
       <p className="muted">
         Pipelines, the tables they write and read, and the products that publish them, left to right as data
         flows. Green: ok; red: failing (a failed run, an open incident, an unreadable table); amber: stale;
-        grey: no status yet; <strong>!</strong> marks trouble upstream.
+        grey: no status yet; <strong>!</strong> marks trouble upstream; a dashed arrow is an upstream trigger.
       </p>
       <LineageGraph graph={graph} label={focus ? `Lineage of ${focus.name}` : 'Lineage of every product'} />
       {troubled.length > 0 ? (
@@ -30,7 +30,7 @@ export function LineageView({ graph, focus }: { graph: Graph; focus?: { id: stri
             {troubled.map((node) => (
               <li key={node.id}>
                 {node.href ? <Link href={node.href as `/products/${string}`}>{node.label}</Link> : node.label}
-                : {describe(node)}
+                : {node.upstreamProblems.map(upstreamWords).join(', ')}
               </li>
             ))}
           </ul>
