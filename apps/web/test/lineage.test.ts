@@ -111,6 +111,38 @@ describe.each(testBackends)('lineage on $name', (backend) => {
     })
   })
 
+  test('a table past its freshness promise is stale, and the products reading it show it', async () => {
+    await database.db
+      .insertInto('incidents')
+      .values({
+        id: '00000000-0000-4000-8000-0000000000c3',
+        rule_key: 'app-activity.daily:freshness',
+        rule_kind: 'freshness',
+        subject_key: 'table:analytics.daily_activity',
+        product_id: 'app-activity-counts',
+        pipeline_id: 'app-activity.daily',
+        severity: 'error',
+        title: 'analytics.daily_activity is stale',
+        status: 'open',
+        opened_at: new Date(),
+        last_fired_at: new Date(),
+      })
+      .execute()
+    const graph = await getLineage(database.db)
+    // The activity run failed in the test before; the funnel now names both, nearest first.
+    expect(nodeOf(graph, 'table:analytics.daily_activity')?.status).toBe('stale')
+    expect(nodeOf(graph, 'product:app-activity-counts')).toMatchObject({
+      status: 'failing',
+      openIncidents: 1,
+    })
+    expect(
+      nodeOf(graph, 'product:weekly-signup-funnel')?.upstreamProblems.map((p) => [p.id, p.status]),
+    ).toEqual([
+      ['table:analytics.daily_activity', 'stale'],
+      ['pipeline:app-activity.daily', 'failing'],
+    ])
+  })
+
   test('GET /api/v1/lineage answers the same graph, narrowed by ?product=, with clear errors', async () => {
     const graph = JSON.parse(JSON.stringify(await getLineage(database.db)))
     const all = await app.call('/api/v1/lineage')

@@ -8,7 +8,10 @@
 
 export type LineageNodeKind = 'product' | 'pipeline' | 'table'
 export type LineageEdgeKind = 'writes' | 'reads' | 'publishes' | 'triggers' | 'owns'
-/** `failing`: a failed run, an open incident or an unreadable table; `stale`: past its freshness promise. */
+/**
+ * `failing`: a failed run, an open incident, an unreadable or changed table; `stale`: past its
+ * freshness promise (a product by its runs, a table by the newest timestamp observed in it).
+ */
 export type LineageStatus = 'ok' | 'failing' | 'stale' | 'unknown'
 
 /** An upstream node in trouble, named so the downstream page can say which. */

@@ -35,18 +35,25 @@ interface TableRow {
 /**
  * The whole lineage graph as deployed (see `#lib/lineage-graph.ts`), each node with its status:
  * a pipeline by its newest run, a product by its own pipelines, open incidents and freshness (as
- * the catalog and the health check judge it), a table by its newest observation. One set-based
+ * the catalog and the health check judge it), a table by its newest observation and its open
+ * incidents (`freshness({ table })` makes it stale, `schemaChange` failing). One set-based
  * query per concern, whatever the number of products; nothing is locked.
  */
 export async function getLineage(db: Db): Promise<LineageGraph> {
-  const [products, pipelines, triggers, tables, access, incidents, freshness, missing] = await Promise.all([
-    db.selectFrom('products').select(['id', 'name']).where('archived_at', 'is', null).orderBy('id').execute(),
-    /*
-     * Live pipelines with their newest run.
-     * In: nothing. Out: one row per live pipeline. Reads `runs` once per pipeline through
-     * runs_pipeline_created_idx (lateral, limit 1); no locks.
-     */
-    sql<PipelineRow>`
+  const [products, pipelines, triggers, tables, access, incidents, freshness, missing, tableIncidents] =
+    await Promise.all([
+      db
+        .selectFrom('products')
+        .select(['id', 'name'])
+        .where('archived_at', 'is', null)
+        .orderBy('id')
+        .execute(),
+      /*
+       * Live pipelines with their newest run.
+       * In: nothing. Out: one row per live pipeline. Reads `runs` once per pipeline through
+       * runs_pipeline_created_idx (lateral, limit 1); no locks.
+       */
+      sql<PipelineRow>`
       select pl.id, pl.name, pl.product_id, r.id as run_id, r.status as run_status,
         coalesce(r.finished_at, r.created_at) as run_at
       from pipelines pl
@@ -56,28 +63,28 @@ export async function getLineage(db: Db): Promise<LineageGraph> {
       ) r on true
       where pl.archived_at is null
       order by pl.id`
-      .execute(db)
-      .then((result) => result.rows),
-    /*
-     * Upstream triggers between live pipelines (`afterSuccessOf`), as deploy stored them in
-     * `pipelines.triggers`. Out: (upstream, follower) pairs; a trigger naming a pipeline that is
-     * gone is left out. No locks.
-     */
-    sql<{ upstream: string; follower: string }>`
+        .execute(db)
+        .then((result) => result.rows),
+      /*
+       * Upstream triggers between live pipelines (`afterSuccessOf`), as deploy stored them in
+       * `pipelines.triggers`. Out: (upstream, follower) pairs; a trigger naming a pipeline that is
+       * gone is left out. No locks.
+       */
+      sql<{ upstream: string; follower: string }>`
       select distinct t.trigger->>'pipeline' as upstream, pl.id as follower
       from pipelines pl
       cross join lateral jsonb_array_elements(pl.triggers) as t(trigger)
       join pipelines up on up.id = t.trigger->>'pipeline' and up.archived_at is null
       where pl.archived_at is null and t.trigger->>'kind' = 'upstream'
       order by 1, 2`
-      .execute(db)
-      .then((result) => result.rows),
-    /*
-     * Published tables of live products with their newest observation.
-     * In: nothing. Out: one row per table. Reads `table_observations` once per table through
-     * table_observations_table_idx (lateral, limit 1); no locks.
-     */
-    sql<TableRow>`
+        .execute(db)
+        .then((result) => result.rows),
+      /*
+       * Published tables of live products with their newest observation.
+       * In: nothing. Out: one row per table. Reads `table_observations` once per table through
+       * table_observations_table_idx (lateral, limit 1); no locks.
+       */
+      sql<TableRow>`
       select t.name, t.product_id, o.observed_at, o.row_count::text as row_count, o.newest_at, o.error
       from published_tables t
       join products p on p.id = t.product_id and p.archived_at is null
@@ -86,28 +93,41 @@ export async function getLineage(db: Db): Promise<LineageGraph> {
         where table_name = t.name order by observed_at desc limit 1
       ) o on true
       order by t.name`
-      .execute(db)
-      .then((result) => result.rows),
-    db
-      .selectFrom('step_tables as st')
-      .innerJoin('pipelines as pl', 'pl.id', 'st.pipeline_id')
-      .select(['st.pipeline_id', 'st.access', 'st.table_name'])
-      .distinct()
-      .where('pl.archived_at', 'is', null)
-      .orderBy('st.table_name')
-      .orderBy('st.pipeline_id')
-      .execute(),
-    db
-      .selectFrom('incidents')
-      .select(['product_id', (eb) => eb.fn.countAll<string>().as('count')])
-      .where('status', '=', 'open')
-      .groupBy('product_id')
-      .execute(),
-    readProductFreshness(db),
-    findMissingPartitions(db),
-  ])
+        .execute(db)
+        .then((result) => result.rows),
+      db
+        .selectFrom('step_tables as st')
+        .innerJoin('pipelines as pl', 'pl.id', 'st.pipeline_id')
+        .select(['st.pipeline_id', 'st.access', 'st.table_name'])
+        .distinct()
+        .where('pl.archived_at', 'is', null)
+        .orderBy('st.table_name')
+        .orderBy('st.pipeline_id')
+        .execute(),
+      db
+        .selectFrom('incidents')
+        .select(['product_id', (eb) => eb.fn.countAll<string>().as('count')])
+        .where('status', '=', 'open')
+        .groupBy('product_id')
+        .execute(),
+      readProductFreshness(db),
+      findMissingPartitions(db),
+      // Open incidents about a table (`freshness({ table })`, `schemaChange`): few rows, all open.
+      db
+        .selectFrom('incidents')
+        .select(['subject_key', 'rule_kind'])
+        .where('status', '=', 'open')
+        .where('subject_key', 'like', 'table:%')
+        .execute(),
+    ])
 
   const incidentsOf = new Map(incidents.map((row) => [row.product_id, Number(row.count)]))
+  // The incidents' subject key is the table's node id (`table:<name>`).
+  const tableTrouble = new Map<string, LineageStatus>()
+  for (const incident of tableIncidents) {
+    const status = incident.rule_kind === 'freshness' ? 'stale' : 'failing'
+    if (tableTrouble.get(incident.subject_key) !== 'failing') tableTrouble.set(incident.subject_key, status)
+  }
   const stale = new Set([...staleProducts(freshness).map((s) => s.id), ...missing.map((m) => m.productId)])
   const ratioOf = new Map(
     freshness.map((row) => {
@@ -166,7 +186,10 @@ export async function getLineage(db: Db): Promise<LineageGraph> {
       id: tableNodeId(table.name),
       kind: 'table',
       label: table.name,
-      status: table.observed_at === null ? 'unknown' : table.error === null ? 'ok' : 'failing',
+      status:
+        table.error !== null
+          ? 'failing'
+          : (tableTrouble.get(tableNodeId(table.name)) ?? (table.observed_at === null ? 'unknown' : 'ok')),
       productId: table.product_id,
       href: `/products/${encodeURIComponent(table.product_id)}#tables-title`,
       observation:
