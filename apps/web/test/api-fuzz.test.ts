@@ -357,6 +357,21 @@ describe.each(testBackends)('the API under fuzzing on $name', (backend) => {
     }
     for (const body of rawBodies) out.push(post('slack', '/api/slack/interactivity', body))
     out.push({ route: 'health', path: '/api/health', init: {} })
+    const lineageQueries = [
+      '',
+      '?product=funnel',
+      '?product=runtime-test',
+      '?product=',
+      '?product=%00',
+      '?product=%ED%A0%80',
+      '?product=%F0%9F%98%80',
+      `?product=${'x'.repeat(3000)}`,
+      '?product=a&product=b',
+      "?product='%3B%20drop%20table%20runs%3B%20--",
+      '?product=__proto__',
+    ]
+    for (const query of lineageQueries)
+      out.push({ route: 'lineage', path: `/api/v1/lineage${query}`, init: { headers: headers() } })
     return out
   }
 

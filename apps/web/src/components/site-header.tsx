@@ -22,6 +22,9 @@ export function SiteHeader() {
               <NavLink href="/alerts">Alerts</NavLink>
             </li>
             <li>
+              <NavLink href="/lineage">Lineage</NavLink>
+            </li>
+            <li>
               <NavLink href="/portfolio">Portfolio</NavLink>
             </li>
             <li>

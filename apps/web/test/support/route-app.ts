@@ -34,6 +34,7 @@ const routeFiles: readonly [method: string, pattern: string, load: () => Promise
     () => import('../../src/app/api/v1/backfills/[id]/cancel/route.ts'),
   ],
   ['POST', '/api/v1/events/:name', () => import('../../src/app/api/v1/events/[name]/route.ts')],
+  ['GET', '/api/v1/lineage', () => import('../../src/app/api/v1/lineage/route.ts')],
   ['POST', '/api/v1/incidents/:id/ack', () => import('../../src/app/api/v1/incidents/[id]/ack/route.ts')],
   [
     'POST',

@@ -8,6 +8,7 @@ import { DatabaseProblemNotice } from '#components/database-problem-notice.tsx'
 import { AlertsPanel } from '#components/product/alerts-panel.tsx'
 import { CostPanel } from '#components/product/cost-panel.tsx'
 import { DocsPanel } from '#components/product/docs-panel.tsx'
+import { LineagePanel } from '#components/product/lineage-panel.tsx'
 import { LinksPanel } from '#components/product/links-panel.tsx'
 import { OwnersPanel } from '#components/product/owners-panel.tsx'
 import { PerSourcePanel } from '#components/product/per-source-panel.tsx'
@@ -17,9 +18,11 @@ import { StakeholdersPanel } from '#components/product/stakeholders-panel.tsx'
 import { TablesPanel } from '#components/product/tables-panel.tsx'
 import { TopConsumersPanel } from '#components/product/top-consumers-panel.tsx'
 import { UsagePanel } from '#components/product/usage-panel.tsx'
+import { productNeighbours } from '#lib/lineage-graph.ts'
 import { currentViewer } from '#server/auth/current-viewer.ts'
 import { canOperate } from '#server/auth/viewer.ts'
 import { getLabelledMetrics } from '#server/queries/get-labelled-metrics.ts'
+import { getLineage } from '#server/queries/get-lineage.ts'
 import { getProductAlerts } from '#server/queries/get-product-alerts.ts'
 import { getProductSummary } from '#server/queries/get-product-summary.ts'
 import { getTableObservations } from '#server/queries/get-table-observations.ts'
@@ -58,7 +61,7 @@ export default async function ProductPage({ params, searchParams }: Props) {
   const read = await readDatabase(async (db) => {
     const product = await getProductSummary(db, id)
     if (!product) return undefined
-    const [usage, cost, budget, consumers, alerts, perSource, tables] = await Promise.all([
+    const [usage, cost, budget, consumers, alerts, perSource, tables, lineage] = await Promise.all([
       usageSeries(db, id, { granularity }),
       costSeries(db, id, { granularity }),
       budgetStatus(db, id),
@@ -66,12 +69,13 @@ export default async function ProductPage({ params, searchParams }: Props) {
       getProductAlerts(db, id),
       getLabelledMetrics(db, id, new Date()),
       getTableObservations(db, id),
+      getLineage(db).then((graph) => productNeighbours(graph, id)),
     ])
-    return { product, usage, cost, budget, consumers, alerts, perSource, tables }
+    return { product, usage, cost, budget, consumers, alerts, perSource, tables, lineage }
   })
   if (!read.ok) return <DatabaseProblemNotice problem={read.problem} />
   if (!read.value) notFound()
-  const { product, usage, cost, budget, consumers, alerts, perSource, tables } = read.value
+  const { product, usage, cost, budget, consumers, alerts, perSource, tables, lineage } = read.value
   const signedIn = await currentViewer()
   const mayOperate = signedIn !== undefined && canOperate(signedIn, product.owners)
   const consumerOutcome = String((await searchParams).consumer ?? '')
@@ -102,6 +106,7 @@ export default async function ProductPage({ params, searchParams }: Props) {
           <OwnersPanel owners={product.owners} />
           {product.stakeholders.length > 0 ? <StakeholdersPanel stakeholders={product.stakeholders} /> : null}
           {product.links.length > 0 ? <LinksPanel links={product.links} /> : null}
+          <LineagePanel productId={product.id} upstream={lineage.upstream} downstream={lineage.downstream} />
           <TopConsumersPanel
             productId={product.id}
             consumers={consumers}

@@ -1,0 +1,38 @@
+import type { Metadata } from 'next'
+import { DatabaseProblemNotice } from '#components/database-problem-notice.tsx'
+import { LineageView } from '#components/lineage-view.tsx'
+import { PageHeader } from '#components/page-header.tsx'
+import { focusOnProduct, productNodeId } from '#lib/lineage-graph.ts'
+import { getLineage } from '#server/queries/get-lineage.ts'
+import { readDatabase } from '#server/read-database.ts'
+
+export const dynamic = 'force-dynamic'
+
+export const metadata: Metadata = { title: 'Lineage' }
+
+type SearchParams = Record<string, string | string[] | undefined>
+
+/** `/lineage`, or `/lineage?product=<id>` for one product's neighbourhood (an unknown id shows everything). */
+export default async function LineagePage({ searchParams }: { searchParams: Promise<SearchParams> }) {
+  const wanted = (await searchParams).product
+  const productId = Array.isArray(wanted) ? wanted[0] : wanted
+  const read = await readDatabase((db) => getLineage(db))
+  if (!read.ok) return <DatabaseProblemNotice problem={read.problem} />
+  const focused = productId === undefined ? undefined : focusOnProduct(read.value, productId)
+  const focusNode = focused?.nodes.find((node) => node.id === productNodeId(productId ?? ''))
+  return (
+    <>
+      <PageHeader
+        title="Lineage"
+        description="What feeds each data product and what it feeds, from the tables steps declare they read and write and the pipelines' upstream triggers."
+      />
+      {productId !== undefined && !focused ? (
+        <p className="notice">No product {productId} is deployed; showing every product.</p>
+      ) : null}
+      <LineageView
+        graph={focused ?? read.value}
+        {...(focusNode && productId !== undefined ? { focus: { id: productId, name: focusNode.label } } : {})}
+      />
+    </>
+  )
+}
