@@ -15,6 +15,7 @@ const tables = [
   'api_tokens',
   'attempts',
   'backfills',
+  'check_results',
   'cost_daily',
   'cost_entries',
   'dev_loops',

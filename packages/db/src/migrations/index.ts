@@ -17,6 +17,7 @@ import { devLoops } from './0016-dev-loops.ts'
 import { schedulePauses } from './0017-schedule-pauses.ts'
 import { warehouseCatalog } from './0025-warehouse-catalog.ts'
 import { warehouseObservations } from './0026-warehouse-observations.ts'
+import { checkResults } from './0027-check-results.ts'
 
 /**
  * Every migration, in order. Listed by hand (not read from the file system) so that bundlers,
@@ -42,6 +43,7 @@ export const migrations: Record<string, Migration> = {
   '0017_schedule_pauses': schedulePauses,
   '0025_warehouse_catalog': warehouseCatalog,
   '0026_warehouse_observations': warehouseObservations,
+  '0027_check_results': checkResults,
 }
 
 export const migrationProvider: MigrationProvider = {
