@@ -121,6 +121,7 @@ export { keyExamples as partitionKeyExamples, latestCompletePartition } from './
 // Alert rules: data the alerts package evaluates; their readers use `@steward/pipelines/rules`.
 export {
   budget,
+  checkFailed,
   cost,
   digest,
   freshness,

@@ -99,7 +99,11 @@ export function tableProblems(
   for (const { file, label, alerts } of ruleOwners) {
     ;(Array.isArray(alerts) ? alerts : []).forEach((rule: unknown, index) => {
       const { kind, table } = (rule ?? {}) as { kind?: unknown; table?: unknown }
-      if (typeof table !== 'string' || (kind !== 'freshness' && kind !== 'schema-change')) return
+      if (
+        typeof table !== 'string' ||
+        (kind !== 'freshness' && kind !== 'schema-change' && kind !== 'check-failed')
+      )
+        return
       const add = (message: string) =>
         problems.push({ file, definition: label, field: `alerts[${index}].table`, message })
       const published = tablesByName.get(table)
