@@ -14,10 +14,12 @@ import {
 } from '@steward/pipelines'
 import pg from 'pg'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import type { Project } from '../loader/project.ts'
 import { startRun } from '../runs/create-run.ts'
 import { waitForRun } from '../runs/follow-run.ts'
 import { RuntimeHarness } from '../testing/runtime-harness.ts'
 import { quoteName } from './check-sql.ts'
+import { checkSqlProblems } from './check-sql-problems.ts'
 import { runTableChecks } from './run-checks.ts'
 import type { WarehouseClient } from './warehouse-client.ts'
 import { WarehousePools } from './warehouse-pools.ts'
@@ -308,3 +310,60 @@ describe.each(testBackends.filter((b) => b.name === 'postgres'))(
     })
   },
 )
+
+describe('check SQL at deploy', () => {
+  function projectWith(file: string, checks: TableCheck[], tableName = 'v.orders'): Project {
+    const product = defineProduct({
+      id: 'validated',
+      name: 'Validated',
+      owners: [{ team: 'steward', slack: '#steward' }],
+      tables: [{ name: tableName, checks }],
+    })
+    return {
+      root: home,
+      configFile: 'steward.config.ts',
+      config: defineConfig({ definitions: ['(code)'], connections: { warehouse: { kind: 'duckdb', file } } }),
+      products: [{ definition: product, file: 'products/validated.ts', docsPath: null, docsMarkdown: null }],
+      pipelines: [],
+      files: [],
+    } as unknown as Project
+  }
+
+  it('names the check whose SQL the warehouse refuses, and leaves tables not created yet to their first run', async () => {
+    const pools = new WarehousePools({ stewardHome: home, variables: {} })
+    try {
+      const client = pools.get('warehouse', { kind: 'duckdb', file: 'validate.duckdb' })
+      await client.query('create schema v')
+      await client.query('create table v.orders (id integer, status text)')
+    } finally {
+      await pools.close()
+    }
+    const env = { stewardHome: home, variables: {} }
+    const problems = await checkSqlProblems(
+      projectWith('validate.duckdb', [
+        { kind: 'notNull', column: 'status' },
+        { kind: 'notNull', column: 'no_such_column' },
+        { kind: 'sql', name: 'typo', sql: 'selec * from v.orders' },
+        { kind: 'acceptedValues', column: 'status', values: ['a', 'b'] },
+      ]),
+      env,
+    )
+    expect(problems.map((p) => [p.file, p.definition, p.field])).toEqual([
+      ['products/validated.ts', 'product validated', 'tables[0].checks[1]'],
+      ['products/validated.ts', 'product validated', 'tables[0].checks[2]'],
+    ])
+    expect(problems[0]?.message).toMatch(
+      /^check not_null\(no_such_column\) on v\.orders does not run on connection "warehouse": .*no_such_column/s,
+    )
+    expect(problems[1]?.message).toMatch(
+      /^check typo on v\.orders does not run on connection "warehouse": .*selec/s,
+    )
+    // The table does not exist yet: nothing to judge before its pipeline creates it.
+    expect(
+      await checkSqlProblems(
+        projectWith('validate.duckdb', [{ kind: 'notNull', column: 'x' }], 'v.later'),
+        env,
+      ),
+    ).toEqual([])
+  })
+})
