@@ -101,6 +101,7 @@ export {
   type TableObserver,
 } from './warehouse/observe-tables.ts'
 export { openWarehouse } from './warehouse/open-warehouse.ts'
+export { type CheckResult, runTableChecks } from './warehouse/run-checks.ts'
 export {
   AttemptQueries,
   maxRecordedQueries,
