@@ -95,6 +95,9 @@ async function refusal(
     )
     return undefined
   } catch (error) {
-    return error instanceof Error ? error.message : String(error)
+    // The warehouse's own words (the cause), on one line: the wrapper's statement is ours, not the check's.
+    const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error
+    const message = cause instanceof Error ? cause.message : String(cause)
+    return message.replace(/\s+/g, ' ').trim().slice(0, 500)
   }
 }
