@@ -16,6 +16,7 @@ const tables = [
   'attempts',
   'audit_log',
   'backfills',
+  'check_results',
   'cost_daily',
   'cost_entries',
   'dev_loops',

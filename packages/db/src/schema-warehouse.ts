@@ -8,6 +8,7 @@ export interface WarehouseTables {
   step_tables: StepTablesTable
   warehouse_queries: WarehouseQueriesTable
   table_observations: TableObservationsTable
+  check_results: CheckResultsTable
 }
 
 /** A statement a step ran through `ctx.sql` (migration 0026). */
@@ -22,6 +23,29 @@ export interface WarehouseQueriesTable {
   row_count: string | number
   failed: Generated<boolean>
   at: CreatedAt
+}
+
+/** A check's verdict: the data passed, broke it, or the check could not run (its SQL failed). */
+export type CheckStatus = 'passed' | 'failed' | 'error'
+
+/** One check of a published table, after the step that writes it (migration 0027). */
+export interface CheckResultsTable {
+  id: Generated<string>
+  run_id: string
+  step_run_id: string | null
+  attempt_id: string | null
+  product_id: string
+  table_name: string
+  check_name: string
+  check_kind: string
+  severity: 'warn' | 'error'
+  status: CheckStatus
+  failing_count: string | number | null
+  /** At most 5 failing rows, personal columns left out. */
+  sample: NullableJson<Record<string, unknown>[]>
+  error: string | null
+  duration_ms: number
+  checked_at: CreatedAt
 }
 
 /** A column as observed: its name and the warehouse's type name. */

@@ -27,6 +27,8 @@ export type FailureCode =
   | 'WORKER_LOST'
   | 'UPSTREAM_FAILED'
   | 'METRIC_LABELS_REFUSED'
+  /** An `error` check on a table the step writes failed, or could not run. */
+  | 'CHECK_FAILED'
 
 /**
  * Thrown by a step to fail at once, without the retries it has left: bad input that no retry can

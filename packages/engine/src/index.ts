@@ -97,6 +97,7 @@ export {
 export { type RepairedSchedules, repairSchedules } from './triggers/repair-schedules.ts'
 export { type SyncedSchedules, scheduleId, syncSchedules } from './triggers/sync-schedules.ts'
 export { type InboxWatcher, type InboxWatcherOptions, watchInboxes } from './triggers/watch-inboxes.ts'
+export { checkSqlProblems } from './warehouse/check-sql-problems.ts'
 // Warehouses: connections, their pools, and the warehouse half of the catalog.
 export {
   type ConnectionEnvironment,
@@ -112,6 +113,7 @@ export {
   type TableObserver,
 } from './warehouse/observe-tables.ts'
 export { openWarehouse } from './warehouse/open-warehouse.ts'
+export { type CheckResult, runTableChecks } from './warehouse/run-checks.ts'
 export {
   AttemptQueries,
   maxRecordedQueries,

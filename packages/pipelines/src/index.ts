@@ -81,6 +81,7 @@ export {
   type ConnectionDecl,
   type ConnectionKind,
   checkNameOf,
+  columnNamePattern,
   connectionsOf,
   type DuckDbConnection,
   defaultConnectionName,
@@ -95,6 +96,7 @@ export {
   type TableCheckKind,
   type TableDecl,
   tableCheckSchema,
+  tableNamePattern,
   type UniqueCheck,
   type WarehouseErrorCode,
   type WarehouseSql,
@@ -120,6 +122,7 @@ export { keyExamples as partitionKeyExamples, latestCompletePartition } from './
 // Alert rules: data the alerts package evaluates; their readers use `@steward/pipelines/rules`.
 export {
   budget,
+  checkFailed,
   cost,
   digest,
   freshness,

@@ -3,6 +3,7 @@ import { durationMs } from '@steward/kernel'
 import { sql } from 'kysely'
 import { fireIncident, resolveIncident } from '../incidents/incident-lifecycle.ts'
 import type { Db, Trx } from '../incidents/outbox.ts'
+import { checkResultsOf, evaluateCheckFailed, type RunCheckResult } from './check-failed.ts'
 import { firingFor } from './firing-for.ts'
 import { RuleCatalog } from './rule-catalog.ts'
 import { runDetail, runLink } from './run-detail.ts'
@@ -27,7 +28,7 @@ export interface FinishedRunsOptions {
 const cursorName = 'finished-runs'
 
 /**
- * Evaluates the run rules (onFailure, stepFailed, runTooLong, cost) for every run finished since
+ * Evaluates the run rules (onFailure, stepFailed, runTooLong, cost, checkFailed) for every run finished since
  * the durable cursor, in transactions that also open/resolve incidents and fill the outbox. Safe to
  * call from many processes at once: the cursor row is locked for the pass. Returns runs handled.
  */
@@ -93,7 +94,19 @@ async function evaluateBatch(
     .execute()
   const stepsByRun = new Map<string, StepRow[]>()
   for (const row of stepRows) stepsByRun.set(row.run_id, [...(stepsByRun.get(row.run_id) ?? []), row])
-  for (const run of runs) await evaluateRun(trx, catalog, run, stepsByRun.get(run.id) ?? [], options.webUrl)
+  const checksByRun = await checkResultsOf(
+    trx,
+    runs.map((run) => run.id),
+  )
+  for (const run of runs)
+    await evaluateRun(
+      trx,
+      catalog,
+      run,
+      stepsByRun.get(run.id) ?? [],
+      checksByRun.get(run.id) ?? [],
+      options.webUrl,
+    )
 
   await trx
     .insertInto('alert_evaluated_runs')
@@ -118,6 +131,7 @@ async function evaluateRun(
   catalog: RuleCatalog,
   run: Run,
   steps: readonly StepRow[],
+  checks: readonly RunCheckResult[],
   webUrl: string | undefined,
 ): Promise<void> {
   const rules = catalog.runRules(run.pipeline_id)
@@ -223,6 +237,9 @@ async function evaluateRun(
         }
         break
       }
+      case 'check-failed':
+        await evaluateCheckFailed(trx, { ...bound, rule }, run, checks, link, at)
+        break
       default:
         break
     }

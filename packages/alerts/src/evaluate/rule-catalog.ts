@@ -32,7 +32,7 @@ export interface BoundRule {
 }
 
 /** Rules about runs: declared on a pipeline, or on its product (then they watch every pipeline of it). */
-const runKinds = new Set(['on-failure', 'step-failed', 'run-too-long', 'cost'])
+const runKinds = new Set(['on-failure', 'step-failed', 'run-too-long', 'cost', 'check-failed'])
 
 /**
  * Every active rule, read from the deployed catalog. Defaults are rules too: a product's freshness
@@ -69,6 +69,8 @@ export class RuleCatalog {
       if (product.freshnessMaxAgeMs !== null && !rules.some((rule) => rule.kind === 'freshness')) {
         rules.push({ kind: 'freshness' })
       }
+      // Failed checks on the product's tables alert its owners unless it declares checkFailed().
+      if (!rules.some((rule) => rule.kind === 'check-failed')) rules.push({ kind: 'check-failed' })
       catalog.bind(`product:${row.id}`, rules, product, null)
     }
     const pipelines = await trx.selectFrom('pipelines').selectAll().where('archived_at', 'is', null).execute()
@@ -96,7 +98,7 @@ export class RuleCatalog {
   private bind(scope: string, rules: readonly AlertRule[], product: ProductRow, pipelineId: string | null) {
     const keys = ruleKeys(scope, rules)
     rules.forEach((rule, i) => {
-      if (rule.kind === 'on-failure' && rule.off) return
+      if ((rule.kind === 'on-failure' || rule.kind === 'check-failed') && rule.off) return
       this.rules.push({ key: keys[i] as string, rule, product, pipelineId })
     })
   }

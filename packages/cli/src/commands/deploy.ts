@@ -1,6 +1,6 @@
 import type { Command } from 'commander'
 import { migrateDatabase, openDatabase } from '../database/open-database.ts'
-import { readCliSettings } from '../env.ts'
+import { readCliSettings, warehouseVariables } from '../env.ts'
 import { out } from '../output/print.ts'
 import { deployProject } from '../project/deploy-project.ts'
 import { configHelp, findConfig } from '../project/find-config.ts'
@@ -24,7 +24,9 @@ Validates first, then upserts products and pipelines into the database in one tr
 version when a definition changed; products and pipelines gone from code are archived, with their
 history kept), then makes the BullMQ job schedulers in the queue (Redis, or the database with
 STEWARD_QUEUE=postgres) match the schedules (a pipeline
-removed from code stops firing). Nothing is deployed if validation fails.`,
+removed from code stops firing). Nothing is deployed if validation fails. Each warehouse connection
+that answers is asked to plan every table check (under limit 0): a check whose SQL it refuses fails
+the deploy; checks of tables not created yet are judged at their first run.`,
     )
     .action(async (options: { config?: string; force?: boolean }) => {
       const configFile = findConfig(options.config)
@@ -33,7 +35,10 @@ removed from code stops firing). Nothing is deployed if validation fails.`,
       try {
         out(`database: ${db.displayUrl}`)
         await migrateDatabase(db, out)
-        const { result } = await deployProject(db, configFile, out, { force: options.force ?? false })
+        const { result } = await deployProject(db, configFile, out, {
+          force: options.force ?? false,
+          warehouse: { stewardHome: settings.home, variables: warehouseVariables() },
+        })
         const queue = await queueTargetFor(settings, db)
         await assertQueueAnswers(queue)
         out(`queue: ${describeQueue(queue, db)}`)

@@ -1,5 +1,7 @@
 import type { StewardDb } from '@steward/db'
 import {
+  type ConnectionEnvironment,
+  checkSqlProblems,
   compileCatalog,
   type DeployChanges,
   type DeployOptions,
@@ -8,6 +10,7 @@ import {
   loadProject,
   type Project,
 } from '@steward/engine'
+import { DefinitionError } from '@steward/pipelines'
 import { applyUsageCalendar, defaultUsageCalendar } from '@steward/usage'
 import { auditCli } from '../audit/audit-cli.ts'
 import { assertSdkMatches } from '../version.ts'
@@ -29,10 +32,18 @@ export async function deployProject(
   db: StewardDb,
   file: string,
   log: (line: string) => void,
-  options: DeployOptions = {},
+  options: DeployOptions & {
+    /** Where the warehouse connections lead: with it, check SQL is tried on each that answers first. */
+    warehouse?: ConnectionEnvironment
+  } = {},
 ): Promise<{ project: Project; result: DeployResult }> {
+  const { warehouse, ...deployOptions } = options
   const project = await loadAndValidate(file)
-  const result = await deployCatalog(db.db, compileCatalog(project), options)
+  if (warehouse) {
+    const problems = await checkSqlProblems(project, warehouse)
+    if (problems.length > 0) throw new DefinitionError(problems)
+  }
+  const result = await deployCatalog(db.db, compileCatalog(project), deployOptions)
   log(`deploy: products ${describeChanges(result.products)}`)
   log(`deploy: pipelines ${describeChanges(result.pipelines)}`)
   for (const { id, version } of result.pipelines.versions) log(`deploy: ${id} is now version ${version}`)

@@ -22,6 +22,7 @@ import { runListIndexes } from './0022-run-list-indexes.ts'
 import { scopedTokensAndAuditLog } from './0023-scoped-tokens-and-audit-log.ts'
 import { warehouseCatalog } from './0025-warehouse-catalog.ts'
 import { warehouseObservations } from './0026-warehouse-observations.ts'
+import { checkResults } from './0027-check-results.ts'
 
 /**
  * Every migration, in order. Listed by hand (not read from the file system) so that bundlers,
@@ -52,6 +53,7 @@ export const migrations: Record<string, Migration> = {
   '0023_scoped_tokens_and_audit_log': scopedTokensAndAuditLog,
   '0025_warehouse_catalog': warehouseCatalog,
   '0026_warehouse_observations': warehouseObservations,
+  '0027_check_results': checkResults,
 }
 
 export const migrationProvider: MigrationProvider = {

@@ -3,6 +3,7 @@ import { json, type MetricsTable } from '@steward/db'
 import { postgresText } from '@steward/kernel'
 import { type Insertable, sql } from 'kysely'
 import type { StepToEnqueue } from '../queue/runtime-queue.ts'
+import type { CheckResult } from '../warehouse/run-checks.ts'
 import type { RecordedQuery } from '../warehouse/step-warehouses.ts'
 import { advanceRun } from './advance-run.ts'
 import { chunks } from './chunks.ts'
@@ -24,6 +25,8 @@ export interface AttemptRecords {
   costs: { kind: CostKind; item: string; usd: number; quantity: number | null; unit: string | null }[]
   /** The statements the step ran through `ctx.sql` (bounded, their text already storable). */
   queries?: RecordedQuery[]
+  /** The checks of the tables the step writes, run after its code returned. */
+  checks?: CheckResult[]
 }
 
 export interface FinishAttemptInput {
@@ -301,4 +304,24 @@ export async function writeRecordsOf(
     })),
   )
   for (const rows of chunks(queries)) await trx.insertInto('warehouse_queries').values(rows).execute()
+  const checks = items.flatMap((item) =>
+    (item.input.records?.checks ?? []).map((check) => ({
+      ...owner(item),
+      product_id: item.run.product_id,
+      table_name: check.table,
+      check_name: postgresText(check.name),
+      check_kind: check.kind,
+      severity: check.severity,
+      status: check.status,
+      failing_count: check.failingCount,
+      sample: check.sample === null ? null : json(check.sample),
+      error: check.error === null ? null : postgresText(check.error.slice(0, maxCheckErrorChars)),
+      duration_ms: check.durationMs,
+      checked_at: check.at,
+    })),
+  )
+  for (const rows of chunks(checks)) await trx.insertInto('check_results').values(rows).execute()
 }
+
+/** A check's error (the warehouse's message) is cut past this many characters when stored. */
+const maxCheckErrorChars = 2_000

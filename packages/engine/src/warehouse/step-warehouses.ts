@@ -2,6 +2,7 @@ import { postgresText } from '@steward/kernel'
 import type { ConnectionDecl, SqlParam, SqlResult, WarehouseSql } from '@steward/pipelines'
 import type { Db } from '../store/db.ts'
 import { ConnectionCatalog } from './connection-catalog.ts'
+import { type PublishedTableInfo, readPublishedTables } from './warehouse-catalog.ts'
 import { firstLine } from './warehouse-client.ts'
 import { costHookFor } from './warehouse-cost.ts'
 import type { WarehousePools } from './warehouse-pools.ts'
@@ -58,8 +59,10 @@ export class StepWarehouses {
   readonly #pools: WarehousePools
   readonly #catalog: ConnectionCatalog
   readonly #hourUsd: number
+  readonly #db: Db
 
   constructor(options: StepWarehousesOptions) {
+    this.#db = options.db
     this.#pools = options.pools
     this.#catalog = new ConnectionCatalog(options.db)
     this.#hourUsd = options.warehouseHourUsd ?? 0
@@ -68,6 +71,11 @@ export class StepWarehouses {
   /** The deployed connections (read from SQL at most every 5 s), for `forAttempt`. */
   connections(): Promise<Map<string, ConnectionDecl>> {
     return this.#catalog.all()
+  }
+
+  /** The deployed tables of these names, with their checks: what a step that writes them is checked on. */
+  tables(names: readonly string[]): Promise<PublishedTableInfo[]> {
+    return readPublishedTables(this.#db, { names })
   }
 
   /** The `ctx.sql` of one attempt, given the connections `connections()` answered. */

@@ -7,6 +7,7 @@ import type { AttemptOutcome, AttemptRecords, FinishAttemptInput } from '../stor
 import type { MetricLabelSets } from '../store/metric-label-sets.ts'
 import type { StepSpecs } from '../store/step-specs.ts'
 import type { StepWarehouses } from '../warehouse/step-warehouses.ts'
+import { type CheckResult, withTableChecks } from '../warehouse/table-checks-step.ts'
 import { createAttemptContext } from './attempt-context.ts'
 import type { InFlight } from './in-flight.ts'
 import type { LocalSlots } from './local-slots.ts'
@@ -93,8 +94,13 @@ export async function runClaimedStep(
         unitRates: deps.unitRates,
         warehouses: deps.warehouses && connections && { steps: deps.warehouses, connections },
       })
-      outcome = await runAttempt(step, attempt.ctx, upstream, controller, spec?.timeoutMs ?? null)
-      records = attempt.records
+      // The checks of the tables it writes run in the attempt, after its code: under its timeout
+      // and cancel, their statements on its record, an `error` check failing as the attempt's failure.
+      const checks: CheckResult[] = []
+      const checked =
+        deps.warehouses && step.writes?.length ? withTableChecks(step, deps.warehouses, checks) : step
+      outcome = await runAttempt(checked, attempt.ctx, upstream, controller, spec?.timeoutMs ?? null)
+      records = checks.length > 0 ? { ...attempt.records, checks } : attempt.records
     }
   } finally {
     deps.inFlight.delete(attemptId)

@@ -3,6 +3,7 @@ export { type Duration, durationMs } from '@steward/kernel'
 export { defaultFailureRule, type FailureAlerting, failureAlerting } from './failure-alerts.ts'
 export {
   budget,
+  checkFailed,
   cost,
   digest,
   freshness,

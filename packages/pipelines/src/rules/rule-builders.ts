@@ -1,5 +1,6 @@
 import type {
   BudgetRule,
+  CheckFailedRule,
   CostRule,
   DigestRule,
   FreshnessRule,
@@ -61,6 +62,16 @@ export const schemaChange = (options: Options<SchemaChangeRule>): SchemaChangeRu
   kind: 'schema-change',
   ...options,
 })
+
+/**
+ * On by default for every product; declare it to narrow it or change who hears it.
+ *
+ * @example
+ * alerts: [checkFailed({ checkSeverity: 'warn', notify: ['#data-quality'] })]
+ * alerts: [checkFailed(false)] // on a product: failed checks alert nobody (error checks still fail their run)
+ */
+export const checkFailed = (options: Options<CheckFailedRule> | false = {}): CheckFailedRule =>
+  options === false ? { kind: 'check-failed', off: true } : { kind: 'check-failed', ...options }
 
 /**
  * @example

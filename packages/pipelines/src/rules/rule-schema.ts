@@ -104,6 +104,18 @@ const ruleSchema = z.discriminatedUnion(
           error: 'onFailure(false) turns failure alerts off: it takes no other option',
         },
       ),
+    z
+      .strictObject({
+        kind: z.literal('check-failed'),
+        table: z.string({ error: 'must name a published table, e.g. "analytics.daily_activity"' }).optional(),
+        checkSeverity: z.enum(['warn', 'error'], { error: 'must be "warn" or "error"' }).optional(),
+        off: z.literal(true, { error: 'must be true (checkFailed(false)) or left out' }).optional(),
+        ...common,
+      })
+      .refine(
+        (rule) => rule.off === undefined || Object.keys(rule).every((k) => k === 'kind' || k === 'off'),
+        { error: 'checkFailed(false) turns check alerts off: it takes no other option' },
+      ),
     z.strictObject({ kind: z.literal('step-failed'), step: z.string().optional(), ...common }),
     z.strictObject({ kind: z.literal('run-too-long'), over: duration, ...common }),
     z
@@ -233,6 +245,13 @@ export function alertRuleIssues(rules: unknown, scope: RuleScope): RuleIssue[] {
       issues.push({
         field: `alerts[${index}].atHourUtc`,
         message: 'give either atHourUtc, or atHour with a timezone, not both',
+      })
+    }
+    if (data.kind === 'check-failed' && data.off && scope === 'pipeline') {
+      issues.push({
+        field: `alerts[${index}]`,
+        message:
+          "checkFailed(false) turns off the check alerts of a product: declare it in the product's alerts",
       })
     }
     if (data.kind === 'on-failure') {

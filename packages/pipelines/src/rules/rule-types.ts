@@ -87,6 +87,21 @@ export interface SchemaChangeRule extends RuleCommon {
   table: string
 }
 
+/**
+ * A check on a published table failed or could not run, in the run of the step that writes it:
+ * one incident per table and check, resolved when that check passes again. On by default for every
+ * product (its owners hear it, as a warning); `error` checks also fail their run, so `onFailure`
+ * says so too. `checkSeverity` narrows it to `warn` or `error` checks, `table` to one table;
+ * `checkFailed(false)` on the product turns the default off.
+ */
+export interface CheckFailedRule extends RuleCommon {
+  kind: 'check-failed'
+  table?: string
+  checkSeverity?: 'warn' | 'error'
+  /** `checkFailed(false)`: failed checks of this product alert nobody. Takes no other option. */
+  off?: true
+}
+
 /** Compare with the same hour on the previous `days` days or `weeks` weeks. */
 export type SeasonalBaseline = { days: number } | { weeks: number }
 
@@ -173,6 +188,7 @@ export type AlertRule =
   | LateRule
   | FreshnessRule
   | SchemaChangeRule
+  | CheckFailedRule
   | VolumeRule
   | CostRule
   | BudgetRule

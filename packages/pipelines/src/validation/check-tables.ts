@@ -101,7 +101,7 @@ export function tableProblems(
       const { kind, table } = (rule ?? {}) as { kind?: unknown; table?: unknown }
       if (
         typeof table !== 'string' ||
-        (kind !== 'freshness' && kind !== 'schema-change' && kind !== 'volume')
+        (kind !== 'freshness' && kind !== 'schema-change' && kind !== 'volume' && kind !== 'check-failed')
       )
         return
       const add = (message: string) =>

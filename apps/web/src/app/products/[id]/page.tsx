@@ -4,6 +4,7 @@ import type { Metadata } from 'next'
 import { notFound } from 'next/navigation'
 import { after } from 'next/server'
 import { Breadcrumbs } from '#components/breadcrumbs.tsx'
+import { CheckResultsPanel } from '#components/checks/check-results-panel.tsx'
 import { DatabaseProblemNotice } from '#components/database-problem-notice.tsx'
 import { AlertsPanel } from '#components/product/alerts-panel.tsx'
 import { CostPanel } from '#components/product/cost-panel.tsx'
@@ -21,6 +22,7 @@ import { UsagePanel } from '#components/product/usage-panel.tsx'
 import { productNeighbours } from '#lib/lineage-graph.ts'
 import { currentViewer } from '#server/auth/current-viewer.ts'
 import { canOperate } from '#server/auth/viewer.ts'
+import { getProductCheckResults } from '#server/queries/get-check-results.ts'
 import { getLabelledMetrics } from '#server/queries/get-labelled-metrics.ts'
 import { getLineage } from '#server/queries/get-lineage.ts'
 import { getProductAlerts } from '#server/queries/get-product-alerts.ts'
@@ -61,7 +63,7 @@ export default async function ProductPage({ params, searchParams }: Props) {
   const read = await readDatabase(async (db) => {
     const product = await getProductSummary(db, id)
     if (!product) return undefined
-    const [usage, cost, budget, consumers, alerts, perSource, tables, lineage] = await Promise.all([
+    const [usage, cost, budget, consumers, alerts, perSource, tables, lineage, checks] = await Promise.all([
       usageSeries(db, id, { granularity }),
       costSeries(db, id, { granularity }),
       budgetStatus(db, id),
@@ -70,12 +72,13 @@ export default async function ProductPage({ params, searchParams }: Props) {
       getLabelledMetrics(db, id, new Date()),
       getTableObservations(db, id),
       getLineage(db).then((graph) => productNeighbours(graph, id)),
+      getProductCheckResults(db, id),
     ])
-    return { product, usage, cost, budget, consumers, alerts, perSource, tables, lineage }
+    return { product, usage, cost, budget, consumers, alerts, perSource, tables, lineage, checks }
   })
   if (!read.ok) return <DatabaseProblemNotice problem={read.problem} />
   if (!read.value) notFound()
-  const { product, usage, cost, budget, consumers, alerts, perSource, tables, lineage } = read.value
+  const { product, usage, cost, budget, consumers, alerts, perSource, tables, lineage, checks } = read.value
   const signedIn = await currentViewer()
   const mayOperate = signedIn !== undefined && canOperate(signedIn, product.owners)
   const consumerOutcome = String((await searchParams).consumer ?? '')
@@ -96,6 +99,9 @@ export default async function ProductPage({ params, searchParams }: Props) {
           <CostPanel cost={cost} budget={budget} />
           {perSource.length > 0 ? <PerSourcePanel metrics={perSource} /> : null}
           {tables.length > 0 ? <TablesPanel tables={tables} /> : null}
+          {checks.length > 0 ? (
+            <CheckResultsPanel results={checks} title="Checks on the data (latest of each)" linkRuns />
+          ) : null}
           {product.docsMarkdown ? (
             <DocsPanel markdown={product.docsMarkdown} path={product.docsPath} />
           ) : null}

@@ -1,6 +1,7 @@
 import type { Metadata } from 'next'
 import { notFound } from 'next/navigation'
 import { Breadcrumbs } from '#components/breadcrumbs.tsx'
+import { CheckResultsPanel } from '#components/checks/check-results-panel.tsx'
 import { DatabaseProblemNotice } from '#components/database-problem-notice.tsx'
 import { ActionProblemNotice } from '#components/run/action-problem-notice.tsx'
 import { ParamsPanel } from '#components/run/params-panel.tsx'
@@ -14,6 +15,7 @@ import { WarehouseQueriesPanel } from '#components/run/warehouse-queries-panel.t
 import { orderSteps } from '#lib/dag-layout.ts'
 import { currentViewer } from '#server/auth/current-viewer.ts'
 import { canOperate } from '#server/auth/viewer.ts'
+import { getRunCheckResults } from '#server/queries/get-check-results.ts'
 import { getRunDetail, logLimit, type RunDetail } from '#server/queries/get-run-detail.ts'
 import { getWarehouseQueries } from '#server/queries/get-warehouse-queries.ts'
 import { readDatabase } from '#server/read-database.ts'
@@ -38,11 +40,16 @@ export default async function RunPage({ params, searchParams }: Props) {
   const viewer = await currentViewer()
   const read = await readDatabase(async (db) => {
     const detail = await getRunDetail(db, id)
-    return detail && { detail, queries: await getWarehouseQueries(db, detail.id) }
+    if (!detail) return undefined
+    const [queries, checks] = await Promise.all([
+      getWarehouseQueries(db, detail.id),
+      getRunCheckResults(db, detail.id),
+    ])
+    return { detail, queries, checks }
   })
   if (!read.ok) return <DatabaseProblemNotice problem={read.problem} />
   if (!read.value) notFound()
-  const { detail: run, queries } = read.value
+  const { detail: run, queries, checks } = read.value
   const order = orderSteps(run.steps.map((step) => ({ id: step.stepId, needs: step.needs })))
   const steps = order
     .map((stepId) => run.steps.find((step) => step.stepId === stepId))
@@ -68,6 +75,7 @@ export default async function RunPage({ params, searchParams }: Props) {
           {steps.map((step) => (
             <StepSection key={step.id} step={step} runStart={start} readAt={run.readAt} />
           ))}
+          {checks.length > 0 ? <CheckResultsPanel results={checks} title="Checks on the data" /> : null}
           {queries.length > 0 ? (
             <WarehouseQueriesPanel
               queries={queries}
