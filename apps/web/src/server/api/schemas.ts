@@ -159,6 +159,45 @@ export const auditAnswer = z.object({
   next: z.string().nullable().describe('pass as `before` for the next page; null on the last'),
 })
 
+/** `GET /api/v1/lineage`: the whole graph, or one product's neighbourhood. */
+export const lineageQuery = z.object({
+  product: z.string().min(1).max(200).optional().describe('only what feeds this product and what it feeds'),
+})
+
+const lineageStatus = z.enum(['ok', 'failing', 'stale', 'unknown'])
+
+export const lineageAnswer = z.object({
+  nodes: z.array(
+    z.object({
+      id: z.string().describe('`product:<id>`, `pipeline:<id>` or `table:<name>`'),
+      kind: z.enum(['product', 'pipeline', 'table']),
+      label: z.string(),
+      status: lineageStatus,
+      productId: z.string().nullable(),
+      href: z.string().nullable(),
+      upstreamProblem: z.boolean().describe('something upstream is failing or stale'),
+      upstreamProblems: z.array(
+        z.object({
+          id: z.string(),
+          kind: z.enum(['product', 'pipeline', 'table']),
+          label: z.string(),
+          status: lineageStatus,
+          productId: z.string().nullable(),
+        }),
+      ),
+    }),
+  ),
+  edges: z.array(
+    z.object({
+      from: z.string(),
+      to: z.string(),
+      kind: z
+        .enum(['writes', 'reads', 'publishes', 'triggers', 'owns'])
+        .describe('every edge points downstream'),
+    }),
+  ),
+})
+
 /** The alert ledger's window: `GET /api/v1/alerts/ledger`. */
 export const ledgerQuery = z.object({
   product: idFilter('product').optional().describe('only this product’s rules (404 when none is deployed)'),

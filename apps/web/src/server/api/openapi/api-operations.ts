@@ -16,6 +16,8 @@ import {
   healthAnswer,
   ledgerAnswer,
   ledgerQuery,
+  lineageAnswer,
+  lineageQuery,
   listRunsQuery,
   pixelQuery,
   retriedRunAnswer,
@@ -400,6 +402,23 @@ export const apiOperations: readonly ApiOperation[] = [
       400: error('QUERY_INVALID: a filter is wrong (named)'),
       401: error('TOKEN_INVALID or TOKEN_REVOKED'),
       403: error('TOKEN_SCOPE'),
+    },
+  },
+  {
+    method: 'GET',
+    path: '/api/v1/lineage',
+    tag: 'catalog',
+    summary: 'Lineage: products, their tables and the pipelines between them',
+    description:
+      'Nodes coloured by status (a pipeline by its newest run, a product by freshness and open incidents, a table by its newest observation), each marked when something upstream is failing or stale.',
+    auth: 'read',
+    query: lineageQuery,
+    answers: {
+      200: { description: 'the graph, every edge pointing downstream', schema: lineageAnswer },
+      400: error('QUERY_INVALID: `product` is empty, too long or repeated'),
+      401: error('TOKEN_INVALID or TOKEN_REVOKED'),
+      403: error('TOKEN_SCOPE, or TOKEN_PRODUCT for a token limited to products'),
+      404: error('PRODUCT_NOT_FOUND'),
     },
   },
   {
