@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { runStep } from '@steward/pipelines/testing'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { appActivityDaily } from './pipelines/app-activity-daily.ts'
+import { recordingWarehouse } from './src/warehouse/recording-warehouse.ts'
 
 // The steps write under STEWARD_HOME (through env.ts): point it at a temporary folder.
 let home = ''
@@ -64,9 +65,18 @@ describe('app-activity.daily, one step at a time', () => {
     )
   })
 
-  it('publish makes a counts file what consumers read, and names it in latest.json', async () => {
+  it('publish makes a counts file what consumers read, names it in latest.json, and writes the day per host', async () => {
     const countsPath = join(home, 'counts.csv')
-    await writeFile(countsPath, 'day,hour,action\n2026-11-02,9,feed\n')
+    const counts = [
+      'hour,platform,host,action,requests,errors,users',
+      '2026-11-02T09:00:00.000Z,ios,web-1,view,5,1,3',
+      '2026-11-02T10:00:00.000Z,ios,web-1,like,2,0,2',
+      '2026-11-02T09:00:00.000Z,web,web-10,view,4,0,1',
+      '2026-11-02T09:00:00.000Z,android,web-2,message,3,0,2',
+      '',
+    ].join('\n')
+    await writeFile(countsPath, counts)
+    const warehouse = recordingWarehouse()
     const result = await runStep(appActivityDaily, 'publish', {
       partition: '2026-11-02',
       upstream: {
@@ -74,17 +84,36 @@ describe('app-activity.daily, one step at a time', () => {
           day: '2026-11-02',
           countsPath,
           eventsPath: join(home, 'events.jsonl'),
-          rows: 3,
-          tableRows: 1,
+          rows: 14,
+          tableRows: 4,
           botsRemoved: 1,
         },
       },
+      sql: { warehouse },
     })
     expect(result.output.day).toBe('2026-11-02')
-    expect(await readFile(result.output.path, 'utf8')).toBe('day,hour,action\n2026-11-02,9,feed\n')
+    expect(await readFile(result.output.path, 'utf8')).toBe(counts)
     expect(JSON.parse(await readFile(result.output.manifestPath, 'utf8'))).toMatchObject({
       day: '2026-11-02',
-      rows: 1,
+      rows: 4,
     })
+    // The day's rows replace whatever the day held: summed over hours and actions, hosts in order.
+    const [, , remove, insert] = warehouse.statements
+    expect(remove).toEqual({
+      text: 'delete from analytics.daily_activity where day = cast($1 as date)',
+      params: ['2026-11-02'],
+    })
+    expect(insert?.text).toBe(
+      'insert into analytics.daily_activity (day, host, platform, requests, errors, loaded_at) values ($1, $2, $3, $4, $5, $6), ($7, $8, $9, $10, $11, $12), ($13, $14, $15, $16, $17, $18)',
+    )
+    const loadedAt = insert?.params[5]
+    expect(loadedAt).toBeInstanceOf(Date)
+    expect(insert?.params).toEqual([
+      ...['2026-11-02', 'web-1', 'ios', 7, 1, loadedAt],
+      ...['2026-11-02', 'web-2', 'android', 3, 0, loadedAt],
+      ...['2026-11-02', 'web-10', 'web', 4, 0, loadedAt],
+    ])
+    expect(result.output.tableRows).toBe(3)
+    expect(result.metrics).toContainEqual(expect.objectContaining({ name: 'daily_activity_rows', value: 3 }))
   })
 })

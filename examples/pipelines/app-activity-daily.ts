@@ -1,17 +1,20 @@
-import { access } from 'node:fs/promises'
+import { access, readFile } from 'node:fs/promises'
 import { dailyPartitions, definePipeline, manual, volume } from '@steward/pipelines'
-import { dataDir, demoSilence, userIdSalt } from '../env.ts'
+import { dataDir, demoEmptyActivity, demoSilence, userIdSalt } from '../env.ts'
 import { appActivityCounts } from '../products/app-activity-counts.ts'
 import { parseDay } from '../src/access-logs/generate-access-logs.ts'
 import { silencesDay } from '../src/access-logs/silence-switch.ts'
 import { accessLogPath, writeAccessLogs } from '../src/access-logs/write-access-logs.ts'
 import { countAccessLogFile } from '../src/activity/count-access-log-file.ts'
+import { dailyActivityRows, dailyActivityTable } from '../src/activity/daily-activity.ts'
 import { publishCounts } from '../src/activity/publish-counts.ts'
+import { ensureDailyActivityTable, writeDailyActivity } from '../src/activity/write-daily-activity.ts'
 import { dataLayout } from '../src/data-layout.ts'
 import { exampleSeed, linesPerDay } from '../src/example-settings.ts'
 
 /**
- * Counts a day of app activity from the access logs: extract → count → publish. One run per UTC
+ * Counts a day of app activity from the access logs: extract → count → publish (the counts files,
+ * and the day per host and platform into the `analytics.daily_activity` table). One run per UTC
  * day (a daily partition): the schedule counts yesterday, `steward backfill` recounts a range after
  * a fix. Each step is a thin wrapper: the work is in src/, where it is tested.
  */
@@ -111,16 +114,36 @@ export const appActivityDaily = definePipeline({
         needs: ['count'],
         retries: 3,
         timeout: '2m',
+        writes: [dailyActivityTable],
         run: async (ctx, { count }) => {
+          const now = new Date()
           const published = await publishCounts({
             countsPath: count.countsPath,
             publishedDir: dataLayout(dataDir()).published,
             day: count.day,
             rows: count.tableRows,
-            now: new Date(),
+            now,
           })
           ctx.log.info('counts published', { path: published.path, day: published.day })
-          return published
+          const sql = ctx.sql('warehouse')
+          if (demoEmptyActivity()) {
+            // The demo of a pipeline that succeeds while writing nothing: the table is there, the
+            // day's rows are not, and only the table's freshness rule notices.
+            await ensureDailyActivityTable(sql)
+            ctx.log.warn('demo switch: wrote no rows into the table', { table: dailyActivityTable })
+            ctx.metric('daily_activity_rows', 0)
+            return { ...published, tableRows: 0 }
+          }
+          const rows = dailyActivityRows(count.day, await readFile(count.countsPath, 'utf8'))
+          const written = await writeDailyActivity(sql, count.day, rows, now)
+          ctx.metric('daily_activity_rows', written.inserted)
+          ctx.log.info('daily activity written', {
+            table: dailyActivityTable,
+            day: count.day,
+            inserted: written.inserted,
+            replaced: written.deleted,
+          })
+          return { ...published, tableRows: written.inserted }
         },
       }),
 })

@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises'
 import { basename, extname, join } from 'node:path'
 import { definePipeline, manual, onEvent, onFailure, onFile } from '@steward/pipelines'
 import { z } from 'zod'
@@ -5,15 +6,22 @@ import { churnInbox, dataDir } from '../env.ts'
 import { churnScores } from '../products/churn-scores.ts'
 import { resolveInboxFile } from '../src/churn/churn-inbox-file.ts'
 import { loadChurnModel } from '../src/churn/churn-model.ts'
-import { scoreChurnFile, validateChurnFile, writeSegmentSummary } from '../src/churn/score-churn-file.ts'
+import {
+  parseScoresCsv,
+  scoreChurnFile,
+  validateChurnFile,
+  writeSegmentSummary,
+} from '../src/churn/score-churn-file.ts'
 import { warehouseScanCost } from '../src/churn/warehouse-cost.ts'
+import { churnScoresTable, writeChurnScores } from '../src/churn/write-churn-scores.ts'
 import { dataLayout } from '../src/data-layout.ts'
 import { warehouseUsdPerMb } from '../src/example-settings.ts'
 
 /**
  * Scores a churn export when it lands in `$STEWARD_HOME/inbox/churn/` (the worker's inbox watcher
  * starts one run per file, with `{ file }`), when the CRM sends the `churn-file-landed` event over
- * HTTP, or when started by hand: validate → score → segment.
+ * HTTP, or when started by hand: validate → score (files, and the `analytics.churn_scores` table) →
+ * segment.
  */
 export const churnScore = definePipeline({
   id: 'churn.score',
@@ -53,6 +61,7 @@ export const churnScore = definePipeline({
       })
       .step('score', {
         needs: ['validate'],
+        writes: [churnScoresTable],
         retries: 2,
         timeout: '10m',
         run: async (ctx, { validate }) => {
@@ -63,6 +72,18 @@ export const churnScore = definePipeline({
           ctx.metric('mean_probability', scored.meanProbability)
           ctx.cost(warehouseScanCost(scored.bytes, warehouseUsdPerMb))
           ctx.log.info('scored', { model: model.version, users: scored.users })
+          const written = await writeChurnScores(ctx.sql('warehouse'), {
+            asOf: validate.asOf,
+            model: model.version,
+            users: parseScoresCsv(await readFile(scored.scoresPath, 'utf8')),
+            scoredAt: new Date(),
+          })
+          ctx.metric('table_rows', written.inserted)
+          ctx.log.info('scores written', {
+            table: churnScoresTable,
+            asOf: validate.asOf,
+            replaced: written.deleted,
+          })
           return { scoresPath: scored.scoresPath, outDir, users: scored.users, model: model.version }
         },
       })

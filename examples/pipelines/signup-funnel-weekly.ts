@@ -3,6 +3,7 @@ import { afterSuccessOf, definePipeline, manual, weeklyPartitions } from '@stewa
 import { z } from 'zod'
 import { dataDir, userIdSalt } from '../env.ts'
 import { weeklySignupFunnel } from '../products/weekly-signup-funnel.ts'
+import { dailyActivityTable } from '../src/activity/daily-activity.ts'
 import { userIdHasher } from '../src/activity/hash-user-id.ts'
 import { simulateDayEvents } from '../src/activity/simulate-day-events.ts'
 import { warehouseScanCost } from '../src/churn/warehouse-cost.ts'
@@ -10,6 +11,7 @@ import { dataLayout } from '../src/data-layout.ts'
 import { exampleSeed, linesPerDay, warehouseUsdPerMb } from '../src/example-settings.ts'
 import { buildFunnelFile } from '../src/funnel/build-funnel-file.ts'
 import { buildSequencesFile } from '../src/funnel/build-sequences-file.ts'
+import { countWeekActivity } from '../src/funnel/count-week-activity.ts'
 import { lastCompleteWeeks } from '../src/funnel/week-start.ts'
 import { appActivityDaily } from './app-activity-daily.ts'
 
@@ -42,7 +44,18 @@ export const signupFunnelWeekly = definePipeline({
       .step('sequences', {
         retries: 1,
         timeout: '20m',
+        reads: [dailyActivityTable],
         run: async (ctx) => {
+          // A sanity figure from the activity table: the funnel itself is built from the events files.
+          const week = await countWeekActivity(ctx.sql('warehouse'), ctx.partition.start, ctx.partition.end)
+          if (week) {
+            ctx.metric('activity_rows', week.rows)
+            ctx.metric('activity_days', week.days)
+            if (week.days < 7)
+              ctx.log.warn('the activity table is missing days of this week', { days: week.days })
+          } else {
+            ctx.log.info('no activity table yet', { table: dailyActivityTable })
+          }
           // The weeks before the one after this partition: this week and the ones before it.
           const weeks = lastCompleteWeeks(ctx.partition.end, ctx.params.weeks)
           const layout = dataLayout(dataDir())

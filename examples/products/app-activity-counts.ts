@@ -1,4 +1,5 @@
-import { defineProduct } from '@steward/pipelines'
+import { defineProduct, freshness, schemaChange } from '@steward/pipelines'
+import { dailyActivityTable, platforms } from '../src/activity/daily-activity.ts'
 
 export const appActivityCounts = defineProduct({
   id: 'app-activity-counts',
@@ -17,4 +18,26 @@ export const appActivityCounts = defineProduct({
   // Published by 07:00 Berlin for the day before; two hours of slack on a 24-hour cycle.
   freshness: { maxAge: '26h' },
   budget: { monthlyUsd: 30 },
+  // What dashboards read: a day per host and platform, written by the pipeline's last step.
+  tables: [
+    {
+      name: dailyActivityTable,
+      timestampColumn: 'loaded_at',
+      partitionColumn: 'day',
+      checks: [
+        { kind: 'notNull', column: 'day' },
+        { kind: 'notNull', column: 'host' },
+        { kind: 'unique', columns: ['day', 'host', 'platform'] },
+        // A new client platform is news, not a broken table.
+        { kind: 'acceptedValues', column: 'platform', values: [...platforms], severity: 'warn' },
+        { kind: 'rowCount', min: 1, max: 10_000_000 },
+      ],
+    },
+  ],
+  alerts: [
+    // Judged on the table itself: runs that succeed while writing nothing still go stale here.
+    // Try it: STEWARD_DEMO_EMPTY_ACTIVITY=1 (README).
+    freshness({ table: dailyActivityTable, maxAge: '26h' }),
+    schemaChange({ table: dailyActivityTable }),
+  ],
 })

@@ -1,4 +1,6 @@
 import { defineProduct } from '@steward/pipelines'
+import { segments } from '../src/churn/segment.ts'
+import { churnScoresTable } from '../src/churn/write-churn-scores.ts'
 
 export const churnScores = defineProduct({
   id: 'churn-scores',
@@ -17,4 +19,24 @@ export const churnScores = defineProduct({
   // The CRM exports daily; scores older than two days mean an export (or a run) went missing.
   freshness: { maxAge: '2d' },
   budget: { monthlyUsd: 20 },
+  // Every user of every export, scored: what the CRM's retention campaigns read.
+  tables: [
+    {
+      name: churnScoresTable,
+      timestampColumn: 'scored_at',
+      // The CRM's user id is personal: check results never sample it.
+      personal: ['user_id'],
+      checks: [
+        { kind: 'unique', columns: ['user_id', 'as_of'], name: 'one score per user and export' },
+        { kind: 'notNull', column: 'probability' },
+        { kind: 'acceptedValues', column: 'segment', values: [...segments] },
+        {
+          kind: 'sql',
+          name: 'probability between 0 and 1',
+          sql: `select as_of, segment, probability from ${churnScoresTable} where probability < 0 or probability > 1`,
+          severity: 'warn',
+        },
+      ],
+    },
+  ],
 })

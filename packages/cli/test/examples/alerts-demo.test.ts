@@ -13,6 +13,7 @@ import {
   type InboxWatcher,
   type RuntimeWorker,
   startWorker,
+  WarehousePools,
   watchInboxes,
 } from '@steward/engine'
 import { churnScore } from '@steward/examples/pipelines/churn-score.ts'
@@ -37,6 +38,7 @@ describe('the churn alert demo', () => {
   let worker: RuntimeWorker | undefined
   let inboxes: InboxWatcher | undefined
   let alerts: Alerts | undefined
+  let pools: WarehousePools | undefined
 
   beforeAll(async () => {
     home = await mkdtemp(join(tmpdir(), 'steward-alerts-demo-'))
@@ -52,7 +54,10 @@ describe('the churn alert demo', () => {
     })
     await deployCatalog(t.db, compileCatalog(project))
     slack = await SlackServer.start()
+    // The scores go into analytics.churn_scores, in the embedded DuckDB under this home.
+    pools = new WarehousePools({ stewardHome: home, variables: {} })
     worker = await startWorker({
+      warehouses: { pools },
       db: t.db,
       redisUrl: testRedisUrl,
       project,
@@ -78,6 +83,7 @@ describe('the churn alert demo', () => {
     await inboxes?.close()
     await worker?.close()
     await alerts?.close()
+    await pools?.close()
     await slack?.close()
     await deleteQueueKeys(testRedisUrl, prefix)
     await t?.dispose()
@@ -110,5 +116,12 @@ describe('the churn alert demo', () => {
     expect(server.posts('#lifecycle-data')[1]).toMatchObject({ threadTs: first?.ts })
     expect(server.posts('#lifecycle-data')[1]?.text).toContain('Resolved')
     expect(server.requests).toHaveLength(3)
+    // Only the good export reached the table.
+    const scores = await pools
+      ?.get('warehouse', { kind: 'duckdb' })
+      .query<{ as_of: Date; users: bigint }>(
+        'select as_of, count(*) as users from analytics.churn_scores group by as_of',
+      )
+    expect(scores?.rows).toEqual([{ as_of: new Date('2026-11-06T00:00:00Z'), users: 200n }])
   }, 60_000)
 })
