@@ -258,7 +258,7 @@ describe.each(runtimeTestBackends)('the reconciler on $name', ({ db: backend, qu
       .executeTakeFirst()
     expect(extract).toEqual({ status: 'succeeded', output: { rows: 2 } })
     // Leaves nothing queued for the next test's reconciler.
-    expect(await cancelRun(t.db, created.runId)).toEqual({ status: 'cancelled' })
+    expect(await cancelRun(t.db, created.runId)).toEqual({ status: 'cancelled', alreadyEnded: false })
   })
 
   it('does not touch an attempt whose worker still heartbeats', async () => {
