@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { runPipeline } from '@steward/pipelines/testing'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { churnScore } from '../../pipelines/churn-score.ts'
+import { recordingWarehouse } from '../warehouse/recording-warehouse.ts'
 import { ChurnInboxError, resolveInboxFile } from './churn-inbox-file.ts'
 import { writeChurnFile } from './write-churn-file.ts'
 
@@ -66,7 +67,12 @@ describe('churn.score', () => {
 
   it('still scores a file in its inbox', async () => {
     await writeChurnFile(inbox, { seed: 2, users: 100, asOf: '2026-11-03' })
-    const run = await runPipeline(churnScore, { params: { file: 'churn-2026-11-03.csv' } })
+    const warehouse = recordingWarehouse()
+    const run = await runPipeline(churnScore, {
+      params: { file: 'churn-2026-11-03.csv' },
+      sql: { warehouse },
+    })
     expect(run.outputs.validate).toMatchObject({ users: 100 })
+    expect(warehouse.statements.some((s) => /analytics\.churn_scores/.test(s.text))).toBe(true)
   })
 })
