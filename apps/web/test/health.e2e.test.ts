@@ -81,6 +81,7 @@ describe('health on the PostgreSQL queue (STEWARD_QUEUE=postgres)', () => {
       'freshness',
       'usage',
       'alert-delivery',
+      'alert-destinations',
     ])
     expect(body.checks.queue).toMatchObject({ status: 'OKAY', latencyMs: expect.any(Number) })
     // No worker was started here: the one failing part, named.
