@@ -192,6 +192,16 @@ describe.each(testQueueKinds)('the runs and events API on the %s queue', (queue)
     }
     const cancel = await fetch(`${server?.url}/api/v1/runs/${created.runId}/cancel`, { method: 'POST' })
     expect(cancel.status).toBe(200)
+    // A step already running stops within a heartbeat: the run is cancelled only then.
+    const deadline = Date.now() + 30_000
+    for (;;) {
+      const shown = (await (await fetch(`${server?.url}/api/v1/runs/${created.runId}`)).json()) as {
+        status: string
+      }
+      if (shown.status === 'cancelled') break
+      if (Date.now() > deadline) throw new Error(`run ${created.runId} was not cancelled within 30 s`)
+      await new Promise((resolve) => setTimeout(resolve, 100))
+    }
     const retry = await fetch(`${server?.url}/api/v1/runs/${created.runId}/retry`, { method: 'POST' })
     const retried = (await retry.json()) as { runId: string; retryOf: string }
     // Cancelled before or after its steps ran: either way a retry is allowed.
