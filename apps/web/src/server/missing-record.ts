@@ -1,3 +1,4 @@
+import { uuid } from '#server/api/path-id.ts'
 import { getDb } from './db.ts'
 
 export type RecordKind = 'product' | 'pipeline' | 'run'
@@ -7,7 +8,6 @@ const routes: { pattern: RegExp; kind: RecordKind }[] = [
   { pattern: /^\/pipelines\/([^/]+)\/?$/, kind: 'pipeline' },
   { pattern: /^\/runs\/([^/]+)\/?$/, kind: 'run' },
 ]
-const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
 /**
  * For a product, pipeline or run page whose id does not exist: which kind it asks for. The proxy

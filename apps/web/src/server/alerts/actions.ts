@@ -1,4 +1,6 @@
-'use server'
+import { uuid } from '#server/api/path-id.ts'
+
+;('use server')
 
 import { ackIncident, snoozeIncident } from '@steward/alerts'
 import { readUsageCalendar } from '@steward/usage'
@@ -15,8 +17,6 @@ import { getDb } from '../db.ts'
  * without client JavaScript, accepted by Next.js only from this app's own origin (CSRF; see
  * ../runs/actions.ts). The page comes back with the same filter and a word on what happened.
  */
-
-const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
 export type AlertOutcome = 'acked' | 'snoozed' | 'gone' | 'failed' | 'forbidden'
 

@@ -27,3 +27,6 @@ export function refusePathId(id: string, what: string): Response | undefined {
     `the ${what} id in the path must be 1 to ${maxIdChars} printable characters (no control characters, valid Unicode)`,
   )
 }
+
+/** A record id as Steward makes them (runs, backfills, incidents): a UUID, any case. */
+export const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i

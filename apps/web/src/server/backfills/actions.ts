@@ -1,4 +1,6 @@
-'use server'
+import { uuid } from '#server/api/path-id.ts'
+
+;('use server')
 
 import type { BackfillMode } from '@steward/db'
 import { cancelBackfill, startBackfill } from '@steward/engine/control'
@@ -18,7 +20,6 @@ import type { BackfillFormState } from './backfill-form-state.ts'
  */
 
 const modes: readonly BackfillMode[] = ['all', 'only-failed', 'only-missing']
-const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
 /** Starts a backfill from the form, then shows the pipeline page with its progress. */
 export async function startBackfillAction(

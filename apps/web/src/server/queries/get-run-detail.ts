@@ -8,6 +8,7 @@ import type {
   StepRunStatus,
   StepSpec,
 } from '@steward/db'
+import { uuid } from '#server/api/path-id.ts'
 import type { Db } from '../read-database.ts'
 
 export interface RunAttemptRow {
@@ -81,8 +82,6 @@ export interface RunDetail {
 
 /** Log lines one run page shows (the newest are what matter while a run fails). */
 export const logLimit = 2_000
-
-const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
 /** A run with its steps, attempts, logs, metrics and cost; undefined for an unknown (or malformed) id. */
 export async function getRunDetail(db: Db, id: string): Promise<RunDetail | undefined> {

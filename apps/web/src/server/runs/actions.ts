@@ -1,4 +1,6 @@
-'use server'
+import { uuid } from '#server/api/path-id.ts'
+
+;('use server')
 
 import { cancelRun, createRun, enqueueSteps, retryRun } from '@steward/engine/control'
 import { isStewardError } from '@steward/kernel'
@@ -18,8 +20,6 @@ import { partitionField, type RunFormState } from './run-form-state.ts'
  * `serverActions.allowedOrigins`. The JSON API (`/api/v1/…`) is for programs and is protected
  * separately.
  */
-
-const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
 /** "Run now": params from the form (typed by the stored JSON Schema), a manual run, then its page. */
 export async function startRunAction(

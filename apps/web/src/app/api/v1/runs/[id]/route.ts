@@ -1,12 +1,10 @@
 import { getRunSnapshot } from '@steward/engine/control'
 import { apiError, apiErrorFrom } from '#server/api/api-error.ts'
 import { authorizeApi } from '#server/api/authorize-api.ts'
-import { refusePathId } from '#server/api/path-id.ts'
+import { refusePathId, uuid } from '#server/api/path-id.ts'
 import { getDb } from '#server/db.ts'
 
 export const dynamic = 'force-dynamic'
-
-const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
 /**
  * GET /api/v1/runs/:id → the run's status, params, error, cost and timings, and each step's

@@ -2,15 +2,13 @@ import { ackIncident } from '@steward/alerts'
 import { apiError, apiErrorFrom } from '#server/api/api-error.ts'
 import { authorizeApi } from '#server/api/authorize-api.ts'
 import { parseBody } from '#server/api/parse-input.ts'
-import { refusePathId } from '#server/api/path-id.ts'
+import { refusePathId, uuid } from '#server/api/path-id.ts'
 import { readJsonBody } from '#server/api/read-json-body.ts'
 import { ackIncidentBody } from '#server/api/schemas.ts'
 import { auditApi } from '#server/audit/audit-web.ts'
 import { getDb } from '#server/db.ts'
 
 export const dynamic = 'force-dynamic'
-
-const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
 /** POST /api/v1/incidents/:id/ack `{ "by": "ana" }` → the incident acknowledged: no more reminders. */
 export async function POST(

@@ -3,7 +3,7 @@ import { durationMs } from '@steward/kernel'
 import { apiError, apiErrorFrom } from '#server/api/api-error.ts'
 import { authorizeApi } from '#server/api/authorize-api.ts'
 import { parseBody } from '#server/api/parse-input.ts'
-import { refusePathId } from '#server/api/path-id.ts'
+import { refusePathId, uuid } from '#server/api/path-id.ts'
 import { readJsonBody } from '#server/api/read-json-body.ts'
 import { snoozeIncidentBody } from '#server/api/schemas.ts'
 import { auditApi } from '#server/audit/audit-web.ts'
@@ -11,7 +11,6 @@ import { getDb } from '#server/db.ts'
 
 export const dynamic = 'force-dynamic'
 
-const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 const shape = '{ "for": "2h" } or { "until": "2026-12-01T09:00:00Z" }, with an optional "by"'
 
 /** POST /api/v1/incidents/:id/snooze → no follow-ups or reminders until then; resolution still shows. */

@@ -2,15 +2,13 @@ import { cancelRun } from '@steward/engine/control'
 import type { z } from 'zod'
 import { apiError, apiErrorFrom } from '#server/api/api-error.ts'
 import { authorizeApi } from '#server/api/authorize-api.ts'
-import { refusePathId } from '#server/api/path-id.ts'
+import { refusePathId, uuid } from '#server/api/path-id.ts'
 import type { cancelledRunAnswer } from '#server/api/schemas.ts'
 import { auditApi } from '#server/audit/audit-web.ts'
 import { getDb } from '#server/db.ts'
 import { getQueue } from '#server/runs/queue.ts'
 
 export const dynamic = 'force-dynamic'
-
-const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
 /**
  * POST /api/v1/runs/:id/cancel (no body) cancels a run: its pending and queued steps at once, its
