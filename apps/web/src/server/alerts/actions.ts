@@ -1,12 +1,11 @@
-import { uuid } from '#server/api/path-id.ts'
-
-;('use server')
+'use server'
 
 import { ackIncident, snoozeIncident } from '@steward/alerts'
 import { readUsageCalendar } from '@steward/usage'
 import type { Route } from 'next'
 import { redirect } from 'next/navigation'
 import { isSnoozeChoice, snoozeUntil } from '#lib/snooze-until.ts'
+import { uuid } from '#server/api/path-id.ts'
 import { auditUi } from '../audit/audit-web.ts'
 import { authorizeOperation } from '../auth/authorize.ts'
 import type { Viewer } from '../auth/viewer.ts'

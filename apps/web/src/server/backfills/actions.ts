@@ -1,12 +1,11 @@
-import { uuid } from '#server/api/path-id.ts'
-
-;('use server')
+'use server'
 
 import type { BackfillMode } from '@steward/db'
 import { cancelBackfill, startBackfill } from '@steward/engine/control'
 import { isStewardError } from '@steward/kernel'
 import type { Route } from 'next'
 import { redirect, unstable_rethrow } from 'next/navigation'
+import { uuid } from '#server/api/path-id.ts'
 import { auditUi } from '../audit/audit-web.ts'
 import { authorizeOperation } from '../auth/authorize.ts'
 import { getDb } from '../db.ts'
