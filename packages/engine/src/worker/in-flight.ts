@@ -14,17 +14,31 @@ interface Entry {
  * there is one, which a busy event loop does not hold up, else on every tick here. Each tick also
  * aborts the signal of any whose run was cancelled or ended, or whose attempt the reconciler
  * already gave up on. One query pair per tick for all of them, not a timer per step.
+ *
+ * An attempt is `running` in SQL from the commit of the statement that opened it to the commit of
+ * the one that records its end; this loop hears of both only when it is free to read their answers.
+ * So heartbeats cover that whole span: an attempt keeps beating after its code ended until its end
+ * is `recorded`, and the runs a claim or finish statement is out for are `watch`ed, so that the
+ * attempts it opens for this worker beat before the loop has read their ids.
  */
 export class InFlight {
   private readonly entries = new Map<string, Entry>()
+  /** Code ended, end not yet recorded: still `running` in SQL. */
+  private readonly unrecorded = new Set<string>()
+  /** Runs with claim or finish statements out, and how many. */
+  private readonly watched = new Map<string, number>()
   private beats: HeartbeatThread | undefined
 
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    private readonly workerId: string,
+  ) {}
 
   /** Hands the heartbeats to `beats`: once it is `beating` it writes them, and ticks here no longer do. */
   beatFrom(beats: HeartbeatThread): void {
     this.beats = beats
-    for (const attemptId of this.entries.keys()) beats.add(attemptId)
+    for (const attemptId of [...this.entries.keys(), ...this.unrecorded]) beats.add(attemptId)
+    for (const runId of this.watched.keys()) beats.watch(runId)
   }
 
   /** The heartbeat thread found these attempts closed in SQL: stop their steps. */
@@ -38,23 +52,53 @@ export class InFlight {
     return this.entries.size
   }
 
+  /** An attempt this worker claimed: it beats, and hears cancels, until its code ends. */
   add(attemptId: string, runId: string, controller: AbortController): void {
     this.entries.set(attemptId, { runId, controller })
     this.beats?.add(attemptId)
   }
 
-  delete(attemptId: string): void {
+  /** Its code ended: no more cancels to hear, but it beats until its end is `recorded`. */
+  ended(attemptId: string): void {
+    if (this.entries.delete(attemptId)) this.unrecorded.add(attemptId)
+  }
+
+  /** Its end committed (or could not be recorded): it no longer beats. */
+  recorded(attemptId: string): void {
     this.entries.delete(attemptId)
+    this.unrecorded.delete(attemptId)
     this.beats?.delete(attemptId)
   }
 
+  /**
+   * Before a statement that may open attempts of `runId` for this worker: its attempts beat until
+   * the returned release, called once the ones it opened were `add`ed (release is idempotent).
+   */
+  watch(runId: string): () => void {
+    const count = this.watched.get(runId) ?? 0
+    this.watched.set(runId, count + 1)
+    if (count === 0) this.beats?.watch(runId)
+    let released = false
+    return () => {
+      if (released) return
+      released = true
+      const left = (this.watched.get(runId) ?? 1) - 1
+      if (left > 0) this.watched.set(runId, left)
+      else {
+        this.watched.delete(runId)
+        this.beats?.unwatch(runId)
+      }
+    }
+  }
+
   async tick(): Promise<void> {
-    if (this.entries.size === 0) return
     if (!this.beats?.beating) {
-      const attemptIds = [...this.entries.keys()]
-      const alive = await beatAttempts(this.db, attemptIds)
+      const attemptIds = [...this.entries.keys(), ...this.unrecorded]
+      const runIds = [...this.watched.keys()]
+      const alive = await beatAttempts(this.db, attemptIds, { workerId: this.workerId, runIds })
       this.gone(attemptIds.filter((attemptId) => !alive.has(attemptId)))
     }
+    if (this.entries.size === 0) return
     const runIds = [...new Set([...this.entries.values()].map((entry) => entry.runId))]
     if (runIds.length === 0) return
     const stopped = await this.db

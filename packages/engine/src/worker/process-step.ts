@@ -39,20 +39,44 @@ const maxPendingPerSlot = 2
  * (the reconciler retries the step). While too many ends wait to be recorded, jobs wait for theirs.
  */
 export async function processStepJob(deps: StepProcessorDeps, job: StepJobData): Promise<StepJobResult> {
-  const claimed = await deps.batches.claim(job)
-  if (!claimed) return 'skipped'
-  const ended = await runClaimedStep(deps, claimed)
+  // The claim may commit while a step computes on this loop: its attempt beats meanwhile (`InFlight`).
+  const unwatch = deps.inFlight.watch(job.runId)
+  let claimed: ClaimedAttempt | undefined
+  try {
+    claimed = await deps.batches.claim(job)
+  } catch (error) {
+    unwatch()
+    throw error
+  }
+  if (!claimed) {
+    unwatch()
+    return 'skipped'
+  }
+  const running = runClaimedStep(deps, claimed)
+  unwatch() // runClaimedStep added the attempt before its first await
+  const ended = await running
   const finished = finishStep(deps, ended)
   if (deps.pending.size > deps.slots.concurrency * maxPendingPerSlot) await finished
   else finished.catch(deps.onError)
   return ended.outcome.status
 }
 
-/** Stage 3: hands a step's end to a finishing group, then starts the successors it claimed here. */
+/**
+ * Stage 3: hands a step's end to a finishing group, then starts the successors it claimed here.
+ * The attempt beats until its end is recorded, and the successors the finish claims for this
+ * worker beat from their commit (their run is watched until they were added).
+ */
 function finishStep(deps: StepProcessorDeps, ended: FinishAttemptInput): Promise<void> {
-  const finished = deps.batches.finish(ended).then(({ next = [] }) => {
-    for (const successor of next) runSuccessor(deps, successor)
-  })
+  const unwatch = deps.inFlight.watch(ended.runId)
+  const finished = deps.batches
+    .finish(ended)
+    .then(({ next = [] }) => {
+      for (const successor of next) runSuccessor(deps, successor)
+    })
+    .finally(() => {
+      deps.inFlight.recorded(ended.attemptId)
+      unwatch()
+    })
   deps.pending.track(finished)
   return finished
 }

@@ -102,8 +102,12 @@ export async function runClaimedStep(
       outcome = await runAttempt(checked, attempt.ctx, upstream, controller, spec?.timeoutMs ?? null)
       records = checks.length > 0 ? { ...attempt.records, checks } : attempt.records
     }
+  } catch (error) {
+    // No end will be recorded by this worker: stop beating, the reconciler gives the attempt up.
+    deps.inFlight.recorded(attemptId)
+    throw error
   } finally {
-    deps.inFlight.delete(attemptId)
+    deps.inFlight.ended(attemptId)
     deps.slots.release(performance.now() - started, run.pipeline_id, stepRun.step_id)
   }
   const wallMs = performance.now() - started

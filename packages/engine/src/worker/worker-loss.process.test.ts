@@ -77,7 +77,7 @@ describe.each(runtimeTestBackends)('worker loss on $name', ({ db: backend, queue
 
   it('steps that keep the event loop busy for longer than the heartbeat timeout are not declared lost', async () => {
     const { h, dir } = await setup()
-    await startWorkerProcess(settings(h, 'busy-worker'), dir)
+    const worker = await startWorkerProcess(settings(h, 'busy-worker'), dir)
     const runs = await Promise.all(
       [1, 2].map(() => startRun(t.db, h.queue, { pipelineId: spinPipeline.id, trigger: 'manual' })),
     )
@@ -97,7 +97,14 @@ describe.each(runtimeTestBackends)('worker loss on $name', ({ db: backend, queue
       for (const { runId } of runs) {
         const { run } = await waitForRun(t.db, runId, { timeoutMs: 60_000 })
         expect(run.status).toBe('succeeded')
-        expect(await attemptsOf(runId, 'spin')).toEqual([[1, 'succeeded', 'busy-worker', null]])
+        const timeline = await t.db
+          .selectFrom('attempts')
+          .select(['number', 'started_at', 'heartbeat_at', 'finished_at', 'error'])
+          .where('run_id', '=', runId)
+          .execute()
+        // On failure: when each attempt started, last beat and ended, and what the worker said.
+        const why = `${JSON.stringify(timeline)}\nworker output:\n${worker.output}`
+        expect(await attemptsOf(runId, 'spin'), why).toEqual([[1, 'succeeded', 'busy-worker', null]])
       }
     } finally {
       watching = false

@@ -148,7 +148,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<RuntimeW
   const name = options.queueName ?? defaultQueueName
   const queue = openRuntimeQueue({ backend, prefix, name })
   const specs = new StepSpecs(options.db)
-  const inFlight = new InFlight(options.db)
+  const inFlight = new InFlight(options.db, workerId)
   const concurrency = options.concurrency ?? 10
   const slots = new LocalSlots(concurrency)
   const runsEndedListeners = new Set<(runIds: readonly string[]) => void>()
@@ -223,7 +223,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<RuntimeW
   const heartbeatMs = options.heartbeatMs ?? 1000
   const beats = options.databaseUrl
     ? new HeartbeatThread(
-        { databaseUrl: options.databaseUrl, everyMs: heartbeatMs },
+        { databaseUrl: options.databaseUrl, everyMs: heartbeatMs, workerId },
         { onGone: (attemptIds) => inFlight.gone(attemptIds), onError },
       )
     : undefined

@@ -11,12 +11,20 @@ export interface HeartbeatThreadData {
   databaseUrl: string
   /** How often the thread beats. */
   everyMs: number
+  /** The worker's id (`attempts.worker_id`): it beats this worker's attempts in watched runs. */
+  workerId: string
 }
 
-/** Main loop → thread. `add` before the step's code starts, `delete` once its end is recorded. */
+/**
+ * Main loop → thread. `add` before the step's code starts, `delete` once its end is recorded;
+ * `watch` before a claim or finish statement that may open attempts of that run for this worker is
+ * sent, `unwatch` once the main loop has added them (their ids are known only from its answer).
+ */
 export type ToHeartbeatThread =
   | { kind: 'add'; attemptId: string }
   | { kind: 'delete'; attemptId: string }
+  | { kind: 'watch'; runId: string }
+  | { kind: 'unwatch'; runId: string }
   /** Close the connection and end the thread. */
   | { kind: 'stop' }
 

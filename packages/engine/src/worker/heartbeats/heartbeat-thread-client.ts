@@ -14,7 +14,7 @@ export interface HeartbeatThreadHandlers {
  * heartbeats while the thread starts (tsx and the database driver take a second or two to load).
  *
  * @example
- * const beats = new HeartbeatThread({ databaseUrl, everyMs: 1000 }, { onGone, onError })
+ * const beats = new HeartbeatThread({ databaseUrl, everyMs: 1000, workerId }, { onGone, onError })
  * beats.add(attemptId) // before the step's code runs
  * beats.delete(attemptId) // once its end is recorded
  * await beats.close()
@@ -71,6 +71,14 @@ export class HeartbeatThread {
 
   delete(attemptId: string): void {
     this.send({ kind: 'delete', attemptId })
+  }
+
+  watch(runId: string): void {
+    this.send({ kind: 'watch', runId })
+  }
+
+  unwatch(runId: string): void {
+    this.send({ kind: 'unwatch', runId })
   }
 
   /** Stops the thread (it closes its connection); terminates it if it has not ended within 5 s. */

@@ -16,6 +16,7 @@ const data = workerData as HeartbeatThreadData
 const post = (message: FromHeartbeatThread) => port.postMessage(message)
 
 const attempts = new Set<string>()
+const watched = new Set<string>()
 let opened: StewardDb | undefined
 let timer: NodeJS.Timeout | undefined
 let beating: Promise<void> | undefined
@@ -24,14 +25,16 @@ let stopping = false
 port.on('message', (message: ToHeartbeatThread) => {
   if (message.kind === 'add') attempts.add(message.attemptId)
   else if (message.kind === 'delete') attempts.delete(message.attemptId)
+  else if (message.kind === 'watch') watched.add(message.runId)
+  else if (message.kind === 'unwatch') watched.delete(message.runId)
   else void stop()
 })
 
 async function beat(): Promise<void> {
-  if (!opened || attempts.size === 0) return
+  if (!opened || (attempts.size === 0 && watched.size === 0)) return
   const sent = [...attempts]
   try {
-    const alive = await beatAttempts(opened.db, sent)
+    const alive = await beatAttempts(opened.db, sent, { workerId: data.workerId, runIds: [...watched] })
     const gone = sent.filter((id) => !alive.has(id))
     for (const id of gone) attempts.delete(id)
     if (gone.length > 0) post({ kind: 'gone', attemptIds: gone })
