@@ -1,3 +1,6 @@
+import { readdir } from 'node:fs/promises'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { testBackends } from '@steward/db/testing'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { type HostileFixture, openHostileFixture } from './support/hostile-fixture.ts'
@@ -372,8 +375,25 @@ describe.each(testBackends)('the API under fuzzing on $name', (backend) => {
     ]
     for (const query of lineageQueries)
       out.push({ route: 'lineage', path: `/api/v1/lineage${query}`, init: { headers: headers() } })
+    for (const query of ['', '?name[]=x', `?x=${nul}`, '?format=openmetrics'])
+      for (let i = 0; i < 3; i++)
+        out.push({ route: 'metrics', path: `/api/metrics${query}`, init: { headers: headers() } })
     return out
   }
+
+  test('reaches every route the app has', async () => {
+    const apiRoot = join(dirname(fileURLToPath(import.meta.url)), '..', 'src', 'app')
+    const routes = (await readdir(join(apiRoot, 'api'), { recursive: true }))
+      .filter((file) => file.endsWith('route.ts'))
+      .map((file) => `/api/${dirname(file)}`.replaceAll('\\', '/'))
+    expect(routes.length).toBeGreaterThan(20)
+    const paths = cases().map((c) => c.path.split('?')[0] ?? '')
+    const unreached = routes.filter((route) => {
+      const pattern = new RegExp(`^${route.replaceAll(/\[[^\]]+\]/g, '[^/]+')}$`)
+      return !paths.some((path) => pattern.test(path))
+    })
+    expect(unreached).toEqual([])
+  })
 
   test('never a 5xx, never a hang, always a message; ingestion stores what it accepts', async () => {
     const all = cases()
@@ -408,6 +428,12 @@ describe.each(testBackends)('the API under fuzzing on $name', (backend) => {
       const status = response.status
       const allowed5xx = c.route === 'health' && status === 503
       if (status >= 500 && !allowed5xx) problems.push(`${label}: ${status}`)
+      if (c.route === 'metrics') {
+        // Prometheus's text format, or one line saying why not.
+        const text = await response.text()
+        if (status >= 400 && text.trim().length === 0) problems.push(`${label}: ${status} without a message`)
+        continue
+      }
       if (c.route === 'pixel') {
         if (status >= 400 && !response.headers.get('x-steward-error'))
           problems.push(`${label}: ${status} without X-Steward-Error`)
