@@ -1,20 +1,12 @@
 import { type Alerts, startAlerts } from '@steward/alerts'
 import { SlackServer, waitUntil } from '@steward/alerts/testing'
-import { migrateToLatest } from '@steward/db'
-import { type TestDatabase, testBackends } from '@steward/db/testing'
-import {
-  compileCatalog,
-  createProject,
-  deployCatalog,
-  NonRetryableError,
-  type RuntimeWorker,
-  startRun,
-  startWorker,
-} from '@steward/engine'
+import type { TestDatabase } from '@steward/db/testing'
+import { NonRetryableError, type RuntimeWorker, startRun, startWorker } from '@steward/engine'
 import { definePipeline, defineProduct } from '@steward/pipelines'
 import { deleteQueueKeys } from '@steward/queue'
 import { testRedisUrl } from '@steward/queue/testing'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { deployTestProject } from './support/deployed-project.ts'
 
 /**
  * A step failure reaches Slack without waiting for the evaluator's poll (issue 19, item 11): the
@@ -51,20 +43,17 @@ describe('step failure → Slack request, in one process', () => {
   let alerts: Alerts | undefined
 
   beforeAll(async () => {
-    t = await testBackends[0]?.open()
-    if (!t) throw new Error('no test database')
-    await migrateToLatest(t.db)
-    const project = await createProject({
+    const deployed = await deployTestProject({
       products: [product],
       pipelines: [lone, chained],
       root: import.meta.dirname,
     })
-    await deployCatalog(t.db, compileCatalog(project))
+    t = deployed.t
     slack = await SlackServer.start()
     worker = await startWorker({
       db: t.db,
       redisUrl: testRedisUrl,
-      project,
+      project: deployed.project,
       prefix,
       reconcile: false,
       concurrency: 4,

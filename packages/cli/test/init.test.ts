@@ -8,7 +8,13 @@ import { compileCatalog, loadProject } from '@steward/engine'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import packageJson from '../package.json' with { type: 'json' }
 import { projectDependencies } from '../src/init/project-dependencies.ts'
-import { lines, runSteward } from './support/steward-process.ts'
+import {
+  lines,
+  runSteward,
+  type StewardResult,
+  startStewardOnTerminal,
+  terminalAvailable,
+} from './support/steward-process.ts'
 
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url))
 
@@ -148,5 +154,75 @@ describe('steward init', () => {
       expect.stringMatching(/^steward: --from .* has no steward-.*\.tgz or steward-pipelines-.*\.tgz/),
     ])
     expect(existsSync(target)).toBe(false)
+  })
+})
+
+// Questions are asked only when stdin and stdout are a terminal: a pseudo-terminal stands in for one.
+describe.skipIf(!terminalAvailable)('steward init on a terminal', () => {
+  /** `steward init <project>` on a terminal: checks each question's default, types each answer. */
+  async function initAnswering(
+    project: string,
+    productName: { shown: string; typed: string },
+    owner: { shown: string; typed: string },
+  ): Promise<StewardResult> {
+    const steward = startStewardOnTerminal(['init', project], {})
+    try {
+      await steward.waitForOutput(`Product name (${productName.shown}): `)
+      steward.type(productName.typed)
+      await steward.waitForOutput(`Owning team, alerts go to #<team> in Slack (${owner.shown}): `)
+      steward.type(owner.typed)
+      return await steward.result
+    } finally {
+      await steward.kill()
+    }
+  }
+
+  it('asks for the product and its owner, and writes the answers into the project', async () => {
+    const project = join(scratch, 'asked')
+    const result = await initAnswering(
+      project,
+      { shown: 'Asked', typed: "Mia's Churn Watch" },
+      { shown: 'data-team', typed: 'Growth Analytics' },
+    )
+    expect(result.stdout).toContain(`init: wrote 9 files in ${project}`)
+    expect(result.stdout).toContain('npm test               # the steps of mia-s-churn-watch.daily')
+    expect(result.code).toBe(0)
+
+    // The quote in the name survives into source that loads.
+    await symlink(join(repoRoot, 'node_modules'), join(project, 'node_modules'), 'dir')
+    const loaded = await loadProject(join(project, 'steward.config.ts'))
+    expect(compileCatalog(loaded).products).toEqual([
+      expect.objectContaining({
+        id: 'mia-s-churn-watch',
+        name: "Mia's Churn Watch",
+        owners: [{ team: 'growth-analytics', slack: '#growth-analytics' }],
+      }),
+    ])
+    expect(loaded.pipelines.map((pipeline) => pipeline.definition.id)).toEqual(['mia-s-churn-watch.daily'])
+    expect(loaded.products[0]?.docsMarkdown).toMatch(/^# Mia's Churn Watch\n/)
+    expect(loaded.products[0]?.docsMarkdown).toContain('growth-analytics (Slack #growth-analytics) hears')
+    expect(await readFile(join(project, 'README.md'), 'utf8')).toMatch(/^# Mia's Churn Watch\n/)
+    expect(existsSync(join(project, 'test/mia-s-churn-watch-daily.test.ts'))).toBe(true)
+  })
+
+  it('refuses files named after the answers as well as the fixed ones, writing nothing', async () => {
+    const project = join(scratch, 'churn')
+    // The folder alone would make products/churn.ts: only the answer makes this file the product's.
+    await mkdir(join(project, 'products'), { recursive: true })
+    await writeFile(join(project, 'products', 'churn-risk.ts'), 'ours')
+    await writeFile(join(project, 'README.md'), 'ours too')
+    const result = await initAnswering(
+      project,
+      { shown: 'Churn', typed: 'Churn Risk' },
+      { shown: 'data-team', typed: '' },
+    )
+    expect(result.code).toBe(1)
+    expect(result.stdout).toContain(
+      `steward: ${project} already has products/churn-risk.ts, README.md: nothing was written (init never overwrites; move them or pick another folder)`,
+    )
+    expect(result.stdout).not.toContain('init: wrote')
+    expect((await readdir(project)).sort()).toEqual(['README.md', 'products'])
+    expect(await readdir(join(project, 'products'))).toEqual(['churn-risk.ts'])
+    expect(await readFile(join(project, 'products', 'churn-risk.ts'), 'utf8')).toBe('ours')
   })
 })

@@ -1,5 +1,7 @@
 import { defaultDagSizes, layoutDag } from '#lib/dag-layout.ts'
+import { truncate } from '#lib/format.ts'
 import type { LineageGraph as Graph, LineageNode, UpstreamProblem } from '#lib/lineage-graph.ts'
+import { DagSvg } from './dag-svg.tsx'
 
 const kindLabel = { product: 'product', pipeline: 'pipeline', table: 'table' } as const
 export const statusWords = { ok: 'ok', failing: 'failing', stale: 'stale', unknown: 'no status yet' } as const
@@ -22,84 +24,41 @@ export function LineageGraph({ graph, label }: { graph: Graph; label: string }) 
     { ...defaultDagSizes, nodeWidth, nodeHeight: 36, columnGap: 48, rowGap: 12 },
   )
   const byId = new Map(graph.nodes.map((node) => [node.id, node]))
-  const { nodeHeight } = layout
-  const maxChars = Math.floor((nodeWidth - 56) / 7.3)
   const edgeKind = new Map(graph.edges.map((edge) => [`${edge.from}->${edge.to}`, edge.kind]))
   return (
     <div className="dag lineage">
-      <svg
-        className="dag__svg"
-        viewBox={`0 0 ${layout.width} ${layout.height}`}
-        width={layout.width}
-        height={layout.height}
-        role="img"
-        aria-label={label}
-      >
-        <defs>
-          <marker
-            id="lineage-arrow"
-            viewBox="0 0 8 8"
-            refX="7"
-            refY="4"
-            markerWidth="7"
-            markerHeight="7"
-            orient="auto"
-          >
-            <path d="M0 0 L8 4 L0 8 z" className="dag__arrow" />
-          </marker>
-        </defs>
-        {layout.edges.map((edge) => (
-          <path
-            key={`${edge.from}->${edge.to}`}
-            d={edge.path}
-            className="dag__edge"
-            data-edge-kind={edgeKind.get(`${edge.from}->${edge.to}`)}
-            markerEnd="url(#lineage-arrow)"
-          />
-        ))}
-        {layout.nodes.map((placed) => {
-          const node = byId.get(placed.id) as LineageNode
-          const title = describe(node)
-          const body = (
-            <g
-              key={node.id}
-              className="dag__node lineage__node"
-              data-kind={node.kind}
-              data-lineage-status={node.status}
-              data-upstream-problem={node.upstreamProblem ? 'true' : undefined}
-              transform={`translate(${placed.x} ${placed.y})`}
-            >
-              <title>{title}</title>
-              <rect
-                width={nodeWidth}
-                height={nodeHeight}
-                rx={node.kind === 'product' ? 14 : node.kind === 'table' ? 2 : 7}
-              />
-              <circle cx="16" cy={nodeHeight / 2} r="4.5" className="dag__dot" />
-              <text x="28" y={nodeHeight / 2} dominantBaseline="central">
-                {truncate(node.label, maxChars)}
+      <DagSvg
+        layout={layout}
+        label={label}
+        markerId="lineage-arrow"
+        labelRoom={56}
+        edgeData={(edge) => ({ 'data-edge-kind': edgeKind.get(`${edge.from}->${edge.to}`) })}
+        node={(id) => {
+          const node = byId.get(id) as LineageNode
+          return {
+            className: 'dag__node lineage__node',
+            data: {
+              'data-kind': node.kind,
+              'data-lineage-status': node.status,
+              'data-upstream-problem': node.upstreamProblem ? 'true' : undefined,
+            },
+            title: describe(node),
+            label: node.label,
+            rx: node.kind === 'product' ? 14 : node.kind === 'table' ? 2 : 7,
+            href: node.href,
+            mark: node.upstreamProblem ? (
+              <text
+                x={layout.nodeWidth - 14}
+                y={layout.nodeHeight / 2}
+                dominantBaseline="central"
+                className="lineage__warn"
+              >
+                !
               </text>
-              {node.upstreamProblem ? (
-                <text
-                  x={nodeWidth - 14}
-                  y={nodeHeight / 2}
-                  dominantBaseline="central"
-                  className="lineage__warn"
-                >
-                  !
-                </text>
-              ) : null}
-            </g>
-          )
-          return node.href ? (
-            <a key={node.id} href={node.href} aria-label={title}>
-              {body}
-            </a>
-          ) : (
-            <g key={node.id}>{body}</g>
-          )
-        })}
-      </svg>
+            ) : null,
+          }
+        }}
+      />
     </div>
   )
 }
@@ -118,8 +77,4 @@ export function describe(node: LineageNode): string {
 export function upstreamWords(up: UpstreamProblem): string {
   const owner = up.kind !== 'product' && up.productId ? ` (product ${up.productId})` : ''
   return `${kindLabel[up.kind]} ${up.label} ${statusWords[up.status]}${owner}`
-}
-
-function truncate(text: string, max: number): string {
-  return text.length > max ? `${text.slice(0, max - 1)}…` : text
 }

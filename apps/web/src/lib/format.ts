@@ -93,3 +93,8 @@ export function formatCost(amount: string | number | null): string {
 export function escapeXml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
 }
+
+/** `text` cut to at most `max` characters, its last one an ellipsis when cut: for labels with a fixed width. */
+export function truncate(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text
+}

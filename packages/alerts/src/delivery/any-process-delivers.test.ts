@@ -1,10 +1,10 @@
-import { migrateToLatest } from '@steward/db'
 import type { TestDatabase } from '@steward/db/testing'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type Alerts, startAlerts } from '../start-alerts.ts'
+import { closeAlertsSuite, openAlertsSuite } from '../testing/alerts-suite.ts'
 import { seedPipeline, seedProduct, seedRun } from '../testing/seed.ts'
-import { SlackServer } from '../testing/slack-server.ts'
-import { alertTestBackends, TestQueues } from '../testing/test-queues.ts'
+import type { SlackServer } from '../testing/slack-server.ts'
+import { alertTestBackends, type TestQueues } from '../testing/test-queues.ts'
 import { waitUntil } from '../testing/wait-until.ts'
 import { deliveryBacklog, stuckDeliveryProblem } from './senders.ts'
 
@@ -21,17 +21,9 @@ describe.each(alertTestBackends)(
     let queues: TestQueues
     const started: Alerts[] = []
     beforeAll(async () => {
-      t = await backend.open()
-      await migrateToLatest(t.db)
-      slack = await SlackServer.start()
-      queues = new TestQueues(queue, t)
+      ;({ t, slack, queues } = await openAlertsSuite(backend, queue))
     })
-    afterAll(async () => {
-      for (const alerts of started) await alerts.close()
-      await slack?.close()
-      await queues?.dispose()
-      await t?.dispose()
-    })
+    afterAll(() => closeAlertsSuite({ alerts: started, slack, queues, t }))
     const start = (botToken?: string, runPollMs = 50) => {
       const alerts = startAlerts({
         db: t.db,

@@ -1,12 +1,13 @@
-import { type Incident, json, type Notification, type SlackPayload } from '@steward/db'
+import { type Incident, json, type Notification, type OwnerRef, type SlackPayload } from '@steward/db'
 import { type Audience, audienceOf } from '../incidents/destinations.ts'
 import { incidentsByIds, productViews } from '../incidents/message-context.ts'
 import type { Db } from '../incidents/outbox.ts'
-import { addToOutbox } from '../incidents/outbox.ts'
 import { receiverDestinationsOf } from '../receivers/receiver-destination.ts'
-import { renderDeliveryProblem, renderFirstFor } from '../slack/render.ts'
+import { renderFirstFor } from '../slack/render.ts'
 import { type SlackFailure, SlackSendError, type SlackTransport } from '../slack/slack-transport.ts'
 import type { Release } from './channel-lease.ts'
+import { backoffMs, markFailed, markRetry, pendingHead } from './notification-states.ts'
+import { tellOwnersElsewhere } from './tell-owners.ts'
 
 export interface DeliverySettings {
   transport: SlackTransport
@@ -41,14 +42,7 @@ export async function deliverNext(
   settings: DeliverySettings,
 ): Promise<{ outcome: DeliveryOutcome; release: Release }> {
   const now = settings.now()
-  const head = await db
-    .selectFrom('notifications')
-    .selectAll()
-    .where('destination', '=', destination)
-    .where('status', '=', 'pending')
-    .orderBy('id')
-    .limit(1)
-    .executeTakeFirst()
+  const head = await pendingHead(db, destination)
   if (!head) return { outcome: 'idle', release: { nextSendAt: now } }
 
   const channel = await db
@@ -203,21 +197,16 @@ export async function deliverNext(
       await markFailed(db, ids, failure.reason)
       // The destination itself is refused (an edit of a message gone is not): shown until one gets through.
       if (next.kind !== 'update') await setRefused(db, destination, failure.reason, now)
-      // An edit that did not take loses no alert: only lost messages are told elsewhere.
+      // An edit that did not take loses no alert: only lost messages are told elsewhere, on the
+      // owners' other Slack destinations and their webhook or e-mail (PagerDuty takes no delivery problems).
+      const reach = (owner: OwnerRef) => [owner.slack, ...receiverDestinationsOf(owner)]
       if (next.kind !== 'delivery_problem' && next.kind !== 'update')
-        await tellOwnersElsewhere(db, next, failure.reason, now)
+        await tellOwnersElsewhere(db, next, failure.reason, now, reach)
       return { outcome: 'failed', release: { nextSendAt: now } }
     }
-    const attempts = next.attempts + 1
-    await db
-      .updateTable('notifications')
-      .set((eb) => ({ attempts: eb('attempts', '+', 1), last_error: failure.reason }))
-      .where('id', 'in', ids)
-      .execute()
+    await markRetry(db, ids, failure.reason)
     const waitMs =
-      failure.kind === 'rate_limited'
-        ? failure.retryAfterMs
-        : Math.min(settings.backoffMaxMs, settings.backoffBaseMs * 2 ** Math.min(attempts - 1, 20))
+      failure.kind === 'rate_limited' ? failure.retryAfterMs : backoffMs(settings, next.attempts + 1)
     return { outcome: 'retry', release: { nextSendAt: new Date(settings.now().getTime() + waitMs) } }
   }
 }
@@ -313,48 +302,4 @@ async function setRefused(db: Db, destination: string, reason: string | null, at
     .set({ refused_reason: reason, refused_at: reason === null ? null : at })
     .where('destination', '=', destination)
     .execute()
-}
-
-async function markFailed(db: Db, ids: readonly string[], reason: string): Promise<void> {
-  await db
-    .updateTable('notifications')
-    .set((eb) => ({ status: 'failed', last_error: reason, attempts: eb('attempts', '+', 1) }))
-    .where('id', 'in', [...ids])
-    .execute()
-}
-
-/**
- * A permanent failure (channel_not_found, not_in_channel…) is told to the product's owners on
- * another of their destinations (Slack, a webhook, e-mail), once per destination and reason, when they have another one.
- */
-async function tellOwnersElsewhere(db: Db, failed: Notification, reason: string, at: Date): Promise<void> {
-  const product = await db
-    .selectFrom('products')
-    .select(['owners', 'name'])
-    .where('id', '=', failed.product_id)
-    .executeTakeFirst()
-  if (!product) return
-  // Their webhook or e-mail too, when they declared one (PagerDuty takes no delivery problems).
-  const others = [...new Set(product.owners.flatMap((o) => [o.slack, ...receiverDestinationsOf(o)]))].filter(
-    (d) => d !== failed.destination,
-  )
-  for (const destination of others) {
-    const told = await db
-      .selectFrom('notifications')
-      .select('id')
-      .where('kind', '=', 'delivery_problem')
-      .where('destination', '=', destination)
-      .where('rule_key', '=', `delivery:${failed.destination}:${reason}`)
-      .executeTakeFirst()
-    if (told) continue
-    await addToOutbox(db, {
-      destination,
-      productId: failed.product_id,
-      ruleKey: `delivery:${failed.destination}:${reason}`,
-      incidentId: null,
-      kind: 'delivery_problem',
-      payload: renderDeliveryProblem(failed.destination, reason, `an alert about ${product.name}`),
-      at,
-    })
-  }
 }

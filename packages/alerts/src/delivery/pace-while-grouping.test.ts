@@ -1,11 +1,11 @@
-import { migrateToLatest } from '@steward/db'
 import type { TestDatabase } from '@steward/db/testing'
 import { onFailure } from '@steward/pipelines/rules'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type Alerts, startAlerts } from '../start-alerts.ts'
+import { closeAlertsSuite, openAlertsSuite } from '../testing/alerts-suite.ts'
 import { seedPipeline, seedProduct, seedRun, seedRuns } from '../testing/seed.ts'
-import { SlackServer } from '../testing/slack-server.ts'
-import { alertTestBackends, TestQueues } from '../testing/test-queues.ts'
+import type { SlackServer } from '../testing/slack-server.ts'
+import { alertTestBackends, type TestQueues } from '../testing/test-queues.ts'
 import { waitUntil } from '../testing/wait-until.ts'
 
 const paceMs = 300
@@ -25,19 +25,11 @@ describe.each(alertTestBackends)(
     let queues: TestQueues
     let alerts: Alerts | undefined
     beforeAll(async () => {
-      t = await backend.open()
-      await migrateToLatest(t.db)
-      queues = new TestQueues(queue, t)
-      slack = await SlackServer.start()
+      ;({ t, slack, queues } = await openAlertsSuite(backend, queue))
       // The stand-in refuses a post sooner than the pace after the last one to the channel (429).
       slack.channelPaceMs = paceMs
     })
-    afterAll(async () => {
-      await alerts?.close()
-      await slack?.close()
-      await queues?.dispose()
-      await t?.dispose()
-    })
+    afterAll(() => closeAlertsSuite({ alerts: [alerts], slack, queues, t }))
 
     it('a reply to a posted thread goes out at the pace while the next top-level message waits for its window', async () => {
       await seedProduct(t.db, { id: 'paced', owners: ['#paced'] })

@@ -1,11 +1,11 @@
-import { migrateToLatest } from '@steward/db'
 import type { TestDatabase } from '@steward/db/testing'
 import { onFailure } from '@steward/pipelines/rules'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type Alerts, startAlerts } from '../start-alerts.ts'
+import { closeAlertsSuite, openAlertsSuite } from '../testing/alerts-suite.ts'
 import { seedPipeline, seedProduct, seedRun } from '../testing/seed.ts'
-import { SlackServer } from '../testing/slack-server.ts'
-import { alertTestBackends, TestQueues } from '../testing/test-queues.ts'
+import type { SlackServer } from '../testing/slack-server.ts'
+import { alertTestBackends, type TestQueues } from '../testing/test-queues.ts'
 import { waitUntil } from '../testing/wait-until.ts'
 import { describeRefused, refusedDestinations } from './refused-destinations.ts'
 
@@ -17,10 +17,7 @@ describe.each(alertTestBackends.slice(0, 1))(
     let queues: TestQueues
     let alerts: Alerts
     beforeAll(async () => {
-      t = await backend.open()
-      await migrateToLatest(t.db)
-      slack = await SlackServer.start()
-      queues = new TestQueues(queue, t)
+      ;({ t, slack, queues } = await openAlertsSuite(backend, queue))
       alerts = startAlerts({
         db: t.db,
         slack: { botToken: 'xoxb-test', apiUrl: slack.apiUrl },
@@ -31,12 +28,7 @@ describe.each(alertTestBackends.slice(0, 1))(
         queue: queues.location,
       })
     })
-    afterAll(async () => {
-      await alerts?.close()
-      await slack?.close()
-      await queues?.dispose()
-      await t?.dispose()
-    })
+    afterAll(() => closeAlertsSuite({ alerts: [alerts], slack, queues, t }))
 
     const settled = async () => {
       await waitUntil('the outbox drained', async () => {

@@ -1,11 +1,11 @@
-import { migrateToLatest } from '@steward/db'
 import type { TestDatabase } from '@steward/db/testing'
 import { freshness, onFailure, stepFailed } from '@steward/pipelines/rules'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { type Alerts, startAlerts } from '../start-alerts.ts'
+import { closeAlertsSuite, openAlertsSuite } from '../testing/alerts-suite.ts'
 import { seedPipeline, seedProduct, seedRun } from '../testing/seed.ts'
-import { SlackServer } from '../testing/slack-server.ts'
-import { alertTestBackends, TestQueues } from '../testing/test-queues.ts'
+import type { SlackServer } from '../testing/slack-server.ts'
+import { alertTestBackends, type TestQueues } from '../testing/test-queues.ts'
 import { waitUntil } from '../testing/wait-until.ts'
 import { evaluateFinishedRuns } from './evaluate-finished-runs.ts'
 
@@ -16,20 +16,13 @@ describe.each(alertTestBackends)('failure alerts by default on $name', ({ db: ba
   let queues: TestQueues
   let alerts: Alerts | undefined
   beforeAll(async () => {
-    t = await backend.open()
-    await migrateToLatest(t.db)
-    slack = await SlackServer.start()
-    queues = new TestQueues(queue, t)
+    ;({ t, slack, queues } = await openAlertsSuite(backend, queue))
   })
   afterEach(async () => {
     await alerts?.close()
     alerts = undefined
   })
-  afterAll(async () => {
-    await slack?.close()
-    await queues?.dispose()
-    await t?.dispose()
-  })
+  afterAll(() => closeAlertsSuite({ slack, queues, t }))
   const incidentsOf = (productId: string) =>
     t.db.selectFrom('incidents').selectAll().where('product_id', '=', productId).execute()
 

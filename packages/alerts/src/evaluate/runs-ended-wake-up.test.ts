@@ -1,11 +1,12 @@
-import { listen, migrateToLatest, runsEndedChannel } from '@steward/db'
+import { listen, runsEndedChannel } from '@steward/db'
 import type { TestDatabase } from '@steward/db/testing'
 import { sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type Alerts, startAlerts } from '../start-alerts.ts'
+import { closeAlertsSuite, openAlertsSuite } from '../testing/alerts-suite.ts'
 import { seedPipeline, seedProduct, seedRun } from '../testing/seed.ts'
-import { SlackServer } from '../testing/slack-server.ts'
-import { alertTestBackends, TestQueues } from '../testing/test-queues.ts'
+import type { SlackServer } from '../testing/slack-server.ts'
+import { alertTestBackends, type TestQueues } from '../testing/test-queues.ts'
 import { waitUntil } from '../testing/wait-until.ts'
 
 /**
@@ -21,19 +22,11 @@ describe.each(alertTestBackends.filter((b) => b.queue === 'redis'))(
     let queues: TestQueues
     let alerts: Alerts | undefined
     beforeAll(async () => {
-      t = await backend.open()
-      await migrateToLatest(t.db)
-      slack = await SlackServer.start()
-      queues = new TestQueues(queue, t)
+      ;({ t, slack, queues } = await openAlertsSuite(backend, queue))
       await seedProduct(t.db, { id: 'woken', owners: ['#woken'] })
       await seedPipeline(t.db, { id: 'woken.load', productId: 'woken' })
     })
-    afterAll(async () => {
-      await alerts?.close()
-      await slack?.close()
-      await queues?.dispose()
-      await t?.dispose()
-    })
+    afterAll(() => closeAlertsSuite({ alerts: [alerts], slack, queues, t }))
 
     /** A run as an engine leaves it while it runs: then ended by one UPDATE, as every path ends one. */
     const runningRun = async () => {

@@ -1,8 +1,8 @@
-import type { Notification } from '@steward/db'
 import type { Release } from '../delivery/channel-lease.ts'
 import type { DeliveryOutcome } from '../delivery/deliver-next.ts'
-import { addToOutbox, type Db } from '../incidents/outbox.ts'
-import { renderDeliveryProblem } from '../slack/render.ts'
+import { backoffMs, markFailed, markRetry, pendingHead } from '../delivery/notification-states.ts'
+import { tellOwnersElsewhere } from '../delivery/tell-owners.ts'
+import type { Db } from '../incidents/outbox.ts'
 import { alertMessageOf } from './alert-message.ts'
 import { type Receiver, type ReceiverFailure, ReceiverSendError } from './receiver.ts'
 
@@ -36,14 +36,7 @@ export async function deliverToReceiver(
   settings: ReceiverDeliverySettings,
 ): Promise<{ outcome: DeliveryOutcome; release: Release }> {
   const now = settings.now()
-  const next = await db
-    .selectFrom('notifications')
-    .selectAll()
-    .where('destination', '=', destination)
-    .where('status', '=', 'pending')
-    .orderBy('id')
-    .limit(1)
-    .executeTakeFirst()
+  const next = await pendingHead(db, destination)
   if (!next) return { outcome: 'idle', release: { nextSendAt: now } }
   try {
     await receiver.send(await alertMessageOf(db, next, settings.webUrl))
@@ -68,56 +61,16 @@ export async function deliverToReceiver(
         failure.kind === 'permanent'
           ? reason
           : `gave up after ${attempts} attempts over ${Math.round(age / 60_000)} min: ${reason}`
-      await db
-        .updateTable('notifications')
-        .set((eb) => ({ status: 'failed', last_error: why, attempts: eb('attempts', '+', 1) }))
-        .where('id', '=', next.id)
-        .execute()
-      await tellOwnersOnSlack(db, next, failure.reason, now)
+      await markFailed(db, [next.id], why)
+      // On their Slack destinations, as Slack's own refusals are told on the owners' other ones.
+      await tellOwnersElsewhere(db, next, failure.reason, now, (owner) => [owner.slack])
       return { outcome: 'failed', release: { nextSendAt: now } }
     }
-    await db
-      .updateTable('notifications')
-      .set((eb) => ({ attempts: eb('attempts', '+', 1), last_error: reason }))
-      .where('id', '=', next.id)
-      .execute()
+    await markRetry(db, [next.id], reason)
     const waitMs =
       failure.kind === 'transient' && failure.retryAfterMs !== undefined
         ? Math.min(failure.retryAfterMs, settings.backoffMaxMs * 10)
-        : Math.min(settings.backoffMaxMs, settings.backoffBaseMs * 2 ** Math.min(attempts - 1, 20))
+        : backoffMs(settings, attempts)
     return { outcome: 'retry', release: { nextSendAt: new Date(settings.now().getTime() + waitMs) } }
-  }
-}
-
-/**
- * A receiver that refused a notification for good is told to the product's owners on their Slack
- * destinations, once per receiver and reason (as Slack's own refusals are told on other channels).
- */
-async function tellOwnersOnSlack(db: Db, failed: Notification, reason: string, at: Date): Promise<void> {
-  const product = await db
-    .selectFrom('products')
-    .select(['owners', 'name'])
-    .where('id', '=', failed.product_id)
-    .executeTakeFirst()
-  if (!product) return
-  const ruleKey = `delivery:${failed.destination}:${reason}`
-  for (const destination of new Set(product.owners.map((owner) => owner.slack))) {
-    const told = await db
-      .selectFrom('notifications')
-      .select('id')
-      .where('kind', '=', 'delivery_problem')
-      .where('destination', '=', destination)
-      .where('rule_key', '=', ruleKey)
-      .executeTakeFirst()
-    if (told) continue
-    await addToOutbox(db, {
-      destination,
-      productId: failed.product_id,
-      ruleKey,
-      incidentId: null,
-      kind: 'delivery_problem',
-      payload: renderDeliveryProblem(failed.destination, reason, `an alert about ${product.name}`),
-      at,
-    })
   }
 }

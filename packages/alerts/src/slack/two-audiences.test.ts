@@ -1,11 +1,11 @@
-import { migrateToLatest } from '@steward/db'
 import type { TestDatabase } from '@steward/db/testing'
 import { onFailure } from '@steward/pipelines/rules'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type Alerts, startAlerts } from '../start-alerts.ts'
+import { closeAlertsSuite, openAlertsSuite } from '../testing/alerts-suite.ts'
 import { seedPipeline, seedProduct, seedRun } from '../testing/seed.ts'
-import { type SlackRequest, SlackServer } from '../testing/slack-server.ts'
-import { alertTestBackends, TestQueues } from '../testing/test-queues.ts'
+import type { SlackRequest, SlackServer } from '../testing/slack-server.ts'
+import { alertTestBackends, type TestQueues } from '../testing/test-queues.ts'
 import { waitUntil } from '../testing/wait-until.ts'
 import { handleSlackInteraction } from './interactivity.ts'
 import { ackActionId, snoozeActionId } from './render.ts'
@@ -36,10 +36,7 @@ describe.each(alertTestBackends.slice(0, 1))('owners and stakeholders on $name',
   let queues: TestQueues
   let alerts: Alerts
   beforeAll(async () => {
-    t = await backend.open()
-    await migrateToLatest(t.db)
-    slack = await SlackServer.start()
-    queues = new TestQueues(queue, t)
+    ;({ t, slack, queues } = await openAlertsSuite(backend, queue))
     alerts = startAlerts({
       db: t.db,
       slack: { botToken: 'xoxb-test', apiUrl: slack.apiUrl },
@@ -52,12 +49,7 @@ describe.each(alertTestBackends.slice(0, 1))('owners and stakeholders on $name',
       webUrl,
     })
   })
-  afterAll(async () => {
-    await alerts?.close()
-    await slack?.close()
-    await queues?.dispose()
-    await t?.dispose()
-  })
+  afterAll(() => closeAlertsSuite({ alerts: [alerts], slack, queues, t }))
 
   it('gives owners the technical message with mentions and buttons, and stakeholders a plain one; an acknowledgement, a snooze and the resolution edit both', async () => {
     await seedProduct(t.db, {

@@ -1,14 +1,7 @@
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { evaluateTimers } from '@steward/alerts'
-import { migrateToLatest } from '@steward/db'
-import { type TestDatabase, testBackends } from '@steward/db/testing'
+import type { TestDatabase } from '@steward/db/testing'
 import {
-  compileCatalog,
-  createProject,
-  deployCatalog,
   openRuntimeQueue,
   type RuntimeQueue,
   type RuntimeWorker,
@@ -25,6 +18,7 @@ import stewardConfig from '@steward/examples/steward.config.ts'
 import { deleteQueueKeys } from '@steward/queue'
 import { testRedisUrl } from '@steward/queue/testing'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { deployTestProject, type TempStewardHome, useTempStewardHome } from '../support/deployed-project.ts'
 
 const examplesDir = fileURLToPath(new URL('../../../../examples', import.meta.url))
 const table = 'analytics.daily_activity'
@@ -37,8 +31,7 @@ const hourMs = 3_600_000
  */
 describe('the app activity table', () => {
   const prefix = `{steward-test-activity-table-${process.pid}}`
-  let home = ''
-  let previousHome: string | undefined
+  let home: TempStewardHome
   let t: TestDatabase | undefined
   let queue: RuntimeQueue | undefined
   let pools: WarehousePools | undefined
@@ -46,26 +39,24 @@ describe('the app activity table', () => {
   let observer: TableObserver | undefined
 
   beforeAll(async () => {
-    home = await mkdtemp(join(tmpdir(), 'steward-activity-table-'))
-    previousHome = process.env.STEWARD_HOME
-    process.env.STEWARD_HOME = home
-    t = await testBackends.find((backend) => backend.name === 'postgres')?.open()
-    if (!t) throw new Error('no postgres test backend')
-    await migrateToLatest(t.db)
-    const project = await createProject({
-      products: [appActivityCounts],
-      pipelines: [appActivityDaily],
-      root: examplesDir,
-      config: stewardConfig,
-    })
-    await deployCatalog(t.db, compileCatalog(project))
-    pools = new WarehousePools({ stewardHome: home, variables: {} })
+    home = await useTempStewardHome()
+    const deployed = await deployTestProject(
+      {
+        products: [appActivityCounts],
+        pipelines: [appActivityDaily],
+        root: examplesDir,
+        config: stewardConfig,
+      },
+      'postgres',
+    )
+    t = deployed.t
+    pools = new WarehousePools({ stewardHome: home.path, variables: {} })
     // The timer's pass is far off: only the observations after runs count here.
     observer = startTableObserver({ db: t.db, pools, everyMs: 3_600_000 })
     worker = await startWorker({
       db: t.db,
       redisUrl: testRedisUrl,
-      project,
+      project: deployed.project,
       prefix,
       reconcile: false,
       heartbeatMs: 100,
@@ -82,9 +73,7 @@ describe('the app activity table', () => {
     await queue?.close()
     await deleteQueueKeys(testRedisUrl, prefix)
     await t?.dispose()
-    if (previousHome === undefined) delete process.env.STEWARD_HOME
-    else process.env.STEWARD_HOME = previousHome
-    await rm(home, { recursive: true, force: true })
+    await home?.restore()
   })
 
   /** Runs a day and waits for its end and for the observation its end asked for. */

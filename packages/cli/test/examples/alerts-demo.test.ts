@@ -1,15 +1,9 @@
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { type Alerts, startAlerts } from '@steward/alerts'
 import { SlackServer, waitUntil } from '@steward/alerts/testing'
-import { migrateToLatest } from '@steward/db'
-import { type TestDatabase, testBackends } from '@steward/db/testing'
+import type { TestDatabase } from '@steward/db/testing'
 import {
-  compileCatalog,
-  createProject,
-  deployCatalog,
   type InboxWatcher,
   type RuntimeWorker,
   startWorker,
@@ -22,6 +16,7 @@ import { writeChurnFile } from '@steward/examples/src/churn/write-churn-file.ts'
 import { deleteQueueKeys } from '@steward/queue'
 import { testRedisUrl } from '@steward/queue/testing'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { deployTestProject, type TempStewardHome, useTempStewardHome } from '../support/deployed-project.ts'
 
 /** The examples project (a workspace of this repository, which Steward's own tests exercise). */
 const examplesDir = fileURLToPath(new URL('../../../../examples', import.meta.url))
@@ -31,8 +26,7 @@ const examplesDir = fileURLToPath(new URL('../../../../examples', import.meta.ur
  */
 describe('the churn alert demo', () => {
   const prefix = `{steward-test-alerts-demo-${process.pid}}`
-  let home = ''
-  let previousHome: string | undefined
+  let home: TempStewardHome
   let t: TestDatabase | undefined
   let slack: SlackServer | undefined
   let worker: RuntimeWorker | undefined
@@ -41,31 +35,25 @@ describe('the churn alert demo', () => {
   let pools: WarehousePools | undefined
 
   beforeAll(async () => {
-    home = await mkdtemp(join(tmpdir(), 'steward-alerts-demo-'))
-    previousHome = process.env.STEWARD_HOME
-    process.env.STEWARD_HOME = home
-    t = await testBackends.find((backend) => backend.name === 'pglite')?.open()
-    if (!t) throw new Error('no pglite test backend')
-    await migrateToLatest(t.db)
-    const project = await createProject({
-      products: [churnScores],
-      pipelines: [churnScore],
-      root: examplesDir,
-    })
-    await deployCatalog(t.db, compileCatalog(project))
+    home = await useTempStewardHome()
+    const deployed = await deployTestProject(
+      { products: [churnScores], pipelines: [churnScore], root: examplesDir },
+      'pglite',
+    )
+    t = deployed.t
     slack = await SlackServer.start()
     // The scores go into analytics.churn_scores, in the embedded DuckDB under this home.
-    pools = new WarehousePools({ stewardHome: home, variables: {} })
+    pools = new WarehousePools({ stewardHome: home.path, variables: {} })
     worker = await startWorker({
       warehouses: { pools },
       db: t.db,
       redisUrl: testRedisUrl,
-      project,
+      project: deployed.project,
       prefix,
       reconcile: false,
       heartbeatMs: 100,
     })
-    inboxes = watchInboxes(t.db, worker.queue, { root: join(home, 'inbox') })
+    inboxes = watchInboxes(t.db, worker.queue, { root: join(home.path, 'inbox') })
     alerts = startAlerts({
       db: t.db,
       slack: { botToken: 'xoxb-demo', apiUrl: slack.apiUrl },
@@ -87,14 +75,17 @@ describe('the churn alert demo', () => {
     await slack?.close()
     await deleteQueueKeys(testRedisUrl, prefix)
     await t?.dispose()
-    if (previousHome === undefined) delete process.env.STEWARD_HOME
-    else process.env.STEWARD_HOME = previousHome
-    await rm(home, { recursive: true, force: true })
+    await home?.restore()
   })
 
   it('a malformed export posts one message to the owners; a good one resolves it in place', async () => {
     const server = slack as SlackServer
-    await writeChurnFile(join(home, 'inbox/churn'), { seed: 3, users: 200, asOf: '2026-11-05', breakLine: 7 })
+    await writeChurnFile(join(home.path, 'inbox/churn'), {
+      seed: 3,
+      users: 200,
+      asOf: '2026-11-05',
+      breakLine: 7,
+    })
     await waitUntil(
       'the failure in #lifecycle-data',
       () => server.posts('#lifecycle-data').length === 1,
@@ -106,7 +97,7 @@ describe('the churn alert demo', () => {
     // Owners only: the stakeholders' channels stay quiet.
     expect(server.posts('#crm')).toEqual([])
 
-    await writeChurnFile(join(home, 'inbox/churn'), { seed: 3, users: 200, asOf: '2026-11-06' })
+    await writeChurnFile(join(home.path, 'inbox/churn'), { seed: 3, users: 200, asOf: '2026-11-06' })
     await waitUntil(
       'the resolution',
       () => server.updates().length === 1 && server.posts('#lifecycle-data').length === 2,

@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from 'node:child_process'
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -71,6 +71,34 @@ export function startSteward(
   return new RunningSteward(child)
 }
 
+/**
+ * Whether `startStewardOnTerminal` can run here: it needs util-linux's `script` (BSD's, on macOS,
+ * takes other arguments).
+ */
+export const terminalAvailable =
+  spawnSync('script', ['--version'], { encoding: 'utf8' }).stdout?.includes('util-linux') === true
+
+/**
+ * Starts `steward <args>` on a pseudo-terminal (util-linux `script`), for what it does only on a
+ * terminal, such as asking questions; `type` answers them. Its stdout carries the terminal's
+ * echo and escape codes, and stderr joins stdout there.
+ */
+export function startStewardOnTerminal(
+  args: string[],
+  env: Record<string, string>,
+  options: { cwd?: string } = {},
+): RunningSteward {
+  const quote = (word: string) => `'${word.replace(/'/g, `'\\''`)}'`
+  const command = [process.execPath, stewardBin, ...args].map(quote).join(' ')
+  // -q: no banner, -f: flush each write, -e: exit with the command's code, -c: the command.
+  const child = spawn('script', ['-qfec', command, '/dev/null'], {
+    env: stewardEnv(env),
+    ...(options.cwd === undefined ? {} : { cwd: options.cwd }),
+    stdio: ['pipe', 'pipe', 'pipe'],
+  })
+  return new RunningSteward(child)
+}
+
 /** Runs `steward <args>` to the end. */
 export function runSteward(
   args: string[],
@@ -116,6 +144,11 @@ export class RunningSteward {
       }
       await new Promise((resolve) => setTimeout(resolve, 100))
     }
+  }
+
+  /** Types `line` and Enter (on a terminal from `startStewardOnTerminal`). */
+  type(line: string): void {
+    this.#child.stdin?.write(`${line}\n`)
   }
 
   get pid(): number | undefined {

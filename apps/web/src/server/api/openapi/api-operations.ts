@@ -71,10 +71,49 @@ const pathInvalid = error(
 )
 const bodyInvalid = error('BODY_INVALID: the body is not JSON, nests too deep, or a field is wrong (named)')
 const tooLarge = error('BODY_TOO_LARGE: the body is past the route’s limit')
-const unauthenticated = error('UNAUTHENTICATED or TOKEN_INVALID: no identity (only when sign-in is set up)')
-const forbidden = error(
-  'TOKEN_SCOPE or FORBIDDEN: the token lacks the scope, or the viewer owns no such product',
-)
+
+/** What a route can refuse, by what it takes and who calls it (see `errorAnswers`). */
+interface Refusals {
+  /**
+   * Who can be turned away (401, 403): `person` for routes a signed-in browser may call too
+   * (UNAUTHENTICATED, TOKEN_INVALID; TOKEN_SCOPE, FORBIDDEN), `token` for routes only a token may.
+   */
+  caller: 'person' | 'token'
+  /** 403's description, or `false` for a route that answers no 403; the caller's default if unset. */
+  forbidden?: string | false
+  /** An id in the path: 400 PATH_INVALID. */
+  pathId?: boolean
+  /** A JSON body: 400 BODY_INVALID and 413 BODY_TOO_LARGE. */
+  body?: boolean
+  /** 400's description, when the route says more than PATH_INVALID or BODY_INVALID. */
+  invalid?: string
+  /** 404's description: the codes, e.g. `RUN_NOT_FOUND`. */
+  notFound?: string
+}
+
+/**
+ * The error answers (400, 401, 403, 404, 413) a route shares with others of its kind; its own
+ * answers (its success, a 409) are spread beside them.
+ */
+function errorAnswers(refusals: Refusals): Record<number, ApiAnswer> {
+  const person = refusals.caller === 'person'
+  const answers: Record<number, ApiAnswer> = {}
+  if (refusals.invalid !== undefined) answers[400] = error(refusals.invalid)
+  else if (refusals.body) answers[400] = bodyInvalid
+  else if (refusals.pathId) answers[400] = pathInvalid
+  answers[401] = person
+    ? error('UNAUTHENTICATED or TOKEN_INVALID: no identity (only when sign-in is set up)')
+    : error('TOKEN_INVALID or TOKEN_REVOKED')
+  const forbidden =
+    refusals.forbidden ??
+    (person
+      ? 'TOKEN_SCOPE or FORBIDDEN: the token lacks the scope, or the viewer owns no such product'
+      : 'TOKEN_SCOPE')
+  if (forbidden !== false) answers[403] = error(forbidden)
+  if (refusals.notFound !== undefined) answers[404] = error(refusals.notFound)
+  if (refusals.body) answers[413] = tooLarge
+  return answers
+}
 const json = bodyLimits.json
 
 /**
@@ -93,9 +132,7 @@ export const apiOperations: readonly ApiOperation[] = [
     query: listRunsQuery,
     answers: {
       200: { description: 'a page of runs', schema: runPageAnswer },
-      400: error('QUERY_INVALID: a parameter is wrong (named)'),
-      401: unauthenticated,
-      403: forbidden,
+      ...errorAnswers({ caller: 'person', invalid: 'QUERY_INVALID: a parameter is wrong (named)' }),
     },
   },
   {
@@ -108,9 +145,7 @@ export const apiOperations: readonly ApiOperation[] = [
     pathParams: { id: 'the run id (a uuid)' },
     answers: {
       200: { description: 'the run', schema: runAnswer },
-      400: pathInvalid,
-      401: unauthenticated,
-      404: error('RUN_NOT_FOUND'),
+      ...errorAnswers({ caller: 'person', forbidden: false, pathId: true, notFound: 'RUN_NOT_FOUND' }),
     },
   },
   {
@@ -124,10 +159,7 @@ export const apiOperations: readonly ApiOperation[] = [
     pathParams: { id: 'the run id (a uuid)' },
     answers: {
       200: { description: 'the run’s status after the cancel', schema: cancelledRunAnswer },
-      400: pathInvalid,
-      401: unauthenticated,
-      403: forbidden,
-      404: error('RUN_NOT_FOUND'),
+      ...errorAnswers({ caller: 'person', pathId: true, notFound: 'RUN_NOT_FOUND' }),
     },
   },
   {
@@ -141,10 +173,7 @@ export const apiOperations: readonly ApiOperation[] = [
     pathParams: { id: 'the failed or cancelled run (a uuid)' },
     answers: {
       201: { description: 'the new run', schema: retriedRunAnswer },
-      400: pathInvalid,
-      401: unauthenticated,
-      403: forbidden,
-      404: error('RUN_NOT_FOUND'),
+      ...errorAnswers({ caller: 'person', pathId: true, notFound: 'RUN_NOT_FOUND' }),
       409: error('RUN_NOT_RETRYABLE (the run did not fail), PIPELINE_BUSY or PIPELINE_ARCHIVED'),
     },
   },
@@ -159,13 +188,12 @@ export const apiOperations: readonly ApiOperation[] = [
     body: { schema: startRunBody, limit: json },
     answers: {
       201: { description: 'the run, queued', schema: startedRunAnswer },
-      400: error(
-        'BODY_INVALID, PARAMS_INVALID (the param is named), PARTITION_INVALID or PARTITION_REQUIRED',
-      ),
-      401: unauthenticated,
-      403: forbidden,
-      404: error('PIPELINE_NOT_FOUND'),
-      413: tooLarge,
+      ...errorAnswers({
+        caller: 'person',
+        body: true,
+        invalid: 'BODY_INVALID, PARAMS_INVALID (the param is named), PARTITION_INVALID or PARTITION_REQUIRED',
+        notFound: 'PIPELINE_NOT_FOUND',
+      }),
     },
   },
   {
@@ -179,11 +207,12 @@ export const apiOperations: readonly ApiOperation[] = [
     body: { schema: startBackfillBody, limit: json },
     answers: {
       201: { description: 'the backfill and its partitions', schema: startedBackfillAnswer },
-      400: error('BODY_INVALID or BACKFILL_INVALID (the field is named)'),
-      401: unauthenticated,
-      403: forbidden,
-      404: error('PIPELINE_NOT_FOUND'),
-      413: tooLarge,
+      ...errorAnswers({
+        caller: 'person',
+        body: true,
+        invalid: 'BODY_INVALID or BACKFILL_INVALID (the field is named)',
+        notFound: 'PIPELINE_NOT_FOUND',
+      }),
     },
   },
   {
@@ -195,9 +224,7 @@ export const apiOperations: readonly ApiOperation[] = [
     pathParams: { id: 'the backfill id (a uuid)' },
     answers: {
       200: { description: 'its counts by status', schema: backfillAnswer },
-      400: pathInvalid,
-      401: unauthenticated,
-      404: error('BACKFILL_NOT_FOUND'),
+      ...errorAnswers({ caller: 'person', forbidden: false, pathId: true, notFound: 'BACKFILL_NOT_FOUND' }),
     },
   },
   {
@@ -211,10 +238,7 @@ export const apiOperations: readonly ApiOperation[] = [
     pathParams: { id: 'the backfill id (a uuid)' },
     answers: {
       200: { description: 'how many runs it stopped', schema: cancelledBackfillAnswer },
-      400: pathInvalid,
-      401: unauthenticated,
-      403: forbidden,
-      404: error('BACKFILL_NOT_FOUND'),
+      ...errorAnswers({ caller: 'person', pathId: true, notFound: 'BACKFILL_NOT_FOUND' }),
     },
   },
   {
@@ -228,9 +252,7 @@ export const apiOperations: readonly ApiOperation[] = [
     pathParams: { id: 'the pipeline id' },
     answers: {
       200: { description: 'the schedule’s state', schema: scheduleAnswer },
-      401: unauthenticated,
-      403: forbidden,
-      404: error('PIPELINE_NOT_FOUND or SCHEDULE_NOT_FOUND'),
+      ...errorAnswers({ caller: 'person', notFound: 'PIPELINE_NOT_FOUND or SCHEDULE_NOT_FOUND' }),
     },
   },
   {
@@ -243,9 +265,7 @@ export const apiOperations: readonly ApiOperation[] = [
     pathParams: { id: 'the pipeline id' },
     answers: {
       200: { description: 'the schedule’s state', schema: scheduleAnswer },
-      401: unauthenticated,
-      403: forbidden,
-      404: error('PIPELINE_NOT_FOUND or SCHEDULE_NOT_FOUND'),
+      ...errorAnswers({ caller: 'person', notFound: 'PIPELINE_NOT_FOUND or SCHEDULE_NOT_FOUND' }),
     },
   },
   {
@@ -260,11 +280,12 @@ export const apiOperations: readonly ApiOperation[] = [
     body: { schema: emitEventBody, limit: json },
     answers: {
       202: { description: 'the runs it started (or found, for a repeated id)', schema: emittedEventAnswer },
-      400: error('BODY_INVALID or PARAMS_INVALID for a listener (nothing starts)'),
-      401: unauthenticated,
-      403: forbidden,
-      404: error('NO_LISTENER: no deployed pipeline listens to it'),
-      413: tooLarge,
+      ...errorAnswers({
+        caller: 'person',
+        body: true,
+        invalid: 'BODY_INVALID or PARAMS_INVALID for a listener (nothing starts)',
+        notFound: 'NO_LISTENER: no deployed pipeline listens to it',
+      }),
     },
   },
   {
@@ -278,11 +299,7 @@ export const apiOperations: readonly ApiOperation[] = [
     body: { schema: ackIncidentBody, limit: json },
     answers: {
       200: { description: 'who acknowledged it, and when', schema: ackAnswer },
-      400: bodyInvalid,
-      401: unauthenticated,
-      403: forbidden,
-      404: error('INCIDENT_NOT_FOUND: no open incident'),
-      413: tooLarge,
+      ...errorAnswers({ caller: 'person', body: true, notFound: 'INCIDENT_NOT_FOUND: no open incident' }),
     },
   },
   {
@@ -296,11 +313,7 @@ export const apiOperations: readonly ApiOperation[] = [
     body: { schema: snoozeIncidentBody, limit: json, required: true },
     answers: {
       200: { description: 'until when, and by whom', schema: snoozeAnswer },
-      400: bodyInvalid,
-      401: unauthenticated,
-      403: forbidden,
-      404: error('INCIDENT_NOT_FOUND: no open incident'),
-      413: tooLarge,
+      ...errorAnswers({ caller: 'person', body: true, notFound: 'INCIDENT_NOT_FOUND: no open incident' }),
     },
   },
   {
@@ -314,10 +327,12 @@ export const apiOperations: readonly ApiOperation[] = [
     answers: {
       200: { description: 'every event accepted', schema: usageBatchAnswer },
       207: { description: 'some events accepted; the refused ones in `rejected`', schema: usageBatchAnswer },
-      400: error('no event accepted (with `rejected`), or the body is not a batch'),
-      401: error('TOKEN_INVALID or TOKEN_REVOKED'),
-      403: error('TOKEN_SCOPE: the token lacks the ingest scope'),
-      413: tooLarge,
+      ...errorAnswers({
+        caller: 'token',
+        forbidden: 'TOKEN_SCOPE: the token lacks the ingest scope',
+        body: true,
+        invalid: 'no event accepted (with `rejected`), or the body is not a batch',
+      }),
     },
   },
   {
@@ -346,10 +361,11 @@ export const apiOperations: readonly ApiOperation[] = [
     query: seriesQuery,
     answers: {
       200: { description: 'events and actors per period', schema: usageSeriesAnswer },
-      400: error('PATH_INVALID or USAGE_QUERY_INVALID'),
-      401: error('TOKEN_INVALID or TOKEN_REVOKED'),
-      403: error('TOKEN_SCOPE'),
-      404: error('PRODUCT_NOT_FOUND'),
+      ...errorAnswers({
+        caller: 'token',
+        invalid: 'PATH_INVALID or USAGE_QUERY_INVALID',
+        notFound: 'PRODUCT_NOT_FOUND',
+      }),
     },
   },
   {
@@ -365,10 +381,11 @@ export const apiOperations: readonly ApiOperation[] = [
         description: 'cost per period and per active user, and the month’s budget',
         schema: costSeriesAnswer,
       },
-      400: error('PATH_INVALID or USAGE_QUERY_INVALID'),
-      401: error('TOKEN_INVALID or TOKEN_REVOKED'),
-      403: error('TOKEN_SCOPE'),
-      404: error('PRODUCT_NOT_FOUND'),
+      ...errorAnswers({
+        caller: 'token',
+        invalid: 'PATH_INVALID or USAGE_QUERY_INVALID',
+        notFound: 'PRODUCT_NOT_FOUND',
+      }),
     },
   },
   {
@@ -382,10 +399,11 @@ export const apiOperations: readonly ApiOperation[] = [
     query: ledgerQuery,
     answers: {
       200: { description: 'the ledger lines, noisiest first', schema: ledgerAnswer },
-      400: error('QUERY_INVALID: `days` or `product` is wrong (named)'),
-      401: error('TOKEN_INVALID or TOKEN_REVOKED'),
-      403: error('TOKEN_SCOPE'),
-      404: error('PRODUCT_NOT_FOUND'),
+      ...errorAnswers({
+        caller: 'token',
+        invalid: 'QUERY_INVALID: `days` or `product` is wrong (named)',
+        notFound: 'PRODUCT_NOT_FOUND',
+      }),
     },
   },
   {
@@ -399,9 +417,7 @@ export const apiOperations: readonly ApiOperation[] = [
     query: auditQuery,
     answers: {
       200: { description: 'a page of entries, newest first', schema: auditAnswer },
-      400: error('QUERY_INVALID: a filter is wrong (named)'),
-      401: error('TOKEN_INVALID or TOKEN_REVOKED'),
-      403: error('TOKEN_SCOPE'),
+      ...errorAnswers({ caller: 'token', invalid: 'QUERY_INVALID: a filter is wrong (named)' }),
     },
   },
   {
@@ -415,10 +431,12 @@ export const apiOperations: readonly ApiOperation[] = [
     query: lineageQuery,
     answers: {
       200: { description: 'the graph, every edge pointing downstream', schema: lineageAnswer },
-      400: error('QUERY_INVALID: `product` is empty, too long or repeated'),
-      401: error('TOKEN_INVALID or TOKEN_REVOKED'),
-      403: error('TOKEN_SCOPE, or TOKEN_PRODUCT for a token limited to products'),
-      404: error('PRODUCT_NOT_FOUND'),
+      ...errorAnswers({
+        caller: 'token',
+        forbidden: 'TOKEN_SCOPE, or TOKEN_PRODUCT for a token limited to products',
+        invalid: 'QUERY_INVALID: `product` is empty, too long or repeated',
+        notFound: 'PRODUCT_NOT_FOUND',
+      }),
     },
   },
   {

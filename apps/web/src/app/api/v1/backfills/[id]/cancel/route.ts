@@ -1,12 +1,8 @@
 import { cancelBackfill } from '@steward/engine/control'
 import type { z } from 'zod'
-import { apiError, apiErrorFrom } from '#server/api/api-error.ts'
-import { authorizeApi } from '#server/api/authorize-api.ts'
-import { refusePathId, uuid } from '#server/api/path-id.ts'
+import { operateOnRecord } from '#server/api/record-route.ts'
 import type { cancelledBackfillAnswer } from '#server/api/schemas.ts'
 import { auditApi } from '#server/audit/audit-web.ts'
-import { getDb } from '#server/db.ts'
-import { getQueue } from '#server/runs/queue.ts'
 
 export const dynamic = 'force-dynamic'
 
@@ -16,19 +12,9 @@ export const dynamic = 'force-dynamic'
  * `{"backfillId","cancelledRuns":N,"url"}` (0 for a backfill that had ended); 404
  * `BACKFILL_NOT_FOUND`.
  */
-export async function POST(
-  request: Request,
-  context: { params: Promise<{ id: string }> },
-): Promise<Response> {
-  const { id } = await context.params
-  const badPath = refusePathId(id, 'backfill')
-  if (badPath) return badPath
-  const refused = await authorizeApi(request, 'operate', uuid.test(id) ? { backfillId: id } : undefined)
-  if (refused) return refused
-  if (!uuid.test(id)) return apiError(404, 'BACKFILL_NOT_FOUND', `no backfill ${id}`)
-  try {
-    const { db } = await getDb()
-    const { cancelledRuns } = await cancelBackfill(db, id, { queue: await getQueue() })
+export function POST(request: Request, context: { params: Promise<{ id: string }> }): Promise<Response> {
+  return operateOnRecord(request, context, 'backfill', async ({ db, queue, id }) => {
+    const { cancelledRuns } = await cancelBackfill(db, id, { queue })
     await auditApi(request, 'backfill.cancel', { backfillId: id }, { cancelledRuns })
     const answer: z.input<typeof cancelledBackfillAnswer> = {
       backfillId: id,
@@ -36,7 +22,5 @@ export async function POST(
       url: `/api/v1/backfills/${id}`,
     }
     return Response.json(answer, { headers: { 'Cache-Control': 'no-store' } })
-  } catch (error) {
-    return apiErrorFrom(error)
-  }
+  })
 }

@@ -1,12 +1,8 @@
 import { retryRun } from '@steward/engine/control'
 import type { z } from 'zod'
-import { apiError, apiErrorFrom } from '#server/api/api-error.ts'
-import { authorizeApi } from '#server/api/authorize-api.ts'
-import { refusePathId, uuid } from '#server/api/path-id.ts'
+import { operateOnRecord } from '#server/api/record-route.ts'
 import type { retriedRunAnswer } from '#server/api/schemas.ts'
 import { auditApi } from '#server/audit/audit-web.ts'
-import { getDb } from '#server/db.ts'
-import { getQueue } from '#server/runs/queue.ts'
 
 export const dynamic = 'force-dynamic'
 
@@ -17,19 +13,9 @@ export const dynamic = 'force-dynamic'
  * `RUN_NOT_RETRYABLE` (the run did not fail), `PIPELINE_BUSY` (no free maxConcurrentRuns slot),
  * `PIPELINE_ARCHIVED` (removed from code).
  */
-export async function POST(
-  request: Request,
-  context: { params: Promise<{ id: string }> },
-): Promise<Response> {
-  const { id } = await context.params
-  const badPath = refusePathId(id, 'run')
-  if (badPath) return badPath
-  const refused = await authorizeApi(request, 'operate', uuid.test(id) ? { runId: id } : undefined)
-  if (refused) return refused
-  if (!uuid.test(id)) return apiError(404, 'RUN_NOT_FOUND', `no run ${id}`)
-  try {
-    const { db } = await getDb()
-    const retried = await retryRun(db, await getQueue(), id, { triggerDetail: { via: 'api' } })
+export function POST(request: Request, context: { params: Promise<{ id: string }> }): Promise<Response> {
+  return operateOnRecord(request, context, 'run', async ({ db, queue, id }) => {
+    const retried = await retryRun(db, queue, id, { triggerDetail: { via: 'api' } })
     await auditApi(request, 'run.retry', { runId: retried.runId }, { retryOf: id })
     const url = `/api/v1/runs/${retried.runId}`
     const answer: z.input<typeof retriedRunAnswer> = {
@@ -40,7 +26,5 @@ export async function POST(
       url,
     }
     return Response.json(answer, { status: 201, headers: { Location: url, 'Cache-Control': 'no-store' } })
-  } catch (error) {
-    return apiErrorFrom(error)
-  }
+  })
 }
