@@ -23,6 +23,24 @@ const sum = definePipeline({
       }),
 })
 
+/** A step that runs until its run is cancelled (or 20 s pass): a cancel always finds it running. */
+const waits = definePipeline({
+  id: 'api.waits',
+  product: testProduct,
+  steps: (s) =>
+    s.step('wait', {
+      run: (ctx) =>
+        new Promise<{ waited: true }>((resolve) => {
+          const done = () => resolve({ waited: true })
+          const timer = setTimeout(done, 20_000)
+          ctx.signal.addEventListener('abort', () => {
+            clearTimeout(timer)
+            done()
+          })
+        }),
+    }),
+})
+
 const onNumbers = definePipeline({
   id: 'api.on-numbers',
   product: testProduct,
@@ -55,6 +73,7 @@ describe.each(testQueueKinds)('the runs and events API on the %s queue', (queue)
       sum,
       onNumbers,
       regions,
+      waits,
     ])
     await harness.startWorker()
     server = await startNextServer({
@@ -187,31 +206,35 @@ describe.each(testQueueKinds)('the runs and events API on the %s queue', (queue)
   })
 
   test('lists the runs, retries a cancelled one, and serves the OpenAPI document and its page', async () => {
-    const created = (await (await post('api.sum', JSON.stringify({ params: { n: 3 } }))).json()) as {
-      runId: string
-    }
+    const created = (await (await post('api.waits', '{}')).json()) as { runId: string }
     const cancel = await fetch(`${server?.url}/api/v1/runs/${created.runId}/cancel`, { method: 'POST' })
     expect(cancel.status).toBe(200)
     // A step already running stops within a heartbeat: the run is cancelled only then.
-    const deadline = Date.now() + 30_000
-    for (;;) {
-      const shown = (await (await fetch(`${server?.url}/api/v1/runs/${created.runId}`)).json()) as {
-        status: string
+    const cancelled = async (runId: string) => {
+      const deadline = Date.now() + 30_000
+      for (;;) {
+        const shown = (await (await fetch(`${server?.url}/api/v1/runs/${runId}`)).json()) as {
+          status: string
+        }
+        if (shown.status === 'cancelled') return
+        if (Date.now() > deadline)
+          throw new Error(`run ${runId} was not cancelled within 30 s: ${shown.status}`)
+        await new Promise((resolve) => setTimeout(resolve, 100))
       }
-      if (shown.status === 'cancelled') break
-      if (Date.now() > deadline) throw new Error(`run ${created.runId} was not cancelled within 30 s`)
-      await new Promise((resolve) => setTimeout(resolve, 100))
     }
+    await cancelled(created.runId)
     const retry = await fetch(`${server?.url}/api/v1/runs/${created.runId}/retry`, { method: 'POST' })
     const retried = (await retry.json()) as { runId: string; retryOf: string }
-    // Cancelled before or after its steps ran: either way a retry is allowed.
     expect([retry.status, retried.retryOf]).toEqual([201, created.runId])
-    const page = (await (await fetch(`${server?.url}/api/v1/runs?pipeline=api.sum&limit=2`)).json()) as {
+    const page = (await (await fetch(`${server?.url}/api/v1/runs?pipeline=api.waits&limit=1`)).json()) as {
       runs: { id: string }[]
       nextCursor: string | null
     }
-    expect(page.runs.map((run) => run.id)[0]).toBe(retried.runId)
+    expect(page.runs.map((run) => run.id)).toEqual([retried.runId])
     expect(page.nextCursor).toEqual(expect.any(String))
+    // The retry waits too: cancel it, so that nothing is left running.
+    await fetch(`${server?.url}/api/v1/runs/${retried.runId}/cancel`, { method: 'POST' })
+    await cancelled(retried.runId)
 
     const document = await fetch(`${server?.url}/api/v1/openapi.json`)
     expect(document.status).toBe(200)
