@@ -205,12 +205,11 @@ describe.skipIf(!terminalAvailable)('steward init on a terminal', () => {
     expect(existsSync(join(project, 'test/mia-s-churn-watch-daily.test.ts'))).toBe(true)
   })
 
-  it('refuses files named after the answers as well as the fixed ones, writing nothing', async () => {
+  it('refuses files named after the answers, writing nothing', async () => {
     const project = join(scratch, 'churn')
     // The folder alone would make products/churn.ts: only the answer makes this file the product's.
     await mkdir(join(project, 'products'), { recursive: true })
     await writeFile(join(project, 'products', 'churn-risk.ts'), 'ours')
-    await writeFile(join(project, 'README.md'), 'ours too')
     const result = await initAnswering(
       project,
       { shown: 'Churn', typed: 'Churn Risk' },
@@ -218,11 +217,30 @@ describe.skipIf(!terminalAvailable)('steward init on a terminal', () => {
     )
     expect(result.code).toBe(1)
     expect(result.stdout).toContain(
-      `steward: ${project} already has products/churn-risk.ts, README.md: nothing was written (init never overwrites; move them or pick another folder)`,
+      `steward: ${project} already has products/churn-risk.ts: nothing was written (init never overwrites; move them or pick another folder)`,
     )
     expect(result.stdout).not.toContain('init: wrote')
-    expect((await readdir(project)).sort()).toEqual(['README.md', 'products'])
+    expect(await readdir(project)).toEqual(['products'])
     expect(await readdir(join(project, 'products'))).toEqual(['churn-risk.ts'])
     expect(await readFile(join(project, 'products', 'churn-risk.ts'), 'utf8')).toBe('ours')
+  })
+
+  it('refuses a folder that has a file every answer would write before asking anything', async () => {
+    const project = join(scratch, 'already')
+    await mkdir(project, { recursive: true })
+    await writeFile(join(project, 'package.json'), '{}')
+    await writeFile(join(project, 'README.md'), 'ours')
+    const steward = startStewardOnTerminal(['init', project], {})
+    try {
+      const result = await steward.result
+      expect(result.code).toBe(1)
+      expect(result.stdout).toContain(
+        `steward: ${project} already has package.json, README.md: nothing was written`,
+      )
+      expect(result.stdout).not.toContain('Product name')
+      expect((await readdir(project)).sort()).toEqual(['README.md', 'package.json'])
+    } finally {
+      await steward.kill()
+    }
   })
 })

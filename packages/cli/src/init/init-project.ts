@@ -1,10 +1,10 @@
 import { relative, resolve } from 'node:path'
 import packageJson from '../../package.json' with { type: 'json' }
 import { askAnswers } from './ask-answers.ts'
-import { projectDependencies } from './project-dependencies.ts'
+import { type ProjectDependencies, projectDependencies } from './project-dependencies.ts'
 import { projectFiles } from './project-files.ts'
 import { defaultAnswers, type InitAnswers, projectNames } from './project-names.ts'
-import { writeProject } from './write-project.ts'
+import { refuseExisting, writeProject } from './write-project.ts'
 
 export interface InitOptions {
   /** The project folder; created when missing. */
@@ -27,6 +27,7 @@ export async function initProject(options: InitOptions, out: (line: string) => v
   // Before any question: a missing tarball is one line, with nothing asked in vain.
   const deps = projectDependencies(options.version ?? packageJson.version, options.from)
   const defaults = defaultAnswers(folder)
+  if (options.ask) refuseExisting(folder, fixedPaths(folder, deps))
   const answers: InitAnswers = options.ask ? await askAnswers(defaults) : defaults
   const names = projectNames(folder, answers)
   const written = await writeProject(folder, projectFiles(names, deps))
@@ -41,4 +42,14 @@ export async function initProject(options: InitOptions, out: (line: string) => v
   out('  npx steward dev        # everything on this machine, this project deployed')
   out(`  npm test               # the steps of ${names.pipelineId}, in process`)
   return written
+}
+
+/**
+ * The files init writes whatever the answers (package.json, config, README…): checked before any
+ * question, so that a folder that is already a project is refused before anyone types an answer.
+ */
+function fixedPaths(folder: string, deps: ProjectDependencies): string[] {
+  const pathsFor = (answers: InitAnswers) => Object.keys(projectFiles(projectNames(folder, answers), deps))
+  const other = new Set(pathsFor({ productName: 'Steward init probe', owner: 'steward-init-probe' }))
+  return pathsFor(defaultAnswers(folder)).filter((path) => other.has(path))
 }

@@ -11,6 +11,18 @@ import { cliError } from '../errors.ts'
 export async function writeProject(folder: string, files: Record<string, string>): Promise<string[]> {
   const root = resolve(folder)
   const paths = Object.keys(files)
+  refuseExisting(root, paths)
+  for (const path of paths) {
+    const target = join(root, path)
+    await mkdir(dirname(target), { recursive: true })
+    await writeFile(target, files[path] ?? '', { flag: 'wx' })
+  }
+  return paths
+}
+
+/** Throws INIT_REFUSED naming every one of `paths` (relative to `folder`) that exists. */
+export function refuseExisting(folder: string, paths: readonly string[]): void {
+  const root = resolve(folder)
   const existing = paths.filter((path) => existsSync(join(root, path)))
   if (existing.length > 0) {
     throw cliError(
@@ -18,10 +30,4 @@ export async function writeProject(folder: string, files: Record<string, string>
       `${root} already has ${existing.join(', ')}: nothing was written (init never overwrites; move them or pick another folder)`,
     )
   }
-  for (const path of paths) {
-    const target = join(root, path)
-    await mkdir(dirname(target), { recursive: true })
-    await writeFile(target, files[path] ?? '', { flag: 'wx' })
-  }
-  return paths
 }
