@@ -7,6 +7,9 @@ import { type PublishedTableInfo, readConnections, readPublishedTables } from '.
 import type { WarehouseClient } from './warehouse-client.ts'
 import type { WarehousePools } from './warehouse-pools.ts'
 
+/** How often each process's observer passes over the published tables, by default: 5 minutes. */
+export const observeEveryMs = 300_000
+
 /** Past this many rows (PostgreSQL's own estimate) a table's count is the estimate, not `count(*)`. */
 export const estimateAboveRows = 1_000_000
 
@@ -252,7 +255,7 @@ export function startTableObserver(options: {
   keepDays?: number
   onError?: (error: unknown) => void
 }): TableObserver {
-  const everyMs = options.everyMs ?? 300_000
+  const everyMs = options.everyMs ?? observeEveryMs
   const keepDays = options.keepDays ?? 90
   const onError = options.onError ?? (() => {})
   let closed = false
