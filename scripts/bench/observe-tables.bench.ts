@@ -42,12 +42,13 @@ interface Sent {
   ms: number
 }
 
-/** The table a statement is about: named in its text, or passed as a parameter (`bench.t0001`, `t0001`). */
+/** The table a statement is about: named in its text, or the one passed as a parameter (`bench.t0001`, `t0001`). */
 function tableOf(text: string, params: readonly unknown[]): string | undefined {
-  const named = /\bfrom (bench\.t\d{4})\b/.exec(text)?.[1]
-  if (named) return named
-  const param = params.find((p): p is string => typeof p === 'string' && /^(bench\.)?t\d{4}$/.test(p))
-  return param === undefined ? undefined : `bench.${param.replace(/^bench\./, '')}`
+  const inText = /\bfrom (bench\.t\d{4})\b/.exec(text)?.[1]
+  if (inText) return inText
+  // A statement naming several tables in its parameters (the catalog, batched) is shared by them.
+  const inParams = params.filter((p): p is string => typeof p === 'string' && /^(bench\.)?t\d{4}$/.test(p))
+  return inParams.length === 1 ? `bench.${inParams[0]?.replace(/^bench\./, '')}` : undefined
 }
 
 /** The process's pools, each client counting and timing the statements sent through it. */
