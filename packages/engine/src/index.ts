@@ -107,6 +107,7 @@ export {
 export {
   estimateAboveRows,
   type ObserveOptions,
+  observeEveryMs,
   observeTables,
   startTableObserver,
   type TableObservation,

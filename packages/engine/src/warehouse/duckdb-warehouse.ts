@@ -3,8 +3,10 @@ import path from 'node:path'
 import { StewardError } from '@steward/kernel'
 import type { SqlParam } from '@steward/pipelines'
 import {
+  cancelledError,
   firstLine,
   type QueryTag,
+  queryAuthor,
   tagComment,
   type WarehouseClient,
   type WarehouseErrorCode,
@@ -27,7 +29,8 @@ export interface DuckDbWarehouseOptions {
  * a process that finds it locked waits, retrying, up to `lockWaitMs`, then fails as unreachable
  * (a retryable step failure). Within a process every client of one file shares one instance
  * (two instances of a file in one process would not see each other's lock), one connection per
- * query. The module is loaded on first use: processes without a DuckDB connection never load it.
+ * query; a query whose signal aborts is interrupted (`interrupt()`). The module is loaded on
+ * first use: processes without a DuckDB connection never load it.
  */
 export function openDuckDbWarehouse(
   name: string,
@@ -43,7 +46,9 @@ export function openDuckDbWarehouse(
       text: string,
       params: readonly SqlParam[] = [],
       tag?: QueryTag,
+      signal?: AbortSignal,
     ): Promise<WarehouseResult<T>> {
+      if (signal?.aborted) throw cancelledError(name, signal, text, tag)
       if (closed) {
         throw new StewardError<WarehouseErrorCode>('WAREHOUSE_UNREACHABLE', `connection "${name}" is closed`)
       }
@@ -56,7 +61,11 @@ export function openDuckDbWarehouse(
       try {
         const { duckdb, instance } = opened
         const connection = await instance.connect()
+        // The step ended while its statement runs: DuckDB stops it at its next check.
+        const onAbort = () => connection.interrupt()
+        signal?.addEventListener('abort', onAbort, { once: true })
         try {
+          if (signal?.aborted) throw cancelledError(name, signal, text, tag)
           const started = performance.now()
           const values = params.map((value) =>
             value instanceof Date ? duckdb.timestampTZValueFromDate(value) : value,
@@ -69,8 +78,10 @@ export function openDuckDbWarehouse(
           }
           return { rows: [], rowCount: reader.rowsChanged, ms }
         } catch (error) {
+          if (signal?.aborted) throw cancelledError(name, signal, text, tag, error)
           throw duckError(name, 'WAREHOUSE_QUERY_FAILED', error, text, tag)
         } finally {
+          signal?.removeEventListener('abort', onAbort)
           connection.closeSync()
         }
       } finally {
@@ -173,11 +184,10 @@ function duckError(
   tag: QueryTag | undefined,
 ): StewardError<WarehouseErrorCode> {
   const message = error instanceof Error ? error.message : String(error)
-  const who = tag?.stepId ? ` (step ${tag.stepId})` : tag?.purpose ? ` (${tag.purpose})` : ''
   const what = code === 'WAREHOUSE_UNREACHABLE' ? 'cannot open the DuckDB file' : 'the query failed'
   return new StewardError(
     code,
-    `connection "${connection}"${who}: ${what}: ${message} — in: ${firstLine(text)}`,
+    `connection "${connection}"${queryAuthor(tag)}: ${what}: ${message} — in: ${firstLine(text)}`,
     {
       cause: error,
     },

@@ -2,13 +2,14 @@ import { randomBytes } from 'node:crypto'
 import { tmpdir } from 'node:os'
 import { migrateToLatest } from '@steward/db'
 import { type TestDatabase, testBackends, testPostgresUrl } from '@steward/db/testing'
-import { defineConfig, defineProduct } from '@steward/pipelines'
+import { type ConnectionDecl, defineConfig, defineProduct } from '@steward/pipelines'
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { compileCatalog } from '../deploy/compile-catalog.ts'
 import { deployCatalog } from '../deploy/deploy-catalog.ts'
 import { createProject } from '../loader/create-project.ts'
 import { observeTables } from './observe-tables.ts'
+import type { WarehouseClient } from './warehouse-client.ts'
 import { WarehousePools } from './warehouse-pools.ts'
 
 describe.each(testBackends.filter((b) => b.name === 'postgres'))(
@@ -89,6 +90,33 @@ describe.each(testBackends.filter((b) => b.name === 'postgres'))(
       ).toEqual([
         [`${schema}.events`, 50, true],
         [`${schema}.missing`, null, false],
+      ])
+    })
+
+    it('reads the catalog of all tables at once, then sends one statement per table that exists', async () => {
+      const sent: string[] = []
+      const counting = new (class extends WarehousePools {
+        override get(name: string, decl: ConnectionDecl | undefined): WarehouseClient {
+          const client = super.get(name, decl)
+          return {
+            ...client,
+            query: (text, params, tag, signal) => {
+              sent.push(text.trim().split('\n')[0] ?? '')
+              return client.query(text, params, tag, signal)
+            },
+          }
+        }
+      })({ stewardHome: tmpdir(), variables: { PG_URL: testPostgresUrl } })
+      try {
+        await observeTables(t.db, counting)
+      } finally {
+        await counting.close()
+      }
+      expect(sent).toEqual([
+        'select 1',
+        'select w.i, c.column_name as name, c.data_type as type',
+        'select w.i, c.reltuples::float8 as estimate',
+        `select count(*) as n, max(at)::timestamptz as newest from ${schema}.events`,
       ])
     })
 

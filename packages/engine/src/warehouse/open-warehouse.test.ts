@@ -65,6 +65,41 @@ describe('DuckDB', () => {
     }
   })
 
+  it('interrupts a running statement when its signal aborts, saying why, and refuses to start another', async () => {
+    const warehouse = openWarehouse(
+      'warehouse',
+      { kind: 'duckdb', file: 'interrupt.duckdb' },
+      { stewardHome: home, variables: {} },
+    )
+    try {
+      const controller = new AbortController()
+      setTimeout(() => controller.abort({ kind: 'timeout', timeoutMs: 300 }), 300)
+      const started = performance.now()
+      // Ten billion rows: minutes of work, unless interrupted.
+      const error = await warehouse
+        .query(
+          'select sum(i % 7) as s\nfrom range(10000000000) t(i)',
+          [],
+          { runId: 'r', stepId: 'load' },
+          controller.signal,
+        )
+        .catch((e: Error) => e)
+      expect(error).toMatchObject({
+        code: 'WAREHOUSE_QUERY_CANCELLED',
+        message:
+          'connection "warehouse" (step load): the query was cancelled: the step timed out after 300 ms — in: select sum(i % 7) as s',
+      })
+      expect(performance.now() - started).toBeLessThan(5_000)
+      await expect(warehouse.query('select 1', [], undefined, controller.signal)).rejects.toMatchObject({
+        code: 'WAREHOUSE_QUERY_CANCELLED',
+      })
+      // The file and its instance still serve other queries.
+      expect((await warehouse.query<{ n: number }>('select 42 as n')).rows).toEqual([{ n: 42 }])
+    } finally {
+      await warehouse.close()
+    }
+  })
+
   it('lets go of the file when idle, and waits for another process that holds it', async () => {
     const file = path.join(home, 'shared.duckdb')
     const warehouse = openWarehouse('shared', { kind: 'duckdb', file }, { stewardHome: home, variables: {} })
@@ -139,6 +174,42 @@ describe('PostgreSQL', () => {
         purpose: 'observe',
       })
       expect(counted.rowCount).toBe(2)
+    } finally {
+      await pools.close()
+    }
+  })
+
+  it('cancels a running statement on the server when its signal aborts', async () => {
+    const pools = new WarehousePools({ stewardHome: home, variables: { WAREHOUSE_URL: testPostgresUrl } })
+    const warehouse = pools.get('pg', { kind: 'postgres', urlEnv: 'WAREHOUSE_URL' })
+    const tag = { runId: `run-${randomBytes(4).toString('hex')}`, stepId: 'load' }
+    const running = async () =>
+      (
+        await admin.query<{ pid: number }>(
+          "select pid from pg_stat_activity where application_name = $1 and state = 'active'",
+          [`steward run=${tag.runId} step=load`],
+        )
+      ).rows
+    try {
+      const controller = new AbortController()
+      const sleeping = warehouse
+        .query('select pg_sleep(30)', [], tag, controller.signal)
+        .catch((e: Error) => e)
+      for (let i = 0; (await running()).length === 0; i++) {
+        if (i > 100) throw new Error('pg_sleep never started')
+        await new Promise((resolve) => setTimeout(resolve, 50))
+      }
+      const started = performance.now()
+      controller.abort({ kind: 'cancelled', message: 'the run was cancelled' })
+      expect(await sleeping).toMatchObject({
+        code: 'WAREHOUSE_QUERY_CANCELLED',
+        message:
+          'connection "pg" (step load): the query was cancelled: the run was cancelled — in: select pg_sleep(30)',
+      })
+      expect(performance.now() - started).toBeLessThan(3_000)
+      expect(await running()).toEqual([])
+      // The pool goes on serving queries (the cancelled statement's connection was thrown away).
+      expect((await warehouse.query<{ n: number }>('select 1 as n')).rows).toEqual([{ n: 1 }])
     } finally {
       await pools.close()
     }

@@ -3,8 +3,10 @@ import type { SqlParam } from '@steward/pipelines'
 import pg from 'pg'
 import {
   applicationName,
+  cancelledError,
   firstLine,
   type QueryTag,
+  queryAuthor,
   tagComment,
   type WarehouseClient,
   type WarehouseErrorCode,
@@ -21,7 +23,8 @@ export interface PostgresWarehouseOptions {
 /**
  * A PostgreSQL warehouse: one `pg` pool. Each query checks out a connection, sets its
  * `application_name` to the query's tag when it differs from the one it has (so
- * `pg_stat_activity` shows the run and step), and sends the tagged statement. Errors name the
+ * `pg_stat_activity` shows the run and step), and sends the tagged statement; a query whose
+ * signal aborts is cancelled on the server (`pg_cancel_backend`). Errors name the
  * connection, who ran the query and the statement's first line, never the URL or its password.
  */
 export function openPostgresWarehouse(
@@ -49,20 +52,32 @@ export function openPostgresWarehouse(
       text: string,
       params: readonly SqlParam[] = [],
       tag?: QueryTag,
+      signal?: AbortSignal,
     ): Promise<WarehouseResult<T>> {
+      if (signal?.aborted) throw cancelledError(name, signal, text, tag)
       let client: pg.PoolClient
       try {
         client = await pool.connect()
       } catch (error) {
         throw warehouseError(name, 'WAREHOUSE_UNREACHABLE', error, text, tag, secret)
       }
-      let broken: Error | undefined
+      let broken: Error | boolean | undefined
+      // The step ended while its statement runs: cancel it on the server (from a connection of its
+      // own: the pool may be full), and throw this connection away rather than hand it on, so a
+      // late cancel can never stop the next query that would have used it.
+      const onAbort = () => {
+        broken = true
+        const pid = (client as unknown as { processID?: unknown }).processID
+        if (typeof pid === 'number') void cancelBackend(url, pid)
+      }
+      signal?.addEventListener('abort', onAbort, { once: true })
       try {
         const wanted = applicationName(tag)
         if (appNames.get(client) !== wanted) {
           await client.query("select set_config('application_name', $1, false)", [wanted])
           appNames.set(client, wanted)
         }
+        if (signal?.aborted) throw cancelledError(name, signal, text, tag)
         const started = performance.now()
         const result = await client.query({ text: tagComment(tag) + text, values: [...params] })
         const ms = performance.now() - started
@@ -71,6 +86,7 @@ export function openPostgresWarehouse(
           result.command === 'SELECT' || result.rowCount === null ? rows.length : result.rowCount
         return { rows, rowCount, ms }
       } catch (error) {
+        if (signal?.aborted) throw cancelledError(name, signal, text, tag, error)
         const unreachable = isConnectionError(error)
         if (unreachable) broken = error as Error
         throw warehouseError(
@@ -82,6 +98,7 @@ export function openPostgresWarehouse(
           secret,
         )
       } finally {
+        signal?.removeEventListener('abort', onAbort)
         // A connection that broke mid-query is thrown away, not handed to the next query.
         client.release(broken)
       }
@@ -90,6 +107,28 @@ export function openPostgresWarehouse(
       closed ??= pool.end()
       return closed
     },
+  }
+}
+
+/**
+ * Asks the server to cancel the statement backend `pid` runs (`pg_cancel_backend`: same role, no
+ * superuser needed), on a short-lived connection. Best effort: a server that does not answer
+ * has no statement of ours to stop, and the caller already fails its query.
+ */
+async function cancelBackend(url: string, pid: number): Promise<void> {
+  const canceller = new pg.Client({
+    connectionString: url,
+    connectionTimeoutMillis: 10_000,
+    application_name: 'steward cancel',
+  })
+  canceller.on('error', () => {})
+  try {
+    await canceller.connect()
+    await canceller.query('select pg_cancel_backend($1)', [pid])
+  } catch {
+    // Best effort, as said above.
+  } finally {
+    await canceller.end().catch(() => {})
   }
 }
 
@@ -116,11 +155,10 @@ function warehouseError(
 ): StewardError<WarehouseErrorCode> {
   const raw = error instanceof Error ? error.message : String(error)
   const message = secret ? raw.split(secret).join('***') : raw
-  const who = tag?.stepId ? ` (step ${tag.stepId})` : tag?.purpose ? ` (${tag.purpose})` : ''
   const what = code === 'WAREHOUSE_UNREACHABLE' ? 'cannot reach the warehouse' : 'the query failed'
   return new StewardError(
     code,
-    `connection "${connection}"${who}: ${what}: ${message} — in: ${firstLine(text)}`,
+    `connection "${connection}"${queryAuthor(tag)}: ${what}: ${message} — in: ${firstLine(text)}`,
     // The cause is pg's error: its message may repeat the statement, never the URL.
     { cause: error },
   )

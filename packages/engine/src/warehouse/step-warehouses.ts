@@ -78,11 +78,16 @@ export class StepWarehouses {
     return readPublishedTables(this.#db, { names })
   }
 
-  /** The `ctx.sql` of one attempt, given the connections `connections()` answered. */
+  /**
+   * The `ctx.sql` of one attempt, given the connections `connections()` answered. When `signal`
+   * aborts (the step timed out, its run was cancelled) the statement running is cancelled on the
+   * warehouse, and later ones are refused.
+   */
   forAttempt(
     tag: { runId: string; stepId: string },
     record: AttemptQueries,
     connections: ReadonlyMap<string, ConnectionDecl>,
+    signal?: AbortSignal,
   ): (connection: string) => WarehouseSql {
     return (connection) => {
       const decl = connections.get(connection)
@@ -97,7 +102,7 @@ export class StepWarehouses {
           const started = performance.now()
           const statement = firstLine(text)
           try {
-            const { rows, rowCount, ms } = await client.query<T>(text, params, tag)
+            const { rows, rowCount, ms } = await client.query<T>(text, params, tag, signal)
             record.add({ connection, statement, ms, rows: rowCount, failed: false, at })
             const cost = hook({ connection, kind: client.kind, ms, rows: rowCount })
             if (cost) record.costs.push({ kind: 'warehouse', item: `warehouse ${connection}`, ...cost })

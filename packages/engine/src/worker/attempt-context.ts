@@ -47,6 +47,7 @@ export function createAttemptContext(input: AttemptContextInput): {
           { runId: input.runId, stepId: input.stepId },
           queries,
           warehouses.connections,
+          input.signal,
         )
       : undefined,
   })
