@@ -218,9 +218,16 @@ function History({ page, filter, now }: { page: AlertsPage; filter: AlertsFilter
   )
 }
 
+/**
+ * Ledger lines shown on the page, noisiest first: with thousands of rules a whole ledger would be
+ * megabytes of HTML. One product's filter, or GET /api/v1/alerts/ledger, has every line.
+ */
+const ledgerLimit = 25
+
 /** The ledger of the last days: which rules are worth their messages, and which to tune. */
 function LedgerSection({ lines, filter }: { lines: LedgerLine[]; filter: AlertsFilter }) {
   const tune = lines.filter((line) => line.tuneCandidate).length
+  const shown = filter.product ? lines : lines.slice(0, ledgerLimit)
   return (
     <section className="card panel" aria-labelledby="ledger-title">
       <h2 id="ledger-title" className="panel__title">
@@ -239,7 +246,13 @@ function LedgerSection({ lines, filter }: { lines: LedgerLine[]; filter: AlertsF
         </p>
       ) : (
         <>
-          <AlertLedger lines={lines} days={defaultLedgerDays} showProduct={!filter.product} />
+          <AlertLedger lines={shown} days={defaultLedgerDays} showProduct={!filter.product} />
+          {shown.length < lines.length ? (
+            <p className="panel__footnote muted">
+              The {shown.length} noisiest of {lines.length} lines. Filter by product to see all of its lines,
+              or read every line from <code>GET /api/v1/alerts/ledger</code>.
+            </p>
+          ) : null}
           <p className="panel__footnote muted">
             Flapping: resolved by itself within {flapWindowMinutes} minutes, nobody acknowledging or snoozing
             it. Noise: the flapping share × the messages sent, about how many messages were about nothing. A
