@@ -381,6 +381,7 @@ describe('portfolio page', () => {
       const tip = await page.locator('.scatter__tip').textContent()
       expect(tip).toContain(zombie.name)
       expect(tip).toContain('0 unique users')
+      await shot(page, 'portfolio-hover')
       await page.mouse.move(0, 0)
       await expect(
         page.getByRole('img', { name: /Cost against unique users over 30 days for 3 products/ }).count(),
