@@ -3,7 +3,7 @@ import { DatabaseProblemNotice } from '#components/database-problem-notice.tsx'
 import { LineageView } from '#components/lineage-view.tsx'
 import { PageHeader } from '#components/page-header.tsx'
 import { focusOnProduct, lineagePage, productNodeId } from '#lib/lineage-graph.ts'
-import { getLineage } from '#server/queries/get-lineage.ts'
+import { getCachedLineage } from '#server/queries/get-lineage.ts'
 import { readDatabase } from '#server/read-database.ts'
 
 export const dynamic = 'force-dynamic'
@@ -25,7 +25,7 @@ export default async function LineagePage({ searchParams }: { searchParams: Prom
   const params = await searchParams
   const productId = first(params.product)
   const page = Number.parseInt(first(params.page) ?? '', 10)
-  const read = await readDatabase((db) => getLineage(db))
+  const read = await readDatabase((db) => getCachedLineage(db))
   if (!read.ok) return <DatabaseProblemNotice problem={read.problem} />
   const focused = productId === undefined ? undefined : focusOnProduct(read.value, productId)
   const focusNode = focused?.nodes.find((node) => node.id === productNodeId(productId ?? ''))

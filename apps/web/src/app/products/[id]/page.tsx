@@ -24,7 +24,7 @@ import { currentViewer } from '#server/auth/current-viewer.ts'
 import { canOperate } from '#server/auth/viewer.ts'
 import { getProductCheckResults } from '#server/queries/get-check-results.ts'
 import { getLabelledMetrics } from '#server/queries/get-labelled-metrics.ts'
-import { getLineage } from '#server/queries/get-lineage.ts'
+import { getCachedLineage } from '#server/queries/get-lineage.ts'
 import { getProductAlerts } from '#server/queries/get-product-alerts.ts'
 import { getProductSummary } from '#server/queries/get-product-summary.ts'
 import { getTableObservations } from '#server/queries/get-table-observations.ts'
@@ -71,7 +71,7 @@ export default async function ProductPage({ params, searchParams }: Props) {
       getProductAlerts(db, id),
       getLabelledMetrics(db, id, new Date()),
       getTableObservations(db, id),
-      getLineage(db).then((graph) => productNeighbours(graph, id)),
+      getCachedLineage(db).then((graph) => productNeighbours(graph, id)),
       getProductCheckResults(db, id),
     ])
     return { product, usage, cost, budget, consumers, alerts, perSource, tables, lineage, checks }
