@@ -10,9 +10,9 @@ export interface AlertsFilter {
   openPage?: number
 }
 
-export const historyPageSize = 25
+export const historyPageSize = 15
 /** Open incidents a page, most severe and most recent first: an incident with its messages is a few kB. */
-export const openPageSize = 20
+export const openPageSize = 10
 
 type SearchParams = Record<string, string | string[] | undefined>
 

@@ -18,7 +18,7 @@ export const metadata: Metadata = { title: 'Portfolio' }
 type SearchParams = Record<string, string | string[] | undefined>
 
 /** Rows of the table a page: the chart has every product already, and each page stays light. */
-const tableRows = 50
+const tableRows = 25
 
 export default async function PortfolioPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
   const params = await searchParams

@@ -1,5 +1,5 @@
 import type { UsageGrain } from '@steward/db'
-import { budgetStatus, costSeries, topConsumers, usageSeries } from '@steward/usage'
+import { budgetStatus, costSeries, usageSeries } from '@steward/usage'
 import type { Metadata } from 'next'
 import { notFound } from 'next/navigation'
 import { after } from 'next/server'
@@ -28,6 +28,7 @@ import { getCachedLineage } from '#server/queries/get-lineage.ts'
 import { getProductAlerts } from '#server/queries/get-product-alerts.ts'
 import { getProductSummary } from '#server/queries/get-product-summary.ts'
 import { getTableObservations } from '#server/queries/get-table-observations.ts'
+import { getTopConsumers } from '#server/queries/get-top-consumers.ts'
 import { readDatabase } from '#server/read-database.ts'
 import { pageViewer } from '#server/usage/page-viewer.ts'
 import { recordPageView } from '#server/usage/record-page-view.ts'
@@ -67,7 +68,7 @@ export default async function ProductPage({ params, searchParams }: Props) {
       usageSeries(db, id, { granularity }),
       costSeries(db, id, { granularity }),
       budgetStatus(db, id),
-      topConsumers(db, id),
+      getTopConsumers(db, id),
       getProductAlerts(db, id),
       getLabelledMetrics(db, id, new Date()),
       getTableObservations(db, id),
