@@ -4,12 +4,18 @@
 // hold locks or I/O that the hot statements wait on.
 // Sizes: BENCH_PRUNE_RUNS (1,000,000 runs that ended 200 days ago, each with BENCH_PRUNE_STEPS
 // step runs (3), an attempt and a log line per step run), BENCH_W1_RUNS (200 runs per W1 round),
-// BENCH_WARMUP (5), BENCH_PRUNE_BATCH (500 runs per transaction).
+// BENCH_WARMUP (5), BENCH_PRUNE_BATCH (500 runs per transaction), BENCH_PRUNE_MAX_SECONDS (stop
+// the prune after this long and report what it did; 0, the default: no limit).
+// BENCH_PRUNE_DATABASE_URL: prune an existing database instead (a copy of `seed:large`'s, made
+// with `createdb -T steward_large steward_prune`): every run that ended before the bench started
+// goes, and the database is left as the prune leaves it. The seed:large database itself is refused.
 import { loadavg } from 'node:os'
 import { createDb } from '@steward/db'
 import type { TestDatabase } from '@steward/db/testing'
-import { pruneRuns } from '@steward/engine'
+import { countPrunableRuns, pruneRuns } from '@steward/engine'
+import { redactUrl } from '@steward/kernel'
 import { sql } from 'kysely'
+import { largeDefaults } from '../seed/large.ts'
 import { now, Probe, percentile } from './engine/probe.ts'
 import { deleteKeys, redisProblem } from './engine/services.ts'
 import { openSteward } from './engine/steward.ts'
@@ -59,6 +65,13 @@ async function seedOldRuns(database: TestDatabase, runs: number, steps: number):
   await sql`analyze runs, step_runs, attempts, logs`.execute(database.db)
 }
 
+/** Whether two PostgreSQL URLs name the same database on the same server. */
+function sameDatabase(a: string, b: string): boolean {
+  const [x, y] = [new URL(a), new URL(b)]
+  const host = (u: URL) => (u.hostname === 'localhost' ? '127.0.0.1' : u.hostname)
+  return host(x) === host(y) && (x.port || '5432') === (y.port || '5432') && x.pathname === y.pathname
+}
+
 const ms = (x: number) => `${x.toFixed(1)} ms`
 const describe = (w: W1Result) =>
   `p50 ${ms(w.p50)}, p95 ${ms(w.p95)}, p99 ${ms(w.p99)}, max ${ms(w.max)} (${w.handoffs} hand-offs)`
@@ -69,6 +82,13 @@ export async function run() {
   const w1Runs = Math.max(1, int('BENCH_W1_RUNS', 200))
   const warmup = int('BENCH_WARMUP', 5)
   const batch = Math.max(1, int('BENCH_PRUNE_BATCH', 500))
+  const maxSeconds = int('BENCH_PRUNE_MAX_SECONDS', 0)
+  const existingUrl = process.env.BENCH_PRUNE_DATABASE_URL?.trim() || undefined
+  if (existingUrl && sameDatabase(existingUrl, largeDefaults.url)) {
+    throw new Error(
+      'BENCH_PRUNE_DATABASE_URL names the seed:large database itself: prune a copy (createdb -T steward_large steward_prune)',
+    )
+  }
   const prefix = `{steward-bench-prune-${process.pid}}`
   const problem = await redisProblem()
   if (problem) {
@@ -79,21 +99,32 @@ export async function run() {
   const probe = new Probe()
   let database: TestDatabase | undefined
   const seedStarted = now()
+  // Runs that ended before this instant go: 90 days ago for the seeded ones (200 days old), the
+  // bench's start on an existing database (every ended run it holds, none of W1's).
+  const cutoff = existingUrl ? new Date() : new Date(Date.now() - 90 * 86_400_000)
+  const existing = existingUrl ? await createDb(existingUrl, { embeddedDataDir: '' }) : undefined
   const engine = await openSteward(probe, {
     prefix,
     concurrency: 50,
     poolSize: undefined,
+    ...(existing && existingUrl
+      ? { database: { ...existing, url: existingUrl, dispose: () => existing.close() } }
+      : {}),
     onDeployed: async (opened) => {
       database = opened
-      await seedOldRuns(opened, pruneRunCount, stepsPerRun)
+      if (!existing) await seedOldRuns(opened, pruneRunCount, stepsPerRun)
     },
   })
   try {
     if (!database) throw new Error('the bench database was not opened')
+    const prunable = await countPrunableRuns(database.db, cutoff)
+    const load = loadavg()
+      .map((n) => n.toFixed(2))
+      .join(' ')
     console.log(
-      `seeded ${pruneRunCount.toLocaleString('en-US')} old runs × ${stepsPerRun} step runs (with attempts and logs) in ${((now() - seedStarted) / 1000).toFixed(0)} s; load average ${loadavg()
-        .map((n) => n.toFixed(2))
-        .join(' ')}`,
+      existing
+        ? `database ${redactUrl(existingUrl ?? '')}: ${prunable.toLocaleString('en-US')} runs ended before ${cutoff.toISOString()}; load average ${load}`
+        : `seeded ${pruneRunCount.toLocaleString('en-US')} old runs × ${stepsPerRun} step runs (with attempts and logs) in ${((now() - seedStarted) / 1000).toFixed(0)} s; load average ${load}`,
     )
     const before = await runW1(engine, probe, w1Runs, warmup)
     console.log(`W1 before the prune: ${describe(before)}`)
@@ -103,14 +134,18 @@ export async function run() {
     const pruneStarted = now()
     let pruned = 0
     let pruneDone = false
+    const stop = new AbortController()
+    const timer = maxSeconds > 0 ? setTimeout(() => stop.abort(), maxSeconds * 1000) : undefined
     const pruning = pruneRuns(pruneDb.db, {
-      endedBefore: new Date(Date.now() - 90 * 86_400_000),
+      endedBefore: cutoff,
       batch,
+      signal: stop.signal,
       onBatch: (n) => {
         pruned += n
       },
     }).finally(() => {
       pruneDone = true
+      clearTimeout(timer)
     })
     const rounds: W1Result[] = []
     try {
@@ -127,16 +162,30 @@ export async function run() {
     }
     const pruneSeconds = (now() - pruneStarted) / 1000
     console.log(
-      `prune: ${pruned.toLocaleString('en-US')} runs in ${pruneSeconds.toFixed(1)} s (${Math.round(pruned / pruneSeconds).toLocaleString('en-US')} runs/s, batches of ${batch})`,
+      `prune: ${pruned.toLocaleString('en-US')} runs in ${pruneSeconds.toFixed(1)} s (${Math.round(pruned / pruneSeconds).toLocaleString('en-US')} runs/s, batches of ${batch})${stop.signal.aborted ? `, stopped after ${maxSeconds} s` : ''}`,
     )
     const p99s = rounds.map((r) => r.p99).sort((a, b) => a - b)
+    const during = percentile(p99s, 0.5)
+    const worst = p99s[p99s.length - 1] ?? Number.NaN
     console.log(
-      `W1 hand-off p99: before ${ms(before.p99)}; during the prune median of ${rounds.length} rounds ${ms(percentile(p99s, 0.5))}, worst ${ms(p99s[p99s.length - 1] ?? Number.NaN)}`,
+      `W1 hand-off p99: before ${ms(before.p99)}; during the prune median of ${rounds.length} rounds ${ms(during)}, worst ${ms(worst)}`,
     )
-    const left = await sql<{
-      n: string
-    }>`select count(*) as n from runs where finished_at < now() - interval '90 days'`.execute(database.db)
-    console.log(`old runs left: ${left.rows[0]?.n}`)
+    const left = await countPrunableRuns(database.db, cutoff)
+    console.log(`runs left that ended before the cut-off: ${left.toLocaleString('en-US')}`)
+    console.log(
+      JSON.stringify({
+        bench: 'prune',
+        database: existing ? 'copy of seed:large' : 'seeded',
+        prunable,
+        pruned,
+        left,
+        seconds: Math.round(pruneSeconds * 10) / 10,
+        batch,
+        stopped: stop.signal.aborted,
+        handoffP99Ms: { before: before.p99, duringMedian: during, duringWorst: worst },
+        rounds: rounds.length,
+      }),
+    )
   } finally {
     await engine.close()
     await deleteKeys(prefix).catch(() => {})

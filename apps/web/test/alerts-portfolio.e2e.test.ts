@@ -5,7 +5,7 @@ import { renderFirst } from '@steward/alerts'
 import { json, migrateToLatest } from '@steward/db'
 import { type TestDatabase, testBackends } from '@steward/db/testing'
 import { ingestEvents } from '@steward/usage'
-import type { Browser, Page } from 'playwright-core'
+import type { Browser, Locator, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import {
   closePage,
@@ -369,13 +369,20 @@ describe('portfolio page', () => {
     const page = await open('/portfolio')
     try {
       await expect(page.title()).resolves.toBe('Portfolio · Steward')
-      const plotted = await page
-        .locator('.scatter__points circle')
-        .evaluateAll((nodes) => nodes.map((n) => n.getAttribute('data-product')))
-      expect(plotted.sort()).toEqual([seeded.churn.id, zombie.id, seeded.funnel.id].sort())
-      await expect(
-        page.locator(`circle[data-product="${zombie.id}"]`).getAttribute('data-zombie'),
-      ).resolves.toBe('true')
+      // A dot per product, each naming its product under the pointer; the zombie's is marked.
+      const dots = page.locator('.scatter__points circle')
+      await expect(dots.count()).resolves.toBe(3)
+      const named: (string | null)[] = []
+      for (let i = 0; i < 3; i++) named.push(await hoverDot(page, dots.nth(i)))
+      expect(named.sort()).toEqual([seeded.churn.id, zombie.id, seeded.funnel.id].sort())
+      await expect(hoverDot(page, page.locator('.scatter__points circle[data-zombie="true"]'))).resolves.toBe(
+        zombie.id,
+      )
+      const tip = await page.locator('.scatter__tip').textContent()
+      expect(tip).toContain(zombie.name)
+      expect(tip).toContain('0 unique users')
+      await shot(page, 'portfolio-hover')
+      await page.mouse.move(0, 0)
       await expect(
         page.getByRole('img', { name: /Cost against unique users over 30 days for 3 products/ }).count(),
       ).resolves.toBe(1)
@@ -404,6 +411,10 @@ describe('portfolio page', () => {
         await shot(other, variant.name)
         await close(other)
       }
+
+      // A click on a dot opens its product.
+      await page.locator('.scatter__points circle[data-zombie="true"]').click()
+      await page.waitForURL(`**/products/${zombie.id}`)
     } finally {
       await close(page)
     }
@@ -423,6 +434,19 @@ describe('portfolio page', () => {
     }
   })
 })
+
+/** Hovers a dot of the portfolio chart until the page is hydrated and names it; answers the product. */
+async function hoverDot(page: Page, dot: Locator): Promise<string | null> {
+  const deadline = Date.now() + 10_000
+  for (;;) {
+    await dot.hover()
+    const tip = page.locator('.scatter__tip')
+    if ((await tip.count()) > 0) return tip.getAttribute('data-product')
+    if (Date.now() > deadline) throw new Error('hovering a dot of the portfolio chart showed no tooltip')
+    await page.mouse.move(0, 0)
+    await new Promise((resolve) => setTimeout(resolve, 100))
+  }
+}
 
 describe('alerts page with no incident', () => {
   test('explains where alerts come from and how to declare a rule', async () => {

@@ -1,7 +1,7 @@
 // Steward on Redis, or on BullMQ's PostgreSQL queue (`queue: 'postgres'`, in the same database): the
 // real worker (`startWorker`) and `startRun`, PostgreSQL as the SQL store.
 import { createDb, migrateToLatest, type StewardDb } from '@steward/db'
-import { type TestDatabase, testBackends } from '@steward/db/testing'
+import { type TestBackend, type TestDatabase, testBackends } from '@steward/db/testing'
 import {
   compileCatalog,
   createProject,
@@ -84,17 +84,19 @@ export interface StewardSettings {
   queue?: QueueBackend['kind']
   /** Called with the bench database once the pipelines are deployed, before the worker starts (seeding). */
   onDeployed?: (database: TestDatabase) => Promise<void>
+  /** An existing database to deploy into and run on (left in place), instead of a fresh one. */
+  database?: TestDatabase
 }
 
 export async function openSteward(probe: Probe, settings: StewardSettings): Promise<Engine> {
   const backend = testBackends.find((b) => b.name === 'postgres')
-  if (!backend) throw new Error('the machine’s PostgreSQL is off (STEWARD_TEST_PG=off)')
+  if (!backend && !settings.database) throw new Error('the machine’s PostgreSQL is off (STEWARD_TEST_PG=off)')
   const closers: (() => Promise<unknown>)[] = []
   const close = async () => {
     for (const closer of closers.reverse()) await closer().catch(() => {})
   }
   try {
-    const database: TestDatabase = await backend.open()
+    const database: TestDatabase = settings.database ?? (await (backend as TestBackend).open())
     closers.push(() => database.dispose())
     await migrateToLatest(database.db)
     // The worker has a pool of its own, as `steward worker` does in its process; runs are started

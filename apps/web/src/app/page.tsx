@@ -2,11 +2,11 @@ import type { Metadata } from 'next'
 import Link from 'next/link'
 import { CatalogEmpty } from '../components/catalog-empty.tsx'
 import { CatalogFilters } from '../components/catalog-filters.tsx'
-import { CatalogPagination } from '../components/catalog-pagination.tsx'
 import { CatalogTable } from '../components/catalog-table.tsx'
 import { DatabaseProblemNotice } from '../components/database-problem-notice.tsx'
 import { PageHeader } from '../components/page-header.tsx'
-import { isFiltered, parseCatalogQuery, type SearchParams } from '../lib/catalog-query.ts'
+import { Pagination } from '../components/pagination.tsx'
+import { catalogHref, isFiltered, parseCatalogQuery, type SearchParams } from '../lib/catalog-query.ts'
 import { catalogPageSize, catalogView, filterOptions, ownerLabel } from '../lib/catalog-view.ts'
 import { noun } from '../lib/format.ts'
 import { catalogSparklines } from '../server/queries/catalog-sparklines.ts'
@@ -68,7 +68,11 @@ export default async function CatalogPage({ searchParams }: { searchParams: Prom
               now={new Date()}
             />
           )}
-          <CatalogPagination query={query} page={read.value.view.page} pages={read.value.view.pages} />
+          <Pagination
+            page={read.value.view.page}
+            pages={read.value.view.pages}
+            hrefOf={(page) => catalogHref(query, { page })}
+          />
         </>
       )}
     </>

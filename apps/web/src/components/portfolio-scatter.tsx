@@ -1,6 +1,6 @@
 import type { PortfolioEntry } from '@steward/usage'
-import { escapeXml, formatUsd } from '../lib/format.ts'
 import { axisScale, compactNumber, placeLabels } from '../lib/scatter-scale.ts'
+import { ScatterPoints } from './scatter-points.tsx'
 
 export type UsageMeasure = 'users' | 'events'
 
@@ -14,8 +14,10 @@ const usageWords: Record<UsageMeasure, string> = { users: 'unique users', events
 /**
  * Every product as a dot: usage over 30 days across, cost over 30 days up. Both axes go
  * logarithmic when the values span orders of magnitude. The most expensive and most used
- * products are named on the chart; every dot names itself on hover (<title>), and the table
- * below the chart holds the same figures for screen readers and copying.
+ * products are named on the chart; the dot nearest the pointer names itself and opens its
+ * product on click (ScatterPoints), and the table below the chart holds the same figures for
+ * screen readers and copying. Axes and grid are drawn here; the dots by ScatterPoints from
+ * compact columns, so the page carries each product's name once, not in HTML and RSC payload both.
  */
 export function PortfolioScatter({
   entries,
@@ -88,33 +90,29 @@ export function PortfolioScatter({
             {`Cost, last 30 days${y.kind === 'log' ? ' (log)' : ''}`}
           </text>
         </g>
-        {/* 2,000 dots as one string: as elements, each would be repeated in the page's RSC payload. */}
-        <g
-          className="scatter__points"
-          // biome-ignore lint/security/noDangerouslySetInnerHtml: built here from escaped text and numbers
-          dangerouslySetInnerHTML={{
-            __html: points
-              .map(({ entry, cx, cy }) => {
-                // Size and colour come from CSS (portfolio.css): each dot carries only its place and name.
-                const flags = `${labelled.has(entry.id) ? ' data-labelled' : ''}${usage(entry) === 0 ? ' data-zombie="true"' : ''}`
-                const title = `${entry.name}: ${compactNumber(usage(entry))} ${usageWords[measure]}, ${formatUsd(Math.round(entry.current.costUsd))}`
-                return `<circle cx="${Math.round(cx)}" cy="${Math.round(cy)}"${flags} data-product="${escapeXml(entry.id)}"><title>${escapeXml(title)}</title></circle>`
-              })
-              .join(''),
+        <ScatterPoints
+          data={{
+            xy: points.flatMap((p) => [Math.round(p.cx), Math.round(p.cy)]),
+            ids: entries.map((e) => e.id),
+            names: entries.map((e) => e.name),
+            usage: entries.map(usage),
+            cost: entries.map((e) => Math.round(e.current.costUsd)),
+            labelled: points.flatMap((p, i) => (labelled.has(p.entry.id) ? [i] : [])),
+          }}
+          labels={labels.map((l) => ({
+            x: round(l.anchor === 'start' ? l.left : l.left + l.text.length * 6.4),
+            y: round(l.y + 4),
+            anchor: l.anchor,
+            text: l.text,
+          }))}
+          usageWord={usageWords[measure]}
+          plot={{
+            x: margin.left,
+            y: margin.top,
+            width: width - margin.left - margin.right,
+            height: height - margin.top - margin.bottom,
           }}
         />
-        <g className="scatter__labels">
-          {labels.map((l) => (
-            <text
-              key={l.id}
-              x={round(l.anchor === 'start' ? l.left : l.left + l.text.length * 6.4)}
-              y={round(l.y + 4)}
-              textAnchor={l.anchor}
-            >
-              {l.text}
-            </text>
-          ))}
-        </g>
       </svg>
       <figcaption className="muted">
         Each dot is a product: its users (or events) across, its cost up. Bottom right earns its keep (used a

@@ -15,7 +15,9 @@ describe('alerts filter in the query string', () => {
       page: 1,
     })
     expect(parseAlertsFilter({ status: ['open', 'resolved'], page: 'x' }).status).toBe('open')
-    expect(parseAlertsFilter({ open: 'all' }).openAll).toBe(true)
+    expect(parseAlertsFilter({ open: '3' }).openPage).toBe(3)
+    expect(parseAlertsFilter({ open: 'all' }).openPage).toBeUndefined()
+    expect(parseAlertsFilter({ open: '1' }).openPage).toBeUndefined()
   })
 
   test('writes the shortest URL that round-trips', () => {
@@ -25,6 +27,7 @@ describe('alerts filter in the query string', () => {
     const back = Object.fromEntries(new URL(href, 'http://x').searchParams)
     expect(parseAlertsFilter(back)).toEqual(filter)
     expect(alertsHref(filter, { status: 'all', page: 1, product: undefined })).toBe('/alerts')
-    expect(alertsHref(filter, { openAll: true })).toBe('/alerts?product=a+b%26c&status=open&page=2&open=all')
+    expect(alertsHref(filter, { openPage: 2 })).toBe('/alerts?product=a+b%26c&status=open&page=2&open=2')
+    expect(alertsHref(filter, { openPage: 1 })).toBe('/alerts?product=a+b%26c&status=open&page=2')
   })
 })

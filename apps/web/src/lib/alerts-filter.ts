@@ -6,11 +6,13 @@ export interface AlertsFilter {
   status: 'all' | 'open' | 'resolved'
   /** Page of the resolved history, from 1. */
   page: number
-  /** Every open incident (up to a bound) rather than the first few. */
-  openAll?: boolean
+  /** Page of the open incidents, from 1 (left out when 1). */
+  openPage?: number
 }
 
-export const historyPageSize = 25
+export const historyPageSize = 15
+/** Open incidents a page, most severe and most recent first: an incident with its messages is a few kB. */
+export const openPageSize = 10
 
 type SearchParams = Record<string, string | string[] | undefined>
 
@@ -21,11 +23,12 @@ export function parseAlertsFilter(params: SearchParams): AlertsFilter {
   const product = first(params.product)?.trim()
   const status = first(params.status)
   const page = Number.parseInt(first(params.page) ?? '', 10)
+  const openPage = Number.parseInt(first(params.open) ?? '', 10)
   return {
     product: product ? product : undefined,
     status: status === 'open' || status === 'resolved' ? status : 'all',
     page: Number.isFinite(page) && page >= 1 ? Math.min(page, 10_000) : 1,
-    ...(first(params.open) === 'all' ? { openAll: true } : {}),
+    ...(Number.isFinite(openPage) && openPage > 1 ? { openPage: Math.min(openPage, 10_000) } : {}),
   }
 }
 
@@ -36,7 +39,7 @@ export function alertsHref(filter: AlertsFilter, change: Partial<AlertsFilter> =
   if (next.product) query.set('product', next.product)
   if (next.status !== 'all') query.set('status', next.status)
   if (next.page > 1) query.set('page', String(next.page))
-  if (next.openAll) query.set('open', 'all')
+  if (next.openPage && next.openPage > 1) query.set('open', String(next.openPage))
   const text = query.toString()
   return text ? `/alerts?${text}` : '/alerts'
 }

@@ -7,6 +7,7 @@ import {
   type LineageEdge,
   type LineageGraph,
   type LineageNode,
+  lineagePage,
   markUpstreamProblems,
   productNeighbours,
 } from './lineage-graph.ts'
@@ -78,5 +79,40 @@ describe('the lineage graph', () => {
     const html = renderToStaticMarkup(createElement(LineageView, { graph: markUpstreamProblems(cyclic) }))
     expect(html.match(/class="dag__node lineage__node"/g)).toHaveLength(cyclic.nodes.length)
     expect(html).toContain('data-lineage-status="stale"')
+  })
+
+  it('pages the whole graph by connected parts, the parts in trouble first, none split', () => {
+    // Ten lone products (one pipeline each) beside the cyclic graph: a part of 5 (in trouble),
+    // a stale lone product, and ten healthy parts of 2.
+    const lone = Array.from({ length: 10 }, (_, i) => `p${String(i).padStart(2, '0')}`)
+    const graph = markUpstreamProblems({
+      nodes: [
+        ...lone.flatMap((id) => [node(`product:${id}`, id), node(`pipeline:${id}.build`, id)]),
+        ...cyclic.nodes,
+      ],
+      edges: [...lone.map((id) => edge(`pipeline:${id}.build`, `product:${id}`, 'owns')), ...cyclic.edges],
+    })
+    const first = lineagePage(graph, 1, 7)
+    expect(first.pages).toBe(5)
+    expect(first.parts).toEqual({ from: 1, to: 2, total: 12 })
+    expect(first.graph.nodes.map((n) => n.id).sort()).toEqual(
+      ['product:a', 'pipeline:a.build', 'table:a.t', 'product:b', 'pipeline:b.build', 'product:c'].sort(),
+    )
+    expect(first.graph.edges).toHaveLength(cyclic.edges.length)
+    const second = lineagePage(graph, 2, 7)
+    expect(second.graph.nodes.map((n) => n.id)).toEqual([
+      'product:p00',
+      'pipeline:p00.build',
+      'product:p01',
+      'pipeline:p01.build',
+      'product:p02',
+      'pipeline:p02.build',
+    ])
+    // Every node on exactly one page; a page past the last shows the last.
+    const all = [1, 2, 3, 4, 5].flatMap((page) => lineagePage(graph, page, 7).graph.nodes.map((n) => n.id))
+    expect(all.sort()).toEqual(graph.nodes.map((n) => n.id).sort())
+    expect(lineagePage(graph, 99, 7).page).toBe(5)
+    // A part larger than a page is a page of its own.
+    expect(lineagePage(graph, 1, 3).graph.nodes).toHaveLength(5)
   })
 })

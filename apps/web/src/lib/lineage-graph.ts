@@ -109,6 +109,74 @@ export function focusOnProduct(graph: LineageGraph, productId: string): LineageG
   }
 }
 
+export interface LineagePage {
+  graph: LineageGraph
+  /** 1-based; clamped to the pages there are. */
+  page: number
+  pages: number
+  /** Connected parts (products that share no data or trigger are apart) on this page, and in all. */
+  parts: { from: number; to: number; total: number }
+}
+
+/**
+ * The whole graph a page at a time, so that thousands of products do not make one picture of
+ * megabytes: the graph falls into connected parts (edges taken both ways), parts with a failing
+ * or stale node or trouble upstream first, then the larger, then by their first node's id; a page
+ * holds whole parts up to `maxNodes` nodes (a larger part is a page of its own).
+ */
+export function lineagePage(graph: LineageGraph, page: number, maxNodes: number): LineagePage {
+  const neighbours = adjacency(graph.edges, 'down')
+  for (const [from, list] of adjacency(graph.edges, 'up')) {
+    const both = neighbours.get(from)
+    if (both) both.push(...list)
+    else neighbours.set(from, [...list])
+  }
+  const byId = new Map(graph.nodes.map((node) => [node.id, node]))
+  const seen = new Set<string>()
+  const parts: { ids: string[]; trouble: boolean }[] = []
+  for (const node of [...graph.nodes].sort((a, b) => a.id.localeCompare(b.id))) {
+    if (seen.has(node.id)) continue
+    seen.add(node.id)
+    const ids = [node.id, ...walk(node.id, neighbours)]
+    for (const id of ids) seen.add(id)
+    const trouble = ids.some((id) => {
+      const n = byId.get(id)
+      return n !== undefined && (n.status === 'failing' || n.status === 'stale' || n.upstreamProblem)
+    })
+    parts.push({ ids, trouble })
+  }
+  parts.sort((a, b) => Number(b.trouble) - Number(a.trouble) || b.ids.length - a.ids.length)
+  const pages: number[][] = []
+  let size = 0
+  parts.forEach((part, index) => {
+    const current = pages.at(-1)
+    if (current && size + part.ids.length <= maxNodes) {
+      current.push(index)
+      size += part.ids.length
+    } else {
+      pages.push([index])
+      size = part.ids.length
+    }
+  })
+  const count = Math.max(1, pages.length)
+  const shown = Math.min(Math.max(1, page), count)
+  const indices = pages[shown - 1] ?? []
+  const keep = new Set(indices.flatMap((index) => parts[index]?.ids ?? []))
+  return {
+    graph: {
+      nodes: graph.nodes.filter((node) => keep.has(node.id)),
+      edges: graph.edges.filter((edge) => keep.has(edge.from) && keep.has(edge.to)),
+    },
+    page: shown,
+    pages: count,
+    parts: {
+      from: indices.length > 0 ? (indices[0] ?? 0) + 1 : 0,
+      to: indices.length > 0 ? (indices.at(-1) ?? 0) + 1 : 0,
+      total: parts.length,
+    },
+  }
+}
+
 /** The other products a product's data comes from and goes to, for its page. */
 export function productNeighbours(
   graph: LineageGraph,

@@ -6,7 +6,13 @@ import { CodeBlock } from '#components/code-block.tsx'
 import { DatabaseProblemNotice } from '#components/database-problem-notice.tsx'
 import { IncidentItem } from '#components/incident-item.tsx'
 import { PageHeader } from '#components/page-header.tsx'
-import { type AlertsFilter, alertsHref, historyPageSize, parseAlertsFilter } from '#lib/alerts-filter.ts'
+import {
+  type AlertsFilter,
+  alertsHref,
+  historyPageSize,
+  openPageSize,
+  parseAlertsFilter,
+} from '#lib/alerts-filter.ts'
 import { getAlertLedger } from '#server/queries/get-alert-ledger.ts'
 import { type AlertsPage, listIncidents } from '#server/queries/list-incidents.ts'
 import { readDatabase } from '#server/read-database.ts'
@@ -152,24 +158,66 @@ function OpenIncidents({ page, filter, now }: { page: AlertsPage; filter: Alerts
           ))}
         </div>
       )}
-      {page.openCount > page.open.length ? (
-        <p className="panel__footnote muted">
-          Showing the {page.open.length} most severe and most recent of {page.openCount}.{' '}
-          {filter.openAll ? (
-            'Filter by product to see the rest.'
-          ) : (
-            <Link href={alertsHref(filter, { openAll: true }) as Route}>Show all open incidents</Link>
-          )}
-        </p>
+      {page.openCount > openPageSize ? (
+        <Pager
+          label="Pages of open incidents"
+          page={filter.openPage ?? 1}
+          pageSize={openPageSize}
+          shown={page.open.length}
+          total={page.openCount}
+          hrefOf={(n) => alertsHref(filter, { openPage: n })}
+          words={['Previous', 'Next']}
+        />
       ) : null}
     </section>
   )
 }
 
+/** Links to the page before and after, around "21–40 of 120 · page 2 of 6". */
+function Pager({
+  label,
+  page,
+  pageSize,
+  shown,
+  total,
+  hrefOf,
+  words = ['Newer', 'Older'],
+}: {
+  label: string
+  words?: readonly [string, string]
+  page: number
+  pageSize: number
+  shown: number
+  total: number
+  hrefOf: (page: number) => string
+}) {
+  const pages = Math.max(1, Math.ceil(total / pageSize))
+  const from = (page - 1) * pageSize + 1
+  const to = from + shown - 1
+  return (
+    <nav className="pager" aria-label={label}>
+      {page > 1 ? (
+        <Link href={hrefOf(page - 1) as Route} rel="prev" className="button">
+          {words[0]}
+        </Link>
+      ) : (
+        <span />
+      )}
+      <span className="muted">
+        {shown > 0 ? `${from}–${to} of ${total}` : `page ${page}`} · page {page} of {pages}
+      </span>
+      {page < pages ? (
+        <Link href={hrefOf(page + 1) as Route} rel="next" className="button">
+          {words[1]}
+        </Link>
+      ) : (
+        <span />
+      )}
+    </nav>
+  )
+}
+
 function History({ page, filter, now }: { page: AlertsPage; filter: AlertsFilter; now: Date }) {
-  const pages = Math.max(1, Math.ceil(page.historyCount / historyPageSize))
-  const from = (filter.page - 1) * historyPageSize + 1
-  const to = from + page.history.length - 1
   return (
     <section className="card panel" aria-labelledby="history-title">
       <h2 id="history-title" className="panel__title">
@@ -193,34 +241,29 @@ function History({ page, filter, now }: { page: AlertsPage; filter: AlertsFilter
         </div>
       )}
       {page.historyCount > historyPageSize ? (
-        <nav className="pager" aria-label="History pages">
-          {filter.page > 1 ? (
-            <Link href={alertsHref(filter, { page: filter.page - 1 }) as Route} rel="prev" className="button">
-              Newer
-            </Link>
-          ) : (
-            <span />
-          )}
-          <span className="muted">
-            {page.history.length > 0 ? `${from}–${to} of ${page.historyCount}` : `page ${filter.page}`} · page{' '}
-            {filter.page} of {pages}
-          </span>
-          {filter.page < pages ? (
-            <Link href={alertsHref(filter, { page: filter.page + 1 }) as Route} rel="next" className="button">
-              Older
-            </Link>
-          ) : (
-            <span />
-          )}
-        </nav>
+        <Pager
+          label="History pages"
+          page={filter.page}
+          pageSize={historyPageSize}
+          shown={page.history.length}
+          total={page.historyCount}
+          hrefOf={(n) => alertsHref(filter, { page: n })}
+        />
       ) : null}
     </section>
   )
 }
 
+/**
+ * Ledger lines shown on the page, noisiest first: with thousands of rules a whole ledger would be
+ * megabytes of HTML. One product's filter, or GET /api/v1/alerts/ledger, has every line.
+ */
+const ledgerLimit = 25
+
 /** The ledger of the last days: which rules are worth their messages, and which to tune. */
 function LedgerSection({ lines, filter }: { lines: LedgerLine[]; filter: AlertsFilter }) {
   const tune = lines.filter((line) => line.tuneCandidate).length
+  const shown = filter.product ? lines : lines.slice(0, ledgerLimit)
   return (
     <section className="card panel" aria-labelledby="ledger-title">
       <h2 id="ledger-title" className="panel__title">
@@ -239,7 +282,13 @@ function LedgerSection({ lines, filter }: { lines: LedgerLine[]; filter: AlertsF
         </p>
       ) : (
         <>
-          <AlertLedger lines={lines} days={defaultLedgerDays} showProduct={!filter.product} />
+          <AlertLedger lines={shown} days={defaultLedgerDays} showProduct={!filter.product} />
+          {shown.length < lines.length ? (
+            <p className="panel__footnote muted">
+              The {shown.length} noisiest of {lines.length} lines. Filter by product to see all of its lines,
+              or read every line from <code>GET /api/v1/alerts/ledger</code>.
+            </p>
+          ) : null}
           <p className="panel__footnote muted">
             Flapping: resolved by itself within {flapWindowMinutes} minutes, nobody acknowledging or snoozing
             it. Noise: the flapping share × the messages sent, about how many messages were about nothing. A

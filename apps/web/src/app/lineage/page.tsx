@@ -2,8 +2,8 @@ import type { Metadata } from 'next'
 import { DatabaseProblemNotice } from '#components/database-problem-notice.tsx'
 import { LineageView } from '#components/lineage-view.tsx'
 import { PageHeader } from '#components/page-header.tsx'
-import { focusOnProduct, productNodeId } from '#lib/lineage-graph.ts'
-import { getLineage } from '#server/queries/get-lineage.ts'
+import { focusOnProduct, lineagePage, productNodeId } from '#lib/lineage-graph.ts'
+import { getCachedLineage } from '#server/queries/get-lineage.ts'
 import { readDatabase } from '#server/read-database.ts'
 
 export const dynamic = 'force-dynamic'
@@ -12,11 +12,20 @@ export const metadata: Metadata = { title: 'Lineage' }
 
 type SearchParams = Record<string, string | string[] | undefined>
 
-/** `/lineage`, or `/lineage?product=<id>` for one product's neighbourhood (an unknown id shows everything). */
+/** Nodes drawn on a page of the whole graph (whole connected parts, so a page may hold more). */
+const pageNodes = 150
+
+const first = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value)
+
+/**
+ * `/lineage` (`?page=<n>`: every product, a page of connected parts at a time), or
+ * `/lineage?product=<id>` for one product's neighbourhood (an unknown id shows everything).
+ */
 export default async function LineagePage({ searchParams }: { searchParams: Promise<SearchParams> }) {
-  const wanted = (await searchParams).product
-  const productId = Array.isArray(wanted) ? wanted[0] : wanted
-  const read = await readDatabase((db) => getLineage(db))
+  const params = await searchParams
+  const productId = first(params.product)
+  const page = Number.parseInt(first(params.page) ?? '', 10)
+  const read = await readDatabase((db) => getCachedLineage(db))
   if (!read.ok) return <DatabaseProblemNotice problem={read.problem} />
   const focused = productId === undefined ? undefined : focusOnProduct(read.value, productId)
   const focusNode = focused?.nodes.find((node) => node.id === productNodeId(productId ?? ''))
@@ -31,7 +40,11 @@ export default async function LineagePage({ searchParams }: { searchParams: Prom
       ) : null}
       <LineageView
         graph={focused ?? read.value}
-        {...(focusNode && productId !== undefined ? { focus: { id: productId, name: focusNode.label } } : {})}
+        {...(focused
+          ? focusNode && productId !== undefined
+            ? { focus: { id: productId, name: focusNode.label } }
+            : {}
+          : { paged: lineagePage(read.value, Number.isFinite(page) ? page : 1, pageNodes) })}
       />
     </>
   )

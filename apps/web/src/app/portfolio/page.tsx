@@ -4,6 +4,7 @@ import Link from 'next/link'
 import { DatabaseProblemNotice } from '#components/database-problem-notice.tsx'
 import { OwnerList } from '#components/owner-list.tsx'
 import { PageHeader } from '#components/page-header.tsx'
+import { Pagination } from '#components/pagination.tsx'
 import { PortfolioScatter, type UsageMeasure } from '#components/portfolio-scatter.tsx'
 import { TierBadge } from '#components/tier-badge.tsx'
 import { formatCost, formatUsd, noun } from '#lib/format.ts'
@@ -16,13 +17,14 @@ export const metadata: Metadata = { title: 'Portfolio' }
 
 type SearchParams = Record<string, string | string[] | undefined>
 
-/** Rows of the table shown before "Show all": the chart has every product already. */
-const tableRows = 50
+/** Rows of the table a page: the chart has every product already, and each page stays light. */
+const tableRows = 25
 
 export default async function PortfolioPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
   const params = await searchParams
   const measure: UsageMeasure = params.usage === 'events' ? 'events' : 'users'
-  const showAll = params.rows === 'all'
+  const rawPage = Number.parseInt(String(params.page ?? ''), 10)
+  const page = Number.isFinite(rawPage) && rawPage >= 1 ? Math.min(rawPage, 10_000) : 1
   const read = await readDatabase((db) => getPortfolio(db))
   return (
     <>
@@ -53,10 +55,10 @@ export default async function PortfolioPage({ searchParams }: { searchParams: Pr
                 Usage against cost <span className="panel__count">{read.value.entries.length}</span>
               </h2>
               <nav className="segmented" aria-label="Usage measure">
-                <MeasureLink measure="users" current={measure} showAll={showAll}>
+                <MeasureLink measure="users" current={measure} page={page}>
                   Unique users
                 </MeasureLink>
-                <MeasureLink measure="events" current={measure} showAll={showAll}>
+                <MeasureLink measure="events" current={measure} page={page}>
                   Events
                 </MeasureLink>
               </nav>
@@ -64,7 +66,7 @@ export default async function PortfolioPage({ searchParams }: { searchParams: Pr
             <PortfolioScatter entries={read.value.entries} measure={measure} />
           </section>
           <ZombieList zombies={read.value.zombies} />
-          <PortfolioTable entries={read.value.entries} showAll={showAll} measure={measure} />
+          <PortfolioTable entries={read.value.entries} page={page} measure={measure} />
         </div>
       )}
     </>
@@ -74,23 +76,28 @@ export default async function PortfolioPage({ searchParams }: { searchParams: Pr
 function MeasureLink({
   measure,
   current,
-  showAll,
+  page,
   children,
 }: {
   measure: UsageMeasure
   current: UsageMeasure
-  showAll: boolean
+  page: number
   children: string
 }) {
-  const query = new URLSearchParams()
-  if (measure === 'events') query.set('usage', 'events')
-  if (showAll) query.set('rows', 'all')
-  const href = `/portfolio${query.size > 0 ? `?${query}` : ''}` as Route
+  const href = portfolioHref(measure, page) as Route
   return (
     <Link href={href} className="segmented__item" aria-current={measure === current ? 'true' : undefined}>
       {children}
     </Link>
   )
+}
+
+/** The portfolio's URL for a usage measure and a page of the table; defaults left out. */
+function portfolioHref(measure: UsageMeasure, page: number): string {
+  const query = new URLSearchParams()
+  if (measure === 'events') query.set('usage', 'events')
+  if (page > 1) query.set('page', String(page))
+  return `/portfolio${query.size > 0 ? `?${query}` : ''}`
 }
 
 function PortfolioStats({ portfolio }: { portfolio: Portfolio }) {
@@ -168,14 +175,16 @@ function ZombieList({ zombies }: { zombies: Portfolio['zombies'] }) {
 
 function PortfolioTable({
   entries,
-  showAll,
+  page,
   measure,
 }: {
   entries: PortfolioEntry[]
-  showAll: boolean
+  page: number
   measure: UsageMeasure
 }) {
-  const rows = showAll ? entries : entries.slice(0, tableRows)
+  const pages = Math.max(1, Math.ceil(entries.length / tableRows))
+  const shown = Math.min(page, pages)
+  const rows = entries.slice((shown - 1) * tableRows, shown * tableRows)
   return (
     <section className="card panel" aria-labelledby="portfolio-table-title">
       <h2 id="portfolio-table-title" className="panel__title">
@@ -239,19 +248,12 @@ function PortfolioTable({
           </tbody>
         </table>
       </div>
-      {entries.length > tableRows ? (
-        <p className="panel__footnote">
-          {showAll ? (
-            <Link href={`/portfolio${measure === 'events' ? '?usage=events' : ''}` as Route}>
-              Show the {tableRows} most expensive only
-            </Link>
-          ) : (
-            <Link href={`/portfolio?${measure === 'events' ? 'usage=events&' : ''}rows=all` as Route}>
-              Show all {entries.length} products
-            </Link>
-          )}
-        </p>
-      ) : null}
+      <Pagination
+        page={shown}
+        pages={pages}
+        hrefOf={(n) => portfolioHref(measure, n)}
+        label="Pages of the table"
+      />
     </section>
   )
 }

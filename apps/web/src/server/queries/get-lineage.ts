@@ -11,8 +11,22 @@ import {
   productNodeId,
   tableNodeId,
 } from '#lib/lineage-graph.ts'
+import { staleWhileRevalidate } from '../cache/stale-while-revalidate.ts'
 import { readProductFreshness, staleProducts } from '../health/stale-products-check.ts'
 import type { Db } from '../read-database.ts'
+
+/** How old the graph the pages draw may be: its statuses move with runs, its shape with deploys. */
+const pageMaxAgeMs = 10_000
+
+/**
+ * The graph for the lineage page and the product page's Lineage panel, read at most every ten
+ * seconds (served at once, refreshed in the background): with thousands of pipelines a read is a
+ * newest-run lookup per pipeline and a freshness read per product, too much for every page view.
+ * `GET /api/v1/lineage` reads it fresh.
+ */
+export function getCachedLineage(db: Db): Promise<LineageGraph> {
+  return staleWhileRevalidate('lineage', pageMaxAgeMs, () => getLineage(db))
+}
 
 interface PipelineRow {
   id: string

@@ -1,7 +1,7 @@
 import { deliveryBacklog } from '@steward/alerts'
 import type { IncidentStatus, NotificationKind, NotificationStatus, SlackPayload } from '@steward/db'
 import { sql } from 'kysely'
-import { type AlertsFilter, historyPageSize } from '#lib/alerts-filter.ts'
+import { type AlertsFilter, historyPageSize, openPageSize } from '#lib/alerts-filter.ts'
 import type { Db } from '../read-database.ts'
 
 export interface IncidentNotification {
@@ -46,7 +46,7 @@ export interface IncidentRow {
 }
 
 export interface AlertsPage {
-  /** Every open incident matching the filter (at most `openLimit`), most severe and most recent first. */
+  /** One page of the open incidents matching the filter (`openPageSize`), most severe and most recent first. */
   open: IncidentRow[]
   openCount: number
   /** One page of resolved incidents, the most recently resolved first. */
@@ -60,9 +60,6 @@ export interface AlertsPage {
   canSend: boolean
 }
 
-/** Open incidents shown at first (`?open=all` shows up to `openAllLimit`); the count says how many there are. */
-export const openLimit = 50
-export const openAllLimit = 500
 /** Notifications shown per incident (a noisy one keeps its newest). */
 const notificationLimit = 20
 
@@ -112,7 +109,9 @@ export async function listIncidents(db: Db, filter: AlertsFilter): Promise<Alert
           .where('i.status', '=', 'open')
           .orderBy(severityRank)
           .orderBy('i.last_fired_at', 'desc')
-          .limit(filter.openAll ? openAllLimit : openLimit)
+          .orderBy('i.id')
+          .limit(openPageSize)
+          .offset(((filter.openPage ?? 1) - 1) * openPageSize)
           .execute()
       : [],
     countWhere(db, filter.product, 'open'),

@@ -1,5 +1,5 @@
 import type { UsageGrain } from '@steward/db'
-import { budgetStatus, costSeries, topConsumers, usageSeries } from '@steward/usage'
+import { budgetStatus, costSeries, usageSeries } from '@steward/usage'
 import type { Metadata } from 'next'
 import { notFound } from 'next/navigation'
 import { after } from 'next/server'
@@ -24,10 +24,11 @@ import { currentViewer } from '#server/auth/current-viewer.ts'
 import { canOperate } from '#server/auth/viewer.ts'
 import { getProductCheckResults } from '#server/queries/get-check-results.ts'
 import { getLabelledMetrics } from '#server/queries/get-labelled-metrics.ts'
-import { getLineage } from '#server/queries/get-lineage.ts'
+import { getCachedLineage } from '#server/queries/get-lineage.ts'
 import { getProductAlerts } from '#server/queries/get-product-alerts.ts'
 import { getProductSummary } from '#server/queries/get-product-summary.ts'
 import { getTableObservations } from '#server/queries/get-table-observations.ts'
+import { getTopConsumers } from '#server/queries/get-top-consumers.ts'
 import { readDatabase } from '#server/read-database.ts'
 import { pageViewer } from '#server/usage/page-viewer.ts'
 import { recordPageView } from '#server/usage/record-page-view.ts'
@@ -67,11 +68,11 @@ export default async function ProductPage({ params, searchParams }: Props) {
       usageSeries(db, id, { granularity }),
       costSeries(db, id, { granularity }),
       budgetStatus(db, id),
-      topConsumers(db, id),
+      getTopConsumers(db, id),
       getProductAlerts(db, id),
       getLabelledMetrics(db, id, new Date()),
       getTableObservations(db, id),
-      getLineage(db).then((graph) => productNeighbours(graph, id)),
+      getCachedLineage(db).then((graph) => productNeighbours(graph, id)),
       getProductCheckResults(db, id),
     ])
     return { product, usage, cost, budget, consumers, alerts, perSource, tables, lineage, checks }
