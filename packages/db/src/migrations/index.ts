@@ -23,6 +23,7 @@ import { scopedTokensAndAuditLog } from './0023-scoped-tokens-and-audit-log.ts'
 import { warehouseCatalog } from './0025-warehouse-catalog.ts'
 import { warehouseObservations } from './0026-warehouse-observations.ts'
 import { checkResults } from './0027-check-results.ts'
+import { consumerIndexWithKind } from './0028-consumer-index-with-kind.ts'
 
 /**
  * Every migration, in order. Listed by hand (not read from the file system) so that bundlers,
@@ -54,6 +55,7 @@ export const migrations: Record<string, Migration> = {
   '0025_warehouse_catalog': warehouseCatalog,
   '0026_warehouse_observations': warehouseObservations,
   '0027_check_results': checkResults,
+  '0028_consumer_index_with_kind': consumerIndexWithKind,
 }
 
 export const migrationProvider: MigrationProvider = {

@@ -40,7 +40,7 @@ export async function pruneUsageEvents(
 }
 
 /**
- * The products that have raw events: a loose index scan of `usage_events_product_at_actor_idx`,
+ * The products that have raw events: a loose index scan of `usage_events_product_at_actor_kind_idx`,
  * one probe per product, instead of reading every event.
  */
 async function productsWithEvents(db: Kysely<Database>): Promise<string[]> {
@@ -59,7 +59,7 @@ async function productsWithEvents(db: Kysely<Database>): Promise<string[]> {
  * One batch of one product's old events.
  *
  * Inputs: the product, the cut-off, the batch size. Output: how many went.
- * Reads a range of `usage_events_product_at_actor_idx` (product_id, at), oldest first.
+ * Reads a range of `usage_events_product_at_actor_kind_idx` (product_id, at), oldest first.
  * Locks: the rows it deletes, `SKIP LOCKED`; ingestion only inserts, so it never waits on them.
  * Invariants: no rollup and no pending event changes.
  */

@@ -7,9 +7,9 @@ const maxAgeMs = 60_000
 
 /**
  * The product page's top consumers: the 30-day counts are kept a minute per product (served at
- * once, refreshed in the background), because they are read from the raw events and the index
- * does not hold their kind, so a busy product's count visits every one of its events' rows. The
- * labels owners give are read fresh each time, so a name just given shows at once.
+ * once, refreshed in the background), as the catalog's 30-day figures are: they count a busy
+ * product's raw events (index-only, migration 0028, but tens of thousands of entries). The labels
+ * owners give are read fresh each time, so a name just given shows at once.
  */
 export async function getTopConsumers(db: Db, productId: string): Promise<Consumer[]> {
   const counted = await staleWhileRevalidate(`top-consumers:${productId}`, maxAgeMs, () =>
