@@ -4,7 +4,14 @@ import { DelayedError, type Job, type QueueBackend, queueFactory } from '@stewar
 import type { Db } from '../incidents/outbox.ts'
 import { isSlackDestination } from '../receivers/receiver-destination.ts'
 import type { SlackTransport } from '../slack/slack-transport.ts'
-import { channelsWithWork, channelWork, leaseChannel, type Release, releaseChannel } from './channel-lease.ts'
+import {
+  type ChannelWork,
+  channelsWithWork,
+  channelWork,
+  leaseChannel,
+  type Release,
+  releaseChannel,
+} from './channel-lease.ts'
 import { type DeliveryOutcome, type DeliverySettings, deliverNext } from './deliver-next.ts'
 import {
   type DeliveryJobData,
@@ -176,20 +183,29 @@ export function startDelivery(options: DeliveryOptions): Delivery {
 
   /**
    * One look at every Slack channel with pending work: each gets its job (delayed until it may
-   * send), or, with `here`, is served by this process now when it may send now and a direct slot
-   * is free. Webhooks, PagerDuty and e-mail share the outbox but have their own delivery (receivers/).
+   * send), or, with `here`, is served by this process now when it may send now, has no job (an
+   * idle channel's new message: a channel with a job is paced by it, and racing its job would only
+   * push the job's next look back) and a direct slot is free. Webhooks, PagerDuty and e-mail share
+   * the outbox but have their own delivery (receivers/).
    */
   const lookOnce = async (here: boolean) => {
     const channels = (await channelsWithWork(options.db)).filter((c) => isSlackDestination(c.destination))
     const at = now().getTime()
     const jobs: { destination: string; at: Date }[] = []
+    const candidates: ChannelWork[] = []
     for (const channel of channels) {
       if (servingHere.has(channel.destination)) continue
       const free = channel.leaseUntil === null || channel.leaseUntil.getTime() < at
-      if (here && !closed && free && channel.nextSendAt.getTime() <= at && servingHere.size < directLimit)
-        serveHere(channel.destination)
+      if (here && !closed && free && channel.nextSendAt.getTime() <= at) candidates.push(channel)
       else jobs.push({ destination: channel.destination, at: dueAt(channel) })
     }
+    const queued = await Promise.all(
+      candidates.map(async (c) => Boolean(await queue.getJob(deliveryJobId(c.destination)))),
+    )
+    candidates.forEach((channel, i) => {
+      if (!queued[i] && !closed && servingHere.size < directLimit) serveHere(channel.destination)
+      else jobs.push({ destination: channel.destination, at: dueAt(channel) })
+    })
     await addJobs(jobs)
   }
   // Looks run one at a time; those asked for meanwhile fold into one more, served here if any asked it.
