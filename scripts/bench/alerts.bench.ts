@@ -10,13 +10,16 @@
 //   worker's process) or `notify` (the database's NOTIFY on every run's end, as an evaluator in
 //   another process learns of it: no hook, its own connection).
 // The evaluator's poll is set to a minute, so a figure near a second would mean a wake-up was missed.
+// Each figure is split where the bench can see it: the failure until the finishing group committed
+// the run's end (the worker's own hook) and, for `notify`, until the NOTIFY reached a connection
+// (a listener of the bench's own); the rest is evaluation and delivery.
 //
 // BENCH_DB: `postgres` (default when it answers) or `pglite`. BENCH_SAMPLES: failures timed per
 // combination (default 25). BENCH_QUEUES: `redis,postgres` (default both). BENCH_PARTS:
 // `latency,storm` (default both).
 import { type Alerts, startAlerts } from '@steward/alerts'
 import { SlackServer, seedPipeline, seedProduct, seedRuns, waitUntil } from '@steward/alerts/testing'
-import { migrateToLatest } from '@steward/db'
+import { listen, migrateToLatest, runsEndedChannel } from '@steward/db'
 import { type TestDatabase, testBackends } from '@steward/db/testing'
 import {
   compileCatalog,
@@ -53,13 +56,19 @@ export async function run() {
   const all: number[] = []
   for (const kind of parts.includes('latency') ? queueKinds : []) {
     const latencies = await failureToSlack(backend, kind)
-    for (const [name, values] of Object.entries(latencies)) {
+    for (const [name, hops] of Object.entries(latencies)) {
+      const values = hops.map((h) => h.slack)
       all.push(...values)
       const sorted = [...values].sort((a, b) => a - b)
+      const committed = median(hops.map((h) => h.committed))
+      const notified = median(hops.flatMap((h) => (h.notified === undefined ? [] : [h.notified])))
       figures[`${kind}.${name}.p50Ms`] = pct(sorted, 0.5)
       figures[`${kind}.${name}.p99Ms`] = pct(sorted, 0.99)
+      figures[`${kind}.${name}.endCommittedP50Ms`] = committed
+      if (!Number.isNaN(notified)) figures[`${kind}.${name}.notifiedP50Ms`] = notified
       console.log(
-        `step failure → Slack request, ${kind} queue, ${name}: p50 ${pct(sorted, 0.5)} ms, p99 ${pct(sorted, 0.99)} ms, max ${Math.round(sorted.at(-1) ?? 0)} ms (${sorted.length})`,
+        `step failure → Slack request, ${kind} queue, ${name}: p50 ${pct(sorted, 0.5)} ms, p99 ${pct(sorted, 0.99)} ms, max ${Math.round(sorted.at(-1) ?? 0)} ms (${sorted.length}); ` +
+          `run end committed at p50 ${committed} ms${Number.isNaN(notified) ? '' : `, NOTIFY received at p50 ${notified} ms`}`,
       )
     }
   }
@@ -80,10 +89,17 @@ export async function run() {
   console.log(JSON.stringify(summary))
 }
 
+/** One timed failure: when the run's end committed, when its NOTIFY arrived, when Slack had the post (ms after the failure). */
+interface Hops {
+  committed: number
+  notified?: number
+  slack: number
+}
+
 async function failureToSlack(
   backend: (typeof testBackends)[number],
   kind: QueueBackend['kind'],
-): Promise<Record<string, number[]>> {
+): Promise<Record<string, Hops[]>> {
   const t = await backend.open()
   await migrateToLatest(t.db)
   const queue: QueueBackend = kind === 'redis' ? { kind, url: testRedisUrl } : { kind, url: t.url }
@@ -131,23 +147,46 @@ async function failureToSlack(
     reconcile: false,
     concurrency: 4,
   })
-  const latencies: Record<string, number[]> = {}
+  // The first run end and NOTIFY after each failure (the samples run one at a time).
+  let committedAt: number | undefined
+  let notifiedAt: number | undefined
+  const clock = () => performance.timeOrigin + performance.now()
+  const unhook = worker.onRunsEnded(() => {
+    committedAt ??= clock()
+  })
+  const notifications = listen(t.url, runsEndedChannel, () => {
+    notifiedAt ??= clock()
+  })
+  await notifications.ready
+  const latencies: Record<string, Hops[]> = {}
   try {
     for (const wakeUp of wakeUps) {
       const alerts = await startEvaluator(t, slack, queue, prefix, wakeUp, worker)
       try {
         for (const c of defined.filter((d) => d.wakeUp === wakeUp)) {
+          committedAt = undefined
+          notifiedAt = undefined
           await startRun(t.db, worker.queue, { pipelineId: c.pipeline.id, trigger: 'manual' })
           await waitUntil(`the alert for ${c.pipeline.id}`, () => slack.posts(c.channel).length === 1, 20_000)
           const arrived = slack.posts(c.channel)[0]?.at ?? 0
+          const failed = failedAt.get(c.channel) ?? arrived
           const name = `${c.path}.${wakeUp}`
-          latencies[name] = [...(latencies[name] ?? []), arrived - (failedAt.get(c.channel) ?? arrived)]
+          latencies[name] = [
+            ...(latencies[name] ?? []),
+            {
+              committed: (committedAt ?? arrived) - failed,
+              ...(wakeUp === 'notify' && notifiedAt !== undefined ? { notified: notifiedAt - failed } : {}),
+              slack: arrived - failed,
+            },
+          ]
         }
       } finally {
         await alerts.close()
       }
     }
   } finally {
+    unhook()
+    await notifications.close()
     await worker.close()
     await slack.close()
     await deleteQueueKeys(queue, prefix)
@@ -317,6 +356,13 @@ async function storm(backend: (typeof testBackends)[number], kind: QueueBackend[
     stormShortestGapMs: shortestGapMs,
     stormRefused429: refused,
   }
+}
+
+function median(values: readonly number[]): number {
+  return pct(
+    [...values].sort((a, b) => a - b),
+    0.5,
+  )
 }
 
 function pct(sorted: readonly number[], q: number): number {

@@ -4,7 +4,14 @@ import { DelayedError, type Job, type QueueBackend, queueFactory } from '@stewar
 import type { Db } from '../incidents/outbox.ts'
 import { isSlackDestination } from '../receivers/receiver-destination.ts'
 import type { SlackTransport } from '../slack/slack-transport.ts'
-import { channelsWithWork, channelWork, leaseChannel, type Release, releaseChannel } from './channel-lease.ts'
+import {
+  type ChannelWork,
+  channelsWithWork,
+  channelWork,
+  leaseChannel,
+  type Release,
+  releaseChannel,
+} from './channel-lease.ts'
 import { type DeliveryOutcome, type DeliverySettings, deliverNext } from './deliver-next.ts'
 import {
   type DeliveryJobData,
@@ -42,8 +49,13 @@ export interface DeliveryOptions {
 }
 
 export interface Delivery {
-  /** Something was just committed to the outbox: add the jobs of the channels with pending work now. */
+  /**
+   * Something was just committed to the outbox: the channels that may send now are served from this
+   * process at once (`deliverDueNow`), and every other channel with pending work gets its job.
+   */
   nudge(): void
+  /** What `nudge` does, awaited until the channels served here are released (tests). */
+  deliverDueNow(): Promise<void>
   /** Adds the missing jobs and waits for it (tests, the sweep). */
   enqueueNow(): Promise<void>
   close(): Promise<void>
@@ -60,6 +72,12 @@ const heldRecheckMs = 1000
  * Retry-After or backoff), and, while the channel has pending work, moves itself to `delayed` until
  * then. Pacing state lives in SQL, so it holds across processes, restarts and a lost queue.
  * The process is a sender (`senders.ts`) while it runs: health can tell who is able to send.
+ *
+ * A nudge (this process just committed notifications) serves the channels that may send now
+ * here, without a queue hop: the same lease, the same `deliverNext`, and what is left goes to the
+ * channel's job. The lease is the only guard, so a channel served here and by a job at once (in
+ * this process or another) sends each notification once; a process that dies holding the lease
+ * is replaced when it expires, as a dead job's is.
  */
 export function startDelivery(options: DeliveryOptions): Delivery {
   if (options.transport.kind === 'none') {
@@ -112,43 +130,17 @@ export function startDelivery(options: DeliveryOptions): Delivery {
       ? new Date(Math.min(channel.leaseUntil.getTime(), now().getTime() + heldRecheckMs))
       : channel.nextSendAt
 
-  let enqueueing: Promise<void> | undefined
-  let again = false
-  let closed = false
-  const enqueueNow = (): Promise<void> => {
-    if (enqueueing) {
-      again = true
-      return enqueueing
-    }
-    enqueueing = (async () => {
-      do {
-        again = false
-        // Webhooks, PagerDuty and e-mail share the outbox but have their own delivery (receivers/).
-        const channels = (await channelsWithWork(options.db)).filter((c) => isSlackDestination(c.destination))
-        await addJobs(channels.map((c) => ({ destination: c.destination, at: dueAt(c) })))
-      } while (again && !closed)
-    })()
-      .catch(onError)
-      .finally(() => {
-        enqueueing = undefined
-      })
-    return enqueueing
-  }
-  /** Moves the running job to `delayed` until `at`; BullMQ then leaves it alone (DelayedError). */
-  const later = async (job: Job<DeliveryJobData, unknown, string>, token: string | undefined, at: Date) => {
-    await job.moveToDelayed(Date.now() + Math.max(1, delayUntil(at)), token)
-    throw new DelayedError()
-  }
-
-  const processor = async (job: Job<DeliveryJobData, unknown, string>, token?: string) => {
-    const destination = destinationOfJob(job)
-    if (destination === undefined || !isSlackDestination(destination)) return
+  /**
+   * Serves the channel if it can be leased: sends while it may send again at once, releases it with
+   * its next send time, and answers when the channel should be looked at again (undefined: it has
+   * nothing left). A channel leased elsewhere or not due is left alone and answered with its time.
+   */
+  const serve = async (destination: string): Promise<Date | undefined> => {
     const lease = await leaseChannel(options.db, destination, owner, now(), leaseMs)
-    if (lease.kind === 'idle') return
+    if (lease.kind === 'idle') return undefined
     if (lease.kind === 'later') {
       const soon = now().getTime() + heldRecheckMs
-      await later(job, token, lease.heldBy ? new Date(Math.min(lease.at.getTime(), soon)) : lease.at)
-      return
+      return lease.heldBy ? new Date(Math.min(lease.at.getTime(), soon)) : lease.at
     }
     let release: Release = { nextSendAt: new Date(now().getTime() + settings.backoffBaseMs) }
     let failed = false
@@ -169,7 +161,93 @@ export function startDelivery(options: DeliveryOptions): Delivery {
     // A permanent failure tells the owners on their other channels: give those channels their jobs.
     if (failed) void enqueueNow()
     const left = await channelWork(options.db, destination)
-    if (left) await later(job, token, dueAt(left))
+    return left ? dueAt(left) : undefined
+  }
+
+  let closed = false
+  // Channels this process serves outside the queue (a nudge), at most `concurrency` at once.
+  const directLimit = options.concurrency ?? 8
+  const servingHere = new Map<string, Promise<void>>()
+  const serveHere = (destination: string) => {
+    const served: Promise<void> = serve(destination)
+      .catch((error: unknown) => {
+        onError(error)
+        return new Date(now().getTime() + settings.backoffBaseMs)
+      })
+      // What is left is the job's: added after the release, so it is due when the channel is.
+      .then((at) => (at ? addJobs([{ destination, at }]) : undefined))
+      .catch(onError)
+      .finally(() => servingHere.delete(destination))
+    servingHere.set(destination, served)
+  }
+
+  /**
+   * One look at every Slack channel with pending work: each gets its job (delayed until it may
+   * send), or, with `here`, is served by this process now when it may send now, has no job (an
+   * idle channel's new message: a channel with a job is paced by it, and racing its job would only
+   * push the job's next look back) and a direct slot is free. Webhooks, PagerDuty and e-mail share
+   * the outbox but have their own delivery (receivers/).
+   */
+  const lookOnce = async (here: boolean) => {
+    const channels = (await channelsWithWork(options.db)).filter((c) => isSlackDestination(c.destination))
+    const at = now().getTime()
+    const jobs: { destination: string; at: Date }[] = []
+    const candidates: ChannelWork[] = []
+    for (const channel of channels) {
+      if (servingHere.has(channel.destination)) continue
+      const free = channel.leaseUntil === null || channel.leaseUntil.getTime() < at
+      if (here && !closed && free && channel.nextSendAt.getTime() <= at) candidates.push(channel)
+      else jobs.push({ destination: channel.destination, at: dueAt(channel) })
+    }
+    const queued = await Promise.all(
+      candidates.map(async (c) => Boolean(await queue.getJob(deliveryJobId(c.destination)))),
+    )
+    candidates.forEach((channel, i) => {
+      if (!queued[i] && !closed && servingHere.size < directLimit) serveHere(channel.destination)
+      else jobs.push({ destination: channel.destination, at: dueAt(channel) })
+    })
+    await addJobs(jobs)
+  }
+  // Looks run one at a time; those asked for meanwhile fold into one more, served here if any asked it.
+  let looking: Promise<void> | undefined
+  let lookAgain: { here: boolean } | undefined
+  const look = (here: boolean): Promise<void> => {
+    if (looking) {
+      lookAgain = { here: here || (lookAgain?.here ?? false) }
+      return looking
+    }
+    looking = (async () => {
+      let next: { here: boolean } | undefined = { here }
+      while (next) {
+        try {
+          await lookOnce(next.here)
+        } catch (error) {
+          onError(error)
+        }
+        next = closed ? undefined : lookAgain
+        lookAgain = undefined
+      }
+      // In the same turn as the last check: a look asked for after it starts a new one.
+      looking = undefined
+    })()
+    return looking
+  }
+  const enqueueNow = () => look(false)
+  const deliverDueNow = async () => {
+    await look(true)
+    await Promise.all([...servingHere.values()])
+  }
+  /** Moves the running job to `delayed` until `at`; BullMQ then leaves it alone (DelayedError). */
+  const later = async (job: Job<DeliveryJobData, unknown, string>, token: string | undefined, at: Date) => {
+    await job.moveToDelayed(Date.now() + Math.max(1, delayUntil(at)), token)
+    throw new DelayedError()
+  }
+
+  const processor = async (job: Job<DeliveryJobData, unknown, string>, token?: string) => {
+    const destination = destinationOfJob(job)
+    if (destination === undefined || !isSlackDestination(destination)) return
+    const at = await serve(destination)
+    if (at) await later(job, token, at)
   }
 
   const worker = queues.openWorker<DeliveryJobData>(deliveryQueueName, processor, {
@@ -199,17 +277,19 @@ export function startDelivery(options: DeliveryOptions): Delivery {
 
   return {
     nudge: () => {
-      if (!closed) void enqueueNow()
+      if (!closed) void look(true)
     },
+    deliverDueNow,
     enqueueNow,
     async close() {
       closed = true
       clearInterval(sweep)
       clearInterval(beat)
-      // Waits for the jobs in flight: each releases its channel and leaves its job delayed or done,
-      // for whichever process serves the queue next.
+      // Waits for the jobs in flight and the channels served here: each releases its channel and
+      // leaves its job delayed or done, for whichever process serves the queue next.
       await worker.close()
-      await enqueueing
+      await looking
+      await Promise.all([...servingHere.values()])
       await Promise.all([...rechecks])
       await queue.close()
       await registered

@@ -172,6 +172,71 @@ describe.each(alertTestBackends)('the delivery queue on $name', ({ db: backend, 
     expect(a.count).toBeGreaterThan(0)
     expect(b.count).toBeGreaterThan(0)
   })
+
+  it('a nudged process serves the channels that may send before it returns (no queue hop), beside another serving the queue: each sent once, in order, paced', async () => {
+    slack = await SlackServer.start()
+    queues = new TestQueues(queue, t)
+    const a = { count: 0 }
+    const b = { count: 0 }
+    const first = deliver(a)
+    // Its start-up look is done: the notifications below are found by the nudge alone.
+    await first.enqueueNow()
+    // As many channels as it serves at once (`concurrency`).
+    await queueDigests(3, 10)
+    await first.deliverDueNow()
+    // Awaited, and no channel had a job: every channel's first message went out from the nudged
+    // process (its second may have followed already, through the job it added for the rest).
+    expect(slack.posts().map((p) => p.text)).toEqual(
+      expect.arrayContaining(Array.from({ length: 3 }, (_, c) => `digest 0 for #queue-${c}`)),
+    )
+    // The rest is left to the channels' jobs, which a second process serves too, while both keep
+    // being nudged: every channel is raced for by both queues' jobs and both processes' nudges.
+    const second = deliver(b)
+    const nudging = setInterval(() => {
+      first.nudge()
+      second.nudge()
+    }, 10)
+    try {
+      await waitUntil(
+        'all delivered and counted by the two processes',
+        async () => (await unsent()) === 0 && a.count + b.count >= 30,
+        60_000,
+      )
+    } finally {
+      clearInterval(nudging)
+    }
+    await assertDeliveredOnce(3, 10)
+    expect(a.count + b.count).toBe(30)
+  })
+
+  it('a process closed while it serves nudged channels releases them; the next one finishes, nothing twice', async () => {
+    slack = await SlackServer.start()
+    queues = new TestQueues(queue, t)
+    const leaving = { count: 0 }
+    const first = deliver(leaving)
+    await first.enqueueNow()
+    await queueDigests(3, 5)
+    first.nudge()
+    await waitUntil('a first post from the nudge', () => slack.posts().length >= 1)
+    await first.close()
+    running.splice(running.indexOf(first), 1)
+    // Nothing is left leased: what the closed process did not send waits for the next one.
+    const leased = await t.db
+      .selectFrom('alert_channels')
+      .select('destination')
+      .where('lease_owner', 'is not', null)
+      .execute()
+    expect(leased).toEqual([])
+    const taking = { count: 0 }
+    deliver(taking, 300)
+    await waitUntil(
+      'the rest delivered by the next process',
+      async () => (await unsent()) === 0 && leaving.count + taking.count >= 15,
+      30_000,
+    )
+    expect(leaving.count + taking.count).toBe(15)
+    await assertDeliveredOnce(3, 5)
+  })
 })
 
 describe('the channel of a delivery job', () => {

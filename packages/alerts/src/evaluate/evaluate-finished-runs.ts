@@ -49,17 +49,16 @@ async function evaluateBatch(
   const now = options.now ?? new Date()
   const overlapMs = options.overlapMs ?? 300_000
   const batch = options.batch ?? 100
-  // A fresh install starts now: history is not replayed into Slack.
-  await trx
+  // The cursor, locked for the pass (one statement: a fresh install starts now, so history is not
+  // replayed into Slack; else the conflict's no-op update takes the row lock, as FOR UPDATE would,
+  // waits for a pass in another process and answers the position it left).
+  const cursor = await trx
     .insertInto('alert_cursors')
     .values({ name: cursorName, position: now })
-    .onConflict((oc) => oc.column('name').doNothing())
-    .execute()
-  const cursor = await trx
-    .selectFrom('alert_cursors')
-    .select('position')
-    .where('name', '=', cursorName)
-    .forUpdate()
+    .onConflict((oc) =>
+      oc.column('name').doUpdateSet((eb) => ({ position: eb.ref('alert_cursors.position') })),
+    )
+    .returning('position')
     .executeTakeFirstOrThrow()
   const from = new Date(cursor.position.getTime() - overlapMs)
   const runs = await trx
@@ -108,20 +107,37 @@ async function evaluateBatch(
       options.webUrl,
     )
 
-  await trx
-    .insertInto('alert_evaluated_runs')
-    .values(runs.map((run) => ({ run_id: run.id, finished_at: run.finished_at as Date })))
-    .onConflict((oc) => oc.column('run_id').doNothing())
-    .execute()
   const last = runs[runs.length - 1]?.finished_at as Date
-  if (last.getTime() > cursor.position.getTime()) {
-    await trx.updateTable('alert_cursors').set({ position: last }).where('name', '=', cursorName).execute()
-  }
-  await trx
-    .deleteFrom('alert_evaluated_runs')
-    .where('finished_at', '<', new Date(Math.min(cursor.position.getTime(), last.getTime()) - 2 * overlapMs))
-    .execute()
+  await recordHandled(
+    trx,
+    runs,
+    last,
+    new Date(Math.min(cursor.position.getTime(), last.getTime()) - 2 * overlapMs),
+  )
   return { count: runs.length, more: runs.length === batch }
+}
+
+/**
+ * The end of a pass, in one statement.
+ * Inputs: the runs handled (id, finished_at), the last one's `finished_at`, and the time before
+ * which handled runs are forgotten (twice the overlap behind the cursor: no pass looks back there).
+ * Writes: `alert_evaluated_runs` gets the runs (a run already there is left as it is); the cursor
+ * moves to `last` if that is later; older handled runs are deleted.
+ * Locks: the caller's transaction holds the cursor row (the pass's first statement), so passes
+ * in other processes wait for this one and then see its runs as handled.
+ * Invariant: the rows this statement inserts are not among those it deletes (one snapshot, and
+ * they finished after `forgetBefore`).
+ */
+async function recordHandled(trx: Trx, runs: readonly Run[], last: Date, forgetBefore: Date): Promise<void> {
+  await sql`
+    with handled as (
+      insert into alert_evaluated_runs (run_id, finished_at)
+      select * from unnest(${runs.map((run) => run.id)}::uuid[], ${runs.map((run) => run.finished_at)}::timestamptz[])
+      on conflict (run_id) do nothing
+    ), moved as (
+      update alert_cursors set position = ${last} where name = ${cursorName} and position < ${last}
+    )
+    delete from alert_evaluated_runs where finished_at < ${forgetBefore}`.execute(trx)
 }
 
 type StepRow = { run_id: string; step_id: string; status: string; error: ErrorInfo | null }

@@ -19,10 +19,18 @@ export interface OutboxEntry {
  * Adds a notification to the outbox, inside the caller's transaction (the one that changed the
  * incident), and makes sure its destination has a pacing row for the delivery loop to lease.
  * A kind a receiver does not take (a PagerDuty service gets no repeats) is not added: undefined.
+ * One statement: the pacing row (left as it is when the destination has one) is inserted by a CTE
+ * of the notification's insert.
  */
 export async function addToOutbox(trx: Trx, entry: OutboxEntry): Promise<string | undefined> {
   if (!receiverTakes(entry.destination, entry.kind)) return undefined
   const row = await trx
+    .with('channel', (db) =>
+      db
+        .insertInto('alert_channels')
+        .values({ destination: entry.destination, next_send_at: entry.at })
+        .onConflict((oc) => oc.column('destination').doNothing()),
+    )
     .insertInto('notifications')
     .values({
       destination: entry.destination,
@@ -36,10 +44,5 @@ export async function addToOutbox(trx: Trx, entry: OutboxEntry): Promise<string 
     })
     .returning('id')
     .executeTakeFirstOrThrow()
-  await trx
-    .insertInto('alert_channels')
-    .values({ destination: entry.destination, next_send_at: entry.at })
-    .onConflict((oc) => oc.column('destination').doNothing())
-    .execute()
   return row.id
 }
