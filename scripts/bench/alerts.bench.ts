@@ -33,6 +33,7 @@ import {
 import { definePipeline, defineProduct, onFailure, stepFailed } from '@steward/pipelines'
 import { deleteQueueKeys, type QueueBackend } from '@steward/queue'
 import { testRedisUrl } from '@steward/queue/testing'
+import { sql } from 'kysely'
 
 // Read by name, as the engine bench does: these are bench knobs, not build inputs turbo should track.
 const setting = (name: string): string | undefined => process.env[name] || undefined
@@ -230,7 +231,8 @@ async function startEvaluator(
  * 1,000 step failures over 50 products, arriving in ten waves, with Slack's pace enforced by the
  * stand-in (a post sooner than a second after the last one to its channel gets a 429): how long the
  * whole storm takes and, per channel, the mean and longest gap between two posts while the second
- * one's message was already waiting (a gap with nothing to send says nothing about pacing), the
+ * one's message could already be sent (a gap with nothing to send, or whose message was held for
+ * its grouping window, says nothing about pacing), the
  * shortest gap of all (never under a second) and the 429s.
  */
 async function storm(backend: (typeof testBackends)[number], kind: QueueBackend['kind']) {
@@ -260,18 +262,25 @@ async function storm(backend: (typeof testBackends)[number], kind: QueueBackend[
     runPollMs: 100,
   })
   const started = Date.now()
-  // When each notification was first seen waiting: a gap between two posts to a channel counts as
-  // one "with work waiting" when the second post's message was already waiting at the first.
+  // When each notification was first seen sendable: a gap between two posts to a channel counts
+  // as one "with work waiting" when the second post's message could already go at the first.
+  // Pending is not enough: a first message held for its channel's grouping window
+  // (`alert_channels.group_until`) waits on purpose, and a reply cannot go before its thread's
+  // first message (deliverNext's rules); those waits are grouping, not pacing.
   const waitingSince = new Map<string, number>()
   let sampling = true
   const sampler = (async () => {
     while (sampling) {
       const at = Date.now()
-      const rows = await t.db
-        .selectFrom('notifications')
-        .select('id')
-        .where('status', '=', 'pending')
-        .execute()
+      const { rows } = await sql<{ id: string }>`
+        select n.id from notifications n
+        left join alert_channels c on c.destination = n.destination
+        where n.status = 'pending' and (
+          (n.kind = 'first' and (c.group_until is null or c.group_until <= now()))
+          or (n.kind <> 'first' and (n.incident_id is null or exists (
+            select 1 from notifications f
+            where f.incident_id = n.incident_id and f.destination = n.destination
+              and f.kind = 'first' and f.slack_ts is not null))))`.execute(t.db)
       for (const row of rows) if (!waitingSince.has(row.id)) waitingSince.set(row.id, at)
       await new Promise((resolve) => setTimeout(resolve, 50))
     }
