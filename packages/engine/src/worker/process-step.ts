@@ -41,19 +41,14 @@ const maxPendingPerSlot = 2
 export async function processStepJob(deps: StepProcessorDeps, job: StepJobData): Promise<StepJobResult> {
   // The claim may commit while a step computes on this loop: its attempt beats meanwhile (`InFlight`).
   const unwatch = deps.inFlight.watch(job.runId)
-  let claimed: ClaimedAttempt | undefined
+  let running: Promise<FinishAttemptInput>
   try {
-    claimed = await deps.batches.claim(job)
-  } catch (error) {
+    const claimed = await deps.batches.claim(job)
+    if (!claimed) return 'skipped'
+    running = runClaimedStep(deps, claimed) // adds the attempt before its first await
+  } finally {
     unwatch()
-    throw error
   }
-  if (!claimed) {
-    unwatch()
-    return 'skipped'
-  }
-  const running = runClaimedStep(deps, claimed)
-  unwatch() // runClaimedStep added the attempt before its first await
   const ended = await running
   const finished = finishStep(deps, ended)
   if (deps.pending.size > deps.slots.concurrency * maxPendingPerSlot) await finished
